@@ -1,0 +1,217 @@
+//! The library's error type: every failure a command can hit, with the file it concerns
+//! and, through [`Error::hint`], the command or edit that fixes it.
+
+use std::path::PathBuf;
+
+/// Result alias for this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where in a text file a problem is (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column.
+    pub column: u64,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Everything that can go wrong in contract-core.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("could not {action} `{path}`: {source}")]
+    Io {
+        /// What was being done ("read", "write", ...).
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A spec file is larger than the loader accepts.
+    #[error("`{path}` is {size} bytes, more than the {limit}-byte limit for a spec")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+
+    /// A spec file is not UTF-8 text.
+    #[error("`{path}` is not UTF-8 text (invalid byte at {position}); OpenAPI documents must be UTF-8")]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Where the first invalid byte is.
+        position: Position,
+    },
+
+    /// A spec file is not well-formed JSON or YAML, or breaks a safety limit while parsing.
+    #[error("`{path}`{}: invalid {format}: {message}", position.map(|p| format!(":{p}")).unwrap_or_default())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// "JSON" or "YAML".
+        format: &'static str,
+        /// Where, when the parser knows.
+        position: Option<Position>,
+        /// The parser's message.
+        message: String,
+    },
+
+    /// The document parsed but is not an OpenAPI or Swagger description.
+    #[error("`{path}` is not an OpenAPI document: {reason}")]
+    NotOpenApi {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
+    /// The document declares an OpenAPI version this tool does not know.
+    #[error("`{path}` declares OpenAPI version `{version}`, which is not supported (supported: 3.0.x, 3.1.x; Swagger 2.0 can be fingerprinted only)")]
+    UnsupportedVersion {
+        /// The file.
+        path: PathBuf,
+        /// The declared version.
+        version: String,
+    },
+
+    /// `cargo metadata` failed.
+    #[error("could not read the cargo workspace: {message}")]
+    Metadata {
+        /// What cargo said.
+        message: String,
+    },
+
+    /// A `[package.metadata.contract-guard]` table is malformed.
+    #[error("invalid contract `{contract}` in `{manifest}`: {message}")]
+    InvalidContract {
+        /// The Cargo.toml declaring it.
+        manifest: PathBuf,
+        /// The contract's name.
+        contract: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// `-p NAME` names no workspace member.
+    #[error("package `{name}` is not a member of the workspace")]
+    PackageNotFound {
+        /// The name given.
+        name: String,
+    },
+
+    /// A command needs one package and none was selected.
+    #[error("no package selected: `{root}` is a virtual workspace")]
+    NoCurrentPackage {
+        /// The workspace root manifest.
+        root: PathBuf,
+    },
+
+    /// A contract name given on the command line is not declared.
+    #[error("no contract named `{name}` in the selected packages")]
+    UnknownContract {
+        /// The name given.
+        name: String,
+    },
+
+    /// `add` was asked to declare a contract that already exists differently.
+    #[error("contract `{name}` is already declared in `{manifest}` with spec `{existing_spec}`")]
+    ContractExists {
+        /// The contract.
+        name: String,
+        /// The Cargo.toml.
+        manifest: PathBuf,
+        /// What it declares now.
+        existing_spec: String,
+    },
+
+    /// A Cargo.toml could not be parsed for editing.
+    #[error("could not edit `{path}`: {message}")]
+    ManifestEdit {
+        /// The Cargo.toml.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The lock file is malformed.
+    #[error("`{path}` is not a valid contract-guard lock file: {message}")]
+    LockParse {
+        /// The lock file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A path in the configuration points outside the workspace or is not valid UTF-8.
+    #[error("path `{path}` in contract `{contract}` {reason}")]
+    BadPath {
+        /// The contract.
+        contract: String,
+        /// The path as written.
+        path: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+
+    /// A spec cannot be turned into a client.
+    #[error("cannot generate contract `{contract}` from `{path}`: {message}")]
+    Generation {
+        /// The contract.
+        contract: String,
+        /// The spec file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with the file it concerns.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The command or edit that most likely fixes this error, if there is one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::UnsupportedVersion { .. } => {
+                Some("set `openapi` to a 3.0.x or 3.1.x version string".into())
+            }
+            Error::NoCurrentPackage { .. } => {
+                Some("choose a package with `-p <NAME>` or `--manifest-path <MEMBER>/Cargo.toml`".into())
+            }
+            Error::UnknownContract { .. } => {
+                Some("run `cargo contract-guard status` to list the declared contracts".into())
+            }
+            Error::ContractExists { .. } => Some(
+                "pick another name, or edit the existing `[package.metadata.contract-guard.contracts.*]` table"
+                    .into(),
+            ),
+            Error::LockParse { .. } => {
+                Some("delete the lock file and run `cargo contract-guard lock` to recreate it".into())
+            }
+            Error::Syntax { message, .. } if message.contains("recursion limit") || message.contains("depth") => {
+                Some("the document nests deeper than the loader allows; specs are never this deep".into())
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! # contract-core
+//!
+//! Everything cargo-contract-guard and contract-macros do, as a library that can be tested
+//! without rustc or a terminal:
+//!
+//! - [`spec`]: load a JSON or YAML OpenAPI document safely and detect its version;
+//! - [`canonical`]: RFC 8785 canonical JSON and the `sha256:` fingerprint built on it;
+//! - [`contract`] and [`workspace`]: the contracts a cargo workspace declares;
+//! - [`lock`] and [`pin`]: `contract-guard.lock`, `status` and `lock`;
+//! - [`manifest`]: edits to Cargo.toml that keep the rest of the file intact;
+//! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate.
+//!
+//! Library errors are [`Error`]; the CLI and the macros render them.
+//!
+//! Dependency choices: YAML is read with `serde-saphyr` (maintained, no unsafe code, budgets
+//! against alias bombs and deep nesting; `serde_yaml` is deprecated and `serde_yml` is flagged
+//! by RUSTSEC-2025-0068); canonical JSON is `serde_json_canonicalizer` (RFC 8785).
+
+#![deny(missing_docs)]
+
+pub mod canonical;
+pub mod contract;
+pub mod error;
+pub mod fsio;
+pub mod hash;
+pub mod lock;
+pub mod manifest;
+pub mod paths;
+pub mod pin;
+pub mod settings;
+pub mod spec;
+pub mod workspace;
+
+pub use error::{Error, Result};
+pub use hash::Sha256Digest;

@@ -1,0 +1,122 @@
+//! Pinning: computing each contract's current fingerprint, comparing it with the lock
+//! (`status`), and rewriting the lock (`lock`).
+
+use crate::contract::Contract;
+use crate::error::Result;
+use crate::hash::Sha256Digest;
+use crate::lock::{LockEntry, LockFile};
+use crate::spec::{self, LoadedSpec};
+use crate::workspace::Workspace;
+
+/// How a contract's spec compares with its pin.
+#[derive(Debug)]
+pub enum PinState {
+    /// The spec's fingerprint equals the pinned one.
+    Matches,
+    /// The spec changed since it was pinned.
+    Drifted,
+    /// The contract has no lock entry.
+    NotLocked,
+    /// The spec could not be loaded.
+    SpecError(crate::Error),
+}
+
+/// One row of `status`.
+#[derive(Debug)]
+pub struct ContractStatus<'w> {
+    /// The contract.
+    pub contract: &'w Contract,
+    /// Its pin, if any.
+    pub pinned: Option<LockEntry>,
+    /// The spec's fingerprint now, when it loads.
+    pub current: Option<Sha256Digest>,
+    /// The comparison.
+    pub state: PinState,
+}
+
+impl ContractStatus<'_> {
+    /// Whether this row is drift (anything but a match).
+    pub fn is_drift(&self) -> bool {
+        !matches!(self.state, PinState::Matches)
+    }
+}
+
+/// Compares each contract's spec with the lock.
+pub fn status<'w>(contracts: &[&'w Contract], lock: Option<&LockFile>) -> Vec<ContractStatus<'w>> {
+    contracts
+        .iter()
+        .map(|&contract| {
+            let pinned = lock.and_then(|l| l.entry(contract)).cloned();
+            let (current, state) = match spec::load(&contract.spec_path) {
+                Err(err) => (None, PinState::SpecError(err)),
+                Ok(loaded) => {
+                    let state = match &pinned {
+                        None => PinState::NotLocked,
+                        Some(p) if p.fingerprint == loaded.fingerprint => PinState::Matches,
+                        Some(_) => PinState::Drifted,
+                    };
+                    (Some(loaded.fingerprint), state)
+                }
+            };
+            ContractStatus {
+                contract,
+                pinned,
+                current,
+                state,
+            }
+        })
+        .collect()
+}
+
+/// What `lock` did.
+#[derive(Debug)]
+pub struct RelockOutcome {
+    /// The new lock.
+    pub lock: LockFile,
+    /// Contracts whose pin moved or was added, as `crate/name`.
+    pub changed: Vec<String>,
+    /// Entries dropped because no contract declares them any more.
+    pub removed: Vec<String>,
+    /// Whether the file on disk changed.
+    pub written: bool,
+}
+
+/// Pins every selected contract at its spec's current fingerprint and writes the lock.
+/// Pins of unselected contracts are kept as they are; entries that no contract declares any
+/// more are dropped. Nothing is written when any spec fails to load.
+pub fn relock(workspace: &Workspace, selected: &[&Contract]) -> Result<RelockOutcome> {
+    let path = workspace.lock_path();
+    let old = LockFile::read(&path)?.unwrap_or_default();
+    let loaded: Vec<(&Contract, LoadedSpec)> = selected
+        .iter()
+        .map(|&c| spec::load(&c.spec_path).map(|s| (c, s)))
+        .collect::<Result<_>>()?;
+    let mut lock = LockFile::default();
+    let mut removed = Vec::new();
+    for entry in &old.contracts {
+        if selected.iter().any(|c| entry.is_for(c)) {
+            continue; // re-pinned below
+        }
+        if workspace.contracts.iter().any(|c| entry.is_for(c)) {
+            lock.upsert(entry.clone());
+        } else {
+            removed.push(entry.display_name());
+        }
+    }
+    let mut changed = Vec::new();
+    for (contract, spec) in &loaded {
+        let previous = old.entry(contract);
+        let entry = LockEntry::pin(contract, spec, previous);
+        if previous != Some(&entry) {
+            changed.push(contract.display_name());
+        }
+        lock.upsert(entry);
+    }
+    let written = lock.write(&path)?;
+    Ok(RelockOutcome {
+        lock,
+        changed,
+        removed,
+        written,
+    })
+}
