@@ -19,9 +19,12 @@
 #![deny(missing_docs)]
 
 pub mod canonical;
+pub mod check;
 pub mod contract;
 pub mod error;
 pub mod fsio;
+pub mod generate;
+pub mod guard;
 pub mod hash;
 pub mod lock;
 pub mod manifest;

@@ -1,6 +1,117 @@
 //! # contract-macros
 //!
-//! Compile-time guards for cargo-contract-guard. A thin shell: parsing the invocation and
-//! turning errors into spanned `compile_error!`s; the work is done by `contract-core`.
+//! Compile-time guards for cargo-contract-guard. A thin shell: it parses the invocation and
+//! turns failures into spanned compile errors; the checks themselves are in `contract-core`.
+//!
+//! - [`verify_generated!`]: placed by `cargo contract-guard generate` in every generated client;
+//!   fails compilation when the client was edited by hand or its spec changed since.
 
 #![deny(missing_docs)]
+
+use proc_macro::TokenStream;
+use proc_macro2::Span;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitStr, Token};
+
+/// Fails compilation when a generated client no longer matches what was generated: its body
+/// was edited by hand, or its spec changed since. Cargo rebuilds the crate when the spec
+/// changes.
+///
+/// Written by `cargo contract-guard generate`; paths are relative to the crate's directory:
+///
+/// ```ignore
+/// ::contract_macros::verify_generated! {
+///     contract = "petstore",
+///     spec = "specs/petstore.yaml",
+///     file = "src/generated/petstore.rs",
+/// }
+/// ```
+#[proc_macro]
+pub fn verify_generated(input: TokenStream) -> TokenStream {
+    let args = syn::parse_macro_input!(input as GuardArgs);
+    expand_verify_generated(&args)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+struct GuardArgs {
+    contract: LitStr,
+    spec: LitStr,
+    file: LitStr,
+}
+
+struct KeyValue {
+    key: Ident,
+    value: LitStr,
+}
+
+impl Parse for KeyValue {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let key = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let value = input.parse()?;
+        Ok(KeyValue { key, value })
+    }
+}
+
+impl Parse for GuardArgs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated(input)?;
+        let (mut contract, mut spec, mut file) = (None, None, None);
+        for pair in pairs {
+            let slot = match pair.key.to_string().as_str() {
+                "contract" => &mut contract,
+                "spec" => &mut spec,
+                "file" => &mut file,
+                other => {
+                    return Err(syn::Error::new_spanned(
+                        &pair.key,
+                        format!("unknown argument `{other}`; expected `contract`, `spec` or `file`"),
+                    ));
+                }
+            };
+            if slot.is_some() {
+                return Err(syn::Error::new_spanned(&pair.key, "duplicate argument"));
+            }
+            *slot = Some(pair.value);
+        }
+        let missing = |name: &str| {
+            syn::Error::new(Span::call_site(), format!("missing argument `{name} = \"…\"`"))
+        };
+        Ok(GuardArgs {
+            contract: contract.ok_or_else(|| missing("contract"))?,
+            spec: spec.ok_or_else(|| missing("spec"))?,
+            file: file.ok_or_else(|| missing("file"))?,
+        })
+    }
+}
+
+fn crate_dir() -> syn::Result<std::path::PathBuf> {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .ok_or_else(|| syn::Error::new(Span::call_site(), "CARGO_MANIFEST_DIR is not set; build with cargo"))
+}
+
+fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenStream> {
+    use contract_core::guard::{self, GuardArg};
+    let dir = crate_dir()?;
+    match guard::verify_generated(&dir, &args.contract.value(), &args.spec.value(), &args.file.value()) {
+        Ok(ok) => {
+            let spec = ok.spec_path.to_string_lossy().into_owned();
+            Ok(quote! {
+                // Rebuild when the spec changes.
+                const _: &[u8] = include_bytes!(#spec);
+            })
+        }
+        Err(err) => {
+            let lit = match err.arg {
+                GuardArg::Contract => &args.contract,
+                GuardArg::Spec => &args.spec,
+                GuardArg::File => &args.file,
+            };
+            Err(syn::Error::new_spanned(lit, err.message))
+        }
+    }
+}

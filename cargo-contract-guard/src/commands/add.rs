@@ -1,0 +1,133 @@
+//! `add <NAME> <SPEC> [--output PATH]`: declare a contract in Cargo.toml and pin it.
+
+use std::path::{Path, PathBuf};
+
+use contract_core::manifest::{self, NewContract, Scope};
+use contract_core::workspace::Workspace;
+use contract_core::{generate, paths, pin, spec};
+
+use crate::cli::AddArgs;
+use crate::error::{CliError, CliResult};
+use crate::{exit, ui};
+
+pub fn run(args: &AddArgs) -> CliResult {
+    contract_core::contract::validate_name(&args.name).map_err(CliError::new)?;
+    let workspace = super::load_workspace(&args.ws)?;
+    let (scope, manifest_path, package) = if args.workspace_level {
+        (Scope::Workspace, workspace.root_manifest.clone(), None)
+    } else {
+        let member = workspace.target_package(&args.ws.selection())?;
+        (Scope::Package, member.manifest_path.clone(), Some(member.name.clone()))
+    };
+    let base_dir = manifest_path.parent().unwrap_or(&workspace.root).to_path_buf();
+
+    // Validate the spec before touching Cargo.toml.
+    let spec_abs = absolute(&args.spec)?;
+    let loaded = spec::load(&spec_abs)?;
+    let spec_rel = relative_to(&workspace, &base_dir, &spec_abs, "spec")?;
+    let output_rel = match &args.output {
+        Some(output) => Some(relative_to(&workspace, &base_dir, &absolute(output)?, "output")?),
+        None => None,
+    };
+    let new = NewContract {
+        name: &args.name,
+        spec: &spec_rel,
+        output: output_rel.as_deref(),
+    };
+    let changed = manifest::add_contract(&manifest_path, scope, &new)?;
+    let where_ = package.clone().unwrap_or_else(|| "workspace".into());
+    if changed {
+        ui::status(
+            ui::GOOD,
+            "Added",
+            format!("contract `{}` ({}) to `{}`", args.name, loaded.version, where_),
+        );
+    }
+
+    let workspace = Workspace::load(Some(&workspace.root_manifest))?;
+    let contract = workspace
+        .contracts
+        .iter()
+        .find(|c| c.name == args.name && c.package == package)
+        .ok_or_else(|| CliError::new(format!("contract `{}` was not found after adding it", args.name)))?;
+    let outcome = pin::relock(&workspace, &[contract])?;
+    ui::status(
+        ui::GOOD,
+        "Pinned",
+        format!("{} at {}", contract.display_name(), loaded.fingerprint.short()),
+    );
+    if outcome.written {
+        ui::status(ui::GOOD, "Locked", format!("`{}`", contract_core::workspace::LOCK_FILE_NAME));
+    }
+    if let Some(output) = &contract.output
+        && !args.no_deps
+    {
+        add_dependencies(contract, output, &loaded)?;
+    }
+    if contract.output.is_some() {
+        ui::help(format!("run `cargo contract-guard generate {}` to write the client", args.name));
+    }
+    Ok(exit::OK)
+}
+
+/// Adds what the generated client needs to the compiling crate's `[dependencies]`, found by
+/// generating it in memory.
+fn add_dependencies(
+    contract: &contract_core::contract::Contract,
+    output: &contract_core::contract::Output,
+    spec: &spec::LoadedSpec,
+) -> Result<(), CliError> {
+    let needs = match generate::generate(contract, output, spec) {
+        Ok(generated) => generated.needs,
+        Err(err) => {
+            ui::status(ui::WARN, "Warning", format!("{err}; adding the base dependencies only"));
+            generate::Needs::default()
+        }
+    };
+    let manifest = output.owner_dir.join("Cargo.toml");
+    let changed = manifest::ensure_dependencies(&manifest, &generate::deps::required(&needs))?;
+    if !changed.is_empty() {
+        ui::status(ui::GOOD, "Added", format!("dependencies {}", changed.join(", ")));
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
+    Ok(paths::normalize(&cwd.join(path)))
+}
+
+/// `path` relative to `base` for the Cargo.toml table; it must lie inside the workspace.
+fn relative_to(workspace: &Workspace, base: &Path, path: &Path, what: &str) -> Result<String, CliError> {
+    let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
+    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    // Canonicalise the deepest existing ancestor so symlinked temp dirs compare equal.
+    let path = canonical_prefix(path);
+    if !path.starts_with(&root) {
+        return Err(CliError::new(format!(
+            "the {what} `{}` is outside the workspace `{}`",
+            path.display(),
+            root.display()
+        ))
+        .with_hint("keep specs and generated files inside the workspace so every checkout sees them"));
+    }
+    Ok(paths::relative_slash(&base, &path))
+}
+
+fn canonical_prefix(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|f| f.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+    let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+    out.extend(rest.iter().rev());
+    out
+}

@@ -1,0 +1,106 @@
+//! `check`: the CI gate. Reports every finding, in human or JSON form; exit 1 on any.
+
+use std::io::Write as _;
+
+use contract_core::check::{self, CheckOptions, Finding};
+use contract_core::lock::LockFile;
+use serde_json::json;
+
+use crate::cli::{CheckArgs, MessageFormat};
+use crate::error::{CliError, CliResult};
+use crate::{exit, ui};
+
+pub fn run(args: &CheckArgs) -> CliResult {
+    let workspace = super::load_workspace(&args.ws)?;
+    let selected = workspace.selected_contracts(&args.ws.selection(), &args.names)?;
+    let lock = LockFile::read(&workspace.lock_path())?;
+    let report = check::check(&workspace, &selected, lock.as_ref(), CheckOptions { deep: args.deep });
+    match args.message_format {
+        MessageFormat::Json => {
+            for finding in &report.findings {
+                ui::json_line(&finding_json(finding));
+            }
+            for (contract, err) in &report.errors {
+                ui::json_line(&json!({"type": "error", "contract": contract, "message": err.to_string()}));
+            }
+            ui::json_line(&json!({
+                "type": "summary",
+                "contracts": report.contracts,
+                "findings": report.findings.len(),
+                "errors": report.errors.len(),
+            }));
+        }
+        MessageFormat::Human => {
+            for finding in &report.findings {
+                print_finding(finding);
+            }
+            for (contract, err) in &report.errors {
+                let mut rendered = CliError::from_core(err);
+                rendered.message = format!("{contract}: {}", rendered.message);
+                rendered.render();
+            }
+            let checked = format!("{} contract(s)", report.contracts);
+            if report.findings.is_empty() && report.errors.is_empty() {
+                ui::status(ui::GOOD, "Checked", format!("{checked}: no drift"));
+            } else if !report.findings.is_empty() {
+                ui::status(
+                    ui::BAD,
+                    "Drift",
+                    format!("{} finding(s) in {checked}", report.findings.len()),
+                );
+            }
+        }
+    }
+    Ok(if !report.errors.is_empty() {
+        exit::ERROR
+    } else if !report.findings.is_empty() {
+        exit::DRIFT
+    } else {
+        exit::OK
+    })
+}
+
+/// The JSON object of one finding (schema documented in the README).
+fn finding_json(finding: &Finding) -> serde_json::Value {
+    json!({
+        "type": "finding",
+        "kind": finding.kind.id(),
+        "contract": finding.contract,
+        "file": finding.file,
+        "line": finding.line,
+        "message": finding.message,
+        "why": finding.kind.why(),
+        "fix": finding.fix,
+        "diff": finding.diff,
+    })
+}
+
+fn print_finding(finding: &Finding) {
+    let mut out = anstream::stdout().lock();
+    let location = match finding.line {
+        Some(line) => format!("{}:{line}", finding.file),
+        None => finding.file.clone(),
+    };
+    let _ = writeln!(
+        out,
+        "{}drift[{}]{}: {}",
+        ui::BAD.render(),
+        finding.kind.id(),
+        ui::BAD.render_reset(),
+        finding.message
+    );
+    let _ = writeln!(out, "  {}-->{} {location}", ui::HELP.render(), ui::HELP.render_reset());
+    let _ = writeln!(out, "   = why: {}", finding.kind.why());
+    let _ = writeln!(out, "   = fix: {}", finding.fix);
+    if let Some(diff) = &finding.diff {
+        for line in diff.lines() {
+            let style = match line.as_bytes().first() {
+                Some(b'+') if !line.starts_with("+++") => ui::GOOD,
+                Some(b'-') if !line.starts_with("---") => ui::BAD,
+                _ => anstyle::Style::new(),
+            };
+            let _ = writeln!(out, "     {}{line}{}", style.render(), style.render_reset());
+        }
+    }
+    let _ = writeln!(out);
+}

@@ -1,0 +1,30 @@
+//! One module per subcommand; `dispatch` routes to them.
+
+mod add;
+mod check;
+mod fingerprint;
+mod generate;
+mod lock;
+mod status;
+
+use contract_core::workspace::Workspace;
+
+use crate::cli::{Command, WorkspaceArgs};
+use crate::error::CliResult;
+
+/// Runs a parsed command.
+pub fn dispatch(command: Command) -> CliResult {
+    match command {
+        Command::Fingerprint(args) => fingerprint::run(&args),
+        Command::Add(args) => add::run(&args),
+        Command::Lock(args) => lock::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Generate(args) => generate::run(&args),
+        Command::Check(args) => check::run(&args),
+    }
+}
+
+/// Loads the workspace named by `--manifest-path` (or around the current directory).
+fn load_workspace(ws: &WorkspaceArgs) -> Result<Workspace, crate::error::CliError> {
+    Ok(Workspace::load(ws.manifest.manifest_path.as_deref())?)
+}

@@ -1,0 +1,73 @@
+//! The CLI's error: a message, an optional hint naming the fix, and the exit code; rendered as
+//! `error: …` / `help: …` on stderr.
+
+use std::io::Write as _;
+
+use crate::exit;
+use crate::ui;
+
+/// An error that ends a command.
+#[derive(Debug)]
+pub struct CliError {
+    /// What went wrong, lowercase, paths in backticks.
+    pub message: String,
+    /// The command or edit that fixes it.
+    pub hint: Option<String>,
+    /// The process exit code.
+    pub code: u8,
+}
+
+impl CliError {
+    /// An error that could not complete the command (exit 2).
+    pub fn new(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            hint: None,
+            code: exit::ERROR,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The rendering of a library error: its message with its causes, and its hint.
+    pub fn from_core(err: &contract_core::Error) -> Self {
+        let mut message = err.to_string();
+        let mut source = std::error::Error::source(err);
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !message.contains(&text) {
+                message.push_str(": ");
+                message.push_str(&text);
+            }
+            source = cause.source();
+        }
+        CliError {
+            message,
+            hint: err.hint(),
+            code: exit::ERROR,
+        }
+    }
+
+    /// Prints the error to stderr.
+    pub fn render(&self) {
+        let mut err = anstream::stderr().lock();
+        let _ = writeln!(err, "{}error:{} {}", ui::ERROR.render(), ui::ERROR.render_reset(), self.message);
+        drop(err);
+        if let Some(hint) = &self.hint {
+            ui::help(hint);
+        }
+    }
+}
+
+impl From<contract_core::Error> for CliError {
+    fn from(err: contract_core::Error) -> Self {
+        CliError::from_core(&err)
+    }
+}
+
+/// Result alias for commands: the exit code on success.
+pub type CliResult = Result<u8, CliError>;

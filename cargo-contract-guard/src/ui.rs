@@ -1,0 +1,84 @@
+//! Terminal presentation: styles (emitted only when the stream is a terminal, or forced with
+//! `--color always` / `CLICOLOR_FORCE`, and never with `NO_COLOR`), cargo-style status lines,
+//! and aligned tables.
+
+use std::io::Write as _;
+
+use anstyle::{AnsiColor, Style};
+
+/// `error:`.
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+/// `help:`.
+pub const HELP: Style = AnsiColor::Cyan.on_default().bold();
+/// Status verbs of successful steps.
+pub const GOOD: Style = AnsiColor::Green.on_default().bold();
+/// Status verbs of findings.
+pub const BAD: Style = AnsiColor::Red.on_default().bold();
+/// Status verbs of warnings.
+pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
+/// Table headers.
+pub const HEADER: Style = Style::new().bold();
+
+/// Prints a cargo-style status line to stderr: a right-aligned verb, then the message.
+pub fn status(style: Style, verb: &str, message: impl std::fmt::Display) {
+    let mut err = anstream::stderr().lock();
+    let _ = writeln!(err, "{}{verb:>12}{} {message}", style.render(), style.render_reset());
+}
+
+/// Prints `help: <text>` to stderr: the command that fixes what was just reported.
+pub fn help(text: impl std::fmt::Display) {
+    let mut err = anstream::stderr().lock();
+    let _ = writeln!(err, "{}help:{} {text}", HELP.render(), HELP.render_reset());
+}
+
+/// A table whose columns are padded to the widest cell. The first row is the header.
+pub struct Table {
+    rows: Vec<Vec<(String, Style)>>,
+}
+
+impl Table {
+    /// A table with these column headers.
+    pub fn new(headers: &[&str]) -> Self {
+        Table {
+            rows: vec![headers.iter().map(|h| (h.to_string(), HEADER)).collect()],
+        }
+    }
+
+    /// Adds a row whose last cell is styled.
+    pub fn row_with_state(&mut self, mut cells: Vec<String>, state: String, style: Style) {
+        let mut row: Vec<(String, Style)> = cells.drain(..).map(|c| (c, Style::new())).collect();
+        row.push((state, style));
+        self.rows.push(row);
+    }
+
+    /// Prints the table to stdout.
+    pub fn print(&self) {
+        let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let widths: Vec<usize> = (0..columns)
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|(c, _)| c.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut out = anstream::stdout().lock();
+        for row in &self.rows {
+            let mut line = String::new();
+            for (i, (cell, style)) in row.iter().enumerate() {
+                let last = i + 1 == row.len();
+                let pad = if last { 0 } else { widths[i] - cell.chars().count() + 2 };
+                line.push_str(&format!("{}{cell}{}{}", style.render(), style.render_reset(), " ".repeat(pad)));
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+    }
+}
+
+/// Prints one JSON value as a line on stdout.
+pub fn json_line(value: &serde_json::Value) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{value}");
+}

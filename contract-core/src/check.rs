@@ -1,0 +1,382 @@
+//! The drift gate behind `cargo contract-guard check`: for every selected contract, find
+//! every way its spec, pin and generated client disagree. The default check reads and hashes
+//! files only; `deep` also regenerates each client in memory and compares bytes.
+
+use crate::contract::Contract;
+use crate::error::Error;
+use crate::generate::header::{self, Header};
+use crate::hash::Sha256Digest;
+use crate::lock::{LockEntry, LockFile};
+use crate::spec::{self, LoadedSpec};
+use crate::workspace::Workspace;
+
+/// The kinds of drift, with stable kebab-case ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingKind {
+    /// The spec's fingerprint differs from the lock.
+    SpecChanged,
+    /// The generated file was made from another spec, other options, or another generator.
+    StaleGenerated,
+    /// The generated file's body no longer matches its header hash, or its header is broken.
+    HandEdited,
+    /// The contract declares an output that does not exist.
+    MissingOutput,
+    /// The spec file does not exist.
+    MissingSpec,
+    /// The contract has no lock entry.
+    NotLocked,
+    /// A lock entry that no contract declares.
+    LockOrphan,
+}
+
+impl FindingKind {
+    /// The stable id used in every output format.
+    pub fn id(self) -> &'static str {
+        match self {
+            FindingKind::SpecChanged => "spec-changed",
+            FindingKind::StaleGenerated => "stale-generated",
+            FindingKind::HandEdited => "hand-edited",
+            FindingKind::MissingOutput => "missing-output",
+            FindingKind::MissingSpec => "missing-spec",
+            FindingKind::NotLocked => "not-locked",
+            FindingKind::LockOrphan => "lock-orphan",
+        }
+    }
+
+    /// Why this kind of finding matters, in one line.
+    pub fn why(self) -> &'static str {
+        match self {
+            FindingKind::SpecChanged => {
+                "the contract moved without review: clients and types may no longer match what the service speaks"
+            }
+            FindingKind::StaleGenerated => {
+                "the client in the build was not generated from the pinned spec with the current options"
+            }
+            FindingKind::HandEdited => {
+                "a hand edit hides drift from the spec and is lost at the next generation"
+            }
+            FindingKind::MissingOutput => "the declared client is not in the tree, so nothing guards it",
+            FindingKind::MissingSpec => "without the spec nothing can be pinned, generated or checked",
+            FindingKind::NotLocked => "an unpinned contract can change without anyone noticing",
+            FindingKind::LockOrphan => "the lock pins a contract that no crate declares any more",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// What kind.
+    pub kind: FindingKind,
+    /// The contract, as `crate/name`.
+    pub contract: String,
+    /// The contract's name alone (for fix commands).
+    pub name: String,
+    /// The file concerned, relative to the workspace root, `/`-separated.
+    pub file: String,
+    /// The line concerned, when there is one.
+    pub line: Option<usize>,
+    /// What was found.
+    pub message: String,
+    /// The command that fixes it.
+    pub fix: String,
+    /// A diff of a hand edit, when one can be shown.
+    pub diff: Option<String>,
+}
+
+/// Options of a check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// Also regenerate every client in memory and compare bytes.
+    pub deep: bool,
+}
+
+/// The result of a check.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Contracts checked.
+    pub contracts: usize,
+    /// Everything found, in contract order.
+    pub findings: Vec<Finding>,
+    /// Contracts that could not be checked (e.g. a malformed spec), with the error.
+    pub errors: Vec<(String, Error)>,
+}
+
+/// Checks the selected contracts against the lock.
+pub fn check(
+    workspace: &Workspace,
+    selected: &[&Contract],
+    lock: Option<&LockFile>,
+    options: CheckOptions,
+) -> CheckReport {
+    let mut report = CheckReport {
+        contracts: selected.len(),
+        ..CheckReport::default()
+    };
+    for contract in selected {
+        let entry = lock.and_then(|l| l.entry(contract));
+        check_contract(contract, entry, options, &mut report);
+    }
+    if let Some(lock) = lock {
+        for entry in &lock.contracts {
+            let declared = workspace.contracts.iter().any(|c| entry.is_for(c));
+            let in_scope = match &entry.package {
+                None => true,
+                Some(p) => selected.iter().any(|c| c.package.as_ref() == Some(p))
+                    || !workspace.members.iter().any(|m| &m.name == p),
+            };
+            if !declared && in_scope {
+                report.findings.push(Finding {
+                    kind: FindingKind::LockOrphan,
+                    contract: entry.display_name(),
+                    name: entry.name.clone(),
+                    file: crate::workspace::LOCK_FILE_NAME.into(),
+                    line: None,
+                    message: format!(
+                        "`{}` is pinned in the lock but no crate declares it",
+                        entry.display_name()
+                    ),
+                    fix: "cargo contract-guard lock".into(),
+                    diff: None,
+                });
+            }
+        }
+    }
+    report
+}
+
+fn finding(contract: &Contract, kind: FindingKind, file: &str, message: String, fix: String) -> Finding {
+    Finding {
+        kind,
+        contract: contract.display_name(),
+        name: contract.name.clone(),
+        file: file.to_string(),
+        line: None,
+        message,
+        fix,
+        diff: None,
+    }
+}
+
+/// The spec's fingerprint, reading only the bytes when they are the ones pinned.
+fn current_fingerprint(
+    contract: &Contract,
+    entry: Option<&LockEntry>,
+) -> Result<(Sha256Digest, Option<LoadedSpec>), Error> {
+    let bytes = spec::read_capped(&contract.spec_path)?;
+    if let Some(entry) = entry
+        && Sha256Digest::of(&bytes) == entry.raw_sha256
+    {
+        return Ok((entry.fingerprint, None));
+    }
+    let loaded = spec::load_bytes(&contract.spec_path, &bytes)?;
+    Ok((loaded.fingerprint, Some(loaded)))
+}
+
+fn check_contract(contract: &Contract, entry: Option<&LockEntry>, options: CheckOptions, report: &mut CheckReport) {
+    let name = &contract.name;
+    let mut spec_now = None;
+    if !contract.spec_path.is_file() {
+        report.findings.push(finding(
+            contract,
+            FindingKind::MissingSpec,
+            &contract.spec_rel,
+            format!("spec `{}` of `{}` does not exist", contract.spec_rel, contract.display_name()),
+            format!("restore the spec, or remove the `{name}` contract table from Cargo.toml"),
+        ));
+    } else {
+        match current_fingerprint(contract, entry) {
+            Err(err) => report.errors.push((contract.display_name(), err)),
+            Ok((fingerprint, loaded)) => {
+                spec_now = Some((fingerprint, loaded));
+                match entry {
+                    None => report.findings.push(finding(
+                        contract,
+                        FindingKind::NotLocked,
+                        &contract.spec_rel,
+                        format!("`{}` is declared but not pinned in the lock", contract.display_name()),
+                        "cargo contract-guard lock".into(),
+                    )),
+                    Some(entry) if entry.fingerprint != fingerprint => report.findings.push(finding(
+                        contract,
+                        FindingKind::SpecChanged,
+                        &contract.spec_rel,
+                        format!(
+                            "spec `{}` changed since it was pinned: pinned {}, now {}",
+                            contract.spec_rel, entry.fingerprint, fingerprint
+                        ),
+                        format!("review the change, then `cargo contract-guard lock` and `cargo contract-guard generate {name}`"),
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    if let Some(output) = &contract.output {
+        check_output(contract, output, entry, spec_now, options, report);
+    }
+}
+
+fn check_output(
+    contract: &Contract,
+    output: &crate::contract::Output,
+    entry: Option<&LockEntry>,
+    spec_now: Option<(Sha256Digest, Option<LoadedSpec>)>,
+    options: CheckOptions,
+    report: &mut CheckReport,
+) {
+    let name = &contract.name;
+    let text = match std::fs::read(&output.path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            report.findings.push(finding(
+                contract,
+                FindingKind::MissingOutput,
+                &output.rel,
+                format!("generated client `{}` does not exist", output.rel),
+                format!("cargo contract-guard generate {name}"),
+            ));
+            return;
+        }
+        Err(e) => {
+            report.errors.push((contract.display_name(), Error::io("read", &output.path, e)));
+            return;
+        }
+    };
+    let (found, body) = match header::split(&text) {
+        Ok(split) => split,
+        Err(reason) => {
+            report.findings.push(Finding {
+                line: Some(1),
+                ..finding(
+                    contract,
+                    FindingKind::HandEdited,
+                    &output.rel,
+                    format!("`{}` has no valid generated-file header: {reason}", output.rel),
+                    format!("cargo contract-guard generate {name} --force"),
+                )
+            });
+            return;
+        }
+    };
+    let pinned = entry.map(|e| e.fingerprint);
+    let spec_matches_header = spec_now.as_ref().map(|(fp, _)| *fp) == Some(found.spec_fingerprint);
+    let mut fresh: Option<String> = None;
+    let regenerate = |fresh: &mut Option<String>| {
+        if fresh.is_none() && spec_matches_header {
+            *fresh = regenerate_body(contract, output, spec_now.as_ref());
+        }
+        fresh.clone()
+    };
+
+    if header::body_hash(body) != found.body_sha256 {
+        let expected = regenerate(&mut fresh);
+        let header_lines = found.render().lines().count();
+        let (diff, line) = match &expected {
+            Some(expected) => (
+                Some(crate::generate::diff::unified(expected, body, &output.rel, 60)),
+                crate::generate::diff::first_changed_line(expected, body).map(|l| l + header_lines),
+            ),
+            None => (None, None),
+        };
+        report.findings.push(Finding {
+            line,
+            diff,
+            ..finding(
+                contract,
+                FindingKind::HandEdited,
+                &output.rel,
+                format!("generated client `{}` was edited by hand", output.rel),
+                format!(
+                    "move the change into the spec, then `cargo contract-guard generate {name}` (`--force` keeps the edit as `{}.orig`)",
+                    output.rel
+                ),
+            )
+        });
+        return;
+    }
+
+    let mut reasons = stale_reasons(contract, &found, entry, pinned);
+    if reasons.is_empty() && options.deep {
+        match regenerate(&mut fresh) {
+            Some(expected) if expected != body => {
+                reasons.push("its body differs from a fresh generation (the generator's output changed)".into());
+            }
+            _ => {}
+        }
+    }
+    if !reasons.is_empty() {
+        report.findings.push(Finding {
+            line: Some(1),
+            ..finding(
+                contract,
+                FindingKind::StaleGenerated,
+                &output.rel,
+                format!("generated client `{}` is stale: {}", output.rel, reasons.join("; ")),
+                format!("cargo contract-guard generate {name}"),
+            )
+        });
+    }
+}
+
+fn stale_reasons(
+    contract: &Contract,
+    found: &Header,
+    entry: Option<&LockEntry>,
+    pinned: Option<Sha256Digest>,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if let Some(pinned) = pinned
+        && pinned != found.spec_fingerprint
+    {
+        reasons.push(format!(
+            "it was generated from spec {}, but the pin is {}",
+            found.spec_fingerprint.short(),
+            pinned.short()
+        ));
+    }
+    let settings = contract.settings.fingerprint();
+    if settings != found.settings_fingerprint {
+        reasons.push("the generator options in Cargo.toml changed since it was generated".into());
+    }
+    #[cfg(feature = "generate")]
+    if found.generator != crate::generate::generator_id() {
+        reasons.push(format!(
+            "it was generated by {}, this build generates with {}",
+            found.generator,
+            crate::generate::generator_id()
+        ));
+    }
+    if let Some(recorded) = entry.and_then(|e| e.body_sha256)
+        && recorded != found.body_sha256
+    {
+        reasons.push("it is not the file the lock recorded at the last generation".into());
+    }
+    if found.contract != contract.name {
+        reasons.push(format!("it was generated for contract `{}`", found.contract));
+    }
+    reasons
+}
+
+/// The body a generation from the current spec would produce (`generate` feature only).
+#[allow(unused_variables)]
+fn regenerate_body(
+    contract: &Contract,
+    output: &crate::contract::Output,
+    spec_now: Option<&(Sha256Digest, Option<LoadedSpec>)>,
+) -> Option<String> {
+    #[cfg(feature = "generate")]
+    {
+        let loaded = match spec_now {
+            Some((_, Some(loaded))) => loaded.clone(),
+            _ => spec::load(&contract.spec_path).ok()?,
+        };
+        crate::generate::generate(contract, output, &loaded)
+            .ok()
+            .map(|g| g.body().to_string())
+    }
+    #[cfg(not(feature = "generate"))]
+    {
+        None
+    }
+}

@@ -1,0 +1,179 @@
+//! Turning a loaded spec into the text of a generated client with progenitor: the provenance
+//! header, the compile-time guard, and the formatted client code.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use progenitor::{GenerationSettings, Generator};
+
+use super::header::{self, Header};
+use crate::contract::{Contract, Output};
+use crate::error::{Error, Result};
+use crate::settings::{GeneratorSettings, Interface, TagStyle};
+use crate::spec::{LoadedSpec, SpecVersion};
+
+/// Version of the progenitor library this build generates with (checked against Cargo.lock by
+/// a test).
+pub const PROGENITOR_VERSION: &str = "0.15.1";
+
+/// The generator as headers and the lock record it.
+pub fn generator_id() -> String {
+    format!("progenitor {PROGENITOR_VERSION}")
+}
+
+/// Which optional crates the generated code refers to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// `chrono` (date and date-time formats).
+    pub chrono: bool,
+    /// `uuid`.
+    pub uuid: bool,
+    /// `regress` (patterns).
+    pub regress: bool,
+    /// `serde_json` (free-form values).
+    pub serde_json: bool,
+    /// `futures` (streaming responses).
+    pub futures: bool,
+    /// `base64` and `rand` (websocket upgrades).
+    pub websockets: bool,
+}
+
+/// A generated file, ready to write.
+#[derive(Debug, Clone)]
+pub struct GeneratedFile {
+    /// The whole file: header then body.
+    pub text: String,
+    /// Its header.
+    pub header: Header,
+    /// Operations in the client.
+    pub operations: usize,
+    /// Types generated.
+    pub types: usize,
+    /// Optional crates the code uses.
+    pub needs: Needs,
+    /// Time spent generating.
+    pub elapsed: Duration,
+    body_start: usize,
+}
+
+impl GeneratedFile {
+    /// The body (everything after the header).
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+fn progenitor_settings(settings: &GeneratorSettings) -> GenerationSettings {
+    let mut out = GenerationSettings::new();
+    out.with_interface(match settings.interface {
+        Interface::Positional => progenitor::InterfaceStyle::Positional,
+        Interface::Builder => progenitor::InterfaceStyle::Builder,
+    });
+    out.with_tag(match settings.tags {
+        TagStyle::Merged => progenitor::TagStyle::Merged,
+        TagStyle::Separate => progenitor::TagStyle::Separate,
+    });
+    for derive in &settings.derives {
+        out.with_derive(derive);
+    }
+    out
+}
+
+/// Generates the client of `contract` from `spec`.
+pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Result<GeneratedFile> {
+    let fail = |message: String| Error::Generation {
+        contract: contract.display_name(),
+        path: spec.path.clone(),
+        message,
+    };
+    match &spec.version {
+        SpecVersion::OpenApi30(_) => {}
+        SpecVersion::OpenApi31(v) => {
+            return Err(fail(format!(
+                "OpenAPI {v} documents cannot be generated yet: the generator reads OpenAPI 3.0 only"
+            )));
+        }
+        SpecVersion::Swagger2(_) => {
+            return Err(fail(
+                "Swagger 2.0 documents can be pinned but not generated; convert the spec to OpenAPI 3"
+                    .into(),
+            ));
+        }
+    }
+    contract.settings.validate().map_err(fail)?;
+    let started = Instant::now();
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(spec.document.clone())
+        .map_err(|e| fail(format!("the document does not follow the OpenAPI 3.0 schema: {e}")))?;
+    let operations = openapi.operations().count();
+    let mut generator = Generator::new(&progenitor_settings(&contract.settings));
+    let tokens = catch_panic(|| generator.generate_tokens(&openapi))
+        .map_err(|panic| fail(format!("the generator crashed: {panic}")))?
+        .map_err(|e| fail(e.to_string()))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| fail(format!("the generator produced invalid Rust: {e}")))?;
+    let code = prettyplease::unparse(&file);
+    let type_space = generator.get_type_space();
+    let needs = Needs {
+        chrono: type_space.uses_chrono(),
+        uuid: type_space.uses_uuid(),
+        regress: type_space.uses_regress(),
+        serde_json: type_space.uses_serde_json(),
+        futures: generator.uses_futures(),
+        websockets: generator.uses_websockets(),
+    };
+    let types = type_space.iter_types().count();
+
+    let guard = format!(
+        "\n::contract_macros::verify_generated! {{\n    contract = {:?},\n    spec = {:?},\n    file = {:?},\n}}\n\n",
+        contract.name, output.spec_in_owner, output.file_in_owner,
+    );
+    let body = format!("{guard}{code}");
+    let header = Header {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        generator: generator_id(),
+        contract: contract.name.clone(),
+        spec: output.spec_in_owner.clone(),
+        spec_fingerprint: spec.fingerprint,
+        settings_fingerprint: contract.settings.fingerprint(),
+        body_sha256: header::body_hash(&body),
+    };
+    let header_text = header.render();
+    Ok(GeneratedFile {
+        body_start: header_text.len(),
+        text: format!("{header_text}{body}"),
+        header,
+        operations,
+        types,
+        needs,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Runs `f`, turning a panic into its message instead of unwinding into the caller and without
+/// printing the default panic report.
+fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    panic::set_hook(previous);
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn progenitor_version_matches_cargo_lock() {
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
+            .expect("the workspace Cargo.lock");
+        let needle = "name = \"progenitor\"\nversion = \"";
+        let start = lock.find(needle).expect("progenitor in Cargo.lock") + needle.len();
+        let version = &lock[start..start + lock[start..].find('"').unwrap()];
+        assert_eq!(version, super::PROGENITOR_VERSION);
+    }
+}

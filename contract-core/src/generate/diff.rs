@@ -1,0 +1,43 @@
+//! Unified diffs of generated text, for showing a hand edit.
+
+/// A unified diff from `expected` (as generated) to `actual` (as found), with three lines of
+/// context and at most `max_lines` lines of output.
+pub fn unified(expected: &str, actual: &str, file: &str, max_lines: usize) -> String {
+    let diff = similar::TextDiff::from_lines(expected, actual);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("{file} (as generated)"), &format!("{file} (on disk)"))
+        .to_string();
+    let total = text.lines().count();
+    if total <= max_lines {
+        return text;
+    }
+    let mut out: String = text.lines().take(max_lines).map(|l| format!("{l}\n")).collect();
+    out.push_str(&format!("... {} more diff lines\n", total - max_lines));
+    out
+}
+
+/// The 1-based line of `actual` where it first departs from `expected`: the first inserted
+/// line, or for a pure deletion the line that now stands where the deleted one was.
+pub fn first_changed_line(expected: &str, actual: &str) -> Option<usize> {
+    let diff = similar::TextDiff::from_lines(expected, actual);
+    diff.ops()
+        .iter()
+        .find(|op| op.tag() != similar::DiffTag::Equal)
+        .map(|op| op.new_range().start + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_first_changed_line() {
+        assert_eq!(first_changed_line("a\nb\nc\n", "a\nB\nc\n"), Some(2));
+        assert_eq!(first_changed_line("a\nb\nc\n", "a\nc\n"), Some(2));
+        assert_eq!(first_changed_line("a\n", "a\n"), None);
+        let diff = unified("a\nb\n", "a\nB\n", "f.rs", 100);
+        assert!(diff.contains("-b\n+B\n"), "{diff}");
+    }
+}

@@ -1,0 +1,17 @@
+//! Generated clients: the provenance [`header`] every generated file carries and, with the
+//! `generate` feature, producing clients with progenitor and writing them safely.
+
+pub mod diff;
+pub mod header;
+
+#[cfg(feature = "generate")]
+mod codegen;
+#[cfg(feature = "generate")]
+pub mod deps;
+#[cfg(feature = "generate")]
+mod run;
+
+#[cfg(feature = "generate")]
+pub use codegen::{GeneratedFile, Needs, PROGENITOR_VERSION, generate, generator_id};
+#[cfg(feature = "generate")]
+pub use run::{GenerateOptions, Generation, Refusal, generate_contract};

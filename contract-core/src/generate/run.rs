@@ -1,0 +1,150 @@
+//! `generate` for one contract: refuse unless the spec matches its pin, never overwrite a
+//! hand-edited file without `--force` (which keeps it as `<file>.orig`), write atomically, and
+//! record what was generated in the lock.
+
+use std::path::{Path, PathBuf};
+
+use super::codegen::{self, GeneratedFile};
+use super::{diff, header};
+use crate::contract::Contract;
+use crate::error::{Error, Result};
+use crate::fsio;
+use crate::hash::Sha256Digest;
+use crate::lock::{LockEntry, LockFile};
+use crate::spec;
+use crate::workspace::Workspace;
+
+/// Options of `generate`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GenerateOptions {
+    /// Pin the spec's current fingerprint first instead of refusing on a mismatch.
+    pub relock: bool,
+    /// Overwrite a hand-edited or foreign file (the old one is saved as `<file>.orig`).
+    pub force: bool,
+}
+
+/// Why `generate` did not write a contract's client (drift; exit 1).
+#[derive(Debug)]
+pub enum Refusal {
+    /// The contract has no pin.
+    NotLocked,
+    /// The spec no longer matches its pin.
+    SpecChanged {
+        /// The pinned fingerprint.
+        pinned: Sha256Digest,
+        /// The spec's fingerprint now.
+        current: Sha256Digest,
+    },
+    /// The generated file was edited by hand.
+    HandEdited {
+        /// The file.
+        file: PathBuf,
+        /// What was changed, against a fresh generation.
+        diff: String,
+    },
+    /// The output path holds a file cargo-contract-guard did not generate.
+    Foreign {
+        /// The file.
+        file: PathBuf,
+        /// Why its header is not ours.
+        reason: String,
+    },
+}
+
+/// What `generate` did for one contract.
+#[derive(Debug)]
+pub struct Generation {
+    /// The generated file.
+    pub file: GeneratedFile,
+    /// Where it was written.
+    pub path: PathBuf,
+    /// Whether the file on disk changed.
+    pub written: bool,
+    /// Where an overwritten hand edit was saved (`--force`).
+    pub saved_original: Option<PathBuf>,
+}
+
+/// Generates `contract`'s client into its output file. `Ok(None)` when it has no output.
+pub fn generate_contract(
+    workspace: &Workspace,
+    contract: &Contract,
+    options: GenerateOptions,
+) -> Result<Result<Option<Generation>, Refusal>> {
+    let Some(output) = &contract.output else {
+        return Ok(Ok(None));
+    };
+    let lock_path = workspace.lock_path();
+    let mut lock = LockFile::read(&lock_path)?.unwrap_or_default();
+    let spec = spec::load(&contract.spec_path)?;
+    let previous = lock.entry(contract).cloned();
+    match &previous {
+        Some(p) if p.fingerprint == spec.fingerprint => {}
+        _ if options.relock => {}
+        None => return Ok(Err(Refusal::NotLocked)),
+        Some(p) => {
+            return Ok(Err(Refusal::SpecChanged {
+                pinned: p.fingerprint,
+                current: spec.fingerprint,
+            }));
+        }
+    }
+    let generated = codegen::generate(contract, output, &spec)?;
+
+    let mut saved_original = None;
+    if let Some(existing) = read_existing(&output.path)? {
+        if let Some(refusal) = inspect_existing(&output.path, &existing, &generated) {
+            if !options.force {
+                return Ok(Err(refusal));
+            }
+            let orig = orig_path(&output.path);
+            fsio::write_atomic(&orig, existing.as_bytes())?;
+            saved_original = Some(orig);
+        }
+    }
+    let written = fsio::write_atomic(&output.path, generated.text.as_bytes())?;
+
+    let mut entry = LockEntry::pin(contract, &spec, previous.as_ref());
+    entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
+    entry.body_sha256 = Some(generated.header.body_sha256);
+    entry.generator = Some(generated.header.generator.clone());
+    lock.upsert(entry);
+    lock.write(&lock_path)?;
+
+    Ok(Ok(Some(Generation {
+        path: output.path.clone(),
+        file: generated,
+        written,
+        saved_original,
+    })))
+}
+
+fn read_existing(path: &Path) -> Result<Option<String>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("read", path, e)),
+    }
+}
+
+/// Whether an existing output file must not be overwritten: it was edited by hand, or it is
+/// not a file we generated.
+fn inspect_existing(path: &Path, existing: &str, fresh: &GeneratedFile) -> Option<Refusal> {
+    match header::split(existing) {
+        Ok((found, body)) if header::body_hash(body) == found.body_sha256 => None,
+        Ok((_, body)) => Some(Refusal::HandEdited {
+            file: path.to_path_buf(),
+            diff: diff::unified(fresh.body(), body, &path.display().to_string(), 60),
+        }),
+        Err(reason) => Some(Refusal::Foreign {
+            file: path.to_path_buf(),
+            reason: reason.to_string(),
+        }),
+    }
+}
+
+/// `<file>.orig`.
+pub fn orig_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".orig");
+    path.with_file_name(name)
+}

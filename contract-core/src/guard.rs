@@ -1,0 +1,107 @@
+//! The compile-time guard a generated client carries (`contract_macros::verify_generated!`):
+//! the file must still hash to its header's body hash, and the spec must still have the
+//! fingerprint the code was generated from. Messages name the file, both fingerprints and the
+//! command that fixes it.
+
+use std::path::{Path, PathBuf};
+
+use crate::generate::header;
+use crate::spec;
+
+/// Which argument of the guard a failure concerns, so the macro can point at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardArg {
+    /// `contract = "…"`.
+    Contract,
+    /// `spec = "…"`.
+    Spec,
+    /// `file = "…"`.
+    File,
+}
+
+/// A failed guard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardError {
+    /// The argument to point at.
+    pub arg: GuardArg,
+    /// The full message (several lines: what, the evidence, the fix).
+    pub message: String,
+}
+
+/// What a passing guard tracks for recompilation.
+#[derive(Debug, Clone)]
+pub struct GuardOk {
+    /// Absolute path of the spec (cargo must rebuild when it changes).
+    pub spec_path: PathBuf,
+}
+
+/// Verifies a generated file. Paths are relative to `crate_dir`.
+pub fn verify_generated(
+    crate_dir: &Path,
+    contract: &str,
+    spec_rel: &str,
+    file_rel: &str,
+) -> Result<GuardOk, GuardError> {
+    let fail = |arg, message: String| GuardError { arg, message };
+    let file_path = crate_dir.join(file_rel);
+    let text = std::fs::read_to_string(&file_path).map_err(|e| {
+        fail(GuardArg::File, format!("cannot read generated client `{file_rel}`: {e}"))
+    })?;
+    let (found, body) = header::split(&text).map_err(|e| {
+        fail(
+            GuardArg::File,
+            format!(
+                "`{file_rel}` is not a generated client: {e}\n\
+                 help: run `cargo contract-guard generate {contract} --force` to regenerate it"
+            ),
+        )
+    })?;
+    if header::body_hash(body) != found.body_sha256 {
+        return Err(fail(
+            GuardArg::File,
+            format!(
+                "generated client `{file_rel}` was edited by hand: its body no longer matches the \
+                 body-sha256 in its header\n\
+                 help: move the change into the spec or the generator options, then run \
+                 `cargo contract-guard generate {contract}`; `--force` regenerates and keeps the \
+                 edited file as `{file_rel}.orig`"
+            ),
+        ));
+    }
+    if found.contract != contract {
+        return Err(fail(
+            GuardArg::Contract,
+            format!(
+                "`{file_rel}` was generated for contract `{}`, not `{contract}`\n\
+                 help: run `cargo contract-guard generate {contract}`",
+                found.contract
+            ),
+        ));
+    }
+    if found.spec != spec_rel {
+        return Err(fail(
+            GuardArg::Spec,
+            format!(
+                "`{file_rel}` was generated from `{}`, not `{spec_rel}`\n\
+                 help: run `cargo contract-guard generate {contract}`",
+                found.spec
+            ),
+        ));
+    }
+    let spec_path = crate_dir.join(spec_rel);
+    let loaded = spec::load(&spec_path).map_err(|e| fail(GuardArg::Spec, e.to_string()))?;
+    if loaded.fingerprint != found.spec_fingerprint {
+        return Err(fail(
+            GuardArg::Spec,
+            format!(
+                "spec `{spec_rel}` of contract `{contract}` changed since `{file_rel}` was generated from it\n\
+                 generated from: {}\n\
+                 spec now:       {}\n\
+                 help: review the change, then run `cargo contract-guard lock` and \
+                 `cargo contract-guard generate {contract}`",
+                found.spec_fingerprint, loaded.fingerprint
+            ),
+        ));
+    }
+    Ok(GuardOk { spec_path })
+}
