@@ -55,7 +55,13 @@ impl CliError {
     /// Prints the error to stderr.
     pub fn render(&self) {
         let mut err = anstream::stderr().lock();
-        let _ = writeln!(err, "{}error:{} {}", ui::ERROR.render(), ui::ERROR.render_reset(), self.message);
+        let _ = writeln!(
+            err,
+            "{}error:{} {}",
+            ui::ERROR.render(),
+            ui::ERROR.render_reset(),
+            self.message
+        );
         drop(err);
         if let Some(hint) = &self.hint {
             ui::help(hint);

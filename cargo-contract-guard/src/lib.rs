@@ -29,7 +29,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { exit::ERROR } else { exit::OK };
+            return if err.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
         }
     };
     let choice = match cli.color {

@@ -22,7 +22,12 @@ pub const HEADER: Style = Style::new().bold();
 /// Prints a cargo-style status line to stderr: a right-aligned verb, then the message.
 pub fn status(style: Style, verb: &str, message: impl std::fmt::Display) {
     let mut err = anstream::stderr().lock();
-    let _ = writeln!(err, "{}{verb:>12}{} {message}", style.render(), style.render_reset());
+    let _ = writeln!(
+        err,
+        "{}{verb:>12}{} {message}",
+        style.render(),
+        style.render_reset()
+    );
 }
 
 /// Prints `help: <text>` to stderr: the command that fixes what was just reported.
@@ -69,8 +74,17 @@ impl Table {
             let mut line = String::new();
             for (i, (cell, style)) in row.iter().enumerate() {
                 let last = i + 1 == row.len();
-                let pad = if last { 0 } else { widths[i] - cell.chars().count() + 2 };
-                line.push_str(&format!("{}{cell}{}{}", style.render(), style.render_reset(), " ".repeat(pad)));
+                let pad = if last {
+                    0
+                } else {
+                    widths[i] - cell.chars().count() + 2
+                };
+                line.push_str(&format!(
+                    "{}{cell}{}{}",
+                    style.render(),
+                    style.render_reset(),
+                    " ".repeat(pad)
+                ));
             }
             let _ = writeln!(out, "{}", line.trim_end());
         }

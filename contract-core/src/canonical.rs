@@ -29,8 +29,10 @@ mod tests {
 
     #[test]
     fn key_order_and_whitespace_do_not_matter() {
-        let a: Value = serde_json::from_str(r#"{"b": [1, 2.50, "x"], "a": {"d": null, "c": true}}"#).unwrap();
-        let b: Value = serde_json::from_str(r#"{"a":{"c":true,"d":null},"b":[1,2.5,"x"]}"#).unwrap();
+        let a: Value =
+            serde_json::from_str(r#"{"b": [1, 2.50, "x"], "a": {"d": null, "c": true}}"#).unwrap();
+        let b: Value =
+            serde_json::from_str(r#"{"a":{"c":true,"d":null},"b":[1,2.5,"x"]}"#).unwrap();
         assert_eq!(fingerprint(&a).unwrap(), fingerprint(&b).unwrap());
         assert_eq!(
             String::from_utf8(canonical_json(&a).unwrap()).unwrap(),

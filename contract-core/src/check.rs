@@ -8,7 +8,7 @@ use crate::generate::header::{self, Header};
 use crate::hash::Sha256Digest;
 use crate::lock::{LockEntry, LockFile};
 use crate::spec::{self, LoadedSpec};
-use crate::workspace::Workspace;
+use crate::workspace::{Selection, Workspace};
 
 /// The kinds of drift, with stable kebab-case ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,8 +55,12 @@ impl FindingKind {
             FindingKind::HandEdited => {
                 "a hand edit hides drift from the spec and is lost at the next generation"
             }
-            FindingKind::MissingOutput => "the declared client is not in the tree, so nothing guards it",
-            FindingKind::MissingSpec => "without the spec nothing can be pinned, generated or checked",
+            FindingKind::MissingOutput => {
+                "the declared client is not in the tree, so nothing guards it"
+            }
+            FindingKind::MissingSpec => {
+                "without the spec nothing can be pinned, generated or checked"
+            }
             FindingKind::NotLocked => "an unpinned contract can change without anyone noticing",
             FindingKind::LockOrphan => "the lock pins a contract that no crate declares any more",
         }
@@ -102,9 +106,11 @@ pub struct CheckReport {
     pub errors: Vec<(String, Error)>,
 }
 
-/// Checks the selected contracts against the lock.
+/// Checks the selected contracts against the lock, and reports lock entries of the selected
+/// packages that no contract declares.
 pub fn check(
     workspace: &Workspace,
+    selection: &Selection,
     selected: &[&Contract],
     lock: Option<&LockFile>,
     options: CheckOptions,
@@ -122,8 +128,10 @@ pub fn check(
             let declared = workspace.contracts.iter().any(|c| entry.is_for(c));
             let in_scope = match &entry.package {
                 None => true,
-                Some(p) => selected.iter().any(|c| c.package.as_ref() == Some(p))
-                    || !workspace.members.iter().any(|m| &m.name == p),
+                Some(p) => {
+                    (selection.packages.is_empty() || selection.packages.contains(p))
+                        && !selection.exclude.contains(p)
+                }
             };
             if !declared && in_scope {
                 report.findings.push(Finding {
@@ -145,7 +153,13 @@ pub fn check(
     report
 }
 
-fn finding(contract: &Contract, kind: FindingKind, file: &str, message: String, fix: String) -> Finding {
+fn finding(
+    contract: &Contract,
+    kind: FindingKind,
+    file: &str,
+    message: String,
+    fix: String,
+) -> Finding {
     Finding {
         kind,
         contract: contract.display_name(),
@@ -173,7 +187,12 @@ fn current_fingerprint(
     Ok((loaded.fingerprint, Some(loaded)))
 }
 
-fn check_contract(contract: &Contract, entry: Option<&LockEntry>, options: CheckOptions, report: &mut CheckReport) {
+fn check_contract(
+    contract: &Contract,
+    entry: Option<&LockEntry>,
+    options: CheckOptions,
+    report: &mut CheckReport,
+) {
     let name = &contract.name;
     let mut spec_now = None;
     if !contract.spec_path.is_file() {
@@ -181,7 +200,11 @@ fn check_contract(contract: &Contract, entry: Option<&LockEntry>, options: Check
             contract,
             FindingKind::MissingSpec,
             &contract.spec_rel,
-            format!("spec `{}` of `{}` does not exist", contract.spec_rel, contract.display_name()),
+            format!(
+                "spec `{}` of `{}` does not exist",
+                contract.spec_rel,
+                contract.display_name()
+            ),
             format!("restore the spec, or remove the `{name}` contract table from Cargo.toml"),
         ));
     } else {
@@ -239,7 +262,9 @@ fn check_output(
             return;
         }
         Err(e) => {
-            report.errors.push((contract.display_name(), Error::io("read", &output.path, e)));
+            report
+                .errors
+                .push((contract.display_name(), Error::io("read", &output.path, e)));
             return;
         }
     };
@@ -252,7 +277,10 @@ fn check_output(
                     contract,
                     FindingKind::HandEdited,
                     &output.rel,
-                    format!("`{}` has no valid generated-file header: {reason}", output.rel),
+                    format!(
+                        "`{}` has no valid generated-file header: {reason}",
+                        output.rel
+                    ),
                     format!("cargo contract-guard generate {name} --force"),
                 )
             });
@@ -274,7 +302,12 @@ fn check_output(
         let header_lines = found.render().lines().count();
         let (diff, line) = match &expected {
             Some(expected) => (
-                Some(crate::generate::diff::unified(expected, body, &output.rel, 60)),
+                Some(crate::generate::diff::unified(
+                    expected,
+                    body,
+                    &output.rel,
+                    60,
+                )),
                 crate::generate::diff::first_changed_line(expected, body).map(|l| l + header_lines),
             ),
             None => (None, None),
@@ -300,7 +333,10 @@ fn check_output(
     if reasons.is_empty() && options.deep {
         match regenerate(&mut fresh) {
             Some(expected) if expected != body => {
-                reasons.push("its body differs from a fresh generation (the generator's output changed)".into());
+                reasons.push(
+                    "its body differs from a fresh generation (the generator's output changed)"
+                        .into(),
+                );
             }
             _ => {}
         }
@@ -312,7 +348,11 @@ fn check_output(
                 contract,
                 FindingKind::StaleGenerated,
                 &output.rel,
-                format!("generated client `{}` is stale: {}", output.rel, reasons.join("; ")),
+                format!(
+                    "generated client `{}` is stale: {}",
+                    output.rel,
+                    reasons.join("; ")
+                ),
                 format!("cargo contract-guard generate {name}"),
             )
         });
@@ -353,7 +393,10 @@ fn stale_reasons(
         reasons.push("it is not the file the lock recorded at the last generation".into());
     }
     if found.contract != contract.name {
-        reasons.push(format!("it was generated for contract `{}`", found.contract));
+        reasons.push(format!(
+            "it was generated for contract `{}`",
+            found.contract
+        ));
     }
     reasons
 }

@@ -155,7 +155,10 @@ pub fn parse_declarations(
                     )
                 })?;
                 if !written.ends_with(".rs") {
-                    return Err(invalid(&name, format!("output `{written}` must be a `.rs` file")));
+                    return Err(invalid(
+                        &name,
+                        format!("output `{written}` must be a `.rs` file"),
+                    ));
                 }
                 Some(Output {
                     rel: paths::relative_slash(ctx.root, &path),
@@ -209,7 +212,11 @@ mod tests {
         ]
     }
 
-    fn parse(meta: serde_json::Value, package: Option<&str>, manifest: &str) -> Result<Vec<Contract>> {
+    fn parse(
+        meta: serde_json::Value,
+        package: Option<&str>,
+        manifest: &str,
+    ) -> Result<Vec<Contract>> {
         let members = ctx_members();
         let ctx = DeclarationContext {
             root: Path::new("/ws"),
@@ -263,7 +270,10 @@ mod tests {
             json!({"contract-guard": {"contracts": {"pets": {"spec": "x.yaml", "tags": "separate"}}}}),
         ];
         for case in cases {
-            assert!(parse(case.clone(), Some("app"), "/ws/app/Cargo.toml").is_err(), "{case}");
+            assert!(
+                parse(case.clone(), Some("app"), "/ws/app/Cargo.toml").is_err(),
+                "{case}"
+            );
         }
     }
 }

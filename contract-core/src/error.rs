@@ -49,7 +49,9 @@ pub enum Error {
     },
 
     /// A spec file is not UTF-8 text.
-    #[error("`{path}` is not UTF-8 text (invalid byte at {position}); OpenAPI documents must be UTF-8")]
+    #[error(
+        "`{path}` is not UTF-8 text (invalid byte at {position}); OpenAPI documents must be UTF-8"
+    )]
     NotUtf8 {
         /// The file.
         path: PathBuf,
@@ -58,7 +60,7 @@ pub enum Error {
     },
 
     /// A spec file is not well-formed JSON or YAML, or breaks a safety limit while parsing.
-    #[error("`{path}`{}: invalid {format}: {message}", position.map(|p| format!(":{p}")).unwrap_or_default())]
+    #[error("`{}{}`: invalid {format}: {message}", path.display(), position.map(|p| format!(":{p}")).unwrap_or_default())]
     Syntax {
         /// The file.
         path: PathBuf,
@@ -80,7 +82,9 @@ pub enum Error {
     },
 
     /// The document declares an OpenAPI version this tool does not know.
-    #[error("`{path}` declares OpenAPI version `{version}`, which is not supported (supported: 3.0.x, 3.1.x; Swagger 2.0 can be fingerprinted only)")]
+    #[error(
+        "`{path}` declares OpenAPI version `{version}`, which is not supported (supported: 3.0.x, 3.1.x; Swagger 2.0 can be fingerprinted only)"
+    )]
     UnsupportedVersion {
         /// The file.
         path: PathBuf,

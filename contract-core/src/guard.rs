@@ -45,7 +45,10 @@ pub fn verify_generated(
     let fail = |arg, message: String| GuardError { arg, message };
     let file_path = crate_dir.join(file_rel);
     let text = std::fs::read_to_string(&file_path).map_err(|e| {
-        fail(GuardArg::File, format!("cannot read generated client `{file_rel}`: {e}"))
+        fail(
+            GuardArg::File,
+            format!("cannot read generated client `{file_rel}`: {e}"),
+        )
     })?;
     let (found, body) = header::split(&text).map_err(|e| {
         fail(

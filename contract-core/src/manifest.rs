@@ -161,12 +161,15 @@ fn add_missing_features(entry: &mut Item, features: &[&str]) -> bool {
     if features.is_empty() {
         return false;
     }
-    // `name = "1.0"` becomes `name = { version = "1.0", features = [...] }`.
-    if let Some(version) = entry.as_str().map(str::to_string) {
+    // `name = "1.0"` becomes `name = { version = "1.0", features = [...] }`, keeping comments.
+    if let Some(Value::String(version)) = entry.as_value() {
+        let decor = version.decor().clone();
         let mut inline = toml_edit::InlineTable::new();
-        inline.insert("version", version.into());
+        inline.insert("version", version.value().as_str().into());
         inline.insert("features", feature_array(features).into());
-        *entry = Item::Value(Value::InlineTable(inline));
+        let mut new_value = Value::InlineTable(inline);
+        *new_value.decor_mut() = decor;
+        *entry = Item::Value(new_value);
         return true;
     }
     let Some(table) = entry.as_table_like_mut() else {
@@ -210,7 +213,11 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         let block = "[package.metadata.contract-guard.contracts.pets]\nspec = \"specs/pets.yaml\"\noutput = \"src/gen/pets.rs\"\n\n";
         assert!(text.contains(block), "{text}");
-        assert_eq!(text.replacen(block, "", 1), MANIFEST, "the rest of the file changed");
+        assert_eq!(
+            text.replacen(block, "", 1),
+            MANIFEST,
+            "the rest of the file changed"
+        );
         assert!(!add_contract(&path, Scope::Package, &new).unwrap());
         let other = NewContract {
             spec: "other.yaml",
@@ -244,8 +251,14 @@ mod tests {
         let changed = ensure_dependencies(&path, &deps).unwrap();
         assert_eq!(changed, ["serde", "reqwest"]);
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains("serde = { version = \"1\", features = [\"derive\"] }"), "{text}");
-        assert!(text.contains("reqwest = { version = \"0.13\", features = [\"json\"] }"), "{text}");
+        assert!(
+            text.contains("serde = { version = \"1\", features = [\"derive\"] }"),
+            "{text}"
+        );
+        assert!(
+            text.contains("reqwest = { version = \"0.13\", features = [\"json\"] }"),
+            "{text}"
+        );
         assert!(ensure_dependencies(&path, &deps).unwrap().is_empty());
     }
 }

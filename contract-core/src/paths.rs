@@ -66,7 +66,8 @@ pub fn relative_slash(from: &Path, to: &Path) -> String {
     let from: Vec<_> = from.components().collect();
     let to: Vec<_> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), from.len() - common).collect();
+    let mut parts: Vec<String> =
+        std::iter::repeat_n("..".to_string(), from.len() - common).collect();
     parts.extend(
         to[common..]
             .iter()
@@ -99,7 +100,10 @@ mod tests {
             resolve_inside(root, base, "../../../etc/passwd"),
             Err(PathProblem::OutsideWorkspace)
         );
-        assert_eq!(resolve_inside(root, base, "/etc/passwd"), Err(PathProblem::Absolute));
+        assert_eq!(
+            resolve_inside(root, base, "/etc/passwd"),
+            Err(PathProblem::Absolute)
+        );
         assert_eq!(resolve_inside(root, base, " "), Err(PathProblem::Empty));
     }
 

@@ -82,7 +82,10 @@ mod tests {
             derives: vec!["PartialEq".into()],
             ..GeneratorSettings::default()
         };
-        assert_eq!(base.fingerprint(), GeneratorSettings::default().fingerprint());
+        assert_eq!(
+            base.fingerprint(),
+            GeneratorSettings::default().fingerprint()
+        );
         assert_ne!(base.fingerprint(), builder.fingerprint());
         assert_ne!(base.fingerprint(), derives.fingerprint());
     }

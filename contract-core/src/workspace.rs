@@ -60,10 +60,9 @@ impl Workspace {
         }
         let metadata = command.exec().map_err(|err| Error::Metadata {
             message: match err {
-                cargo_metadata::Error::CargoMetadata { stderr } => stderr
-                    .trim()
-                    .trim_start_matches("error: ")
-                    .to_string(),
+                cargo_metadata::Error::CargoMetadata { stderr } => {
+                    stderr.trim().trim_start_matches("error: ").to_string()
+                }
                 other => other.to_string(),
             },
         })?;
@@ -132,14 +131,21 @@ impl Workspace {
                 }),
             },
             [_, more @ ..] => Err(Error::PackageNotFound {
-                name: format!("{} (only one package can be edited at a time)", more.join(", ")),
+                name: format!(
+                    "{} (only one package can be edited at a time)",
+                    more.join(", ")
+                ),
             }),
         }
     }
 
     /// The contracts of the selected packages (workspace-level contracts are always in),
     /// narrowed to `names` when that is not empty. Every name must match a contract.
-    pub fn selected_contracts(&self, selection: &Selection, names: &[String]) -> Result<Vec<&Contract>> {
+    pub fn selected_contracts(
+        &self,
+        selection: &Selection,
+        names: &[String],
+    ) -> Result<Vec<&Contract>> {
         for name in selection.packages.iter().chain(&selection.exclude) {
             self.member(name)?;
         }
@@ -154,12 +160,18 @@ impl Workspace {
         if names.is_empty() {
             return Ok(selected);
         }
-        if let Some(missing) = names.iter().find(|n| !selected.iter().any(|c| &c.name == *n)) {
+        if let Some(missing) = names
+            .iter()
+            .find(|n| !selected.iter().any(|c| &c.name == *n))
+        {
             return Err(Error::UnknownContract {
                 name: missing.clone(),
             });
         }
-        Ok(selected.into_iter().filter(|c| names.contains(&c.name)).collect())
+        Ok(selected
+            .into_iter()
+            .filter(|c| names.contains(&c.name))
+            .collect())
     }
 }
 

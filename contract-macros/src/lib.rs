@@ -68,7 +68,9 @@ impl Parse for GuardArgs {
                 other => {
                     return Err(syn::Error::new_spanned(
                         &pair.key,
-                        format!("unknown argument `{other}`; expected `contract`, `spec` or `file`"),
+                        format!(
+                            "unknown argument `{other}`; expected `contract`, `spec` or `file`"
+                        ),
                     ));
                 }
             };
@@ -78,7 +80,10 @@ impl Parse for GuardArgs {
             *slot = Some(pair.value);
         }
         let missing = |name: &str| {
-            syn::Error::new(Span::call_site(), format!("missing argument `{name} = \"…\"`"))
+            syn::Error::new(
+                Span::call_site(),
+                format!("missing argument `{name} = \"…\"`"),
+            )
         };
         Ok(GuardArgs {
             contract: contract.ok_or_else(|| missing("contract"))?,
@@ -91,13 +96,23 @@ impl Parse for GuardArgs {
 fn crate_dir() -> syn::Result<std::path::PathBuf> {
     std::env::var_os("CARGO_MANIFEST_DIR")
         .map(std::path::PathBuf::from)
-        .ok_or_else(|| syn::Error::new(Span::call_site(), "CARGO_MANIFEST_DIR is not set; build with cargo"))
+        .ok_or_else(|| {
+            syn::Error::new(
+                Span::call_site(),
+                "CARGO_MANIFEST_DIR is not set; build with cargo",
+            )
+        })
 }
 
 fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenStream> {
     use contract_core::guard::{self, GuardArg};
     let dir = crate_dir()?;
-    match guard::verify_generated(&dir, &args.contract.value(), &args.spec.value(), &args.file.value()) {
+    match guard::verify_generated(
+        &dir,
+        &args.contract.value(),
+        &args.spec.value(),
+        &args.file.value(),
+    ) {
         Ok(ok) => {
             let spec = ok.spec_path.to_string_lossy().into_owned();
             Ok(quote! {

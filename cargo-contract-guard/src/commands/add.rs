@@ -17,16 +17,28 @@ pub fn run(args: &AddArgs) -> CliResult {
         (Scope::Workspace, workspace.root_manifest.clone(), None)
     } else {
         let member = workspace.target_package(&args.ws.selection())?;
-        (Scope::Package, member.manifest_path.clone(), Some(member.name.clone()))
+        (
+            Scope::Package,
+            member.manifest_path.clone(),
+            Some(member.name.clone()),
+        )
     };
-    let base_dir = manifest_path.parent().unwrap_or(&workspace.root).to_path_buf();
+    let base_dir = manifest_path
+        .parent()
+        .unwrap_or(&workspace.root)
+        .to_path_buf();
 
     // Validate the spec before touching Cargo.toml.
     let spec_abs = absolute(&args.spec)?;
     let loaded = spec::load(&spec_abs)?;
     let spec_rel = relative_to(&workspace, &base_dir, &spec_abs, "spec")?;
     let output_rel = match &args.output {
-        Some(output) => Some(relative_to(&workspace, &base_dir, &absolute(output)?, "output")?),
+        Some(output) => Some(relative_to(
+            &workspace,
+            &base_dir,
+            &absolute(output)?,
+            "output",
+        )?),
         None => None,
     };
     let new = NewContract {
@@ -40,7 +52,10 @@ pub fn run(args: &AddArgs) -> CliResult {
         ui::status(
             ui::GOOD,
             "Added",
-            format!("contract `{}` ({}) to `{}`", args.name, loaded.version, where_),
+            format!(
+                "contract `{}` ({}) to `{}`",
+                args.name, loaded.version, where_
+            ),
         );
     }
 
@@ -49,15 +64,28 @@ pub fn run(args: &AddArgs) -> CliResult {
         .contracts
         .iter()
         .find(|c| c.name == args.name && c.package == package)
-        .ok_or_else(|| CliError::new(format!("contract `{}` was not found after adding it", args.name)))?;
+        .ok_or_else(|| {
+            CliError::new(format!(
+                "contract `{}` was not found after adding it",
+                args.name
+            ))
+        })?;
     let outcome = pin::relock(&workspace, &[contract])?;
     ui::status(
         ui::GOOD,
         "Pinned",
-        format!("{} at {}", contract.display_name(), loaded.fingerprint.short()),
+        format!(
+            "{} at {}",
+            contract.display_name(),
+            loaded.fingerprint.short()
+        ),
     );
     if outcome.written {
-        ui::status(ui::GOOD, "Locked", format!("`{}`", contract_core::workspace::LOCK_FILE_NAME));
+        ui::status(
+            ui::GOOD,
+            "Locked",
+            format!("`{}`", contract_core::workspace::LOCK_FILE_NAME),
+        );
     }
     if let Some(output) = &contract.output
         && !args.no_deps
@@ -65,7 +93,10 @@ pub fn run(args: &AddArgs) -> CliResult {
         add_dependencies(contract, output, &loaded)?;
     }
     if contract.output.is_some() {
-        ui::help(format!("run `cargo contract-guard generate {}` to write the client", args.name));
+        ui::help(format!(
+            "run `cargo contract-guard generate {}` to write the client",
+            args.name
+        ));
     }
     Ok(exit::OK)
 }
@@ -80,14 +111,22 @@ fn add_dependencies(
     let needs = match generate::generate(contract, output, spec) {
         Ok(generated) => generated.needs,
         Err(err) => {
-            ui::status(ui::WARN, "Warning", format!("{err}; adding the base dependencies only"));
+            ui::status(
+                ui::WARN,
+                "Warning",
+                format!("{err}; adding the base dependencies only"),
+            );
             generate::Needs::default()
         }
     };
     let manifest = output.owner_dir.join("Cargo.toml");
     let changed = manifest::ensure_dependencies(&manifest, &generate::deps::required(&needs))?;
     if !changed.is_empty() {
-        ui::status(ui::GOOD, "Added", format!("dependencies {}", changed.join(", ")));
+        ui::status(
+            ui::GOOD,
+            "Added",
+            format!("dependencies {}", changed.join(", ")),
+        );
     }
     Ok(())
 }
@@ -99,7 +138,12 @@ fn absolute(path: &Path) -> Result<PathBuf, CliError> {
 }
 
 /// `path` relative to `base` for the Cargo.toml table; it must lie inside the workspace.
-fn relative_to(workspace: &Workspace, base: &Path, path: &Path, what: &str) -> Result<String, CliError> {
+fn relative_to(
+    workspace: &Workspace,
+    base: &Path,
+    path: &Path,
+    what: &str,
+) -> Result<String, CliError> {
     let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
     let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
     // Canonicalise the deepest existing ancestor so symlinked temp dirs compare equal.
@@ -110,7 +154,9 @@ fn relative_to(workspace: &Workspace, base: &Path, path: &Path, what: &str) -> R
             path.display(),
             root.display()
         ))
-        .with_hint("keep specs and generated files inside the workspace so every checkout sees them"));
+        .with_hint(
+            "keep specs and generated files inside the workspace so every checkout sees them",
+        ));
     }
     Ok(paths::relative_slash(&base, &path))
 }
@@ -119,7 +165,10 @@ fn canonical_prefix(path: &Path) -> PathBuf {
     let mut existing = path.to_path_buf();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(|f| f.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|f| f.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();

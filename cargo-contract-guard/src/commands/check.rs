@@ -12,16 +12,20 @@ use crate::{exit, ui};
 
 pub fn run(args: &CheckArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
-    let selected = workspace.selected_contracts(&args.ws.selection(), &args.names)?;
+    let selection = args.ws.selection();
+    let selected = workspace.selected_contracts(&selection, &args.names)?;
     let lock = LockFile::read(&workspace.lock_path())?;
-    let report = check::check(&workspace, &selected, lock.as_ref(), CheckOptions { deep: args.deep });
+    let options = CheckOptions { deep: args.deep };
+    let report = check::check(&workspace, &selection, &selected, lock.as_ref(), options);
     match args.message_format {
         MessageFormat::Json => {
             for finding in &report.findings {
                 ui::json_line(&finding_json(finding));
             }
             for (contract, err) in &report.errors {
-                ui::json_line(&json!({"type": "error", "contract": contract, "message": err.to_string()}));
+                ui::json_line(
+                    &json!({"type": "error", "contract": contract, "message": err.to_string()}),
+                );
             }
             ui::json_line(&json!({
                 "type": "summary",
@@ -89,7 +93,12 @@ fn print_finding(finding: &Finding) {
         ui::BAD.render_reset(),
         finding.message
     );
-    let _ = writeln!(out, "  {}-->{} {location}", ui::HELP.render(), ui::HELP.render_reset());
+    let _ = writeln!(
+        out,
+        "  {}-->{} {location}",
+        ui::HELP.render(),
+        ui::HELP.render_reset()
+    );
     let _ = writeln!(out, "   = why: {}", finding.kind.why());
     let _ = writeln!(out, "   = fix: {}", finding.fix);
     if let Some(diff) = &finding.diff {

@@ -11,9 +11,17 @@ pub fn run(args: &LockArgs) -> CliResult {
     let selected = workspace.selected_contracts(&args.ws.selection(), &[])?;
     let outcome = pin::relock(&workspace, &selected)?;
     for name in &outcome.changed {
-        let entry = outcome.lock.contracts.iter().find(|e| &e.display_name() == name);
+        let entry = outcome
+            .lock
+            .contracts
+            .iter()
+            .find(|e| &e.display_name() == name);
         if let Some(entry) = entry {
-            ui::status(ui::GOOD, "Pinned", format!("{name} at {}", entry.fingerprint.short()));
+            ui::status(
+                ui::GOOD,
+                "Pinned",
+                format!("{name} at {}", entry.fingerprint.short()),
+            );
         }
     }
     for name in &outcome.removed {
@@ -24,13 +32,19 @@ pub fn run(args: &LockArgs) -> CliResult {
         ui::status(
             ui::GOOD,
             "Locked",
-            format!("{} contract(s) in `{lock_name}`", outcome.lock.contracts.len()),
+            format!(
+                "{} contract(s) in `{lock_name}`",
+                outcome.lock.contracts.len()
+            ),
         );
     } else {
         ui::status(
             ui::GOOD,
             "Fresh",
-            format!("`{lock_name}` is up to date ({} contract(s))", outcome.lock.contracts.len()),
+            format!(
+                "`{lock_name}` is up to date ({} contract(s))",
+                outcome.lock.contracts.len()
+            ),
         );
     }
     Ok(exit::OK)

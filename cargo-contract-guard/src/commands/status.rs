@@ -41,7 +41,8 @@ pub fn run(args: &StatusArgs) -> CliResult {
             }
             let mut table = ui::Table::new(&["CONTRACT", "SPEC", "PINNED", "CURRENT", "STATE"]);
             for row in &rows {
-                let short = |d: Option<contract_core::Sha256Digest>| d.map_or("-".into(), |d| d.short());
+                let short =
+                    |d: Option<contract_core::Sha256Digest>| d.map_or("-".into(), |d| d.short());
                 let style = if row.is_drift() { ui::BAD } else { ui::GOOD };
                 table.row_with_state(
                     vec![
@@ -57,20 +58,29 @@ pub fn run(args: &StatusArgs) -> CliResult {
             table.print();
             for row in &rows {
                 if let PinState::SpecError(err) = &row.state {
-                    ui::status(ui::BAD, "Error", format!("{}: {err}", row.contract.display_name()));
+                    ui::status(
+                        ui::BAD,
+                        "Error",
+                        format!("{}: {err}", row.contract.display_name()),
+                    );
                 }
             }
             if drift > 0 {
                 ui::status(
                     ui::BAD,
                     "Drift",
-                    format!("{drift} of {} contract(s) do not match their pin", rows.len()),
+                    format!(
+                        "{drift} of {} contract(s) do not match their pin",
+                        rows.len()
+                    ),
                 );
                 ui::help("review the spec change, then run `cargo contract-guard lock`");
             }
         }
     }
-    let errors = rows.iter().any(|r| matches!(r.state, PinState::SpecError(_)));
+    let errors = rows
+        .iter()
+        .any(|r| matches!(r.state, PinState::SpecError(_)));
     Ok(if errors {
         exit::ERROR
     } else if drift > 0 {

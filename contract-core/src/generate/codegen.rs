@@ -102,15 +102,20 @@ pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Resu
     }
     contract.settings.validate().map_err(fail)?;
     let started = Instant::now();
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(spec.document.clone())
-        .map_err(|e| fail(format!("the document does not follow the OpenAPI 3.0 schema: {e}")))?;
+    let openapi: openapiv3::OpenAPI =
+        serde_json::from_value(spec.document.clone()).map_err(|e| {
+            fail(format!(
+                "the document does not follow the OpenAPI 3.0 schema: {e}"
+            ))
+        })?;
     let operations = openapi.operations().count();
     let mut generator = Generator::new(&progenitor_settings(&contract.settings));
     let tokens = catch_panic(|| generator.generate_tokens(&openapi))
         .map_err(|panic| fail(format!("the generator crashed: {panic}")))?
         .map_err(|e| fail(e.to_string()))?;
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("the generator produced invalid Rust: {e}")))?;
+    skip_rustfmt(&mut file);
     let code = prettyplease::unparse(&file);
     let type_space = generator.get_type_space();
     let needs = Needs {
@@ -147,6 +152,35 @@ pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Resu
         needs,
         elapsed: started.elapsed(),
     })
+}
+
+/// Marks every top-level item `#[rustfmt::skip]`. rustfmt formats `@generated` files by default
+/// (`format_generated_files = true`), which would rewrite the body and break its hash; inner
+/// tool attributes (`#![rustfmt::skip]`) are not stable in module files.
+fn skip_rustfmt(file: &mut syn::File) {
+    use syn::Item;
+    let skip: syn::Attribute = syn::parse_quote!(#[rustfmt::skip]);
+    for item in &mut file.items {
+        let attrs = match item {
+            Item::Const(i) => &mut i.attrs,
+            Item::Enum(i) => &mut i.attrs,
+            Item::ExternCrate(i) => &mut i.attrs,
+            Item::Fn(i) => &mut i.attrs,
+            Item::ForeignMod(i) => &mut i.attrs,
+            Item::Impl(i) => &mut i.attrs,
+            Item::Macro(i) => &mut i.attrs,
+            Item::Mod(i) => &mut i.attrs,
+            Item::Static(i) => &mut i.attrs,
+            Item::Struct(i) => &mut i.attrs,
+            Item::Trait(i) => &mut i.attrs,
+            Item::TraitAlias(i) => &mut i.attrs,
+            Item::Type(i) => &mut i.attrs,
+            Item::Union(i) => &mut i.attrs,
+            Item::Use(i) => &mut i.attrs,
+            _ => continue,
+        };
+        attrs.push(skip.clone());
+    }
 }
 
 /// Runs `f`, turning a panic into its message instead of unwinding into the caller and without

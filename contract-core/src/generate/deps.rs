@@ -3,7 +3,11 @@
 use super::codegen::Needs;
 use crate::manifest::Dependency;
 
-const fn dep(name: &'static str, version: &'static str, features: &'static [&'static str]) -> Dependency {
+const fn dep(
+    name: &'static str,
+    version: &'static str,
+    features: &'static [&'static str],
+) -> Dependency {
     Dependency {
         name,
         version,

@@ -7,13 +7,20 @@ pub fn unified(expected: &str, actual: &str, file: &str, max_lines: usize) -> St
     let text = diff
         .unified_diff()
         .context_radius(3)
-        .header(&format!("{file} (as generated)"), &format!("{file} (on disk)"))
+        .header(
+            &format!("{file} (as generated)"),
+            &format!("{file} (on disk)"),
+        )
         .to_string();
     let total = text.lines().count();
     if total <= max_lines {
         return text;
     }
-    let mut out: String = text.lines().take(max_lines).map(|l| format!("{l}\n")).collect();
+    let mut out: String = text
+        .lines()
+        .take(max_lines)
+        .map(|l| format!("{l}\n"))
+        .collect();
     out.push_str(&format!("... {} more diff lines\n", total - max_lines));
     out
 }

@@ -10,7 +10,8 @@
 //!
 //! The body is every byte after the header's last line. Its hash is taken with `\r\n` read as
 //! `\n`, so a checkout that converts line endings does not look hand-edited. `@generated` on
-//! the first line makes rustfmt and most review tools leave the file alone.
+//! the first line makes review tools collapse the file; the body's `#![rustfmt::skip]` keeps
+//! `cargo fmt` (which formats generated files by default) from rewriting it.
 
 use crate::hash::{HashWriter, Sha256Digest};
 
@@ -110,10 +111,12 @@ pub fn split(text: &str) -> Result<(Header, &str), HeaderError> {
             expected: "<version> with <generator> -- DO NOT EDIT.",
         })?;
     let second = next(2, "// contract: ")?;
-    let (contract, spec) = second.split_once("   spec: ").ok_or(HeaderError::Malformed {
-        line: 2,
-        expected: "// contract: <name>   spec: <path>",
-    })?;
+    let (contract, spec) = second
+        .split_once("   spec: ")
+        .ok_or(HeaderError::Malformed {
+            line: 2,
+            expected: "// contract: <name>   spec: <path>",
+        })?;
     let digest = |line: usize, prefix: &'static str, text: String| {
         text.parse::<Sha256Digest>()
             .map_err(|_| HeaderError::Malformed {
@@ -121,13 +124,21 @@ pub fn split(text: &str) -> Result<(Header, &str), HeaderError> {
                 expected: prefix,
             })
     };
-    let spec_fingerprint = digest(3, "// spec-fingerprint: sha256:<hex>", next(3, "// spec-fingerprint: ")?)?;
+    let spec_fingerprint = digest(
+        3,
+        "// spec-fingerprint: sha256:<hex>",
+        next(3, "// spec-fingerprint: ")?,
+    )?;
     let settings_fingerprint = digest(
         4,
         "// settings-fingerprint: sha256:<hex>",
         next(4, "// settings-fingerprint: ")?,
     )?;
-    let body_sha256 = digest(5, "// body-sha256: sha256:<hex>", next(5, "// body-sha256: ")?)?;
+    let body_sha256 = digest(
+        5,
+        "// body-sha256: sha256:<hex>",
+        next(5, "// body-sha256: ")?,
+    )?;
     let header = Header {
         tool_version: tool_version.to_string(),
         generator: generator.to_string(),
@@ -179,9 +190,22 @@ mod tests {
     #[test]
     fn rejects_foreign_and_forged_headers() {
         assert_eq!(split("fn main() {}\n"), Err(HeaderError::NotGenerated));
-        let broken = header().render().replace("// spec-fingerprint: sha256:", "// spec-fingerprint: md5:");
-        assert!(matches!(split(&broken), Err(HeaderError::Malformed { line: 3, .. })));
-        let truncated: String = header().render().lines().take(3).map(|l| format!("{l}\n")).collect();
-        assert!(matches!(split(&truncated), Err(HeaderError::Malformed { line: 4, .. })));
+        let broken = header()
+            .render()
+            .replace("// spec-fingerprint: sha256:", "// spec-fingerprint: md5:");
+        assert!(matches!(
+            split(&broken),
+            Err(HeaderError::Malformed { line: 3, .. })
+        ));
+        let truncated: String = header()
+            .render()
+            .lines()
+            .take(3)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(matches!(
+            split(&truncated),
+            Err(HeaderError::Malformed { line: 4, .. })
+        ));
     }
 }

@@ -91,15 +91,17 @@ pub fn generate_contract(
     let generated = codegen::generate(contract, output, &spec)?;
 
     let mut saved_original = None;
-    if let Some(existing) = read_existing(&output.path)? {
-        if let Some(refusal) = inspect_existing(&output.path, &existing, &generated) {
-            if !options.force {
-                return Ok(Err(refusal));
-            }
-            let orig = orig_path(&output.path);
-            fsio::write_atomic(&orig, existing.as_bytes())?;
-            saved_original = Some(orig);
+    if let Some(existing) = read_existing(&output.path)?
+        && let Some(refusal) =
+            inspect_existing(&output.path, &String::from_utf8_lossy(&existing), &generated)
+    {
+        if !options.force {
+            return Ok(Err(refusal));
         }
+        // The bytes exactly as they were, even if they are not UTF-8.
+        let orig = orig_path(&output.path);
+        fsio::write_atomic(&orig, &existing)?;
+        saved_original = Some(orig);
     }
     let written = fsio::write_atomic(&output.path, generated.text.as_bytes())?;
 
@@ -118,9 +120,9 @@ pub fn generate_contract(
     })))
 }
 
-fn read_existing(path: &Path) -> Result<Option<String>> {
+fn read_existing(path: &Path) -> Result<Option<Vec<u8>>> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io("read", path, e)),
     }

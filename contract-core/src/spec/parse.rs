@@ -58,7 +58,10 @@ pub fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
             let valid = &bytes[..err.valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
             let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u64 + 1;
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count() as u64
+                + 1;
             Err(Error::NotUtf8 {
                 path: path.to_path_buf(),
                 position: Position { line, column },
@@ -163,14 +166,19 @@ fn parse_yaml(path: &Path, text: &str) -> Result<Value> {
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message).trim();
     let line = line.strip_prefix("error: ").unwrap_or(line);
-    let line = match line.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+    let line = match line
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
         Some((position, rest)) if position.contains(" column ") => rest,
         _ => line,
     };
     if line.contains("Depth {") || line.contains("recursion limit") {
         format!("nesting is deeper than the {MAX_DEPTH}-level limit")
     } else if line.contains("budget breached") || line.contains("alias replay") {
-        format!("the document expands beyond the loader's limits ({line}); YAML alias bombs are refused")
+        format!(
+            "the document expands beyond the loader's limits ({line}); YAML alias bombs are refused"
+        )
     } else {
         line.to_string()
     }
@@ -209,9 +217,11 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom(format!("the number {v} is not finite; JSON cannot represent it")))
+        Number::from_f64(v).map(Value::Number).ok_or_else(|| {
+            E::custom(format!(
+                "the number {v} is not finite; JSON cannot represent it"
+            ))
+        })
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
@@ -291,7 +301,9 @@ mod tests {
         assert!(matches!(err, Error::Syntax { format: "YAML", .. }), "{err}");
         let err = json_text("{\"a\": 1, \"a\": 2}").unwrap_err();
         match err {
-            Error::Syntax { position, message, .. } => {
+            Error::Syntax {
+                position, message, ..
+            } => {
                 assert!(message.contains("duplicate key `a`"), "{message}");
                 assert_eq!(position.map(|p| p.line), Some(1));
             }
@@ -310,7 +322,9 @@ mod tests {
     fn json_errors_carry_line_and_column() {
         let err = json_text("{\n  \"a\": 1,\n  \"b\": }\n").unwrap_err();
         match err {
-            Error::Syntax { position: Some(p), .. } => assert_eq!(p.line, 3),
+            Error::Syntax {
+                position: Some(p), ..
+            } => assert_eq!(p.line, 3),
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -351,9 +365,14 @@ mod tests {
     fn utf8_errors_have_positions_and_bom_is_dropped() {
         let err = decode_utf8(Path::new("x"), b"ab\ncd\xffe").unwrap_err();
         match err {
-            Error::NotUtf8 { position, .. } => assert_eq!(position, Position { line: 2, column: 3 }),
+            Error::NotUtf8 { position, .. } => {
+                assert_eq!(position, Position { line: 2, column: 3 })
+            }
             other => panic!("unexpected {other}"),
         }
-        assert_eq!(decode_utf8(Path::new("x"), "\u{feff}a: 1".as_bytes()).unwrap(), "a: 1");
+        assert_eq!(
+            decode_utf8(Path::new("x"), "\u{feff}a: 1".as_bytes()).unwrap(),
+            "a: 1"
+        );
     }
 }

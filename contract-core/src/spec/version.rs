@@ -119,12 +119,21 @@ mod tests {
 
     #[test]
     fn refuses_unknown_and_malformed_versions() {
-        assert!(matches!(detect(json!({"openapi": "4.0.0"})), Err(Error::UnsupportedVersion { .. })));
-        assert!(matches!(detect(json!({"swagger": "1.2"})), Err(Error::UnsupportedVersion { .. })));
+        assert!(matches!(
+            detect(json!({"openapi": "4.0.0"})),
+            Err(Error::UnsupportedVersion { .. })
+        ));
+        assert!(matches!(
+            detect(json!({"swagger": "1.2"})),
+            Err(Error::UnsupportedVersion { .. })
+        ));
         let err = detect(json!({"openapi": 3.0})).unwrap_err().to_string();
         assert!(err.contains("must be a string"), "{err}");
         assert!(matches!(detect(json!([1])), Err(Error::NotOpenApi { .. })));
-        assert!(matches!(detect(json!({"info": {}})), Err(Error::NotOpenApi { .. })));
+        assert!(matches!(
+            detect(json!({"info": {}})),
+            Err(Error::NotOpenApi { .. })
+        ));
         assert!(matches!(detect(Value::Null), Err(Error::NotOpenApi { .. })));
     }
 }

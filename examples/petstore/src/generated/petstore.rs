@@ -2,7 +2,7 @@
 // contract: petstore   spec: specs/petstore.yaml
 // spec-fingerprint: sha256:0c95ac2419cf988f204cf19395d4424bd3e867ef8dd04ce042e30effeff7e75a
 // settings-fingerprint: sha256:fb64c115e021347ae5484e4131e64caa2bdaafd531a235ee7070bed1754e269a
-// body-sha256: sha256:dd37a57b2a0db6f2acee260eb9e17d7b9fc27a4227fc48fc4c1e2ade06ee4cc7
+// body-sha256: sha256:388e15357b7e6894f4350292ea58ecc2a889b3b6140cb6fd17f73739a0362c68
 
 ::contract_macros::verify_generated! {
     contract = "petstore",
@@ -11,11 +11,14 @@
 }
 
 #[allow(unused_imports)]
+#[rustfmt::skip]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
+#[rustfmt::skip]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
+#[rustfmt::skip]
 pub mod types {
     ///`Error`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -144,10 +147,12 @@ pub mod types {
 A small pet store, the bundled example for cargo-contract-guard.
 
 Version: 1.0.0*/
+#[rustfmt::skip]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
 }
+#[rustfmt::skip]
 impl Client {
     /// Create a new client.
     ///
@@ -177,6 +182,7 @@ impl Client {
         }
     }
 }
+#[rustfmt::skip]
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
@@ -191,8 +197,10 @@ impl ClientInfo<()> for Client {
         &()
     }
 }
+#[rustfmt::skip]
 impl ClientHooks<()> for &Client {}
 #[allow(clippy::all)]
+#[rustfmt::skip]
 impl Client {
     /**List all pets
 
@@ -375,6 +383,7 @@ Arguments:
     }
 }
 /// Items consumers will typically use such as the Client.
+#[rustfmt::skip]
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;

@@ -1,0 +1,93 @@
+//! The compile-time guard in generated clients: a crate stops compiling when its spec moves
+//! from the fingerprint the client was generated from, or when the client is edited by hand.
+//! Builds a real crate with cargo (dependencies are shared across runs in
+//! `target/contract-guard-it`).
+
+use std::process::Command;
+
+use crate::support::{Project, repo_root};
+
+const OUT: &str = "src/generated/mini.rs";
+
+fn cargo_build(project: &Project) -> (bool, String) {
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--offline"])
+        .current_dir(project.dir.path())
+        .env(
+            "CARGO_TARGET_DIR",
+            repo_root().join("target/contract-guard-it"),
+        )
+        .env("CARGO_TERM_COLOR", "never")
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn generated_client_guards_its_spec_and_body() {
+    let project = Project::single("guarded");
+    let macros = repo_root().join("contract-macros");
+    let manifest = project.read("Cargo.toml").replace(
+        "[dependencies]\n",
+        &format!(
+            "[dependencies]\ncontract-macros = {{ path = {:?} }}\nreqwest = {{ version = \"0.13\", default-features = false }}\n",
+            macros.to_str().unwrap()
+        ),
+    );
+    project.write("Cargo.toml", &manifest);
+    // Resolve exactly what this repository resolved (and so build offline).
+    std::fs::copy(repo_root().join("Cargo.lock"), project.path("Cargo.lock")).unwrap();
+    project.copy_fixture("mini.yaml", "specs/mini.yaml");
+    project
+        .run(&["add", "mini", "specs/mini.yaml", "--output", OUT])
+        .expect(0);
+    project.run(&["generate"]).expect(0);
+    project.write(
+        "src/lib.rs",
+        "pub mod generated { pub mod mini; }\npub fn client() -> generated::mini::Client { generated::mini::Client::new(\"http://localhost\") }\n",
+    );
+    let (ok, stderr) = cargo_build(&project);
+    assert!(ok, "the fresh client compiles:\n{stderr}");
+
+    // The spec moves without re-locking and regenerating: cargo rebuilds and the guard fails.
+    let spec = project.read("specs/mini.yaml");
+    project.write(
+        "specs/mini.yaml",
+        &spec.replace("version: 1.0.0", "version: 1.0.1"),
+    );
+    let (ok, stderr) = cargo_build(&project);
+    assert!(!ok, "a moved spec must fail the build");
+    assert!(stderr.contains("spec `specs/mini.yaml` of contract `mini` changed since `src/generated/mini.rs` was generated"), "{stderr}");
+    assert_eq!(
+        stderr.matches("sha256:").count(),
+        2,
+        "both fingerprints: {stderr}"
+    );
+    assert!(stderr.contains("cargo contract-guard lock"), "{stderr}");
+    assert!(
+        stderr.contains("spec = \"specs/mini.yaml\""),
+        "the error points at the spec argument: {stderr}"
+    );
+
+    // Spec restored, generated file edited by hand: the guard names the file and the fix.
+    project.write("specs/mini.yaml", &spec);
+    let text = project.read(OUT);
+    project.write(OUT, &text.replacen("pub id: i64", "pub id: i32", 1));
+    let (ok, stderr) = cargo_build(&project);
+    assert!(!ok, "a hand-edited client must fail the build");
+    assert!(
+        stderr.contains("generated client `src/generated/mini.rs` was edited by hand"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cargo contract-guard generate mini"),
+        "{stderr}"
+    );
+
+    project.write(OUT, &text);
+    let (ok, stderr) = cargo_build(&project);
+    assert!(ok, "restored, it compiles again:\n{stderr}");
+}

@@ -1,0 +1,169 @@
+//! Test support: the built binary, temporary projects, and running commands in them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A fixture under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// The shared corpus, or `None` (with a printed reason) when it is absent.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/corpus");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: the corpus folder {} is absent", dir.display());
+        None
+    }
+}
+
+/// The `cargo-contract-guard` binary of this build. `cargo test -p contract-guard-tests` does
+/// not build it (it is not a dependency), so it is brought up to date once per test run.
+pub fn bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        // target/<profile>/deps/integration-<hash> -> target/<profile>/cargo-contract-guard
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap();
+        let mut build = Command::new(env!("CARGO"));
+        build.args([
+            "build",
+            "--quiet",
+            "-p",
+            "cargo-contract-guard",
+            "--bin",
+            "cargo-contract-guard",
+        ]);
+        if profile_dir.file_name().is_some_and(|p| p == "release") {
+            build.arg("--release");
+        }
+        let status = build.current_dir(repo_root()).status().unwrap();
+        assert!(status.success(), "building cargo-contract-guard failed");
+        profile_dir.join(format!(
+            "cargo-contract-guard{}",
+            std::env::consts::EXE_SUFFIX
+        ))
+    })
+}
+
+/// What a command did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, showing the output when it differs.
+    #[track_caller]
+    pub fn expect(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// Runs the tool in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A temporary directory holding a cargo project.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// An empty project directory.
+    pub fn empty() -> Project {
+        Project {
+            dir: tempfile::Builder::new().prefix("cg-it-").tempdir().unwrap(),
+        }
+    }
+
+    /// A single crate named `name` at the root (its own workspace).
+    pub fn single(name: &str) -> Project {
+        let project = Project::empty();
+        project.write(
+            "Cargo.toml",
+            &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n\n[workspace]\n"),
+        );
+        project.write("src/lib.rs", "");
+        project
+    }
+
+    /// A workspace with member crates under `crates/<name>`.
+    pub fn workspace(members: &[&str]) -> Project {
+        let project = Project::empty();
+        let list: Vec<String> = members.iter().map(|m| format!("\"crates/{m}\"")).collect();
+        project.write(
+            "Cargo.toml",
+            &format!(
+                "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+                list.join(", ")
+            ),
+        );
+        for member in members {
+            project.write(
+                &format!("crates/{member}/Cargo.toml"),
+                &format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n"),
+            );
+            project.write(&format!("crates/{member}/src/lib.rs"), "");
+        }
+        project
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, contents: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    /// Copies a fixture into the project.
+    pub fn copy_fixture(&self, fixture_name: &str, rel: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::copy(fixture(fixture_name), path).unwrap();
+    }
+
+    /// Runs the tool at the project root.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.dir.path(), args)
+    }
+}
