@@ -5,6 +5,8 @@
 //!
 //! - [`verify_generated!`]: placed by `cargo contract-guard generate` in every generated client;
 //!   fails compilation when the client was edited by hand or its spec changed since.
+//! - [`macro@schema`]: on a hand-written API type; fails compilation when the type diverges from
+//!   its schema, with an error at the offending field or variant.
 
 #![deny(missing_docs)]
 
@@ -14,6 +16,41 @@ use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitStr, Token};
+
+/// Checks a hand-written struct or enum against its schema at compile time.
+///
+/// ```ignore
+/// #[contract_macros::schema(contract = "petstore", name = "Pet")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct Pet {
+///     pub id: i64,
+///     pub name: String,
+///     #[serde(rename = "photoUrls")]
+///     pub photo_urls: Vec<String>,
+///     #[serde(skip_serializing_if = "Option::is_none")]
+///     pub tag: Option<String>,
+/// }
+/// ```
+///
+/// Arguments:
+/// - `contract = "<name>"`: a contract declared in the crate's (or workspace's) Cargo.toml; the
+///   spec must still match its pin in `contract-guard.lock`. Or `spec = "<path>"`, relative to
+///   the crate.
+/// - `name = "<schema>"`: the schema under `components/schemas` (default: the type's name, also
+///   matched ignoring case and punctuation), or `pointer = "/paths/…/schema"`.
+/// - `direction = "request" | "response" | "both"` (default `both`, the strictest).
+///
+/// The item is emitted unchanged; every problem is reported at once, each at the offending
+/// field, type or variant. Cargo rebuilds the crate when the spec or the lock changes.
+#[proc_macro_attribute]
+pub fn schema(args: TokenStream, item: TokenStream) -> TokenStream {
+    let env = contract_core::schema_check::MacroEnv {
+        source_file: Span::call_site().unwrap().local_file(),
+        manifest_dir: std::env::var_os("CARGO_MANIFEST_DIR").map(Into::into),
+        crate_name: std::env::var("CARGO_CRATE_NAME").ok(),
+    };
+    contract_core::schema_check::expand(args.into(), item.into(), &env).into()
+}
 
 /// Fails compilation when a generated client no longer matches what was generated: its body
 /// was edited by hand, or its spec changed since. Cargo rebuilds the crate when the spec

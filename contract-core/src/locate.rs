@@ -1,0 +1,190 @@
+//! Finding a contract from inside a proc macro, without running `cargo metadata`: the crate is
+//! the nearest directory above the invoking source file with a `Cargo.toml` that has a
+//! `[package]`; its contract tables (or the workspace root's) give the spec; the lock at the
+//! workspace root gives the pin. Parsed specs are cached per process, so a crate with many
+//! attributes parses each spec once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+use crate::contract::{self, Contract, DeclarationContext};
+use crate::lock::{LockEntry, LockFile};
+use crate::spec::{self, LoadedSpec};
+use crate::workspace::LOCK_FILE_NAME;
+
+/// A crate as a proc macro sees it.
+#[derive(Debug, Clone)]
+pub struct MacroCrate {
+    /// The crate's directory.
+    pub dir: PathBuf,
+    /// `package.name`.
+    pub name: String,
+    /// The workspace root (the crate's directory when it is not in a workspace).
+    pub root: PathBuf,
+}
+
+/// A contract found for a macro, with its pin.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The contract.
+    pub contract: Contract,
+    /// Its lock entry, if pinned.
+    pub entry: Option<LockEntry>,
+    /// The lock file.
+    pub lock_path: PathBuf,
+}
+
+fn read_toml(path: &Path) -> Option<toml::Table> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .parse::<toml::Table>()
+        .ok()
+}
+
+/// The crate containing `start` (a source file or directory): the nearest ancestor with a
+/// `Cargo.toml` that has a `[package]` table.
+pub fn find_crate(start: &Path) -> Option<MacroCrate> {
+    let mut dir = if start.is_dir() {
+        Some(start)
+    } else {
+        start.parent()
+    };
+    while let Some(d) = dir {
+        if let Some(manifest) = read_toml(&d.join("Cargo.toml"))
+            && let Some(name) = manifest
+                .get("package")
+                .and_then(|p| p.get("name"))
+                .and_then(|n| n.as_str())
+        {
+            let root = find_root(d, &manifest);
+            return Some(MacroCrate {
+                dir: d.to_path_buf(),
+                name: name.to_string(),
+                root,
+            });
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// The workspace root of a crate: the crate itself when its manifest has `[workspace]`, else
+/// the nearest ancestor whose manifest has one, else the crate.
+fn find_root(crate_dir: &Path, manifest: &toml::Table) -> PathBuf {
+    if manifest.contains_key("workspace") {
+        return crate_dir.to_path_buf();
+    }
+    let mut dir = crate_dir.parent();
+    while let Some(d) = dir {
+        if read_toml(&d.join("Cargo.toml")).is_some_and(|m| m.contains_key("workspace")) {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    crate_dir.to_path_buf()
+}
+
+/// Looks up contract `name` for `krate`: its own table first, then the workspace root's.
+pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
+    let members = vec![(krate.dir.clone(), krate.name.clone())];
+    let ctx = DeclarationContext {
+        root: &krate.root,
+        members: &members,
+    };
+    let manifest_path = krate.dir.join("Cargo.toml");
+    let to_json = |table: Option<&toml::Value>| -> serde_json::Value {
+        table
+            .and_then(|t| serde_json::to_value(t).ok())
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let own = read_toml(&manifest_path)
+        .ok_or_else(|| format!("cannot read `{}`", manifest_path.display()))?;
+    let package_meta = to_json(own.get("package").and_then(|p| p.get("metadata")));
+    let mut found =
+        contract::parse_declarations(&ctx, &package_meta, Some(&krate.name), &manifest_path)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|c| c.name == name);
+    if found.is_none() {
+        let root_manifest = krate.root.join("Cargo.toml");
+        if let Some(root) = read_toml(&root_manifest) {
+            let workspace_meta = to_json(root.get("workspace").and_then(|w| w.get("metadata")));
+            found = contract::parse_declarations(&ctx, &workspace_meta, None, &root_manifest)
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .find(|c| c.name == name);
+        }
+    }
+    let contract = found.ok_or_else(|| {
+        format!(
+            "no contract `{name}` is declared for crate `{}`\n\
+             help: declare it with `cargo contract-guard add {name} <SPEC>`, or use `spec = \"<path>\"`",
+            krate.name
+        )
+    })?;
+    let lock_path = krate.root.join(LOCK_FILE_NAME);
+    let lock = LockFile::read(&lock_path).map_err(|e| e.to_string())?;
+    let entry = lock.and_then(|l| l.entry(&contract).cloned());
+    Ok(Located {
+        contract,
+        entry,
+        lock_path,
+    })
+}
+
+/// The contract's spec, checked against its pin: a compile error names both fingerprints and
+/// the fix when they differ.
+pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, String> {
+    let contract = &located.contract;
+    let Some(entry) = &located.entry else {
+        return Err(format!(
+            "contract `{}` is not pinned in `{}`\nhelp: run `cargo contract-guard lock`",
+            contract.name,
+            located.lock_path.display()
+        ));
+    };
+    let spec = load_cached(&contract.spec_path).map_err(|e| e.to_string())?;
+    if spec.fingerprint != entry.fingerprint {
+        return Err(format!(
+            "spec `{}` of contract `{}` does not match its pin\n\
+             pinned:   {}\n\
+             spec now: {}\n\
+             help: review the change, then run `cargo contract-guard lock` (or `cargo contract-guard update {}`)",
+            contract.spec_rel, contract.name, entry.fingerprint, spec.fingerprint, contract.name
+        ));
+    }
+    Ok(spec)
+}
+
+type Cache = Mutex<HashMap<PathBuf, (u64, Option<SystemTime>, Arc<LoadedSpec>)>>;
+
+/// Loads a spec once per process while its size and modification time stay the same.
+pub fn load_cached(path: &Path) -> crate::Result<Arc<LoadedSpec>> {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let meta = std::fs::metadata(path).map_err(|e| crate::Error::io("read", path, e))?;
+    let key = (meta.len(), meta.modified().ok());
+    if let Ok(map) = cache.lock()
+        && let Some((len, mtime, spec)) = map.get(path)
+        && (*len, *mtime) == key
+    {
+        return Ok(spec.clone());
+    }
+    let spec = Arc::new(spec::load(path)?);
+    if let Ok(mut map) = cache.lock() {
+        map.insert(path.to_path_buf(), (key.0, key.1, spec.clone()));
+    }
+    Ok(spec)
+}
+
+/// Whether this process has already emitted rebuild tracking for `path` in crate `krate`
+/// (so a crate with 200 attributes includes a large spec once, not 200 times).
+pub fn first_tracking(krate: &str, path: &Path) -> bool {
+    static SEEN: OnceLock<Mutex<std::collections::HashSet<(String, PathBuf)>>> = OnceLock::new();
+    SEEN.get_or_init(Default::default)
+        .lock()
+        .map(|mut seen| seen.insert((krate.to_string(), path.to_path_buf())))
+        .unwrap_or(true)
+}

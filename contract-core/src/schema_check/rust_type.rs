@@ -1,0 +1,230 @@
+//! What a Rust type can hold, read from its syntax: `Option<T>`, sequences, maps, integers
+//! with their ranges, floats, strings, and well-known types from chrono, time, uuid and url.
+//! Types are recognised by their last path segment, as a macro cannot resolve names.
+
+use syn::{GenericArgument, PathArguments, Type};
+
+/// The shape of a Rust type for schema checking.
+#[derive(Debug, Clone)]
+pub enum Shape<'t> {
+    /// `Option<T>`.
+    Option(&'t Type),
+    /// `Vec<T>`, `VecDeque<T>`, sets, `[T; N]`, `Box<[T]>`.
+    Seq(&'t Type),
+    /// `HashMap<K, V>`, `BTreeMap<K, V>`, `IndexMap<K, V>`.
+    Map(&'t Type, &'t Type),
+    /// An integer type with its inclusive range.
+    Int {
+        /// Smallest value.
+        min: i128,
+        /// Largest value (`u128` is capped at `i128::MAX`).
+        max: i128,
+    },
+    /// `f32` (`bits = 32`) or `f64`.
+    Float {
+        /// 32 or 64.
+        bits: u8,
+    },
+    /// `bool`.
+    Bool,
+    /// `String`, `&str`, `Box<str>`, `Cow<str>`, `Arc<str>`, `Rc<str>`.
+    Str,
+    /// `serde_json::Value` (anything).
+    Json,
+    /// Byte buffers: `Vec<u8>`, `bytes::Bytes`, `ByteBuf`.
+    Bytes,
+    /// A well-known type that serializes as a string of some format.
+    Formatted(Formatted),
+    /// Any other named type (a user struct or enum, or an unknown library type).
+    Named(String),
+    /// Something a schema cannot describe (tuples, references to non-str, ...).
+    Other,
+}
+
+/// Well-known string-formatted types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formatted {
+    /// chrono `DateTime<Tz>` or time `OffsetDateTime`: an RFC 3339 date-time with offset.
+    DateTime,
+    /// chrono `NaiveDateTime` / time `PrimitiveDateTime`: no offset.
+    NaiveDateTime,
+    /// chrono `NaiveDate` / time `Date`.
+    Date,
+    /// chrono `NaiveTime` / time `Time`.
+    Time,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `url::Url`.
+    Url,
+    /// `IpAddr`.
+    Ip,
+    /// `Ipv4Addr`.
+    Ipv4,
+    /// `Ipv6Addr`.
+    Ipv6,
+}
+
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
+        Type::Group(g) => last_segment(&g.elem),
+        Type::Paren(p) => last_segment(&p.elem),
+        _ => None,
+    }
+}
+
+fn type_args(segment: &syn::PathSegment) -> Vec<&Type> {
+    match &segment.arguments {
+        PathArguments::AngleBracketed(args) => args
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn is_str(ty: &Type) -> bool {
+    matches!(last_segment(ty), Some(s) if s.ident == "str")
+}
+
+fn int(bits: u32, signed: bool) -> Shape<'static> {
+    let (min, max) = match (signed, bits) {
+        (true, 128) => (i128::MIN, i128::MAX),
+        (false, 128) => (0, i128::MAX),
+        (true, b) => (-(1i128 << (b - 1)), (1i128 << (b - 1)) - 1),
+        (false, b) => (0, (1i128 << b) - 1),
+    };
+    Shape::Int { min, max }
+}
+
+/// Classifies a type. `Box`, `Arc` and `Rc` of a non-`str` type are looked through.
+pub fn shape(ty: &Type) -> Shape<'_> {
+    match ty {
+        Type::Reference(r) if is_str(&r.elem) => return Shape::Str,
+        Type::Reference(r) => return shape(&r.elem),
+        Type::Array(a) => return Shape::Seq(&a.elem),
+        Type::Slice(s) => return Shape::Seq(&s.elem),
+        Type::Group(g) => return shape(&g.elem),
+        Type::Paren(p) => return shape(&p.elem),
+        _ => {}
+    }
+    let Some(segment) = last_segment(ty) else {
+        return Shape::Other;
+    };
+    let name = segment.ident.to_string();
+    let args = type_args(segment);
+    let first = args.first().copied();
+    match (name.as_str(), first) {
+        ("Option", Some(t)) => Shape::Option(t),
+        ("Box" | "Arc" | "Rc" | "Cow", Some(t)) if is_str(t) => Shape::Str,
+        ("Box", Some(Type::Slice(s))) => Shape::Seq(&s.elem),
+        ("Box" | "Arc" | "Rc", Some(t)) => shape(t),
+        ("Vec", Some(t)) if matches!(last_segment(t), Some(s) if s.ident == "u8") => Shape::Bytes,
+        (
+            "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "LinkedList" | "SmallVec",
+            Some(t),
+        ) => Shape::Seq(t),
+        ("HashMap" | "BTreeMap" | "IndexMap", Some(k)) => match args.get(1) {
+            Some(v) => Shape::Map(k, v),
+            None => Shape::Other,
+        },
+        ("String" | "str", _) => Shape::Str,
+        ("bool", _) => Shape::Bool,
+        ("f32", _) => Shape::Float { bits: 32 },
+        ("f64", _) => Shape::Float { bits: 64 },
+        ("i8", _) => int(8, true),
+        ("i16", _) => int(16, true),
+        ("i32", _) => int(32, true),
+        ("i64" | "isize", _) => int(64, true),
+        ("i128", _) => int(128, true),
+        ("u8", _) => int(8, false),
+        ("u16", _) => int(16, false),
+        ("u32", _) => int(32, false),
+        ("u64" | "usize", _) => int(64, false),
+        ("u128", _) => int(128, false),
+        ("Value", _) => Shape::Json,
+        ("Bytes" | "ByteBuf", _) => Shape::Bytes,
+        ("DateTime" | "OffsetDateTime" | "Timestamp" | "Zoned", _) => {
+            Shape::Formatted(Formatted::DateTime)
+        }
+        ("NaiveDateTime" | "PrimitiveDateTime", _) => Shape::Formatted(Formatted::NaiveDateTime),
+        ("NaiveDate" | "Date", _) => Shape::Formatted(Formatted::Date),
+        ("NaiveTime" | "Time", _) => Shape::Formatted(Formatted::Time),
+        ("Uuid", _) => Shape::Formatted(Formatted::Uuid),
+        ("Url", _) => Shape::Formatted(Formatted::Url),
+        ("IpAddr", _) => Shape::Formatted(Formatted::Ip),
+        ("Ipv4Addr", _) => Shape::Formatted(Formatted::Ipv4),
+        ("Ipv6Addr", _) => Shape::Formatted(Formatted::Ipv6),
+        _ => Shape::Named(name),
+    }
+}
+
+/// The type as written, without the spaces `quote` puts between tokens.
+pub fn display(ty: &Type) -> String {
+    let text = quote::quote!(#ty).to_string();
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            let tight = |ch: Option<char>| {
+                matches!(ch, Some('<' | '>' | ':' | '&' | '(' | ')' | '[' | ']'))
+            };
+            if tight(prev) || tight(next) || next == Some(',') {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Normalises a schema or type name for comparison: only letters and digits, lowercase, so
+/// `simple-user`, `simple_user` and `SimpleUser` are the same name.
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(ty: &str) -> String {
+        let ty: Type = syn::parse_str(ty).unwrap();
+        format!("{:?}", shape(&ty))
+    }
+
+    #[test]
+    fn classifies_common_types() {
+        assert!(shape_of("Option<String>").starts_with("Option("));
+        assert_eq!(shape_of("std::string::String"), "Str");
+        assert_eq!(shape_of("&'a str"), "Str");
+        assert_eq!(shape_of("Box<str>"), "Str");
+        assert_eq!(shape_of("Box<i64>"), shape_of("i64"));
+        assert_eq!(shape_of("Vec<u8>"), "Bytes");
+        assert!(shape_of("Vec<String>").starts_with("Seq("));
+        assert!(shape_of("BTreeMap<String, i32>").starts_with("Map("));
+        assert_eq!(
+            shape_of("chrono::DateTime<chrono::Utc>"),
+            "Formatted(DateTime)"
+        );
+        assert_eq!(shape_of("serde_json::Value"), "Json");
+        assert_eq!(shape_of("crate::types::Pet"), "Named(\"Pet\")");
+        assert_eq!(shape_of("u32"), "Int { min: 0, max: 4294967295 }");
+    }
+
+    #[test]
+    fn displays_and_normalises_names() {
+        let ty: Type = syn::parse_str("Option < Vec < std :: string :: String > >").unwrap();
+        assert_eq!(display(&ty), "Option<Vec<std::string::String>>");
+        assert_eq!(name_key("simple-user"), name_key("SimpleUser"));
+    }
+}
