@@ -20,6 +20,8 @@
 
 pub mod canonical;
 pub mod check;
+#[cfg(feature = "generate")]
+pub mod client_macro;
 pub mod contract;
 pub mod error;
 pub mod fsio;

@@ -14,6 +14,53 @@ use crate::lock::{LockEntry, LockFile};
 use crate::spec::{self, LoadedSpec};
 use crate::workspace::LOCK_FILE_NAME;
 
+/// Where a proc macro runs.
+#[derive(Debug, Clone, Default)]
+pub struct MacroEnv {
+    /// The source file of the invocation (`Span::local_file`), when known.
+    pub source_file: Option<PathBuf>,
+    /// `CARGO_MANIFEST_DIR`, when set.
+    pub manifest_dir: Option<PathBuf>,
+    /// `CARGO_CRATE_NAME` of the crate being compiled (for once-per-crate rebuild tracking).
+    pub crate_name: Option<String>,
+}
+
+impl MacroEnv {
+    /// The crate the invocation belongs to: found from the source file (which also works under
+    /// trybuild, whose generated project is not the crate), else from `CARGO_MANIFEST_DIR`.
+    pub fn find_crate(&self) -> syn::Result<MacroCrate> {
+        self.source_file
+            .as_deref()
+            .and_then(find_crate)
+            .or_else(|| self.manifest_dir.as_deref().and_then(find_crate))
+            .ok_or_else(|| {
+                syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    "cannot find the Cargo.toml of the crate containing this file",
+                )
+            })
+    }
+
+    /// `const _: &[u8] = include_bytes!(…);` for each file not yet tracked in this crate's
+    /// compilation, so cargo rebuilds when one of them changes.
+    pub fn tracking(&self, krate: &MacroCrate, files: &[PathBuf]) -> proc_macro2::TokenStream {
+        let crate_name = self
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| krate.name.clone());
+        let includes = files
+            .iter()
+            .filter(|path| path.is_file() && first_tracking(&crate_name, path))
+            .map(|path| {
+                let path = path.to_string_lossy().into_owned();
+                quote::quote!(
+                    const _: &[u8] = include_bytes!(#path);
+                )
+            });
+        quote::quote!(#(#includes)*)
+    }
+}
+
 /// A crate as a proc macro sees it.
 #[derive(Debug, Clone)]
 pub struct MacroCrate {
@@ -46,8 +93,10 @@ fn read_toml(path: &Path) -> Option<toml::Table> {
 /// The crate containing `start` (a source file or directory): the nearest ancestor with a
 /// `Cargo.toml` that has a `[package]` table.
 pub fn find_crate(start: &Path) -> Option<MacroCrate> {
+    // rustc may report the source file relative to its working directory.
+    let start = crate::paths::normalize(&std::path::absolute(start).ok()?);
     let mut dir = if start.is_dir() {
-        Some(start)
+        Some(start.as_path())
     } else {
         start.parent()
     };
@@ -181,7 +230,7 @@ pub fn load_cached(path: &Path) -> crate::Result<Arc<LoadedSpec>> {
 
 /// Whether this process has already emitted rebuild tracking for `path` in crate `krate`
 /// (so a crate with 200 attributes includes a large spec once, not 200 times).
-pub fn first_tracking(krate: &str, path: &Path) -> bool {
+fn first_tracking(krate: &str, path: &Path) -> bool {
     static SEEN: OnceLock<Mutex<std::collections::HashSet<(String, PathBuf)>>> = OnceLock::new();
     SEEN.get_or_init(Default::default)
         .lock()

@@ -7,6 +7,8 @@
 //!   fails compilation when the client was edited by hand or its spec changed since.
 //! - [`macro@schema`]: on a hand-written API type; fails compilation when the type diverges from
 //!   its schema, with an error at the offending field or variant.
+//! - [`client!`]: a progenitor client generated at compile time from a contract's pinned spec
+//!   (feature `client`).
 
 #![deny(missing_docs)]
 
@@ -44,12 +46,44 @@ use syn::{Ident, LitStr, Token};
 /// field, type or variant. Cargo rebuilds the crate when the spec or the lock changes.
 #[proc_macro_attribute]
 pub fn schema(args: TokenStream, item: TokenStream) -> TokenStream {
-    let env = contract_core::schema_check::MacroEnv {
+    contract_core::schema_check::expand(args.into(), item.into(), &macro_env()).into()
+}
+
+/// Generates a progenitor client at compile time from a contract's **pinned** spec: when the
+/// spec no longer matches its fingerprint in `contract-guard.lock`, this is a compile error
+/// naming both fingerprints and the fix, never a silent regeneration.
+///
+/// ```ignore
+/// contract_macros::client!(contract = "petstore");
+/// ```
+///
+/// Generator options (`interface`, `tags`, `derives`) come from the contract's Cargo.toml
+/// table. Needs the `client` feature of contract-macros (it builds the generator into the
+/// macro); the generated code needs the same dependencies as a generated file.
+#[proc_macro]
+pub fn client(input: TokenStream) -> TokenStream {
+    #[cfg(feature = "client")]
+    {
+        contract_core::client_macro::expand(input.into(), &macro_env()).into()
+    }
+    #[cfg(not(feature = "client"))]
+    {
+        let _ = input;
+        syn::Error::new(
+            Span::call_site(),
+            "`client!` needs the `client` feature: `contract-macros = { version = \"…\", features = [\"client\"] }`",
+        )
+        .into_compile_error()
+        .into()
+    }
+}
+
+fn macro_env() -> contract_core::locate::MacroEnv {
+    contract_core::locate::MacroEnv {
         source_file: Span::call_site().unwrap().local_file(),
         manifest_dir: std::env::var_os("CARGO_MANIFEST_DIR").map(Into::into),
         crate_name: std::env::var("CARGO_CRATE_NAME").ok(),
-    };
-    contract_core::schema_check::expand(args.into(), item.into(), &env).into()
+    }
 }
 
 /// Fails compilation when a generated client no longer matches what was generated: its body

@@ -33,7 +33,7 @@ fn generated_client_guards_its_spec_and_body() {
     let manifest = project.read("Cargo.toml").replace(
         "[dependencies]\n",
         &format!(
-            "[dependencies]\ncontract-macros = {{ path = {:?} }}\nreqwest = {{ version = \"0.13\", default-features = false }}\n",
+            "[dependencies]\ncontract-macros = {{ path = {:?}, default-features = false }}\nreqwest = {{ version = \"0.13\", default-features = false }}\n",
             macros.to_str().unwrap()
         ),
     );

@@ -79,8 +79,24 @@ fn progenitor_settings(settings: &GeneratorSettings) -> GenerationSettings {
     out
 }
 
-/// Generates the client of `contract` from `spec`.
-pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Result<GeneratedFile> {
+/// A client as progenitor generated it, before it is written anywhere.
+#[derive(Debug, Clone)]
+pub struct ClientCode {
+    /// The items of the client.
+    pub file: syn::File,
+    /// Operations in the client.
+    pub operations: usize,
+    /// Types generated.
+    pub types: usize,
+    /// Optional crates the code uses.
+    pub needs: Needs,
+    /// Time spent generating.
+    pub elapsed: Duration,
+}
+
+/// Generates the client of `contract` from `spec`: the one pipeline behind `generate` and the
+/// `client!` macro.
+pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientCode> {
     let fail = |message: String| Error::Generation {
         contract: contract.display_name(),
         path: spec.path.clone(),
@@ -113,10 +129,8 @@ pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Resu
     let tokens = catch_panic(|| generator.generate_tokens(&openapi))
         .map_err(|panic| fail(format!("the generator crashed: {panic}")))?
         .map_err(|e| fail(e.to_string()))?;
-    let mut file: syn::File = syn::parse2(tokens)
+    let file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("the generator produced invalid Rust: {e}")))?;
-    skip_rustfmt(&mut file);
-    let code = prettyplease::unparse(&file);
     let type_space = generator.get_type_space();
     let needs = Needs {
         chrono: type_space.uses_chrono(),
@@ -127,7 +141,28 @@ pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Resu
         websockets: generator.uses_websockets(),
     };
     let types = type_space.iter_types().count();
+    Ok(ClientCode {
+        file,
+        operations,
+        types,
+        needs,
+        elapsed: started.elapsed(),
+    })
+}
 
+/// Generates the client of `contract` from `spec` as the text of its output file: provenance
+/// header, compile-time guard, formatted code.
+pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Result<GeneratedFile> {
+    let started = Instant::now();
+    let ClientCode {
+        mut file,
+        operations,
+        types,
+        needs,
+        ..
+    } = generate_client(contract, spec)?;
+    skip_rustfmt(&mut file);
+    let code = prettyplease::unparse(&file);
     let guard = format!(
         "\n::contract_macros::verify_generated! {{\n    contract = {:?},\n    spec = {:?},\n    file = {:?},\n}}\n\n",
         contract.name, output.spec_in_owner, output.file_in_owner,

@@ -19,7 +19,11 @@ const fn dep(
 /// The dependencies for code that uses `needs`.
 pub fn required(needs: &Needs) -> Vec<Dependency> {
     let mut deps = vec![
-        dep("contract-macros", env!("CARGO_PKG_VERSION"), &[]),
+        // The guard only: the generator stays out of the user's build.
+        Dependency {
+            no_default_features: true,
+            ..dep("contract-macros", env!("CARGO_PKG_VERSION"), &[])
+        },
         dep("progenitor-client", "0.15", &[]),
         dep("reqwest", "0.13", &["json", "query", "stream"]),
         dep("serde", "1.0", &["derive"]),

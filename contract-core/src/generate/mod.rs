@@ -12,6 +12,8 @@ pub mod deps;
 mod run;
 
 #[cfg(feature = "generate")]
-pub use codegen::{GeneratedFile, Needs, PROGENITOR_VERSION, generate, generator_id};
+pub use codegen::{
+    ClientCode, GeneratedFile, Needs, PROGENITOR_VERSION, generate, generate_client, generator_id,
+};
 #[cfg(feature = "generate")]
 pub use run::{GenerateOptions, Generation, Refusal, generate_contract};

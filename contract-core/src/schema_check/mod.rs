@@ -7,37 +7,14 @@ mod rust_type;
 mod schema_view;
 mod serde_attrs;
 
-use std::path::PathBuf;
-
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
 
 pub use compare::Direction;
 
-use crate::locate::{self, MacroCrate};
+use crate::locate::{self, MacroEnv};
 use crate::paths;
-
-/// Where the macro runs.
-#[derive(Debug, Clone, Default)]
-pub struct MacroEnv {
-    /// The source file of the invocation (`Span::local_file`), when known.
-    pub source_file: Option<PathBuf>,
-    /// `CARGO_MANIFEST_DIR`, when set.
-    pub manifest_dir: Option<PathBuf>,
-    /// `CARGO_CRATE_NAME` of the crate being compiled (for once-per-crate rebuild tracking).
-    pub crate_name: Option<String>,
-}
-
-impl MacroEnv {
-    /// The crate the invocation belongs to: found from the source file, else the manifest dir.
-    pub fn find_crate(&self) -> Option<MacroCrate> {
-        self.source_file
-            .as_deref()
-            .and_then(locate::find_crate)
-            .or_else(|| self.manifest_dir.as_deref().and_then(locate::find_crate))
-    }
-}
 
 /// The attribute's arguments.
 #[derive(Default)]
@@ -104,12 +81,7 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
             ));
         }
     };
-    let krate = env.find_crate().ok_or_else(|| {
-        syn::Error::new(
-            Span::call_site(),
-            "cannot find the crate's Cargo.toml for this file",
-        )
-    })?;
+    let krate = env.find_crate()?;
     let (spec, tracked) = match (&args.contract, &args.spec) {
         (Some(contract), None) => {
             let located = locate::locate(&krate, &contract.value())
@@ -165,17 +137,7 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
         }
         return Err(first);
     }
-    let crate_name = env.crate_name.clone().unwrap_or_else(|| krate.name.clone());
-    let includes = tracked
-        .iter()
-        .filter(|path| path.exists() && locate::first_tracking(&crate_name, path))
-        .map(|path| {
-            let path = path.to_string_lossy().into_owned();
-            quote!(
-                const _: &[u8] = include_bytes!(#path);
-            )
-        });
-    Ok(quote!(#(#includes)*))
+    Ok(env.tracking(&krate, &tracked))
 }
 
 /// The schema the item is checked against: `pointer`, else `components/schemas/<name>` where

@@ -1,0 +1,44 @@
+//! `contract_macros::client!(contract = "…")`: a progenitor client generated at compile time,
+//! only from the contract's pinned spec, through the same pipeline as
+//! `cargo contract-guard generate`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::LitStr;
+
+use crate::generate;
+use crate::locate::{self, MacroEnv};
+
+/// Expands `client!(contract = "…")`.
+pub fn expand(input: TokenStream, env: &MacroEnv) -> TokenStream {
+    run(input, env).unwrap_or_else(syn::Error::into_compile_error)
+}
+
+fn run(input: TokenStream, env: &MacroEnv) -> syn::Result<TokenStream> {
+    let mut contract: Option<LitStr> = None;
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("contract") {
+            contract = Some(meta.value()?.parse()?);
+            Ok(())
+        } else {
+            Err(meta.error("unknown argument; expected `contract = \"<name>\"` (options come from the contract's Cargo.toml table)"))
+        }
+    });
+    syn::parse::Parser::parse2(parser, input)?;
+    let contract = contract
+        .ok_or_else(|| syn::Error::new(Span::call_site(), "missing `contract = \"<name>\"`"))?;
+    let krate = env.find_crate()?;
+    let located = locate::locate(&krate, &contract.value())
+        .map_err(|m| syn::Error::new_spanned(&contract, m))?;
+    let spec = locate::load_pinned(&located).map_err(|m| syn::Error::new_spanned(&contract, m))?;
+    let code = generate::generate_client(&located.contract, &spec)
+        .map_err(|e| syn::Error::new_spanned(&contract, e.to_string()))?;
+    let items = code.file.items;
+    let tracking = env.tracking(
+        &krate,
+        &[
+            located.contract.spec_path.clone(),
+            located.lock_path.clone(),
+        ],
+    );
+    Ok(quote::quote!(#(#items)* #tracking))
+}
