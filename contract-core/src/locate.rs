@@ -237,3 +237,34 @@ fn first_tracking(krate: &str, path: &Path) -> bool {
         .map(|mut seen| seen.insert((krate.to_string(), path.to_path_buf())))
         .unwrap_or(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spec_is_parsed_once_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths: {}\n").unwrap();
+        let first = load_cached(&path).unwrap();
+        let second = load_cached(&path).unwrap();
+        assert!(Arc::ptr_eq(&first, &second), "the second load came from the cache");
+        std::fs::write(&path, "openapi: 3.0.3\ninfo: {title: changed, version: '1'}\npaths: {}\n").unwrap();
+        let third = load_cached(&path).unwrap();
+        assert_ne!(third.fingerprint, first.fingerprint, "a changed file is parsed again");
+    }
+
+    #[test]
+    fn finds_crates_and_workspace_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"a\"]\n").unwrap();
+        std::fs::create_dir_all(root.join("a/src")).unwrap();
+        std::fs::write(root.join("a/Cargo.toml"), "[package]\nname = \"a\"\n").unwrap();
+        let krate = find_crate(&root.join("a/src/lib.rs")).unwrap();
+        assert_eq!(krate.name, "a");
+        assert_eq!(krate.dir, root.join("a"));
+        assert_eq!(krate.root, root);
+    }
+}
