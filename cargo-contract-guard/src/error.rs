@@ -69,6 +69,15 @@ impl CliError {
     }
 }
 
+impl CliError {
+    /// A library error about one contract, prefixed with its `crate/name`.
+    pub fn for_contract(contract: &str, err: &contract_core::Error) -> Self {
+        let mut rendered = CliError::from_core(err);
+        rendered.message = format!("{contract}: {}", rendered.message);
+        rendered
+    }
+}
+
 impl From<contract_core::Error> for CliError {
     fn from(err: contract_core::Error) -> Self {
         CliError::from_core(&err)

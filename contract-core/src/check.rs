@@ -178,12 +178,15 @@ fn current_fingerprint(
     entry: Option<&LockEntry>,
 ) -> Result<(Sha256Digest, Option<LoadedSpec>), Error> {
     let bytes = spec::read_capped(&contract.spec_path)?;
+    // Same bytes, same document: no need to parse. A spec spanning several files is always
+    // loaded, since any of them may have changed.
     if let Some(entry) = entry
+        && entry.files.is_empty()
         && Sha256Digest::of(&bytes) == entry.raw_sha256
     {
         return Ok((entry.fingerprint, None));
     }
-    let loaded = spec::load_bytes(&contract.spec_path, &bytes)?;
+    let loaded = spec::load_bytes_in(&contract.spec_path, &bytes, &contract.root)?;
     Ok((loaded.fingerprint, Some(loaded)))
 }
 
@@ -412,7 +415,7 @@ fn regenerate_body(
     {
         let loaded = match spec_now {
             Some((_, Some(loaded))) => loaded.clone(),
-            _ => spec::load(&contract.spec_path).ok()?,
+            _ => contract.load_spec().ok()?,
         };
         crate::generate::generate(contract, output, &loaded)
             .ok()

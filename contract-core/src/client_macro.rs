@@ -33,12 +33,8 @@ fn run(input: TokenStream, env: &MacroEnv) -> syn::Result<TokenStream> {
     let code = generate::generate_client(&located.contract, &spec)
         .map_err(|e| syn::Error::new_spanned(&contract, e.to_string()))?;
     let items = code.file.items;
-    let tracking = env.tracking(
-        &krate,
-        &[
-            located.contract.spec_path.clone(),
-            located.lock_path.clone(),
-        ],
-    );
+    let mut tracked = spec.files();
+    tracked.push(located.lock_path.clone());
+    let tracking = env.tracking(&krate, &tracked);
     Ok(quote::quote!(#(#items)* #tracking))
 }

@@ -72,9 +72,16 @@ pub struct Contract {
     pub output: Option<Output>,
     /// Generator options.
     pub settings: GeneratorSettings,
+    /// The workspace root: files the spec references must stay inside it.
+    pub root: PathBuf,
 }
 
 impl Contract {
+    /// Loads the contract's spec (references may reach anywhere in the workspace).
+    pub fn load_spec(&self) -> Result<crate::spec::LoadedSpec> {
+        crate::spec::load_in(&self.spec_path, &self.root)
+    }
+
     /// `crate/name`, or `name` for a workspace-level contract: how messages name it.
     pub fn display_name(&self) -> String {
         match &self.package {
@@ -177,6 +184,7 @@ pub fn parse_declarations(
             spec_rel,
             output,
             settings,
+            root: ctx.root.to_path_buf(),
         });
     }
     Ok(contracts)

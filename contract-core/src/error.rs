@@ -92,6 +92,19 @@ pub enum Error {
         version: String,
     },
 
+    /// A `$ref` that cannot be followed safely.
+    #[error("`$ref: {reference}` at `{}{pointer}` {reason}", path.display())]
+    Reference {
+        /// The file holding the reference.
+        path: PathBuf,
+        /// Where in that file (`#/…`).
+        pointer: String,
+        /// The reference as written.
+        reference: String,
+        /// Why it is refused.
+        reason: String,
+    },
+
     /// `cargo metadata` failed.
     #[error("could not read the cargo workspace: {message}")]
     Metadata {

@@ -31,8 +31,9 @@ pub struct GuardError {
 /// What a passing guard tracks for recompilation.
 #[derive(Debug, Clone)]
 pub struct GuardOk {
-    /// Absolute path of the spec (cargo must rebuild when it changes).
-    pub spec_path: PathBuf,
+    /// Absolute paths of the spec and every file it references (cargo must rebuild when one
+    /// of them changes).
+    pub files: Vec<PathBuf>,
 }
 
 /// Verifies a generated file. Paths are relative to `crate_dir`.
@@ -92,7 +93,10 @@ pub fn verify_generated(
         ));
     }
     let spec_path = crate_dir.join(spec_rel);
-    let loaded = spec::load(&spec_path).map_err(|e| fail(GuardArg::Spec, e.to_string()))?;
+    let sandbox =
+        crate::locate::find_crate(crate_dir).map_or_else(|| crate_dir.to_path_buf(), |k| k.root);
+    let loaded =
+        spec::load_in(&spec_path, &sandbox).map_err(|e| fail(GuardArg::Spec, e.to_string()))?;
     if loaded.fingerprint != found.spec_fingerprint {
         return Err(fail(
             GuardArg::Spec,
@@ -106,5 +110,7 @@ pub fn verify_generated(
             ),
         ));
     }
-    Ok(GuardOk { spec_path })
+    Ok(GuardOk {
+        files: loaded.files(),
+    })
 }

@@ -194,7 +194,7 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, String> {
             located.lock_path.display()
         ));
     };
-    let spec = load_cached(&contract.spec_path).map_err(|e| e.to_string())?;
+    let spec = load_cached(&contract.spec_path, &contract.root).map_err(|e| e.to_string())?;
     if spec.fingerprint != entry.fingerprint {
         return Err(format!(
             "spec `{}` of contract `{}` does not match its pin\n\
@@ -209,8 +209,9 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, String> {
 
 type Cache = Mutex<HashMap<PathBuf, (u64, Option<SystemTime>, Arc<LoadedSpec>)>>;
 
-/// Loads a spec once per process while its size and modification time stay the same.
-pub fn load_cached(path: &Path) -> crate::Result<Arc<LoadedSpec>> {
+/// Loads a spec once per process while its size and modification time stay the same
+/// (references may reach anywhere inside `sandbox`).
+pub fn load_cached(path: &Path, sandbox: &Path) -> crate::Result<Arc<LoadedSpec>> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let meta = std::fs::metadata(path).map_err(|e| crate::Error::io("read", path, e))?;
@@ -221,7 +222,7 @@ pub fn load_cached(path: &Path) -> crate::Result<Arc<LoadedSpec>> {
     {
         return Ok(spec.clone());
     }
-    let spec = Arc::new(spec::load(path)?);
+    let spec = Arc::new(spec::load_in(path, sandbox)?);
     if let Ok(mut map) = cache.lock() {
         map.insert(path.to_path_buf(), (key.0, key.1, spec.clone()));
     }
@@ -246,13 +247,27 @@ mod tests {
     fn a_spec_is_parsed_once_while_unchanged() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.yaml");
-        std::fs::write(&path, "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths: {}\n").unwrap();
-        let first = load_cached(&path).unwrap();
-        let second = load_cached(&path).unwrap();
-        assert!(Arc::ptr_eq(&first, &second), "the second load came from the cache");
-        std::fs::write(&path, "openapi: 3.0.3\ninfo: {title: changed, version: '1'}\npaths: {}\n").unwrap();
-        let third = load_cached(&path).unwrap();
-        assert_ne!(third.fingerprint, first.fingerprint, "a changed file is parsed again");
+        std::fs::write(
+            &path,
+            "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let first = load_cached(&path, dir.path()).unwrap();
+        let second = load_cached(&path, dir.path()).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &second),
+            "the second load came from the cache"
+        );
+        std::fs::write(
+            &path,
+            "openapi: 3.0.3\ninfo: {title: changed, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let third = load_cached(&path, dir.path()).unwrap();
+        assert_ne!(
+            third.fingerprint, first.fingerprint,
+            "a changed file is parsed again"
+        );
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub struct LockEntry {
     pub fingerprint: Sha256Digest,
     /// SHA-256 of the spec file's bytes.
     pub raw_sha256: Sha256Digest,
+    /// Other files the spec references, relative to the workspace root (part of the
+    /// fingerprint).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
     /// Generated file relative to the workspace root, when the contract has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
@@ -89,6 +93,11 @@ impl LockEntry {
             openapi: spec.version.as_str().to_string(),
             fingerprint: spec.fingerprint,
             raw_sha256: spec.raw_sha256,
+            files: spec
+                .external_files
+                .iter()
+                .map(|f| crate::paths::relative_slash(&contract.root, &f.path))
+                .collect(),
             output,
             settings_fingerprint: keep.and_then(|p| p.settings_fingerprint),
             body_sha256: keep.and_then(|p| p.body_sha256),
@@ -184,6 +193,7 @@ mod tests {
             openapi: "3.0.3".into(),
             fingerprint: Sha256Digest::of(name.as_bytes()),
             raw_sha256: Sha256Digest::of(b"raw"),
+            files: Vec::new(),
             output: None,
             settings_fingerprint: None,
             body_sha256: None,

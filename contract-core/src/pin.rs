@@ -5,7 +5,7 @@ use crate::contract::Contract;
 use crate::error::Result;
 use crate::hash::Sha256Digest;
 use crate::lock::{LockEntry, LockFile};
-use crate::spec::{self, LoadedSpec};
+use crate::spec::LoadedSpec;
 use crate::workspace::Workspace;
 
 /// How a contract's spec compares with its pin.
@@ -47,7 +47,7 @@ pub fn status<'w>(contracts: &[&'w Contract], lock: Option<&LockFile>) -> Vec<Co
         .iter()
         .map(|&contract| {
             let pinned = lock.and_then(|l| l.entry(contract)).cloned();
-            let (current, state) = match spec::load(&contract.spec_path) {
+            let (current, state) = match contract.load_spec() {
                 Err(err) => (None, PinState::SpecError(err)),
                 Ok(loaded) => {
                     let state = match &pinned {
@@ -89,7 +89,7 @@ pub fn relock(workspace: &Workspace, selected: &[&Contract]) -> Result<RelockOut
     let old = LockFile::read(&path)?.unwrap_or_default();
     let loaded: Vec<(&Contract, LoadedSpec)> = selected
         .iter()
-        .map(|&c| spec::load(&c.spec_path).map(|s| (c, s)))
+        .map(|&c| c.load_spec().map(|s| (c, s)))
         .collect::<Result<_>>()?;
     let mut lock = LockFile::default();
     let mut removed = Vec::new();

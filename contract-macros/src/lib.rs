@@ -185,10 +185,10 @@ fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenSt
         &args.file.value(),
     ) {
         Ok(ok) => {
-            let spec = ok.spec_path.to_string_lossy().into_owned();
+            // Rebuild when the spec (or a file it references) changes.
+            let files = ok.files.iter().map(|f| f.to_string_lossy().into_owned());
             Ok(quote! {
-                // Rebuild when the spec changes.
-                const _: &[u8] = include_bytes!(#spec);
+                #(const _: &[u8] = include_bytes!(#files);)*
             })
         }
         Err(err) => {

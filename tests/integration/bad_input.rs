@@ -29,12 +29,12 @@ fn assert_clean_error(path: &std::path::Path, expected: &str) {
 
 #[test]
 fn malformed_json() {
-    assert_clean_error(&fixture("malformed.json"), "malformed.json:5:");
+    assert_clean_error(&fixture("hostile/malformed.json"), "malformed.json:5:");
 }
 
 #[test]
 fn malformed_yaml() {
-    assert_clean_error(&fixture("malformed.yaml"), "invalid YAML");
+    assert_clean_error(&fixture("hostile/malformed.yaml"), "invalid YAML");
 }
 
 #[test]
@@ -60,12 +60,15 @@ fn deeply_nested_array() {
 
 #[test]
 fn yaml_alias_bomb() {
-    assert_clean_error(&fixture("alias-bomb.yaml"), "alias bombs are refused");
+    assert_clean_error(
+        &fixture("hostile/alias-bomb.yaml"),
+        "alias bombs are refused",
+    );
 }
 
 #[test]
 fn non_utf8_file() {
-    assert_clean_error(&fixture("not-utf8.yaml"), "is not UTF-8");
+    assert_clean_error(&fixture("hostile/not-utf8.yaml"), "is not UTF-8");
 }
 
 #[test]

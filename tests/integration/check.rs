@@ -222,7 +222,7 @@ fn every_finding_is_reported_at_once_and_bad_specs_exit_2() {
         .collect();
     assert_eq!(kinds, ["missing-output", "not-locked"], "{}", run.stdout);
 
-    project.copy_fixture("malformed.yaml", "specs/second.yaml");
+    project.copy_fixture("hostile/malformed.yaml", "specs/second.yaml");
     let run = project.run(&["check"]).expect(2);
     assert!(run.stderr.contains("second.yaml"), "{}", run.stderr);
 }

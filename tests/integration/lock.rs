@@ -186,7 +186,7 @@ fn workspace_level_contracts_and_orphans() {
 #[test]
 fn bad_declarations_and_inputs_exit_2_without_writing() {
     let project = Project::single("app");
-    project.copy_fixture("malformed.yaml", "specs/bad.yaml");
+    project.copy_fixture("hostile/malformed.yaml", "specs/bad.yaml");
     let before = project.read("Cargo.toml");
     let run = project.run(&["add", "bad", "specs/bad.yaml"]).expect(2);
     assert!(run.stderr.contains("bad.yaml"), "{}", run.stderr);

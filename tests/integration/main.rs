@@ -7,5 +7,6 @@ mod check;
 mod compile_guard;
 mod fingerprint;
 mod generate;
+mod hostile;
 mod lock;
 mod schema_github;

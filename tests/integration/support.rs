@@ -151,6 +151,12 @@ impl Project {
         std::fs::write(path, contents).unwrap();
     }
 
+    pub fn write_bytes(&self, rel: &str, contents: &[u8]) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap()
     }

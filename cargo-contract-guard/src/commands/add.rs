@@ -30,7 +30,7 @@ pub fn run(args: &AddArgs) -> CliResult {
 
     // Validate the spec before touching Cargo.toml.
     let spec_abs = absolute(&args.spec)?;
-    let loaded = spec::load(&spec_abs)?;
+    let loaded = spec::load_in(&spec_abs, &workspace.root)?;
     let spec_rel = relative_to(&workspace, &base_dir, &spec_abs, "spec")?;
     let output_rel = match &args.output {
         Some(output) => Some(relative_to(

@@ -39,9 +39,7 @@ pub fn run(args: &CheckArgs) -> CliResult {
                 print_finding(finding);
             }
             for (contract, err) in &report.errors {
-                let mut rendered = CliError::from_core(err);
-                rendered.message = format!("{contract}: {}", rendered.message);
-                rendered.render();
+                CliError::for_contract(contract, err).render();
             }
             let checked = format!("{} contract(s)", report.contracts);
             if report.findings.is_empty() && report.errors.is_empty() {

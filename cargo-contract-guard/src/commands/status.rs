@@ -5,7 +5,7 @@ use contract_core::pin::{self, PinState};
 use serde_json::json;
 
 use crate::cli::{MessageFormat, StatusArgs};
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::{exit, ui};
 
 pub fn run(args: &StatusArgs) -> CliResult {
@@ -58,11 +58,7 @@ pub fn run(args: &StatusArgs) -> CliResult {
             table.print();
             for row in &rows {
                 if let PinState::SpecError(err) = &row.state {
-                    ui::status(
-                        ui::BAD,
-                        "Error",
-                        format!("{}: {err}", row.contract.display_name()),
-                    );
+                    CliError::for_contract(&row.contract.display_name(), err).render();
                 }
             }
             if drift > 0 {

@@ -118,12 +118,16 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
     }
     contract.settings.validate().map_err(fail)?;
     let started = Instant::now();
-    let openapi: openapiv3::OpenAPI =
-        serde_json::from_value(spec.document.clone()).map_err(|e| {
-            fail(format!(
-                "the document does not follow the OpenAPI 3.0 schema: {e}"
-            ))
-        })?;
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(
+        spec.generator_document()
+            .map_err(|e| fail(e.to_string()))?
+            .into_owned(),
+    )
+    .map_err(|e| {
+        fail(format!(
+            "the document does not follow the OpenAPI 3.0 schema: {e}"
+        ))
+    })?;
     let operations = openapi.operations().count();
     let mut generator = Generator::new(&progenitor_settings(&contract.settings));
     let tokens = catch_panic(|| generator.generate_tokens(&openapi))

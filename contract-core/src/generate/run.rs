@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::fsio;
 use crate::hash::Sha256Digest;
 use crate::lock::{LockEntry, LockFile};
-use crate::spec;
 use crate::workspace::Workspace;
 
 /// Options of `generate`.
@@ -75,7 +74,7 @@ pub fn generate_contract(
     };
     let lock_path = workspace.lock_path();
     let mut lock = LockFile::read(&lock_path)?.unwrap_or_default();
-    let spec = spec::load(&contract.spec_path)?;
+    let spec = contract.load_spec()?;
     let previous = lock.entry(contract).cloned();
     match &previous {
         Some(p) if p.fingerprint == spec.fingerprint => {}

@@ -88,13 +88,9 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
                 .map_err(|m| syn::Error::new_spanned(contract, m))?;
             let spec =
                 locate::load_pinned(&located).map_err(|m| syn::Error::new_spanned(contract, m))?;
-            (
-                spec,
-                vec![
-                    located.contract.spec_path.clone(),
-                    located.lock_path.clone(),
-                ],
-            )
+            let mut tracked = spec.files();
+            tracked.push(located.lock_path.clone());
+            (spec, tracked)
         }
         (None, Some(spec_lit)) => {
             let path =
@@ -104,9 +100,10 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
                         format!("spec path `{}` {}", spec_lit.value(), p.describe()),
                     )
                 })?;
-            let spec = locate::load_cached(&path)
+            let spec = locate::load_cached(&path, &krate.root)
                 .map_err(|e| syn::Error::new_spanned(spec_lit, e.to_string()))?;
-            (spec, vec![path])
+            let tracked = spec.files();
+            (spec, tracked)
         }
         (Some(c), Some(_)) => {
             return Err(syn::Error::new_spanned(

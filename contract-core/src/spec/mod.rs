@@ -2,6 +2,7 @@
 //! detect its OpenAPI version, and compute its fingerprints.
 
 mod parse;
+mod refs;
 mod version;
 
 use std::path::{Path, PathBuf};
@@ -9,11 +10,13 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
+pub use refs::MAX_EXTERNAL_FILES;
 pub use version::SpecVersion;
 
 use crate::canonical;
 use crate::error::{Error, Result};
 use crate::hash::Sha256Digest;
+use crate::paths;
 
 /// A spec file, parsed and fingerprinted.
 #[derive(Debug, Clone)]
@@ -27,20 +30,87 @@ pub struct LoadedSpec {
     /// The document as JSON (object key order as in the file).
     pub document: Value,
     /// SHA-256 of the RFC 8785 canonical JSON of the document: the same for any rendering
-    /// (JSON or YAML, any key order or whitespace) of the same document.
+    /// (JSON or YAML, any key order or whitespace) of the same document. When the spec
+    /// references other files, it is the fingerprint of the bundle (see [`bundle_value`]).
     pub fingerprint: Sha256Digest,
-    /// SHA-256 of the file's bytes.
+    /// SHA-256 of the spec file's bytes (the root file only).
     pub raw_sha256: Sha256Digest,
+    /// Other files its `$ref`s reach, sorted by key.
+    pub external_files: Vec<ExternalFile>,
 }
 
-/// Reads, parses and fingerprints a spec file.
+/// A file a spec references.
+#[derive(Debug, Clone)]
+pub struct ExternalFile {
+    /// Its path relative to the spec's directory, `/`-separated.
+    pub key: String,
+    /// Its path on disk.
+    pub path: PathBuf,
+    /// SHA-256 of its bytes.
+    pub raw_sha256: Sha256Digest,
+    /// Its parsed content.
+    pub document: Value,
+}
+
+impl LoadedSpec {
+    /// The document as one self-contained value for the generator: references into other
+    /// files are replaced by what they point at.
+    pub fn generator_document(&self) -> Result<std::borrow::Cow<'_, Value>> {
+        if self.external_files.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(&self.document));
+        }
+        let root = std::path::absolute(&self.path).map_err(|e| Error::io("read", &self.path, e))?;
+        refs::inline_externals(
+            &paths::normalize(&root),
+            &self.document,
+            &self.external_files,
+        )
+        .map(std::borrow::Cow::Owned)
+    }
+
+    /// Every file read to load this spec: the spec itself, then the files it references.
+    pub fn files(&self) -> Vec<PathBuf> {
+        std::iter::once(self.path.clone())
+            .chain(self.external_files.iter().map(|f| f.path.clone()))
+            .collect()
+    }
+}
+
+/// What is fingerprinted when a spec spans several files: the root document and every
+/// referenced file by its path relative to the spec, so a change in any of them changes the
+/// fingerprint (and a single-file spec is fingerprinted as itself).
+pub fn bundle_value(document: &Value, files: &[ExternalFile]) -> Value {
+    let mut map = serde_json::Map::new();
+    for file in files {
+        map.insert(file.key.clone(), file.document.clone());
+    }
+    serde_json::json!({ "$contract-guard-bundle": { "root": document, "files": map } })
+}
+
+/// Reads, parses and fingerprints a spec file; referenced files must stay inside the spec's
+/// own directory.
 pub fn load(path: &Path) -> Result<LoadedSpec> {
-    let bytes = read_capped(path)?;
-    load_bytes(path, &bytes)
+    let sandbox = absolute_parent(path)?;
+    load_in(path, &sandbox)
 }
 
-/// Parses and fingerprints spec bytes; `path` is used in messages only.
-pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
+/// Reads, parses and fingerprints a spec file whose references may reach anywhere inside
+/// `sandbox` (the workspace root).
+pub fn load_in(path: &Path, sandbox: &Path) -> Result<LoadedSpec> {
+    let bytes = read_capped(path)?;
+    load_bytes_in(path, &bytes, sandbox)
+}
+
+fn absolute_parent(path: &Path) -> Result<PathBuf> {
+    let absolute = std::path::absolute(path).map_err(|e| Error::io("read", path, e))?;
+    Ok(paths::normalize(&absolute)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default())
+}
+
+/// Parses and fingerprints spec bytes read from `path`.
+pub fn load_bytes_in(path: &Path, bytes: &[u8], sandbox: &Path) -> Result<LoadedSpec> {
     let raw_sha256 = Sha256Digest::of(bytes);
     let text = parse::decode_utf8(path, bytes)?;
     if text.trim().is_empty() {
@@ -52,7 +122,17 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let format = SpecFormat::sniff(text);
     let document = parse::parse(path, text, format)?;
     let version = SpecVersion::detect(path, &document)?;
-    let fingerprint = canonical::fingerprint(&document).map_err(|message| Error::Syntax {
+    let absolute =
+        paths::normalize(&std::path::absolute(path).map_err(|e| Error::io("read", path, e))?);
+    let sandbox =
+        paths::normalize(&std::path::absolute(sandbox).map_err(|e| Error::io("read", sandbox, e))?);
+    let external_files = refs::collect(&absolute, &document, &sandbox)?;
+    let fingerprinted = if external_files.is_empty() {
+        canonical::fingerprint(&document)
+    } else {
+        canonical::fingerprint(&bundle_value(&document, &external_files))
+    };
+    let fingerprint = fingerprinted.map_err(|message| Error::Syntax {
         path: path.to_path_buf(),
         format: format.name(),
         position: None,
@@ -65,6 +145,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         document,
         fingerprint,
         raw_sha256,
+        external_files,
     })
 }
 

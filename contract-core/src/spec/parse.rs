@@ -173,6 +173,14 @@ fn first_line(message: &str) -> String {
         Some((position, rest)) if position.contains(" column ") => rest,
         _ => line,
     };
+    if let Some(key) = line.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
+        return format!("duplicate key `{key}`");
+    }
+    if let Some(rest) = line.strip_prefix("non-finite float ") {
+        let value = rest.split(' ').next().unwrap_or(rest);
+        return format!("the number {value} is not finite; JSON cannot represent it");
+    }
     if line.contains("Depth {") || line.contains("recursion limit") {
         format!("nesting is deeper than the {MAX_DEPTH}-level limit")
     } else if line.contains("budget breached") || line.contains("alias replay") {

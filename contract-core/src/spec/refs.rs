@@ -1,0 +1,296 @@
+//! `$ref`s that point into other files. They are resolved relative to the file that holds
+//! them and must stay inside a sandbox directory (the workspace): `..` escapes, absolute paths,
+//! symlinks leading out, and remote (`http(s)://`, `file:`) references are refused, so loading a
+//! spec never reads outside the workspace nor reaches the network. Cycles terminate: each file
+//! is read once.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{ExternalFile, SpecFormat, parse};
+use crate::error::{Error, Result};
+use crate::paths;
+
+/// The most files one spec may pull in.
+pub const MAX_EXTERNAL_FILES: usize = 256;
+
+/// What a `$ref` points at.
+#[derive(Debug, PartialEq, Eq)]
+enum Target<'r> {
+    /// `#/…` in the same file.
+    Local,
+    /// `other.yaml#/…` (the fragment may be empty: the whole file).
+    File { file: &'r str, fragment: &'r str },
+}
+
+fn classify(reference: &str) -> std::result::Result<Target<'_>, &'static str> {
+    if reference.starts_with('#') {
+        return Ok(Target::Local);
+    }
+    let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let lower = file.to_ascii_lowercase();
+    if lower.contains("://") || lower.starts_with("file:") || lower.starts_with("//") {
+        return Err(
+            "is a remote reference; builds must not reach the network, so only files inside the workspace can be referenced",
+        );
+    }
+    let bytes = file.as_bytes();
+    let windows_drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if file.starts_with('/') || file.starts_with('\\') || windows_drive {
+        return Err("is an absolute path; reference files relative to the spec");
+    }
+    if file.is_empty() {
+        return Ok(Target::Local);
+    }
+    Ok(Target::File { file, fragment })
+}
+
+/// Every `$ref` string in a document, with the JSON pointer of the object holding it.
+fn refs(value: &Value) -> Vec<(String, &str)> {
+    fn walk<'v>(value: &'v Value, pointer: &mut String, out: &mut Vec<(String, &'v str)>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    out.push((format!("#{pointer}"), r.as_str()));
+                }
+                for (key, child) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    walk(child, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    walk(child, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut String::new(), &mut out);
+    out
+}
+
+/// Reads every file the document references, transitively. `root_path` must be absolute.
+pub fn collect(root_path: &Path, root: &Value, sandbox: &Path) -> Result<Vec<ExternalFile>> {
+    let sandbox_lexical = paths::normalize(sandbox);
+    let sandbox_real = std::fs::canonicalize(sandbox).unwrap_or_else(|_| sandbox_lexical.clone());
+    let root_dir = root_path.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let mut files: BTreeMap<PathBuf, ExternalFile> = BTreeMap::new();
+    let mut queue: Vec<(PathBuf, Value)> = Vec::new();
+    let mut pending: Vec<(PathBuf, String, String)> = Vec::new();
+    for (pointer, reference) in refs(root) {
+        pending.push((root_path.to_path_buf(), pointer, reference.to_string()));
+    }
+    loop {
+        for (holder, pointer, reference) in pending.drain(..) {
+            let bad = |reason: String| Error::Reference {
+                path: holder.clone(),
+                pointer: pointer.clone(),
+                reference: reference.clone(),
+                reason,
+            };
+            let (file, fragment) = match classify(&reference).map_err(|r| bad(r.into()))? {
+                Target::Local => continue,
+                Target::File { file, fragment } => (file, fragment),
+            };
+            let holder_dir = holder.parent().unwrap_or(Path::new("/"));
+            let target = paths::normalize(&holder_dir.join(file));
+            if !target.starts_with(&sandbox_lexical) {
+                return Err(bad(format!(
+                    "points outside `{}`",
+                    sandbox_lexical.display()
+                )));
+            }
+            let real =
+                std::fs::canonicalize(&target).map_err(|e| bad(format!("cannot be read: {e}")))?;
+            if !real.starts_with(&sandbox_real) {
+                return Err(bad(format!(
+                    "leads outside `{}` through a symbolic link",
+                    sandbox_lexical.display()
+                )));
+            }
+            if real == std::fs::canonicalize(root_path).unwrap_or_default()
+                || files.contains_key(&real)
+            {
+                check_fragment(&real, fragment, &files, root).map_err(&bad)?;
+                continue;
+            }
+            if files.len() >= MAX_EXTERNAL_FILES {
+                return Err(bad(format!(
+                    "makes the spec span more than {MAX_EXTERNAL_FILES} files"
+                )));
+            }
+            let bytes = super::read_capped(&target)?;
+            let text = parse::decode_utf8(&target, &bytes)?;
+            let document = parse::parse(&target, text, SpecFormat::sniff(text))?;
+            let key = paths::relative_slash(&root_dir, &target);
+            queue.push((target.clone(), document.clone()));
+            files.insert(
+                real.clone(),
+                ExternalFile {
+                    key,
+                    path: target,
+                    raw_sha256: crate::hash::Sha256Digest::of(&bytes),
+                    document,
+                },
+            );
+            check_fragment(&real, fragment, &files, root).map_err(&bad)?;
+        }
+        let Some((path, document)) = queue.pop() else {
+            break;
+        };
+        for (pointer, reference) in refs(&document) {
+            pending.push((path.clone(), pointer, reference.to_string()));
+        }
+    }
+    let mut out: Vec<ExternalFile> = files.into_values().collect();
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
+}
+
+fn check_fragment(
+    real: &Path,
+    fragment: &str,
+    files: &BTreeMap<PathBuf, ExternalFile>,
+    root: &Value,
+) -> std::result::Result<(), String> {
+    let document = files.get(real).map_or(root, |f| &f.document);
+    if fragment.is_empty() || document.pointer(fragment).is_some() {
+        Ok(())
+    } else {
+        Err(format!(
+            "points to `#{fragment}`, which does not exist in that file"
+        ))
+    }
+}
+
+/// The document with every reference into another file replaced by the schema it points at,
+/// for tools that read a single document (the generator). Local references of the root stay.
+pub fn inline_externals(root_path: &Path, root: &Value, files: &[ExternalFile]) -> Result<Value> {
+    let by_path: BTreeMap<PathBuf, &ExternalFile> = files
+        .iter()
+        .map(|f| (paths::normalize(&f.path), f))
+        .collect();
+    let mut stack = Vec::new();
+    inline(root_path, root_path, root, &by_path, &mut stack)
+}
+
+fn inline(
+    root_path: &Path,
+    holder: &Path,
+    value: &Value,
+    files: &BTreeMap<PathBuf, &ExternalFile>,
+    stack: &mut Vec<(PathBuf, String)>,
+) -> Result<Value> {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let target = match classify(reference) {
+                    Ok(Target::Local) if holder == root_path => None,
+                    Ok(Target::Local) => Some((
+                        holder.to_path_buf(),
+                        reference.trim_start_matches('#').to_string(),
+                    )),
+                    Ok(Target::File { file, fragment }) => {
+                        let dir = holder.parent().unwrap_or(Path::new("/"));
+                        Some((paths::normalize(&dir.join(file)), fragment.to_string()))
+                    }
+                    Err(_) => None,
+                };
+                if let Some((file, fragment)) = target {
+                    if file == paths::normalize(root_path) {
+                        return Ok(serde_json::json!({ "$ref": format!("#{fragment}") }));
+                    }
+                    let cycle = Error::Reference {
+                        path: holder.to_path_buf(),
+                        pointer: String::new(),
+                        reference: reference.clone(),
+                        reason: "is part of a cycle through other files, which cannot be inlined for the generator; move the recursive schema into the spec".into(),
+                    };
+                    if stack.contains(&(file.clone(), fragment.clone())) || stack.len() > 64 {
+                        return Err(cycle);
+                    }
+                    let external = files.get(&file).ok_or_else(|| Error::Reference {
+                        path: holder.to_path_buf(),
+                        pointer: String::new(),
+                        reference: reference.clone(),
+                        reason: "was not loaded".into(),
+                    })?;
+                    let target = external.document.pointer(&fragment).unwrap_or(&Value::Null);
+                    stack.push((file.clone(), fragment));
+                    let inlined = inline(root_path, &file, target, files, stack);
+                    stack.pop();
+                    return inlined;
+                }
+            }
+            let mut out = serde_json::Map::with_capacity(map.len());
+            for (key, child) in map {
+                out.insert(key.clone(), inline(root_path, holder, child, files, stack)?);
+            }
+            Ok(Value::Object(out))
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(|child| inline(root_path, holder, child, files, stack))
+            .collect::<Result<Vec<_>>>()
+            .map(Value::Array),
+        other => Ok(other.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_references() {
+        assert_eq!(classify("#/components/schemas/A"), Ok(Target::Local));
+        assert_eq!(
+            classify("common.yaml#/components/schemas/A"),
+            Ok(Target::File {
+                file: "common.yaml",
+                fragment: "/components/schemas/A"
+            })
+        );
+        assert_eq!(
+            classify("x.yaml"),
+            Ok(Target::File {
+                file: "x.yaml",
+                fragment: ""
+            })
+        );
+        for bad in [
+            "https://example.com/a.yaml#/x",
+            "http://10.0.0.1/a",
+            "file:///etc/passwd",
+            "/etc/passwd",
+            "C:\\x.yaml",
+            "//host/share",
+        ] {
+            assert!(classify(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn finds_refs_with_pointers() {
+        let doc = serde_json::json!({"a": {"$ref": "x.yaml"}, "b": [{"c": {"$ref": "#/a"}}], "d/e": {"$ref": "y.yaml#/z"}});
+        let found = refs(&doc);
+        assert_eq!(
+            found,
+            vec![
+                ("#/a".to_string(), "x.yaml"),
+                ("#/b/0/c".to_string(), "#/a"),
+                ("#/d~1e".to_string(), "y.yaml#/z")
+            ]
+        );
+    }
+}
