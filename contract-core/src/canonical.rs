@@ -50,6 +50,17 @@ mod tests {
     }
 
     #[test]
+    fn integers_beyond_2_pow_53_share_a_fingerprint_as_documented() {
+        let a = json!({"n": 9_007_199_254_740_993u64});
+        let b = json!({"n": 9_007_199_254_740_992u64});
+        assert_eq!(fingerprint(&a).unwrap(), fingerprint(&b).unwrap());
+        assert_ne!(
+            fingerprint(&json!({"n": 9_007_199_254_740_991u64})).unwrap(),
+            fingerprint(&b).unwrap()
+        );
+    }
+
+    #[test]
     fn any_value_change_changes_the_fingerprint() {
         let base = json!({"a": [1, "x", true, null], "b": {"c": 1.5}});
         let variants = [

@@ -5,6 +5,8 @@ mod support;
 mod bad_input;
 mod check;
 mod compile_guard;
+mod crash;
+mod determinism;
 mod fingerprint;
 mod generate;
 mod hostile;

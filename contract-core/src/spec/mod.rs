@@ -2,6 +2,8 @@
 //! detect its OpenAPI version, and compute its fingerprints.
 
 mod parse;
+#[cfg(test)]
+mod proptests;
 mod refs;
 mod version;
 
