@@ -31,6 +31,14 @@ pub struct Cli {
     #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
     pub color: ColorWhen,
 
+    /// Print only findings and errors (no progress or status lines).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more detail (for example every rewrite applied before generation).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -124,9 +132,30 @@ pub struct AddArgs {
     pub ws: WorkspaceArgs,
 }
 
+/// `--locked` / `--frozen`, as in cargo.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct LockedArgs {
+    /// Fail (exit 1) instead of changing `contract-guard.lock`.
+    #[arg(long)]
+    pub locked: bool,
+    /// Same as `--locked` (nothing here reaches the network anyway).
+    #[arg(long)]
+    pub frozen: bool,
+}
+
+impl LockedArgs {
+    /// Whether the lock must not change.
+    pub fn any(self) -> bool {
+        self.locked || self.frozen
+    }
+}
+
 /// `lock`.
 #[derive(Debug, Args)]
 pub struct LockArgs {
+    #[command(flatten)]
+    /// `--locked`.
+    pub locked: LockedArgs,
     #[command(flatten)]
     /// Workspace selection.
     pub ws: WorkspaceArgs,
@@ -140,6 +169,20 @@ pub enum MessageFormat {
     Human,
     /// One JSON object per line (documented in the README).
     Json,
+}
+
+/// Output formats of reports (`check`, `diff`).
+#[derive(Debug, Clone, Copy, Default, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// One block per finding, for people.
+    #[default]
+    Human,
+    /// One JSON object per line (documented in the README).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`), for annotations on pull requests.
+    Github,
 }
 
 /// `status`.
@@ -166,6 +209,9 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
+    /// `--locked`.
+    pub locked: LockedArgs,
+    #[command(flatten)]
     /// Workspace selection.
     pub ws: WorkspaceArgs,
 }
@@ -181,7 +227,10 @@ pub struct CheckArgs {
     pub deep: bool,
     /// Output format.
     #[arg(long, value_name = "FMT", default_value = "human")]
-    pub message_format: MessageFormat,
+    pub message_format: ReportFormat,
+    #[command(flatten)]
+    /// `--locked`: also fail when `cargo contract-guard lock` would change the lock.
+    pub locked: LockedArgs,
     #[command(flatten)]
     /// Workspace selection.
     pub ws: WorkspaceArgs,

@@ -33,6 +33,12 @@ impl CliError {
         self
     }
 
+    /// Uses another exit code (e.g. [`exit::DRIFT`] for a refusal caused by drift).
+    pub fn with_code(mut self, code: u8) -> Self {
+        self.code = code;
+        self
+    }
+
     /// The rendering of a library error: its message with its causes, and its hint.
     pub fn from_core(err: &contract_core::Error) -> Self {
         let mut message = err.to_string();

@@ -42,6 +42,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         cli::ColorWhen::Never => anstream::ColorChoice::Never,
     };
     choice.write_global();
+    ui::set_verbosity(cli.quiet, cli.verbose);
     match commands::dispatch(cli.command) {
         Ok(code) => code,
         Err(err) => {

@@ -19,8 +19,26 @@ pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
 /// Table headers.
 pub const HEADER: Style = Style::new().bold();
 
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sets `--quiet` / `--verbose` for the whole run.
+pub fn set_verbosity(quiet: bool, verbose: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+    VERBOSE.store(verbose, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether `--verbose` was given.
+pub fn verbose() -> bool {
+    VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Prints a cargo-style status line to stderr: a right-aligned verb, then the message.
+/// Silent under `--quiet`.
 pub fn status(style: Style, verb: &str, message: impl std::fmt::Display) {
+    if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     let mut err = anstream::stderr().lock();
     let _ = writeln!(
         err,

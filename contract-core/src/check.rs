@@ -27,9 +27,32 @@ pub enum FindingKind {
     NotLocked,
     /// A lock entry that no contract declares.
     LockOrphan,
+    /// One API pinned at different fingerprints by different crates.
+    CrossCrateDrift,
 }
 
 impl FindingKind {
+    /// Every kind, in documentation order.
+    pub const ALL: [FindingKind; 8] = [
+        FindingKind::SpecChanged,
+        FindingKind::StaleGenerated,
+        FindingKind::HandEdited,
+        FindingKind::MissingOutput,
+        FindingKind::MissingSpec,
+        FindingKind::NotLocked,
+        FindingKind::LockOrphan,
+        FindingKind::CrossCrateDrift,
+    ];
+
+    /// The rule as reports describe it.
+    pub fn rule(self) -> crate::report::Rule {
+        crate::report::Rule {
+            id: self.id().into(),
+            short: format!("contract drift: {}", self.id().replace('-', " ")),
+            help: self.why().into(),
+        }
+    }
+
     /// The stable id used in every output format.
     pub fn id(self) -> &'static str {
         match self {
@@ -40,6 +63,7 @@ impl FindingKind {
             FindingKind::MissingSpec => "missing-spec",
             FindingKind::NotLocked => "not-locked",
             FindingKind::LockOrphan => "lock-orphan",
+            FindingKind::CrossCrateDrift => "cross-crate-drift",
         }
     }
 
@@ -63,6 +87,9 @@ impl FindingKind {
             }
             FindingKind::NotLocked => "an unpinned contract can change without anyone noticing",
             FindingKind::LockOrphan => "the lock pins a contract that no crate declares any more",
+            FindingKind::CrossCrateDrift => {
+                "crates of one workspace speak different versions of the same API: only one SDK was regenerated"
+            }
         }
     }
 }
@@ -86,6 +113,19 @@ pub struct Finding {
     pub fix: String,
     /// A diff of a hand edit, when one can be shown.
     pub diff: Option<String>,
+}
+
+impl Finding {
+    /// The finding as a report annotation (every check finding fails the gate).
+    pub fn annotation(&self) -> crate::report::Annotation {
+        crate::report::Annotation {
+            rule: self.kind.id().into(),
+            level: crate::report::Level::Error,
+            file: self.file.clone(),
+            line: self.line,
+            message: format!("{} (fix: {})", self.message, self.fix),
+        }
+    }
 }
 
 /// Options of a check.
@@ -124,6 +164,7 @@ pub fn check(
         check_contract(contract, entry, options, &mut report);
     }
     if let Some(lock) = lock {
+        cross_crate_drift(selected, lock, &mut report);
         for entry in &lock.contracts {
             let declared = workspace.contracts.iter().any(|c| entry.is_for(c));
             let in_scope = match &entry.package {
@@ -151,6 +192,54 @@ pub fn check(
         }
     }
     report
+}
+
+/// The same API pinned at different fingerprints by different crates. An API is identified by
+/// an explicit `id`, else by its spec file, or by `info.title` and the first server URL.
+fn cross_crate_drift(selected: &[&Contract], lock: &LockFile, report: &mut CheckReport) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut groups: BTreeMap<String, Vec<(&Contract, &LockEntry)>> = BTreeMap::new();
+    for contract in selected {
+        let Some(entry) = lock.entry(contract) else {
+            continue;
+        };
+        let mut keys = Vec::new();
+        match &contract.id {
+            Some(id) => keys.push(format!("`{id}`")),
+            None => {
+                keys.push(format!("spec `{}`", contract.spec_rel));
+                if let (Some(title), Some(server)) = (&entry.title, &entry.server) {
+                    keys.push(format!("`{title}` at `{server}`"));
+                }
+            }
+        }
+        for key in keys {
+            groups.entry(key).or_default().push((contract, entry));
+        }
+    }
+    let mut reported: BTreeSet<Vec<String>> = BTreeSet::new();
+    for (api, members) in groups {
+        let packages: BTreeSet<_> = members.iter().map(|(c, _)| &c.package).collect();
+        let fingerprints: BTreeSet<_> = members.iter().map(|(_, e)| e.fingerprint).collect();
+        let names: Vec<String> = members.iter().map(|(c, _)| c.display_name()).collect();
+        if packages.len() < 2 || fingerprints.len() < 2 || !reported.insert(names.clone()) {
+            continue;
+        }
+        let pins: Vec<String> = members
+            .iter()
+            .map(|(c, e)| format!("{} {}", c.display_name(), e.fingerprint.short()))
+            .collect();
+        report.findings.push(Finding {
+            kind: FindingKind::CrossCrateDrift,
+            contract: names.join(", "),
+            name: members[0].0.name.clone(),
+            file: crate::workspace::LOCK_FILE_NAME.into(),
+            line: None,
+            message: format!("{api} is pinned at different fingerprints: {}", pins.join(", ")),
+            fix: "bring every crate to the same spec version, then `cargo contract-guard lock` and `cargo contract-guard generate`".into(),
+            diff: None,
+        });
+    }
 }
 
 fn finding(

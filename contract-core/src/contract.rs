@@ -30,6 +30,10 @@ pub struct ContractTable {
     /// Extra derives for generated types.
     #[serde(default)]
     pub derives: Vec<String>,
+    /// Names the API this contract is a copy of, so that crates pinning it at different
+    /// fingerprints are reported as `cross-crate-drift` even when their spec files differ.
+    #[serde(default)]
+    pub id: Option<String>,
 }
 
 /// The `contract-guard` table of a package's or workspace's metadata.
@@ -74,6 +78,8 @@ pub struct Contract {
     pub settings: GeneratorSettings,
     /// The workspace root: files the spec references must stay inside it.
     pub root: PathBuf,
+    /// The explicit API identity (`id = "…"`), if any.
+    pub id: Option<String>,
 }
 
 impl Contract {
@@ -185,6 +191,7 @@ pub fn parse_declarations(
             output,
             settings,
             root: ctx.root.to_path_buf(),
+            id: table.id.clone(),
         });
     }
     Ok(contracts)

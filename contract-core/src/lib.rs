@@ -33,6 +33,7 @@ pub mod lock;
 pub mod manifest;
 pub mod paths;
 pub mod pin;
+pub mod report;
 pub mod schema_check;
 pub mod settings;
 pub mod spec;

@@ -45,6 +45,12 @@ pub struct LockEntry {
     pub spec: String,
     /// The spec's declared OpenAPI (or Swagger) version.
     pub openapi: String,
+    /// `info.title` of the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The first `servers[].url` of the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
     /// Canonical fingerprint of the spec.
     pub fingerprint: Sha256Digest,
     /// SHA-256 of the spec file's bytes.
@@ -91,6 +97,16 @@ impl LockEntry {
             package: contract.package.clone(),
             spec: contract.spec_rel.clone(),
             openapi: spec.version.as_str().to_string(),
+            title: spec
+                .document
+                .pointer("/info/title")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string),
+            server: spec
+                .document
+                .pointer("/servers/0/url")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string),
             fingerprint: spec.fingerprint,
             raw_sha256: spec.raw_sha256,
             files: spec
@@ -191,6 +207,8 @@ mod tests {
             package: package.map(Into::into),
             spec: format!("{name}.yaml"),
             openapi: "3.0.3".into(),
+            title: None,
+            server: None,
             fingerprint: Sha256Digest::of(name.as_bytes()),
             raw_sha256: Sha256Digest::of(b"raw"),
             files: Vec::new(),

@@ -85,6 +85,14 @@ pub struct RelockOutcome {
 /// Pins of unselected contracts are kept as they are; entries that no contract declares any
 /// more are dropped. Nothing is written when any spec fails to load.
 pub fn relock(workspace: &Workspace, selected: &[&Contract]) -> Result<RelockOutcome> {
+    let mut outcome = plan_relock(workspace, selected)?;
+    outcome.written = outcome.lock.write(&workspace.lock_path())?;
+    Ok(outcome)
+}
+
+/// What [`relock`] would do, without writing. `written` tells whether the file on disk would
+/// change.
+pub fn plan_relock(workspace: &Workspace, selected: &[&Contract]) -> Result<RelockOutcome> {
     let path = workspace.lock_path();
     let old = LockFile::read(&path)?.unwrap_or_default();
     let loaded: Vec<(&Contract, LoadedSpec)> = selected
@@ -112,7 +120,8 @@ pub fn relock(workspace: &Workspace, selected: &[&Contract]) -> Result<RelockOut
         }
         lock.upsert(entry);
     }
-    let written = lock.write(&path)?;
+    let on_disk = std::fs::read_to_string(&path).ok();
+    let written = on_disk.as_deref() != Some(lock.render().as_str());
     Ok(RelockOutcome {
         lock,
         changed,

@@ -8,6 +8,7 @@ mod compile_guard;
 mod crash;
 mod determinism;
 mod fingerprint;
+mod gate;
 mod generate;
 mod hostile;
 mod lock;

@@ -1,12 +1,14 @@
-//! `check`: the CI gate. Reports every finding, in human or JSON form; exit 1 on any.
+//! `check`: the CI gate. Reports every finding as text for people, JSON lines, SARIF or GitHub
+//! annotations; exit 1 on any finding, 2 when a contract could not be checked.
 
 use std::io::Write as _;
 
-use contract_core::check::{self, CheckOptions, Finding};
+use contract_core::check::{self, CheckOptions, CheckReport, Finding, FindingKind};
 use contract_core::lock::LockFile;
+use contract_core::{pin, report};
 use serde_json::json;
 
-use crate::cli::{CheckArgs, MessageFormat};
+use crate::cli::{CheckArgs, ReportFormat};
 use crate::error::{CliError, CliResult};
 use crate::{exit, ui};
 
@@ -17,49 +19,67 @@ pub fn run(args: &CheckArgs) -> CliResult {
     let lock = LockFile::read(&workspace.lock_path())?;
     let options = CheckOptions { deep: args.deep };
     let report = check::check(&workspace, &selection, &selected, lock.as_ref(), options);
+    let lock_would_change = args.locked.any()
+        && report.errors.is_empty()
+        && pin::plan_relock(
+            &workspace,
+            &workspace.selected_contracts(&Default::default(), &[])?,
+        )?
+        .written;
     match args.message_format {
-        MessageFormat::Json => {
-            for finding in &report.findings {
-                ui::json_line(&finding_json(finding));
-            }
-            for (contract, err) in &report.errors {
-                ui::json_line(
-                    &json!({"type": "error", "contract": contract, "message": err.to_string()}),
-                );
-            }
-            ui::json_line(&json!({
-                "type": "summary",
-                "contracts": report.contracts,
-                "findings": report.findings.len(),
-                "errors": report.errors.len(),
-            }));
+        ReportFormat::Json => print_json(&report),
+        ReportFormat::Sarif => print(&report::sarif::render(
+            env!("CARGO_PKG_VERSION"),
+            &FindingKind::ALL.map(FindingKind::rule),
+            &annotations(&report),
+        )),
+        ReportFormat::Github => print(&report::github::render(&annotations(&report))),
+        ReportFormat::Human => print_human(&report),
+    }
+    for (contract, err) in &report.errors {
+        if args.message_format != ReportFormat::Json {
+            CliError::for_contract(contract, err).render();
         }
-        MessageFormat::Human => {
-            for finding in &report.findings {
-                print_finding(finding);
-            }
-            for (contract, err) in &report.errors {
-                CliError::for_contract(contract, err).render();
-            }
-            let checked = format!("{} contract(s)", report.contracts);
-            if report.findings.is_empty() && report.errors.is_empty() {
-                ui::status(ui::GOOD, "Checked", format!("{checked}: no drift"));
-            } else if !report.findings.is_empty() {
-                ui::status(
-                    ui::BAD,
-                    "Drift",
-                    format!("{} finding(s) in {checked}", report.findings.len()),
-                );
-            }
-        }
+    }
+    if lock_would_change {
+        CliError::new(format!(
+            "`{}` is not up to date and `--locked` was given",
+            contract_core::workspace::LOCK_FILE_NAME
+        ))
+        .with_hint("run `cargo contract-guard lock` and commit the result")
+        .render();
     }
     Ok(if !report.errors.is_empty() {
         exit::ERROR
-    } else if !report.findings.is_empty() {
+    } else if !report.findings.is_empty() || lock_would_change {
         exit::DRIFT
     } else {
         exit::OK
     })
+}
+
+fn annotations(report: &CheckReport) -> Vec<report::Annotation> {
+    report.findings.iter().map(Finding::annotation).collect()
+}
+
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+}
+
+fn print_json(report: &CheckReport) {
+    for finding in &report.findings {
+        ui::json_line(&finding_json(finding));
+    }
+    for (contract, err) in &report.errors {
+        ui::json_line(&json!({"type": "error", "contract": contract, "message": err.to_string()}));
+    }
+    ui::json_line(&json!({
+        "type": "summary",
+        "contracts": report.contracts,
+        "findings": report.findings.len(),
+        "errors": report.errors.len(),
+    }));
 }
 
 /// The JSON object of one finding (schema documented in the README).
@@ -75,6 +95,22 @@ fn finding_json(finding: &Finding) -> serde_json::Value {
         "fix": finding.fix,
         "diff": finding.diff,
     })
+}
+
+fn print_human(report: &CheckReport) {
+    for finding in &report.findings {
+        print_finding(finding);
+    }
+    let checked = format!("{} contract(s)", report.contracts);
+    if report.findings.is_empty() && report.errors.is_empty() {
+        ui::status(ui::GOOD, "Checked", format!("{checked}: no drift"));
+    } else if !report.findings.is_empty() {
+        ui::status(
+            ui::BAD,
+            "Drift",
+            format!("{} finding(s) in {checked}", report.findings.len()),
+        );
+    }
 }
 
 fn print_finding(finding: &Finding) {

@@ -27,7 +27,13 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     let options = GenerateOptions {
         relock: args.relock,
         force: args.force,
+        locked: args.locked.any(),
     };
+    if args.relock && options.locked {
+        return Err(CliError::new(
+            "`--relock` changes the lock, so it cannot be combined with `--locked`",
+        ));
+    }
     let started = Instant::now();
     let (mut refused, mut failed) = (0, 0);
     for (index, contract) in with_output.iter().enumerate() {
@@ -61,6 +67,17 @@ pub fn run(args: &GenerateArgs) -> CliResult {
                     );
                 }
                 let rel = contract.output.as_ref().map_or("", |o| o.rel.as_str());
+                if ui::verbose() {
+                    ui::status(
+                        ui::GOOD,
+                        "Pinned",
+                        format!(
+                            "{name}: spec {}, options {}",
+                            done.file.header.spec_fingerprint,
+                            done.file.header.settings_fingerprint
+                        ),
+                    );
+                }
                 let verb = if done.written { "Generated" } else { "Fresh" };
                 ui::status(
                     ui::GOOD,
@@ -131,6 +148,18 @@ fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
             eprint!("{diff}");
             ui::help(format!(
                 "move the change into the spec, or run `cargo contract-guard generate {name} --force` (keeps the edit as `.orig`)"
+            ));
+        }
+        Refusal::LockWouldChange => {
+            ui::status(
+                ui::BAD,
+                "Refused",
+                format!(
+                    "{display}: generating would change `contract-guard.lock`, and `--locked` was given"
+                ),
+            );
+            ui::help(format!(
+                "run `cargo contract-guard generate {name}` without `--locked` and commit the result"
             ));
         }
         Refusal::Foreign { file, reason } => {

@@ -1,14 +1,37 @@
 //! `lock`: pin every selected contract at its spec's current fingerprint.
 
 use contract_core::pin;
+use contract_core::workspace::LOCK_FILE_NAME;
 
 use crate::cli::LockArgs;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::{exit, ui};
 
 pub fn run(args: &LockArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
     let selected = workspace.selected_contracts(&args.ws.selection(), &[])?;
+    if args.locked.any() {
+        let plan = pin::plan_relock(&workspace, &selected)?;
+        if plan.written {
+            let changes: Vec<String> = plan.changed.iter().chain(&plan.removed).cloned().collect();
+            return Err(CliError::new(format!(
+                "`{LOCK_FILE_NAME}` needs to change ({}) but `--locked` was given",
+                if changes.is_empty() {
+                    "format".to_string()
+                } else {
+                    changes.join(", ")
+                }
+            ))
+            .with_hint("run `cargo contract-guard lock` without `--locked` and commit the result")
+            .with_code(exit::DRIFT));
+        }
+        ui::status(
+            ui::GOOD,
+            "Fresh",
+            format!("`{LOCK_FILE_NAME}` is up to date"),
+        );
+        return Ok(exit::OK);
+    }
     let outcome = pin::relock(&workspace, &selected)?;
     for name in &outcome.changed {
         let entry = outcome
@@ -27,24 +50,18 @@ pub fn run(args: &LockArgs) -> CliResult {
     for name in &outcome.removed {
         ui::status(ui::WARN, "Removed", format!("{name} (no longer declared)"));
     }
-    let lock_name = contract_core::workspace::LOCK_FILE_NAME;
+    let count = outcome.lock.contracts.len();
     if outcome.written {
         ui::status(
             ui::GOOD,
             "Locked",
-            format!(
-                "{} contract(s) in `{lock_name}`",
-                outcome.lock.contracts.len()
-            ),
+            format!("{count} contract(s) in `{LOCK_FILE_NAME}`"),
         );
     } else {
         ui::status(
             ui::GOOD,
             "Fresh",
-            format!(
-                "`{lock_name}` is up to date ({} contract(s))",
-                outcome.lock.contracts.len()
-            ),
+            format!("`{LOCK_FILE_NAME}` is up to date ({count} contract(s))"),
         );
     }
     Ok(exit::OK)

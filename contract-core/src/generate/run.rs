@@ -20,6 +20,8 @@ pub struct GenerateOptions {
     pub relock: bool,
     /// Overwrite a hand-edited or foreign file (the old one is saved as `<file>.orig`).
     pub force: bool,
+    /// Refuse instead of changing the lock (`--locked`).
+    pub locked: bool,
 }
 
 /// Why `generate` did not write a contract's client (drift; exit 1).
@@ -41,6 +43,8 @@ pub enum Refusal {
         /// What was changed, against a fresh generation.
         diff: String,
     },
+    /// Generating would change the lock, and `--locked` was given.
+    LockWouldChange,
     /// The output path holds a file cargo-contract-guard did not generate.
     Foreign {
         /// The file.
@@ -88,6 +92,13 @@ pub fn generate_contract(
         }
     }
     let generated = codegen::generate(contract, output, &spec)?;
+    let mut entry = LockEntry::pin(contract, &spec, previous.as_ref());
+    entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
+    entry.body_sha256 = Some(generated.header.body_sha256);
+    entry.generator = Some(generated.header.generator.clone());
+    if options.locked && previous.as_ref() != Some(&entry) {
+        return Ok(Err(Refusal::LockWouldChange));
+    }
 
     let mut saved_original = None;
     if let Some(existing) = read_existing(&output.path)?
@@ -107,10 +118,6 @@ pub fn generate_contract(
     }
     let written = fsio::write_atomic(&output.path, generated.text.as_bytes())?;
 
-    let mut entry = LockEntry::pin(contract, &spec, previous.as_ref());
-    entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
-    entry.body_sha256 = Some(generated.header.body_sha256);
-    entry.generator = Some(generated.header.generator.clone());
     lock.upsert(entry);
     lock.write(&lock_path)?;
 

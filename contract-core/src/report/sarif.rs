@@ -1,0 +1,142 @@
+//! SARIF 2.1.0 (the format GitHub code scanning and most CI dashboards read), written with
+//! plain serde structs. Validated against the official schema in the tests.
+
+use serde::Serialize;
+
+use super::{Annotation, Level, Rule};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    tool: Tool<'a>,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'a str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor<'a> {
+    id: &'a str,
+    short_description: Text<'a>,
+    help: Text<'a>,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [Location<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+}
+
+fn level(level: Level) -> &'static str {
+    match level {
+        Level::Note => "note",
+        Level::Warning => "warning",
+        Level::Error => "error",
+    }
+}
+
+/// A SARIF log with one run of `cargo-contract-guard` (`version`), its rules and results.
+/// Files are relative to the workspace root (`%SRCROOT%`).
+pub fn render(version: &str, rules: &[Rule], annotations: &[Annotation]) -> String {
+    let index = |id: &str| rules.iter().position(|r| r.id == id).unwrap_or(0);
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "cargo-contract-guard",
+                    version,
+                    information_uri: "https://crates.io/crates/cargo-contract-guard",
+                    rules: rules
+                        .iter()
+                        .map(|r| ReportingDescriptor {
+                            id: &r.id,
+                            short_description: Text { text: &r.short },
+                            help: Text { text: &r.help },
+                        })
+                        .collect(),
+                },
+            },
+            results: annotations
+                .iter()
+                .map(|a| SarifResult {
+                    rule_id: &a.rule,
+                    rule_index: index(&a.rule),
+                    level: level(a.level),
+                    message: Text { text: &a.message },
+                    locations: [Location {
+                        physical_location: PhysicalLocation {
+                            artifact_location: ArtifactLocation {
+                                uri: &a.file,
+                                uri_base_id: "%SRCROOT%",
+                            },
+                            region: a.line.map(|start_line| Region { start_line }),
+                        },
+                    }],
+                })
+                .collect(),
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
