@@ -171,6 +171,15 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// A file given to `inspect` or `verify-binary` is not a binary the reader understands.
+    #[error("`{path}` cannot be inspected: {reason}")]
+    NotABinary {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
     /// A spec cannot be turned into a client.
     #[error("cannot generate contract `{contract}` from `{path}`: {message}")]
     Generation {

@@ -33,6 +33,8 @@ pub struct GuardError {
 pub struct GuardOk {
     /// Absolute path of the spec (cargo must rebuild when it changes).
     pub spec_path: PathBuf,
+    /// The verified header (what the client's embedded record says).
+    pub header: header::Header,
 }
 
 /// Verifies a generated file. Paths are relative to `crate_dir`.
@@ -106,5 +108,8 @@ pub fn verify_generated(
             ),
         ));
     }
-    Ok(GuardOk { spec_path })
+    Ok(GuardOk {
+        spec_path,
+        header: found,
+    })
 }
