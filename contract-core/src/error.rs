@@ -218,6 +218,9 @@ impl Error {
                 "pick another name, or edit the existing `[package.metadata.contract-guard.contracts.*]` table"
                     .into(),
             ),
+            Error::NotABinary { .. } => Some(
+                "give the path of a built executable, for example `target/release/<name>`".into(),
+            ),
             Error::LockParse { .. } => {
                 Some("delete the lock file and run `cargo contract-guard lock` to recreate it".into())
             }

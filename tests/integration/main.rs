@@ -5,6 +5,7 @@ mod support;
 mod bad_input;
 mod check;
 mod compile_guard;
+mod embed;
 mod fingerprint;
 mod generate;
 mod lock;

@@ -13,7 +13,7 @@ use crate::lock::{LockEntry, LockFile};
 use super::format::Record;
 
 /// The outcome for one contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Verdict {
     /// The record matches its pin.
     Ok,
