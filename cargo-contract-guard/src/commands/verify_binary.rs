@@ -16,7 +16,11 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
     let found = record::read_file(&args.binary)?;
     let lock_path = match &args.lock {
         Some(path) => path.clone(),
-        None => Workspace::load(args.manifest.manifest_path.as_deref())?.lock_path(),
+        None => Workspace::load(args.manifest.manifest_path.as_deref())
+            .map_err(|e| {
+                CliError::from(e).with_hint("name the lock file to compare with: `--lock <PATH>`")
+            })?
+            .lock_path(),
     };
     let lock = LockFile::read(&lock_path)?.ok_or_else(|| {
         CliError::new(format!("there is no lock file at `{}`", lock_path.display()))

@@ -1,8 +1,8 @@
 //! Contract records embedded in binaries: which contracts, at which spec fingerprints, a
 //! program was built from, readable from the binary alone (without the source tree).
 //!
-//! - [`format`]: the versioned byte format of one record, and its safe decoder;
-//! - [`read`]: finding the records in an ELF, Mach-O or PE file;
+//! - [`format`](mod@format): the versioned byte format of one record, and its safe decoder;
+//! - `read` (feature `inspect`): finding the records in an ELF, Mach-O or PE file;
 //! - [`verify`]: comparing them with the pins of a lock file (`verify-binary`).
 //!
 //! The macros (`verify_generated!` in every generated client, `embed!`) place each record in a
@@ -19,10 +19,12 @@
 //! decompresses or allocates more than a record's bounded size.
 
 pub mod format;
+#[cfg(feature = "inspect")]
 pub mod read;
 pub mod verify;
 
 pub use format::{DecodeError, EncodeError, Record, RecordKind, decode, encode};
+#[cfg(feature = "inspect")]
 pub use read::{BinaryFormat, Inspection, read_file};
 
 /// The section name on ELF targets.
