@@ -81,6 +81,18 @@ pub enum Command {
     /// not-locked and lock-orphan. The default check reads and hashes files only; `--deep` also
     /// regenerates each client in memory and compares bytes.
     Check(CheckArgs),
+    /// List the contract records embedded in a binary (ELF, Mach-O or PE).
+    ///
+    /// Generated clients and `contract_macros::embed!` embed a record of each contract a crate
+    /// was built against. Exit 0 when records were found, 1 when the binary has none, 2 when
+    /// the file is not an executable, library or object file.
+    Inspect(InspectArgs),
+    /// Check the contract records embedded in a binary against the lock file.
+    ///
+    /// Exit 0 when every embedded contract matches its pin; 1 when one differs, is not
+    /// pinned, or when a contract the lock pins for a crate of the binary has no record (or
+    /// when the binary has no records at all); 2 when the binary or the lock cannot be read.
+    VerifyBinary(VerifyBinaryArgs),
 }
 
 /// Which workspace and packages.
@@ -234,4 +246,36 @@ pub struct CheckArgs {
     #[command(flatten)]
     /// Workspace selection.
     pub ws: WorkspaceArgs,
+}
+
+/// `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The binary: an executable, shared library or object file.
+    pub binary: PathBuf,
+    /// Output format.
+    #[arg(long, value_name = "FMT", default_value = "human")]
+    pub message_format: MessageFormat,
+}
+
+/// `verify-binary`.
+#[derive(Debug, Args)]
+pub struct VerifyBinaryArgs {
+    /// The binary: an executable, shared library or object file.
+    pub binary: PathBuf,
+    /// The lock file to compare with (default: `contract-guard.lock` at the root of the
+    /// workspace around the current directory or `--manifest-path`).
+    #[arg(long, value_name = "PATH")]
+    pub lock: Option<PathBuf>,
+    /// A package the binary was built from: every contract the lock pins for it must be
+    /// embedded, even if the binary has no record from it (the crates that have records in the
+    /// binary are always checked this way).
+    #[arg(short, long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
+    /// Output format.
+    #[arg(long, value_name = "FMT", default_value = "human")]
+    pub message_format: MessageFormat,
+    #[command(flatten)]
+    /// `--manifest-path`, to find the lock.
+    pub manifest: clap_cargo::Manifest,
 }

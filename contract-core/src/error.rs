@@ -184,6 +184,15 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// A file given to `inspect` or `verify-binary` is not a binary the reader understands.
+    #[error("`{path}` cannot be inspected: {reason}")]
+    NotABinary {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
     /// A spec cannot be turned into a client.
     #[error("cannot generate contract `{contract}` from `{path}`: {message}")]
     Generation {
@@ -221,6 +230,9 @@ impl Error {
             Error::ContractExists { .. } => Some(
                 "pick another name, or edit the existing `[package.metadata.contract-guard.contracts.*]` table"
                     .into(),
+            ),
+            Error::NotABinary { .. } => Some(
+                "give the path of a built executable, for example `target/release/<name>`".into(),
             ),
             Error::LockParse { .. } => {
                 Some("delete the lock file and run `cargo contract-guard lock` to recreate it".into())

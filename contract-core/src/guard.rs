@@ -34,6 +34,8 @@ pub struct GuardOk {
     /// Absolute paths of the spec and every file it references (cargo must rebuild when one
     /// of them changes).
     pub files: Vec<PathBuf>,
+    /// The verified header (what the client's embedded record says).
+    pub header: header::Header,
 }
 
 /// Verifies a generated file. Paths are relative to `crate_dir`.
@@ -112,5 +114,6 @@ pub fn verify_generated(
     }
     Ok(GuardOk {
         files: loaded.files(),
+        header: found,
     })
 }

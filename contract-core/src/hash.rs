@@ -22,6 +22,11 @@ impl Sha256Digest {
         hasher.finish()
     }
 
+    /// A digest from its raw 32 bytes (as binary records store it).
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Sha256Digest(bytes)
+    }
+
     /// The raw 32 bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0

@@ -8,7 +8,9 @@
 //! - [`contract`] and [`workspace`]: the contracts a cargo workspace declares;
 //! - [`lock`] and [`pin`]: `contract-guard.lock`, `status` and `lock`;
 //! - [`manifest`]: edits to Cargo.toml that keep the rest of the file intact;
-//! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate.
+//! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate;
+//! - [`record`] and [`lookup`]: contract records embedded in binaries, and the pins the macros
+//!   embed.
 //!
 //! Library errors are [`Error`]; the CLI and the macros render them.
 //!
@@ -33,6 +35,7 @@ pub mod lock;
 pub mod manifest;
 pub mod paths;
 pub mod pin;
+pub mod record;
 pub mod report;
 pub mod schema_check;
 pub mod settings;

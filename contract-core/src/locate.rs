@@ -81,9 +81,26 @@ pub struct Located {
     pub entry: Option<LockEntry>,
     /// The lock file.
     pub lock_path: PathBuf,
+    /// The Cargo.toml files read (the crate's, and the root's when it was consulted).
+    pub manifests: Vec<PathBuf>,
 }
 
+impl Located {
+    /// Every file the pin depends on, for rebuild tracking: manifests and lock.
+    pub fn pin_files(&self) -> Vec<PathBuf> {
+        let mut files = self.manifests.clone();
+        files.push(self.lock_path.clone());
+        files
+    }
+}
+
+/// The largest Cargo.toml read (bigger ones are not manifests anyone writes by hand).
+const MAX_MANIFEST_LEN: u64 = 4 << 20;
+
 fn read_toml(path: &Path) -> Option<toml::Table> {
+    if std::fs::metadata(path).ok()?.len() > MAX_MANIFEST_LEN {
+        return None;
+    }
     std::fs::read_to_string(path)
         .ok()?
         .parse::<toml::Table>()
@@ -119,24 +136,46 @@ pub fn find_crate(start: &Path) -> Option<MacroCrate> {
     None
 }
 
-/// The workspace root of a crate: the crate itself when its manifest has `[workspace]`, else
-/// the nearest ancestor whose manifest has one, else the crate.
+/// The workspace root of a crate, by cargo's rules: the crate itself when its manifest has
+/// `[workspace]`; `package.workspace` when set; else the nearest ancestor whose manifest has a
+/// `[workspace]` that does not exclude the crate; else the crate.
 fn find_root(crate_dir: &Path, manifest: &toml::Table) -> PathBuf {
     if manifest.contains_key("workspace") {
         return crate_dir.to_path_buf();
     }
-    let mut dir = crate_dir.parent();
-    while let Some(d) = dir {
-        if read_toml(&d.join("Cargo.toml")).is_some_and(|m| m.contains_key("workspace")) {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
+    if let Some(explicit) = manifest
+        .get("package")
+        .and_then(|p| p.get("workspace"))
+        .and_then(toml::Value::as_str)
+    {
+        return crate::paths::normalize(&crate_dir.join(explicit));
+    }
+    for dir in crate_dir.ancestors().skip(1) {
+        let Some(workspace) =
+            read_toml(&dir.join("Cargo.toml")).and_then(|t| t.get("workspace").cloned())
+        else {
+            continue;
+        };
+        let excluded = workspace
+            .get("exclude")
+            .and_then(toml::Value::as_array)
+            .is_some_and(|list| {
+                list.iter()
+                    .filter_map(toml::Value::as_str)
+                    .any(|e| crate_dir.starts_with(crate::paths::normalize(&dir.join(e))))
+            });
+        return if excluded {
+            crate_dir.to_path_buf()
+        } else {
+            dir.to_path_buf()
+        };
     }
     crate_dir.to_path_buf()
 }
 
 /// Looks up contract `name` for `krate`: its own table first, then the workspace root's.
 pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
+    contract::validate_name(name)?;
     let members = vec![(krate.dir.clone(), krate.name.clone())];
     let ctx = DeclarationContext {
         root: &krate.root,
@@ -151,6 +190,7 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
     let own = read_toml(&manifest_path)
         .ok_or_else(|| format!("cannot read `{}`", manifest_path.display()))?;
     let package_meta = to_json(own.get("package").and_then(|p| p.get("metadata")));
+    let mut manifests = vec![manifest_path.clone()];
     let mut found =
         contract::parse_declarations(&ctx, &package_meta, Some(&krate.name), &manifest_path)
             .map_err(|e| e.to_string())?
@@ -158,6 +198,9 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
             .find(|c| c.name == name);
     if found.is_none() {
         let root_manifest = krate.root.join("Cargo.toml");
+        if root_manifest != manifest_path {
+            manifests.push(root_manifest.clone());
+        }
         if let Some(root) = read_toml(&root_manifest) {
             let workspace_meta = to_json(root.get("workspace").and_then(|w| w.get("metadata")));
             found = contract::parse_declarations(&ctx, &workspace_meta, None, &root_manifest)
@@ -180,7 +223,23 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
         contract,
         entry,
         lock_path,
+        manifests,
     })
+}
+
+/// Checks the contract's spec against its pin like [`load_pinned`], without parsing it when
+/// its bytes are the ones pinned. Returns the spec files to track for rebuilds.
+pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, String> {
+    let contract = &located.contract;
+    if let Some(entry) = &located.entry
+        && entry.files.is_empty()
+        && entry.spec == contract.spec_rel
+        && std::fs::read(&contract.spec_path)
+            .is_ok_and(|bytes| crate::hash::Sha256Digest::of(&bytes) == entry.raw_sha256)
+    {
+        return Ok(vec![contract.spec_path.clone()]);
+    }
+    load_pinned(located).map(|spec| spec.files())
 }
 
 /// The contract's spec, checked against its pin: a compile error names both fingerprints and
@@ -194,6 +253,12 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, String> {
             located.lock_path.display()
         ));
     };
+    if entry.spec != contract.spec_rel {
+        return Err(format!(
+            "contract `{}` was pinned from `{}`, but its spec is now `{}`\nhelp: run `cargo contract-guard lock`",
+            contract.name, entry.spec, contract.spec_rel
+        ));
+    }
     let spec = load_cached(&contract.spec_path, &contract.root).map_err(|e| e.to_string())?;
     if spec.fingerprint != entry.fingerprint {
         return Err(format!(
@@ -242,6 +307,134 @@ fn first_tracking(krate: &str, path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\n";
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// A workspace with a package contract (`app/pets`) and a workspace-level one (`shared`),
+    /// both pinned.
+    fn workspace() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\"]\n\n[workspace.metadata.contract-guard.contracts.shared]\nspec = \"specs/shared.yaml\"\n",
+        );
+        write(
+            root,
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion.workspace = true\n\n[package.metadata.contract-guard.contracts.pets]\nspec = \"specs/pets.yaml\"\n",
+        );
+        write(root, "app/specs/pets.yaml", SPEC);
+        write(
+            root,
+            "specs/shared.yaml",
+            &SPEC.replace("title: t", "title: s"),
+        );
+        let krate = find_crate(&root.join("app/src/lib.rs")).unwrap();
+        let mut lock = LockFile::default();
+        for name in ["pets", "shared"] {
+            let located = locate(&krate, name).unwrap();
+            let spec = located.contract.load_spec().unwrap();
+            lock.upsert(LockEntry::pin(&located.contract, &spec, None));
+        }
+        lock.write(&root.join(LOCK_FILE_NAME)).unwrap();
+        dir
+    }
+
+    #[test]
+    fn finds_package_and_workspace_contracts_and_their_pins() {
+        let dir = workspace();
+        let root = dir.path();
+        let krate = find_crate(&root.join("app/src/lib.rs")).unwrap();
+        let pets = locate(&krate, "pets").unwrap();
+        assert_eq!(pets.entry.as_ref().unwrap().package.as_deref(), Some("app"));
+        assert_eq!(pets.contract.spec_path, root.join("app/specs/pets.yaml"));
+        assert_eq!(pets.lock_path, root.join(LOCK_FILE_NAME));
+        let shared = locate(&krate, "shared").unwrap();
+        assert_eq!(shared.entry.as_ref().unwrap().package, None);
+        assert_eq!(
+            shared.manifests,
+            [root.join("app/Cargo.toml"), root.join("Cargo.toml")]
+        );
+        assert_eq!(
+            verify_pinned(&pets).unwrap(),
+            [root.join("app/specs/pets.yaml")]
+        );
+    }
+
+    #[test]
+    fn a_moved_spec_is_an_error_naming_both_fingerprints() {
+        let dir = workspace();
+        let root = dir.path();
+        let krate = find_crate(&root.join("app")).unwrap();
+        // Same document, other bytes: still matches (canonical fingerprint).
+        write(root, "app/specs/pets.yaml", &format!("# comment\n{SPEC}"));
+        verify_pinned(&locate(&krate, "pets").unwrap()).unwrap();
+        write(
+            root,
+            "app/specs/pets.yaml",
+            &SPEC.replace("version: '1'", "version: '2'"),
+        );
+        let err = verify_pinned(&locate(&krate, "pets").unwrap()).unwrap_err();
+        assert!(
+            err.contains("spec `app/specs/pets.yaml` of contract `pets` does not match its pin"),
+            "{err}"
+        );
+        assert_eq!(err.matches("sha256:").count(), 2, "{err}");
+        assert!(err.contains("cargo contract-guard lock"), "{err}");
+    }
+
+    #[test]
+    fn undeclared_unpinned_and_badly_named_contracts_are_errors() {
+        let dir = workspace();
+        let root = dir.path();
+        let krate = find_crate(&root.join("app")).unwrap();
+        assert!(
+            locate(&krate, "nope")
+                .unwrap_err()
+                .contains("no contract `nope`")
+        );
+        assert!(
+            locate(&krate, "bad name")
+                .unwrap_err()
+                .contains("not a valid contract name")
+        );
+        std::fs::remove_file(root.join(LOCK_FILE_NAME)).unwrap();
+        let err = verify_pinned(&locate(&krate, "pets").unwrap()).unwrap_err();
+        assert!(err.contains("not pinned"), "{err}");
+    }
+
+    #[test]
+    fn workspace_root_follows_cargo_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "Cargo.toml",
+            "[workspace]\nexclude = [\"standalone\"]\n",
+        );
+        let table = |t: &str| t.parse::<toml::Table>().unwrap();
+        let member = table("[package]\nname = \"m\"\n");
+        assert_eq!(find_root(&root.join("crates/m"), &member), root);
+        assert_eq!(
+            find_root(&root.join("standalone/x"), &member),
+            root.join("standalone/x")
+        );
+        let own = table("[package]\nname = \"m\"\n[workspace]\n");
+        assert_eq!(
+            find_root(&root.join("crates/m"), &own),
+            root.join("crates/m")
+        );
+        let explicit = table("[package]\nname = \"m\"\nworkspace = \"../..\"\n");
+        assert_eq!(find_root(&root.join("a/b"), &explicit), root);
+    }
 
     #[test]
     fn a_spec_is_parsed_once_while_unchanged() {

@@ -4,11 +4,17 @@
 //! turns failures into spanned compile errors; the checks themselves are in `contract-core`.
 //!
 //! - [`verify_generated!`]: placed by `cargo contract-guard generate` in every generated client;
-//!   fails compilation when the client was edited by hand or its spec changed since.
+//!   fails compilation when the client was edited by hand or its spec changed since, and embeds
+//!   the client's contract record in the binary;
 //! - [`macro@schema`]: on a hand-written API type; fails compilation when the type diverges from
-//!   its schema, with an error at the offending field or variant.
+//!   its schema, with an error at the offending field or variant;
 //! - [`client!`]: a progenitor client generated at compile time from a contract's pinned spec
-//!   (feature `client`).
+//!   (feature `client`);
+//! - [`embed!`]: embeds the record of a pinned contract in the binary;
+//! - [`fingerprint!`]: a pinned contract's fingerprint as a `&'static str`.
+//!
+//! `cargo contract-guard inspect <BINARY>` lists the embedded records, and
+//! `cargo contract-guard verify-binary <BINARY>` compares them with the lock.
 
 #![deny(missing_docs)]
 
@@ -86,9 +92,12 @@ fn macro_env() -> contract_core::locate::MacroEnv {
     }
 }
 
+mod embed;
+
 /// Fails compilation when a generated client no longer matches what was generated: its body
 /// was edited by hand, or its spec changed since. Cargo rebuilds the crate when the spec
-/// changes.
+/// changes. A passing guard embeds the client's contract record (contract, crate, spec and
+/// generator-options fingerprints, generator) in the binary.
 ///
 /// Written by `cargo contract-guard generate`; paths are relative to the crate's directory:
 ///
@@ -187,8 +196,10 @@ fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenSt
         Ok(ok) => {
             // Rebuild when the spec (or a file it references) changes.
             let files = ok.files.iter().map(|f| f.to_string_lossy().into_owned());
+            let record = embed::generated_client_record(&ok.header, args.contract.span())?;
             Ok(quote! {
                 #(const _: &[u8] = include_bytes!(#files);)*
+                #record
             })
         }
         Err(err) => {
@@ -199,5 +210,57 @@ fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenSt
             };
             Err(syn::Error::new_spanned(lit, err.message))
         }
+    }
+}
+
+/// Embeds the record of a pinned contract in the binary: `cargo contract-guard inspect` lists
+/// it and `verify-binary` checks it against the lock. Use it for contracts the crate uses
+/// without a generated client (generated clients embed theirs already).
+///
+/// The contract must be declared in the crate's `Cargo.toml` (or the workspace root's) and
+/// pinned in `contract-guard.lock`; compilation fails when it is not, or when its spec no
+/// longer has the pinned fingerprint. Cargo rebuilds the crate when the spec or the lock
+/// changes. Write it where items go:
+///
+/// ```ignore
+/// contract_macros::embed!("billing");
+/// ```
+#[proc_macro]
+pub fn embed(input: TokenStream) -> TokenStream {
+    let name = syn::parse_macro_input!(input as NameArg);
+    embed::expand_embed(&macro_env(), &name.0)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// The pinned fingerprint of a contract, `"sha256:<64 hex digits>"`, as a `&'static str`
+/// usable in constants: for a health or version endpoint reporting which contract versions a
+/// service was built with.
+///
+/// Fails compilation when the contract is not declared or not pinned, or when its spec no
+/// longer has the pinned fingerprint; cargo rebuilds the crate when the spec or the lock
+/// changes.
+///
+/// ```ignore
+/// const PETSTORE: &str = contract_macros::fingerprint!("petstore");
+/// ```
+#[proc_macro]
+pub fn fingerprint(input: TokenStream) -> TokenStream {
+    let name = syn::parse_macro_input!(input as NameArg);
+    embed::expand_fingerprint(&macro_env(), &name.0)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// A contract name: one string literal, optionally followed by a comma.
+struct NameArg(LitStr);
+
+impl Parse for NameArg {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let name = input.parse()?;
+        if input.peek(Token![,]) {
+            input.parse::<Token![,]>()?;
+        }
+        Ok(NameArg(name))
     }
 }

@@ -4,8 +4,10 @@ mod add;
 mod check;
 mod fingerprint;
 mod generate;
+mod inspect;
 mod lock;
 mod status;
+mod verify_binary;
 
 use contract_core::workspace::Workspace;
 
@@ -21,6 +23,8 @@ pub fn dispatch(command: Command) -> CliResult {
         Command::Status(args) => status::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::VerifyBinary(args) => verify_binary::run(&args),
     }
 }
 
