@@ -171,6 +171,20 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// The spec a contract is pinned at is neither in the spec cache nor in git history.
+    #[error(
+        "the spec `{contract}` is pinned at ({fingerprint}) is in neither the cache `{}` nor git history, so there is nothing to compare with",
+        cache.display()
+    )]
+    PinnedSpecUnavailable {
+        /// The contract, as `crate/name`.
+        contract: String,
+        /// The pinned fingerprint.
+        fingerprint: crate::hash::Sha256Digest,
+        /// The cache directory searched.
+        cache: PathBuf,
+    },
+
     /// A spec cannot be turned into a client.
     #[error("cannot generate contract `{contract}` from `{path}`: {message}")]
     Generation {
@@ -207,6 +221,10 @@ impl Error {
             }
             Error::ContractExists { .. } => Some(
                 "pick another name, or edit the existing `[package.metadata.contract-guard.contracts.*]` table"
+                    .into(),
+            ),
+            Error::PinnedSpecUnavailable { .. } => Some(
+                "copies are kept from the next `lock`/`update` on; compare two files with `cargo contract-guard diff OLD NEW`, or re-pin without a diff with `cargo contract-guard update <NAME> --allow-breaking`"
                     .into(),
             ),
             Error::LockParse { .. } => {

@@ -8,7 +8,9 @@
 //! - [`contract`] and [`workspace`]: the contracts a cargo workspace declares;
 //! - [`lock`] and [`pin`]: `contract-guard.lock`, `status` and `lock`;
 //! - [`manifest`]: edits to Cargo.toml that keep the rest of the file intact;
-//! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate.
+//! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate;
+//! - [`diff`] and [`spec_cache`]: classified spec changes, and the copies of pinned specs they
+//!   are computed from.
 //!
 //! Library errors are [`Error`]; the CLI and the macros render them.
 //!
@@ -21,6 +23,7 @@
 pub mod canonical;
 pub mod check;
 pub mod contract;
+pub mod diff;
 pub mod error;
 pub mod fsio;
 pub mod generate;
@@ -32,6 +35,7 @@ pub mod paths;
 pub mod pin;
 pub mod settings;
 pub mod spec;
+pub mod spec_cache;
 pub mod workspace;
 
 pub use error::{Error, Result};

@@ -113,6 +113,11 @@ pub fn relock(workspace: &Workspace, selected: &[&Contract]) -> Result<RelockOut
         lock.upsert(entry);
     }
     let written = lock.write(&path)?;
+    // Keep a copy of every pinned spec so `diff` and `update` can compare against it later.
+    // Best effort: the lock is what matters, and the cache is rebuilt from git when missing.
+    for (_, spec) in &loaded {
+        let _ = crate::spec_cache::store(&workspace.target_dir, spec);
+    }
     Ok(RelockOutcome {
         lock,
         changed,

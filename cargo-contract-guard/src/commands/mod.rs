@@ -2,10 +2,12 @@
 
 mod add;
 mod check;
+mod diff;
 mod fingerprint;
 mod generate;
 mod lock;
 mod status;
+mod update;
 
 use contract_core::workspace::Workspace;
 
@@ -21,6 +23,8 @@ pub fn dispatch(command: Command) -> CliResult {
         Command::Status(args) => status::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Update(args) => update::run(&args),
     }
 }
 

@@ -42,6 +42,45 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
 /// Parses and fingerprints spec bytes; `path` is used in messages only.
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let raw_sha256 = Sha256Digest::of(bytes);
+    let parsed = parse_bytes(path, bytes)?;
+    let fingerprint = canonical::fingerprint(&parsed.document).map_err(|message| Error::Syntax {
+        path: path.to_path_buf(),
+        format: parsed.format.name(),
+        position: None,
+        message,
+    })?;
+    Ok(LoadedSpec {
+        path: parsed.path,
+        format: parsed.format,
+        version: parsed.version,
+        document: parsed.document,
+        fingerprint,
+        raw_sha256,
+    })
+}
+
+/// A spec file parsed with the same checks as [`load`], but not fingerprinted: what a diff
+/// needs (canonicalizing a 12 MB document costs as much as parsing it).
+#[derive(Debug, Clone)]
+pub struct ParsedSpec {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// How it was written.
+    pub format: SpecFormat,
+    /// Its declared version.
+    pub version: SpecVersion,
+    /// The document as JSON (object key order as in the file).
+    pub document: Value,
+}
+
+/// Reads and parses a spec file without fingerprinting it.
+pub fn parse_file(path: &Path) -> Result<ParsedSpec> {
+    let bytes = read_capped(path)?;
+    parse_bytes(path, &bytes)
+}
+
+/// Parses spec bytes without fingerprinting them; `path` is used in messages only.
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<ParsedSpec> {
     let text = parse::decode_utf8(path, bytes)?;
     if text.trim().is_empty() {
         return Err(Error::NotOpenApi {
@@ -52,19 +91,11 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let format = SpecFormat::sniff(text);
     let document = parse::parse(path, text, format)?;
     let version = SpecVersion::detect(path, &document)?;
-    let fingerprint = canonical::fingerprint(&document).map_err(|message| Error::Syntax {
-        path: path.to_path_buf(),
-        format: format.name(),
-        position: None,
-        message,
-    })?;
-    Ok(LoadedSpec {
+    Ok(ParsedSpec {
         path: path.to_path_buf(),
         format,
         version,
         document,
-        fingerprint,
-        raw_sha256,
     })
 }
 
