@@ -4,6 +4,7 @@ mod support;
 
 mod bad_input;
 mod check;
+mod diff;
 mod compile_guard;
 mod fingerprint;
 mod generate;

@@ -87,6 +87,8 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
+        // Each project gets its own target directory (and so its own spec cache).
+        .env_remove("CARGO_TARGET_DIR")
         .output()
         .unwrap();
     Run {

@@ -1,7 +1,7 @@
-//! `oneOf`/`anyOf` members matched across documents: by `$ref`, then by a signature (the
-//! references of an `allOf` member, its title, or the single-valued enum properties that
-//! discriminate it), then by a type found once on each side, then a lone leftover pair; what
-//! remains was added or removed. A schema without variants facing one with variants is
+//! `oneOf`/`anyOf` members matched across documents: identical members, then by `$ref`, then
+//! by a signature (the references of an `allOf` member, its title, or the single-valued enum
+//! properties that discriminate it), then by shared property names, then by a type found once
+//! on each side, then a lone leftover pair; what remains was added or removed. A schema without variants facing one with variants is
 //! compared as a single variant. Members without a type of their own (alternative `required`
 //! sets) are constraints on the parent, not variants.
 
@@ -20,7 +20,25 @@ pub(super) struct Variant<'a> {
     reference: Option<&'a str>,
     types: Types,
     signature: Option<String>,
+    /// Property names of an inline object member.
+    props: Vec<&'a str>,
     constraint_only: bool,
+}
+
+fn prop_names(v: Option<&Value>) -> Vec<&str> {
+    v.and_then(|v| v.get("properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Shared property names over all property names.
+fn overlap(a: &[&str], b: &[&str]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let shared = a.iter().filter(|x| b.contains(x)).count();
+    shared as f64 / (a.len() + b.len() - shared) as f64
 }
 
 /// Keys that make a member a schema of its own rather than a constraint on its parent.
@@ -75,6 +93,7 @@ pub(super) fn variants<'a>(doc: Doc<'a>, view: &View<'a>) -> Vec<Variant<'a>> {
                 reference: ref_of(raw),
                 types: target.map_or(0, |t| types_of(doc, t, 0)),
                 signature: target.and_then(|t| signature(doc, t)),
+                props: if ref_of(raw).is_none() { prop_names(target) } else { Vec::new() },
                 constraint_only,
             });
         }
@@ -94,6 +113,7 @@ fn lifted<'a>(doc: Doc<'a>, view: &View<'a>) -> Variant<'a> {
         reference: None,
         types: types_of(doc, view.node.value, 0),
         signature: signature(doc, view.node.value),
+        props: prop_names(Some(view.node.value)),
         constraint_only: false,
     }
 }
@@ -122,8 +142,9 @@ pub(super) fn compare_variants<'a>(
         used_new[j] = true;
         pairs.push((i, j));
     };
-    // 1. the same reference; 2. the same signature.
-    let passes: [&dyn Fn(&Variant<'_>, &Variant<'_>) -> bool; 2] = [
+    // 0. identical members; 1. the same reference; 2. the same signature.
+    let passes: [&dyn Fn(&Variant<'_>, &Variant<'_>) -> bool; 3] = [
+        &|a, b| a.raw == b.raw,
         &|a, b| a.reference.is_some() && a.reference == b.reference,
         &|a, b| a.signature.is_some() && a.signature == b.signature,
     ];
@@ -137,7 +158,23 @@ pub(super) fn compare_variants<'a>(
             }
         }
     }
-    // 3. a type that only one unmatched variant has on each side (not two distinct refs).
+    // 3. inline objects sharing most of their property names, best pairs first.
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    for i in (0..ovars.len()).filter(|&i| !used_old[i]) {
+        for j in (0..nvars.len()).filter(|&j| !used_new[j]) {
+            let score = overlap(&ovars[i].props, &nvars[j].props);
+            if score >= 0.5 {
+                candidates.push((score, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    for (_, i, j) in candidates {
+        if !used_old[i] && !used_new[j] {
+            pair(i, j, &mut used_old, &mut used_new);
+        }
+    }
+    // 4. a type that only one unmatched variant has on each side (not two distinct refs).
     for i in 0..ovars.len() {
         if used_old[i] {
             continue;
@@ -151,7 +188,7 @@ pub(super) fn compare_variants<'a>(
             pair(*a, *b, &mut used_old, &mut used_new);
         }
     }
-    // 4. a lone leftover pair, unless both are distinct references.
+    // 5. a lone leftover pair, unless both are distinct references.
     let left_old: Vec<usize> = (0..ovars.len()).filter(|&i| !used_old[i]).collect();
     let left_new: Vec<usize> = (0..nvars.len()).filter(|&j| !used_new[j]).collect();
     if let ([i], [j]) = (left_old.as_slice(), left_new.as_slice())
@@ -189,7 +226,11 @@ pub(super) fn compare_variants<'a>(
 fn name(v: &Variant<'_>, i: usize) -> String {
     match (v.reference, &v.signature) {
         (Some(r), _) => format!("`{}`", r.rsplit('/').next().unwrap_or(r)),
-        (None, Some(s)) => format!("`{}`", s.rsplit(':').next().unwrap_or(s).rsplit('/').next().unwrap_or(s)),
+        (None, Some(s)) => {
+            let (_, body) = s.split_once(':').unwrap_or(("", s));
+            let first = body.split(',').next().unwrap_or(body);
+            format!("`{}`", first.rsplit('/').next().unwrap_or(first))
+        }
         (None, None) => format!("#{i} ({})", type_names(v.types)),
     }
 }
