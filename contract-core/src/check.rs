@@ -262,7 +262,11 @@ fn diff_summary(
         s.security,
         s.warning,
         s.info,
-        if s.ignored > 0 { format!(", {} ignored", s.ignored) } else { String::new() },
+        if s.ignored > 0 {
+            format!(", {} ignored", s.ignored)
+        } else {
+            String::new()
+        },
         contract.name
     ))
 }

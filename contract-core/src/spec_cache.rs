@@ -9,11 +9,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::canonical;
 use crate::error::Result;
 use crate::fsio;
 use crate::hash::Sha256Digest;
 use crate::lock::LockEntry;
-use crate::canonical;
 use crate::spec::{self, LoadedSpec, ParsedSpec};
 use crate::workspace::{LOCK_FILE_NAME, Workspace};
 
@@ -73,19 +73,27 @@ impl std::fmt::Display for Source {
 /// copy with the pinned fingerprint. A copy found in git is put in the cache.
 pub fn pinned(workspace: &Workspace, entry: &LockEntry) -> Option<(ParsedSpec, Source)> {
     if let Some(spec) = fetch(&workspace.target_dir, &entry.fingerprint) {
-        return Some((spec, Source::Cache(path_for(&workspace.target_dir, &entry.fingerprint))));
+        return Some((
+            spec,
+            Source::Cache(path_for(&workspace.target_dir, &entry.fingerprint)),
+        ));
     }
     let mut revisions = vec!["HEAD".to_string()];
-    if let Some(commit) = git(&workspace.root, &["log", "-1", "--format=%H", "--", LOCK_FILE_NAME])
-        .and_then(|out| String::from_utf8(out).ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+    if let Some(commit) = git(
+        &workspace.root,
+        &["log", "-1", "--format=%H", "--", LOCK_FILE_NAME],
+    )
+    .and_then(|out| String::from_utf8(out).ok())
+    .map(|s| s.trim().to_string())
+    .filter(|s| !s.is_empty())
     {
         revisions.push(commit);
     }
     for revision in revisions {
-        let Some(bytes) = git(&workspace.root, &["show", &format!("{revision}:./{}", entry.spec)])
-        else {
+        let Some(bytes) = git(
+            &workspace.root,
+            &["show", &format!("{revision}:./{}", entry.spec)],
+        ) else {
             continue;
         };
         let label = PathBuf::from(format!("{revision}:{}", entry.spec));
@@ -126,7 +134,11 @@ mod tests {
     fn stores_verifies_and_refuses_tampered_copies() {
         let dir = tempfile::tempdir().unwrap();
         let spec_path = dir.path().join("pets.yaml");
-        std::fs::write(&spec_path, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+        std::fs::write(
+            &spec_path,
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
         let spec = spec::load(&spec_path).unwrap();
         let target = dir.path().join("target");
         assert!(fetch(&target, &spec.fingerprint).is_none());

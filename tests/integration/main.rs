@@ -4,8 +4,8 @@ mod support;
 
 mod bad_input;
 mod check;
-mod diff;
 mod compile_guard;
+mod diff;
 mod fingerprint;
 mod generate;
 mod lock;

@@ -94,7 +94,11 @@ pub fn run(args: &DiffArgs) -> CliResult {
         DiffFormat::Json => ui::json_line(&report.to_json(&old.label, &new.label, fail_on)),
         DiffFormat::Markdown => {
             let mut out = std::io::stdout().lock();
-            let _ = out.write_all(report.to_markdown(&old.label, &new.label, fail_on).as_bytes());
+            let _ = out.write_all(
+                report
+                    .to_markdown(&old.label, &new.label, fail_on)
+                    .as_bytes(),
+            );
         }
         DiffFormat::Human => {
             print_human(&report, args.verbose);
@@ -130,7 +134,10 @@ pub(super) fn find_contract<'w>(
         [one] => Ok(one),
         many => Err(CliError::new(format!(
             "contract `{name}` is declared by several packages: {}",
-            many.iter().map(|c| c.display_name()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|c| c.display_name())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
         .with_hint("choose one with `-p <PACKAGE>`")),
     }
@@ -147,7 +154,10 @@ fn load_file(path: &Path) -> Result<Side, CliError> {
 
 /// A contract's spec on disk.
 fn on_disk_side(contract: &Contract) -> Result<Side, CliError> {
-    checked(spec::parse_file(&contract.spec_path)?, contract.spec_rel.clone())
+    checked(
+        spec::parse_file(&contract.spec_path)?,
+        contract.spec_rel.clone(),
+    )
 }
 
 /// The spec a contract is pinned at, from the cache or git history.
@@ -234,7 +244,11 @@ pub(super) fn summarize(report: &Report, old: &str, new: &str, fail_on: Severity
     let summary = report.summary();
     let version = |v: &Option<String>| v.as_deref().map_or(String::new(), |v| format!(" ({v})"));
     ui::status(
-        if report.fails(fail_on) { ui::BAD } else { ui::GOOD },
+        if report.fails(fail_on) {
+            ui::BAD
+        } else {
+            ui::GOOD
+        },
         "Compared",
         format!(
             "`{old}`{} -> `{new}`{}: {summary}",

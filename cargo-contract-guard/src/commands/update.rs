@@ -42,19 +42,24 @@ pub fn run(args: &UpdateArgs) -> CliResult {
                 ui::status(
                     ui::WARN,
                     "Warning",
-                    format!("{}; re-pinning without a diff (--allow-breaking)", err.message),
+                    format!(
+                        "{}; re-pinning without a diff (--allow-breaking)",
+                        err.message
+                    ),
                 );
             }
             Err(err) => return Err(err),
             Ok(pinned) => {
-                let report = diff::diff(
-                    &pinned.spec.document,
-                    &current.document,
-                    &contract.diff,
-                );
+                let report = diff::diff(&pinned.spec.document, &current.document, &contract.diff);
                 let fail_on = contract.diff.fail_on.unwrap_or(Severity::Breaking);
                 print_human(&report, args.verbose);
-                summarize(&report, &pinned.label, &contract.spec_rel, fail_on, args.verbose);
+                summarize(
+                    &report,
+                    &pinned.label,
+                    &contract.spec_rel,
+                    fail_on,
+                    args.verbose,
+                );
                 if report.fails(fail_on) {
                     if !args.allow_breaking {
                         ui::status(
@@ -108,10 +113,7 @@ pub fn run(args: &UpdateArgs) -> CliResult {
         ui::status(
             ui::GOOD,
             "Updated",
-            format!(
-                "{display}: pinned at {}",
-                current.fingerprint.short()
-            ),
+            format!("{display}: pinned at {}", current.fingerprint.short()),
         );
     }
     Ok(exit::OK)

@@ -32,17 +32,105 @@ const fn kw(label: &'static str, rules: [Rule; 4]) -> Keyword {
 }
 
 use Rule::*;
-const MAXIMUM: Keyword = kw("maximum", [RequestMaximumTightened, RequestMaximumLoosened, ResponseMaximumLoosened, ResponseMaximumTightened]);
-const MINIMUM: Keyword = kw("minimum", [RequestMinimumTightened, RequestMinimumLoosened, ResponseMinimumLoosened, ResponseMinimumTightened]);
-const MAX_LENGTH: Keyword = kw("maxLength", [RequestMaxLengthTightened, RequestMaxLengthLoosened, ResponseMaxLengthLoosened, ResponseMaxLengthTightened]);
-const MIN_LENGTH: Keyword = kw("minLength", [RequestMinLengthTightened, RequestMinLengthLoosened, ResponseMinLengthLoosened, ResponseMinLengthTightened]);
-const MAX_ITEMS: Keyword = kw("maxItems", [RequestMaxItemsTightened, RequestMaxItemsLoosened, ResponseMaxItemsLoosened, ResponseMaxItemsTightened]);
-const MIN_ITEMS: Keyword = kw("minItems", [RequestMinItemsTightened, RequestMinItemsLoosened, ResponseMinItemsLoosened, ResponseMinItemsTightened]);
-const MAX_PROPERTIES: Keyword = kw("maxProperties", [RequestMaxPropertiesTightened, RequestMaxPropertiesLoosened, ResponseMaxPropertiesLoosened, ResponseMaxPropertiesTightened]);
-const MIN_PROPERTIES: Keyword = kw("minProperties", [RequestMinPropertiesTightened, RequestMinPropertiesLoosened, ResponseMinPropertiesLoosened, ResponseMinPropertiesTightened]);
-const PATTERN: Keyword = kw("pattern", [RequestPatternTightened, RequestPatternLoosened, ResponsePatternLoosened, ResponsePatternTightened]);
-const MULTIPLE_OF: Keyword = kw("multipleOf", [RequestMultipleOfTightened, RequestMultipleOfLoosened, ResponseMultipleOfLoosened, ResponseMultipleOfTightened]);
-const UNIQUE_ITEMS: Keyword = kw("uniqueItems", [RequestUniqueItemsTightened, RequestUniqueItemsLoosened, ResponseUniqueItemsLoosened, ResponseUniqueItemsTightened]);
+const MAXIMUM: Keyword = kw(
+    "maximum",
+    [
+        RequestMaximumTightened,
+        RequestMaximumLoosened,
+        ResponseMaximumLoosened,
+        ResponseMaximumTightened,
+    ],
+);
+const MINIMUM: Keyword = kw(
+    "minimum",
+    [
+        RequestMinimumTightened,
+        RequestMinimumLoosened,
+        ResponseMinimumLoosened,
+        ResponseMinimumTightened,
+    ],
+);
+const MAX_LENGTH: Keyword = kw(
+    "maxLength",
+    [
+        RequestMaxLengthTightened,
+        RequestMaxLengthLoosened,
+        ResponseMaxLengthLoosened,
+        ResponseMaxLengthTightened,
+    ],
+);
+const MIN_LENGTH: Keyword = kw(
+    "minLength",
+    [
+        RequestMinLengthTightened,
+        RequestMinLengthLoosened,
+        ResponseMinLengthLoosened,
+        ResponseMinLengthTightened,
+    ],
+);
+const MAX_ITEMS: Keyword = kw(
+    "maxItems",
+    [
+        RequestMaxItemsTightened,
+        RequestMaxItemsLoosened,
+        ResponseMaxItemsLoosened,
+        ResponseMaxItemsTightened,
+    ],
+);
+const MIN_ITEMS: Keyword = kw(
+    "minItems",
+    [
+        RequestMinItemsTightened,
+        RequestMinItemsLoosened,
+        ResponseMinItemsLoosened,
+        ResponseMinItemsTightened,
+    ],
+);
+const MAX_PROPERTIES: Keyword = kw(
+    "maxProperties",
+    [
+        RequestMaxPropertiesTightened,
+        RequestMaxPropertiesLoosened,
+        ResponseMaxPropertiesLoosened,
+        ResponseMaxPropertiesTightened,
+    ],
+);
+const MIN_PROPERTIES: Keyword = kw(
+    "minProperties",
+    [
+        RequestMinPropertiesTightened,
+        RequestMinPropertiesLoosened,
+        ResponseMinPropertiesLoosened,
+        ResponseMinPropertiesTightened,
+    ],
+);
+const PATTERN: Keyword = kw(
+    "pattern",
+    [
+        RequestPatternTightened,
+        RequestPatternLoosened,
+        ResponsePatternLoosened,
+        ResponsePatternTightened,
+    ],
+);
+const MULTIPLE_OF: Keyword = kw(
+    "multipleOf",
+    [
+        RequestMultipleOfTightened,
+        RequestMultipleOfLoosened,
+        ResponseMultipleOfLoosened,
+        ResponseMultipleOfTightened,
+    ],
+);
+const UNIQUE_ITEMS: Keyword = kw(
+    "uniqueItems",
+    [
+        RequestUniqueItemsTightened,
+        RequestUniqueItemsLoosened,
+        ResponseUniqueItemsLoosened,
+        ResponseUniqueItemsTightened,
+    ],
+);
 
 impl Keyword {
     fn rule(&self, dir: Dir, delta: Delta) -> Rule {
@@ -79,10 +167,16 @@ fn bound(v: &Value, plain: &str, exclusive: &str, upper: bool) -> Option<Bound> 
     let mut out: Option<Bound> = None;
     let flag_form = v.get(exclusive).and_then(Value::as_bool) == Some(true);
     if let Some(value) = v.get(plain).and_then(Value::as_f64) {
-        out = Some(Bound { value, exclusive: flag_form });
+        out = Some(Bound {
+            value,
+            exclusive: flag_form,
+        });
     }
     if let Some(value) = v.get(exclusive).and_then(Value::as_f64) {
-        let candidate = Bound { value, exclusive: true };
+        let candidate = Bound {
+            value,
+            exclusive: true,
+        };
         out = Some(match out {
             Some(b) if tighter(b, candidate, upper) => b,
             _ => candidate,
@@ -96,7 +190,11 @@ fn tighter(a: Bound, b: Bound, upper: bool) -> bool {
     if a.value == b.value {
         return a.exclusive && !b.exclusive;
     }
-    if upper { a.value < b.value } else { a.value > b.value }
+    if upper {
+        a.value < b.value
+    } else {
+        a.value > b.value
+    }
 }
 
 fn bound_delta(old: Option<Bound>, new: Option<Bound>, upper: bool) -> Option<Delta> {
@@ -111,7 +209,10 @@ fn bound_delta(old: Option<Bound>, new: Option<Bound>, upper: bool) -> Option<De
 }
 
 fn count(v: &Value, key: &str) -> Option<Bound> {
-    v.get(key).and_then(Value::as_f64).map(|value| Bound { value, exclusive: false })
+    v.get(key).and_then(Value::as_f64).map(|value| Bound {
+        value,
+        exclusive: false,
+    })
 }
 
 fn show_opt(b: Option<Bound>) -> String {
@@ -119,7 +220,15 @@ fn show_opt(b: Option<Bound>) -> String {
 }
 
 /// Compares every validation keyword of two schemas.
-pub(super) fn compare(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir, what: &str) {
+pub(super) fn compare(
+    cx: &mut Cx<'_>,
+    ov: &Value,
+    op: &str,
+    nv: &Value,
+    np: &str,
+    dir: Dir,
+    what: &str,
+) {
     let emit = |cx: &mut Cx<'_>, keyword: &Keyword, delta: Delta, from: String, to: String| {
         cx.emit(
             keyword.rule(dir, delta),
@@ -132,7 +241,10 @@ pub(super) fn compare(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &st
         (&MAXIMUM, "maximum", "exclusiveMaximum", true),
         (&MINIMUM, "minimum", "exclusiveMinimum", false),
     ] {
-        let (a, b) = (bound(ov, plain, exclusive, upper), bound(nv, plain, exclusive, upper));
+        let (a, b) = (
+            bound(ov, plain, exclusive, upper),
+            bound(nv, plain, exclusive, upper),
+        );
         if let Some(delta) = bound_delta(a, b, upper) {
             emit(cx, keyword, delta, show_opt(a), show_opt(b));
         }
@@ -179,8 +291,20 @@ pub(super) fn compare(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &st
     }
     let unique = |v: &Value| v.get("uniqueItems").and_then(Value::as_bool) == Some(true);
     match (unique(ov), unique(nv)) {
-        (false, true) => emit(cx, &UNIQUE_ITEMS, Delta::Tightened, "false".into(), "true".into()),
-        (true, false) => emit(cx, &UNIQUE_ITEMS, Delta::Loosened, "true".into(), "false".into()),
+        (false, true) => emit(
+            cx,
+            &UNIQUE_ITEMS,
+            Delta::Tightened,
+            "false".into(),
+            "true".into(),
+        ),
+        (true, false) => emit(
+            cx,
+            &UNIQUE_ITEMS,
+            Delta::Loosened,
+            "true".into(),
+            "false".into(),
+        ),
         _ => {}
     }
 }
@@ -194,7 +318,10 @@ mod tests {
     fn bounds_read_both_exclusive_forms() {
         let v30 = json!({"maximum": 10, "exclusiveMaximum": true});
         let v31 = json!({"exclusiveMaximum": 10});
-        assert_eq!(bound(&v30, "maximum", "exclusiveMaximum", true), bound(&v31, "maximum", "exclusiveMaximum", true));
+        assert_eq!(
+            bound(&v30, "maximum", "exclusiveMaximum", true),
+            bound(&v31, "maximum", "exclusiveMaximum", true)
+        );
         let inclusive = json!({"maximum": 10});
         assert_eq!(
             bound_delta(

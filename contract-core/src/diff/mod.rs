@@ -22,8 +22,8 @@ pub mod resolve;
 pub mod rules;
 mod schema;
 mod security;
-mod variants;
 pub mod suppress;
+mod variants;
 mod walk;
 
 #[cfg(test)]

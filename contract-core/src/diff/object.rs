@@ -89,7 +89,9 @@ fn collect<'a>(
     }
     match value.get("additionalProperties") {
         Some(Value::Bool(false)) => flat.additional = Additional::Closed,
-        Some(s @ Value::Object(map)) if !map.is_empty() && (top || matches!(flat.additional, Additional::Open)) => {
+        Some(s @ Value::Object(map))
+            if !map.is_empty() && (top || matches!(flat.additional, Additional::Open)) =>
+        {
             flat.additional = Additional::Schema(s, child(pointer, "additionalProperties"));
         }
         _ => {}
@@ -98,7 +100,15 @@ fn collect<'a>(
         let base = child(pointer, "allOf");
         for (i, member) in members.iter().enumerate() {
             if let Some(node) = doc.resolve_opt(member, index(&base, i)) {
-                collect(doc, node.value, &node.pointer, depth + 1, flat, visited, false);
+                collect(
+                    doc,
+                    node.value,
+                    &node.pointer,
+                    depth + 1,
+                    flat,
+                    visited,
+                    false,
+                );
             }
         }
     }
@@ -141,7 +151,12 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir)
                 Dir::Response => Rule::ResponseOptionalPropertyRemoved,
             };
             let kind = if was_required { "required" } else { "optional" };
-            cx.emit(rule, Some(&p.pointer), Some(np), format!("{kind} property `{}` was removed", p.name));
+            cx.emit(
+                rule,
+                Some(&p.pointer),
+                Some(np),
+                format!("{kind} property `{}` was removed", p.name),
+            );
             continue;
         };
         let new_hidden = flag(new_doc, q.value, hidden);
@@ -157,7 +172,15 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir)
                 rule,
                 Some(&p.pointer),
                 Some(&q.pointer),
-                format!("property `{}` became {}", p.name, if dir == Dir::Request { "read-only" } else { "write-only" }),
+                format!(
+                    "property `{}` became {}",
+                    p.name,
+                    if dir == Dir::Request {
+                        "read-only"
+                    } else {
+                        "write-only"
+                    }
+                ),
             );
             continue;
         }
@@ -165,14 +188,30 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir)
         let rule = match (dir, was_required, now_required) {
             (Dir::Request, false, true) => Some((Rule::RequestPropertyBecameRequired, "required")),
             (Dir::Request, true, false) => Some((Rule::RequestPropertyBecameOptional, "optional")),
-            (Dir::Response, true, false) => Some((Rule::ResponsePropertyBecameOptional, "optional")),
-            (Dir::Response, false, true) => Some((Rule::ResponsePropertyBecameRequired, "required")),
+            (Dir::Response, true, false) => {
+                Some((Rule::ResponsePropertyBecameOptional, "optional"))
+            }
+            (Dir::Response, false, true) => {
+                Some((Rule::ResponsePropertyBecameRequired, "required"))
+            }
             _ => None,
         };
         if let Some((rule, kind)) = rule {
-            cx.emit(rule, Some(&p.pointer), Some(&q.pointer), format!("property `{}` became {kind}", p.name));
+            cx.emit(
+                rule,
+                Some(&p.pointer),
+                Some(&q.pointer),
+                format!("property `{}` became {kind}", p.name),
+            );
         }
-        schema::compare(cx, p.value, p.pointer.clone(), q.value, q.pointer.clone(), dir);
+        schema::compare(
+            cx,
+            p.value,
+            p.pointer.clone(),
+            q.value,
+            q.pointer.clone(),
+            dir,
+        );
     }
 
     for q in &new.props {
@@ -180,18 +219,38 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir)
             continue;
         }
         let required = is_required(&new, new_doc, q.name);
-        let (rule, kind) = match dir {
-            Dir::Request if required => (Rule::RequestPropertyAddedRequired, "required"),
-            Dir::Request => (Rule::RequestPropertyAddedOptional, "optional"),
-            Dir::Response if closed_old => (Rule::ResponsePropertyAddedToClosedObject, "closed-object"),
-            Dir::Response => (Rule::ResponsePropertyAdded, if required { "required" } else { "optional" }),
+        let kind = if required { "required" } else { "optional" };
+        let (rule, message) = match dir {
+            Dir::Request if required => (
+                Rule::RequestPropertyAddedRequired,
+                format!("{kind} property `{}` was added", q.name),
+            ),
+            Dir::Request => (
+                Rule::RequestPropertyAddedOptional,
+                format!("{kind} property `{}` was added", q.name),
+            ),
+            Dir::Response if closed_old => (
+                Rule::ResponsePropertyAddedToClosedObject,
+                format!(
+                    "{kind} property `{}` was added to an object with `additionalProperties: false`",
+                    q.name
+                ),
+            ),
+            Dir::Response => (
+                Rule::ResponsePropertyAdded,
+                format!("{kind} property `{}` was added", q.name),
+            ),
         };
-        cx.emit(rule, Some(op), Some(&q.pointer), format!("{kind} property `{}` was added", q.name));
+        cx.emit(rule, Some(op), Some(&q.pointer), message);
     }
 
     // Required names without a property schema (free-form objects).
     for name in &new.required {
-        if new.get(name).is_none() && old.get(name).is_none() && !old.required.contains(name) && dir == Dir::Request {
+        if new.get(name).is_none()
+            && old.get(name).is_none()
+            && !old.required.contains(name)
+            && dir == Dir::Request
+        {
             cx.emit(
                 Rule::RequestPropertyBecameRequired,
                 Some(op),
@@ -201,7 +260,11 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir)
         }
     }
     for name in &old.required {
-        if new.get(name).is_none() && old.get(name).is_none() && !new.required.contains(name) && dir == Dir::Response {
+        if new.get(name).is_none()
+            && old.get(name).is_none()
+            && !new.required.contains(name)
+            && dir == Dir::Response
+        {
             cx.emit(
                 Rule::ResponsePropertyBecameOptional,
                 Some(&child(op, "required")),
@@ -243,7 +306,11 @@ fn additional<'a>(cx: &mut Cx<'a>, old: &Flat<'a>, op: &str, new: &Flat<'a>, np:
             rule,
             Some(op),
             Some(np),
-            format!("{what} changed from {} to {}", state(&old.additional), state(&new.additional)),
+            format!(
+                "{what} changed from {} to {}",
+                state(&old.additional),
+                state(&new.additional)
+            ),
         );
     }
 }

@@ -116,7 +116,12 @@ fn key(location: &str, name: &str) -> (String, String) {
 }
 
 /// The parameters in effect for an operation: the path item's, overridden by the operation's.
-fn effective_params<'a>(cx: &Cx<'a>, old_side: bool, item: &Node<'a>, op: &Node<'a>) -> Vec<Param<'a>> {
+fn effective_params<'a>(
+    cx: &Cx<'a>,
+    old_side: bool,
+    item: &Node<'a>,
+    op: &Node<'a>,
+) -> Vec<Param<'a>> {
     let doc = if old_side { cx.old } else { cx.new };
     let mut out: Vec<Param<'a>> = Vec::new();
     for container in [item, op] {
@@ -171,7 +176,9 @@ fn parameters<'a>(cx: &mut Cx<'a>, pair: &OpPair<'_, 'a>, renames: &[(String, St
             }
             None => {
                 let moved = new.iter().enumerate().find(|(i, np)| {
-                    !matched[*i] && np.name.eq_ignore_ascii_case(op.name) && np.location != op.location
+                    !matched[*i]
+                        && np.name.eq_ignore_ascii_case(op.name)
+                        && np.location != op.location
                 });
                 match moved {
                     Some((i, np)) => {
@@ -249,7 +256,10 @@ fn compare_param<'a>(cx: &mut Cx<'a>, old: &Param<'a>, new: &Param<'a>) {
     {
         return;
     }
-    let (op, np) = (Some(old.node.pointer.as_str()), Some(new.node.pointer.as_str()));
+    let (op, np) = (
+        Some(old.node.pointer.as_str()),
+        Some(new.node.pointer.as_str()),
+    );
     let what = format!("{} parameter `{}`", new.location, new.name);
     match (old.required(), new.required()) {
         (false, true) => cx.emit(
@@ -441,11 +451,17 @@ fn responses<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
                 } else {
                     Rule::ResponseStatusRemoved
                 };
-                cx.emit(rule, Some(&optr), None, format!("response `{status}` was removed"));
+                cx.emit(
+                    rule,
+                    Some(&optr),
+                    None,
+                    format!("response `{status}` was removed"),
+                );
             }
             Some((nstatus, nv)) => {
                 let nptr = child(&new_base, nstatus);
-                let (Some(o), Some(n)) = (cx.old.resolve_opt(ov, optr), cx.new.resolve_opt(nv, nptr))
+                let (Some(o), Some(n)) =
+                    (cx.old.resolve_opt(ov, optr), cx.new.resolve_opt(nv, nptr))
                 else {
                     continue;
                 };
@@ -493,7 +509,12 @@ fn headers<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>) {
                 } else {
                     Rule::ResponseHeaderRemoved
                 };
-                cx.emit(rule, Some(&o.pointer), None, format!("response header `{name}` was removed"));
+                cx.emit(
+                    rule,
+                    Some(&o.pointer),
+                    None,
+                    format!("response header `{name}` was removed"),
+                );
             }
             Some((nname, nv)) => {
                 let Some(n) = cx.new.resolve_opt(nv, child(&new_base, nname)) else {

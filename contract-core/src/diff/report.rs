@@ -74,7 +74,10 @@ pub struct Report {
 }
 
 fn info_version(doc: &Value) -> Option<String> {
-    doc.get("info")?.get("version")?.as_str().map(str::to_string)
+    doc.get("info")?
+        .get("version")?
+        .as_str()
+        .map(str::to_string)
 }
 
 impl Report {
@@ -168,7 +171,8 @@ impl Report {
     /// The Markdown rendering of `diff --format markdown`, for pull-request comments.
     pub fn to_markdown(&self, old_source: &str, new_source: &str, fail_on: Severity) -> String {
         let s = self.summary();
-        let version = |v: &Option<String>| v.as_deref().map_or(String::new(), |v| format!(" ({v})"));
+        let version =
+            |v: &Option<String>| v.as_deref().map_or(String::new(), |v| format!(" ({v})"));
         let mut out = format!(
             "## API changes: `{}`{} → `{}`{}\n\n",
             cell(old_source),
@@ -206,7 +210,11 @@ impl Report {
                 out.push_str("\n</details>\n");
             }
         }
-        let ignored: Vec<&Finding> = self.findings.iter().filter(|f| f.ignored.is_some()).collect();
+        let ignored: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.ignored.is_some())
+            .collect();
         if !ignored.is_empty() {
             out.push_str(&format!("\n### Ignored ({})\n\n", ignored.len()));
             table(&mut out, &ignored, true);
@@ -251,11 +259,17 @@ fn table(out: &mut String, rows: &[&Finding], reasons: bool) {
     }
     for f in rows {
         let c = &f.change;
-        let pointer = c.new_pointer.as_deref().or(c.old_pointer.as_deref()).unwrap_or("");
+        let pointer = c
+            .new_pointer
+            .as_deref()
+            .or(c.old_pointer.as_deref())
+            .unwrap_or("");
         out.push_str(&format!(
             "| `{}` | {} | {} | `{}` |",
             c.rule.id(),
-            c.operation.as_deref().map_or(String::new(), |o| format!("`{}`", cell(o))),
+            c.operation
+                .as_deref()
+                .map_or(String::new(), |o| format!("`{}`", cell(o))),
             cell(&c.message),
             cell(pointer)
         ));

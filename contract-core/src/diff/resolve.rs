@@ -224,7 +224,9 @@ mod tests {
         ));
         let w = d.resolve_opt(&doc["w"], "/w".into()).unwrap();
         assert_eq!(w.value, &json!({"type": "integer"}));
-        let plain = d.resolve_opt(&doc["components"], "/components".into()).unwrap();
+        let plain = d
+            .resolve_opt(&doc["components"], "/components".into())
+            .unwrap();
         assert!(!plain.via_ref);
         assert_eq!(plain.pointer, "/components");
     }

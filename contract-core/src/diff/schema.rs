@@ -12,8 +12,8 @@ use serde_json::Value;
 
 use super::resolve::{Doc, Node, Resolved, addr, child, index, tokens};
 use super::rules::Rule;
-use super::walk::{Cx, Dir, Memo};
 use super::variants::{compare_variants, split_constraints, variants};
+use super::walk::{Cx, Dir, Memo};
 use super::{keywords, object};
 
 /// Hops through annotation-only wrappers before giving up.
@@ -65,7 +65,11 @@ pub(super) fn is_null_schema(doc: Doc<'_>, value: &Value) -> bool {
 }
 
 /// Resolves references and sees through annotation-only wrappers.
-pub(super) fn view<'a>(doc: Doc<'a>, value: &'a Value, pointer: String) -> Result<View<'a>, &'a str> {
+pub(super) fn view<'a>(
+    doc: Doc<'a>,
+    value: &'a Value,
+    pointer: String,
+) -> Result<View<'a>, &'a str> {
     let mut null_wrapped = false;
     let mut via_ref = false;
     let mut node = match doc.resolve(value, pointer) {
@@ -74,7 +78,9 @@ pub(super) fn view<'a>(doc: Doc<'a>, value: &'a Value, pointer: String) -> Resul
     };
     for _ in 0..MAX_UNWRAP {
         via_ref |= node.via_ref;
-        let Some(map) = node.value.as_object() else { break };
+        let Some(map) = node.value.as_object() else {
+            break;
+        };
         let next = if let Some(Value::Array(members)) = map.get("allOf")
             && members.len() == 1
             && annotation_only(map, "allOf")
@@ -133,7 +139,10 @@ pub(super) fn compare_with<'a>(
     dir: Dir,
     inherited: (bool, bool),
 ) {
-    match (view(cx.old, old, old_ptr.clone()), view(cx.new, new, new_ptr.clone())) {
+    match (
+        view(cx.old, old, old_ptr.clone()),
+        view(cx.new, new, new_ptr.clone()),
+    ) {
         (Ok(mut o), Ok(mut n)) => {
             o.null_wrapped |= inherited.0;
             n.null_wrapped |= inherited.1;
@@ -156,7 +165,13 @@ pub(super) fn compare_with<'a>(
 }
 
 /// Compares two named schemas directly (both treated as reached through a reference).
-pub(super) fn compare_named<'a>(cx: &mut Cx<'a>, old: &'a Value, new: &'a Value, ptr: String, dir: Dir) {
+pub(super) fn compare_named<'a>(
+    cx: &mut Cx<'a>,
+    old: &'a Value,
+    new: &'a Value,
+    ptr: String,
+    dir: Dir,
+) {
     if let (Ok(mut o), Ok(mut n)) = (view(cx.old, old, ptr.clone()), view(cx.new, new, ptr)) {
         o.node.via_ref = true;
         n.node.via_ref = true;
@@ -182,7 +197,10 @@ const NAMES: [(Types, &str); 6] = [
 ];
 
 fn type_bit(name: &str) -> Types {
-    NAMES.iter().find(|(_, n)| *n == name).map_or(0, |(b, _)| *b)
+    NAMES
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map_or(0, |(b, _)| *b)
 }
 
 /// The declared (or evident) types of a schema, without `null`.
@@ -190,7 +208,11 @@ pub(super) fn types_of(doc: Doc<'_>, value: &Value, depth: usize) -> Types {
     match value.get("type") {
         Some(Value::String(t)) => return type_bit(t),
         Some(Value::Array(ts)) => {
-            return ts.iter().filter_map(Value::as_str).map(type_bit).fold(0, |a, b| a | b);
+            return ts
+                .iter()
+                .filter_map(Value::as_str)
+                .map(type_bit)
+                .fold(0, |a, b| a | b);
         }
         _ => {}
     }
@@ -218,11 +240,18 @@ pub(super) fn types_of(doc: Doc<'_>, value: &Value, depth: usize) -> Types {
         let mut union = 0;
         let mut all_typed = false;
         for key in ["oneOf", "anyOf"] {
-            for m in value.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for m in value
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if is_null_schema(doc, m) {
                     continue;
                 }
-                let t = doc.resolve_opt(m, String::new()).map_or(0, |n| types_of(doc, n.value, depth + 1));
+                let t = doc
+                    .resolve_opt(m, String::new())
+                    .map_or(0, |n| types_of(doc, n.value, depth + 1));
                 if t == 0 {
                     all_typed = false;
                     union = 0;
@@ -262,7 +291,11 @@ fn covers(sup: Types, sub: Types) -> bool {
     if sub == 0 {
         return false;
     }
-    let sup = if sup & NUMBER != 0 { sup | INTEGER } else { sup };
+    let sup = if sup & NUMBER != 0 {
+        sup | INTEGER
+    } else {
+        sup
+    };
     sub & !sup == 0
 }
 
@@ -372,7 +405,12 @@ pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: 
         // Boolean schemas (3.1): `true` accepts anything, `false` nothing.
         if ov != nv {
             let rule = pick(dir, Rule::RequestTypeChanged, Rule::ResponseTypeChanged);
-            cx.emit(rule, Some(op), Some(np), format!("{} changed from {} to {}", describe(np), show(ov), show(nv)));
+            cx.emit(
+                rule,
+                Some(op),
+                Some(np),
+                format!("{} changed from {} to {}", describe(np), show(ov), show(nv)),
+            );
         }
         return;
     }
@@ -381,13 +419,21 @@ pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: 
 
     match (o_null, n_null) {
         (false, true) => cx.emit(
-            pick(dir, Rule::RequestBecameNullable, Rule::ResponseBecameNullable),
+            pick(
+                dir,
+                Rule::RequestBecameNullable,
+                Rule::ResponseBecameNullable,
+            ),
             Some(op),
             Some(np),
             format!("{what} became nullable"),
         ),
         (true, false) => cx.emit(
-            pick(dir, Rule::RequestBecameNonNullable, Rule::ResponseBecameNonNullable),
+            pick(
+                dir,
+                Rule::RequestBecameNonNullable,
+                Rule::ResponseBecameNonNullable,
+            ),
             Some(op),
             Some(np),
             format!("{what} is no longer nullable"),
@@ -427,7 +473,11 @@ pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: 
             rule,
             Some(op),
             Some(np),
-            format!("type of {what} changed from {} to {}", type_names(ot), type_names(nt)),
+            format!(
+                "type of {what} changed from {} to {}",
+                type_names(ot),
+                type_names(nt)
+            ),
         );
         if !compatible {
             return;
@@ -437,7 +487,11 @@ pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: 
     enums(cx, (oenum, op), (nenum, np), dir, &what);
     format(cx, ov, op, nv, np, dir, &what);
     if ov.get("default") != nv.get("default") {
-        let rule = pick(dir, Rule::RequestDefaultChanged, Rule::ResponseDefaultChanged);
+        let rule = pick(
+            dir,
+            Rule::RequestDefaultChanged,
+            Rule::ResponseDefaultChanged,
+        );
         let show_opt = |v: Option<&Value>| v.map_or("(none)".to_string(), show);
         cx.emit(
             rule,
@@ -451,12 +505,24 @@ pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: 
         );
     }
     keywords::compare(cx, ov, op, nv, np, dir, &what);
-    if ov.get("deprecated") != Some(&Value::Bool(true)) && nv.get("deprecated") == Some(&Value::Bool(true)) {
-        cx.emit(Rule::SchemaDeprecated, Some(op), Some(np), format!("{what} was deprecated"));
+    if ov.get("deprecated") != Some(&Value::Bool(true))
+        && nv.get("deprecated") == Some(&Value::Bool(true))
+    {
+        cx.emit(
+            Rule::SchemaDeprecated,
+            Some(op),
+            Some(np),
+            format!("{what} was deprecated"),
+        );
     }
     discriminator(cx, ov, op, nv, np, &what);
     if ov.get("not") != nv.get("not") {
-        cx.emit(Rule::SchemaNotChanged, Some(op), Some(np), format!("the `not` subschema of {what} changed"));
+        cx.emit(
+            Rule::SchemaNotChanged,
+            Some(op),
+            Some(np),
+            format!("the `not` subschema of {what} changed"),
+        );
     }
     let (o_obj, n_obj) = (ot == 0 || ot & OBJECT != 0, nt == 0 || nt & OBJECT != 0);
     if o_obj && n_obj {
@@ -486,7 +552,14 @@ fn enum_like<'a>(doc: Doc<'a>, v: &'a Value) -> Option<Vec<&'a Value>> {
                 continue;
             }
             let member = doc.resolve_opt(m, String::new())?.value;
-            let structural = ["properties", "items", "oneOf", "anyOf", "allOf", "additionalProperties"];
+            let structural = [
+                "properties",
+                "items",
+                "oneOf",
+                "anyOf",
+                "allOf",
+                "additionalProperties",
+            ];
             if structural.iter().any(|k| member.get(*k).is_some()) {
                 return None;
             }
@@ -503,7 +576,13 @@ fn enum_like<'a>(doc: Doc<'a>, v: &'a Value) -> Option<Vec<&'a Value>> {
 
 type EnumSide<'s, 'a> = (Option<Vec<&'a Value>>, &'s str);
 
-fn enums(cx: &mut Cx<'_>, (old, op): EnumSide<'_, '_>, (new, np): EnumSide<'_, '_>, dir: Dir, what: &str) {
+fn enums(
+    cx: &mut Cx<'_>,
+    (old, op): EnumSide<'_, '_>,
+    (new, np): EnumSide<'_, '_>,
+    dir: Dir,
+    what: &str,
+) {
     match (old, new) {
         (None, None) => {}
         (None, Some(values)) => cx.emit(
@@ -522,7 +601,11 @@ fn enums(cx: &mut Cx<'_>, (old, op): EnumSide<'_, '_>, (new, np): EnumSide<'_, '
             for v in &old {
                 if !new.contains(v) {
                     cx.emit(
-                        pick(dir, Rule::RequestEnumValueRemoved, Rule::ResponseEnumValueRemoved),
+                        pick(
+                            dir,
+                            Rule::RequestEnumValueRemoved,
+                            Rule::ResponseEnumValueRemoved,
+                        ),
                         Some(op),
                         Some(np),
                         format!("enum value {} was removed from {what}", show(v)),
@@ -532,7 +615,11 @@ fn enums(cx: &mut Cx<'_>, (old, op): EnumSide<'_, '_>, (new, np): EnumSide<'_, '
             for v in &new {
                 if !old.contains(v) {
                     cx.emit(
-                        pick(dir, Rule::RequestEnumValueAdded, Rule::ResponseEnumValueAdded),
+                        pick(
+                            dir,
+                            Rule::RequestEnumValueAdded,
+                            Rule::ResponseEnumValueAdded,
+                        ),
                         Some(op),
                         Some(np),
                         format!("enum value {} was added to {what}", show(v)),
@@ -598,7 +685,15 @@ fn discriminator(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, wh
     }
 }
 
-fn items<'a>(cx: &mut Cx<'a>, ov: &'a Value, op: &str, nv: &'a Value, np: &str, dir: Dir, what: &str) {
+fn items<'a>(
+    cx: &mut Cx<'a>,
+    ov: &'a Value,
+    op: &str,
+    nv: &'a Value,
+    np: &str,
+    dir: Dir,
+    what: &str,
+) {
     match (ov.get("items"), nv.get("items")) {
         (Some(oi), Some(ni)) => compare(cx, oi, child(op, "items"), ni, child(np, "items"), dir),
         (Some(_), None) if types_of(cx.new, nv, 0) & ARRAY != 0 => cx.emit(
@@ -632,9 +727,18 @@ mod tests {
 
     #[test]
     fn describe_names_the_property() {
-        assert_eq!(describe("/components/schemas/repo/properties/state"), "property `state`");
-        assert_eq!(describe("/components/schemas/repo/properties/tags/items"), "property `tags` (its items)");
+        assert_eq!(
+            describe("/components/schemas/repo/properties/state"),
+            "property `state`"
+        );
+        assert_eq!(
+            describe("/components/schemas/repo/properties/tags/items"),
+            "property `tags` (its items)"
+        );
         assert_eq!(describe("/components/schemas/repo"), "schema `repo`");
-        assert_eq!(describe("/paths/~1a/get/parameters/0/schema"), "the parameter");
+        assert_eq!(
+            describe("/paths/~1a/get/parameters/0/schema"),
+            "the parameter"
+        );
     }
 }

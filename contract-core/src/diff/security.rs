@@ -30,10 +30,18 @@ pub(super) fn schemes(cx: &mut Cx<'_>) {
     for (name, ov) in &old {
         let ptr = child(base, name);
         let Some(nv) = new.get(name) else {
-            cx.emit(Rule::SecuritySchemeRemoved, Some(&ptr), None, format!("security scheme `{name}` was removed"));
+            cx.emit(
+                Rule::SecuritySchemeRemoved,
+                Some(&ptr),
+                None,
+                format!("security scheme `{name}` was removed"),
+            );
             continue;
         };
-        let (Some(o), Some(n)) = (cx.old.resolve_opt(ov, ptr.clone()), cx.new.resolve_opt(nv, ptr)) else {
+        let (Some(o), Some(n)) = (
+            cx.old.resolve_opt(ov, ptr.clone()),
+            cx.new.resolve_opt(nv, ptr),
+        ) else {
             continue;
         };
         scheme(cx, name, &o, &n);
@@ -58,7 +66,11 @@ fn scheme(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
             Rule::SecuritySchemeTypeChanged,
             op,
             np,
-            format!("security scheme `{name}` changed type from `{}` to `{}`", ot.unwrap_or("?"), nt.unwrap_or("?")),
+            format!(
+                "security scheme `{name}` changed type from `{}` to `{}`",
+                ot.unwrap_or("?"),
+                nt.unwrap_or("?")
+            ),
         );
         return;
     }
@@ -94,22 +106,27 @@ fn scheme(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
                 );
             }
             if s(o.value, "bearerFormat") != s(n.value, "bearerFormat") {
-                cx.emit(Rule::SecuritySchemeBearerFormatChanged, op, np, format!("bearer format of `{name}` changed"));
-            }
-        }
-        Some("openIdConnect") => {
-            if s(o.value, "openIdConnectUrl") != s(n.value, "openIdConnectUrl") {
                 cx.emit(
-                    Rule::SecuritySchemeOpenidUrlChanged,
+                    Rule::SecuritySchemeBearerFormatChanged,
                     op,
                     np,
-                    format!(
-                        "OpenID Connect URL of `{name}` changed from `{}` to `{}`",
-                        s(o.value, "openIdConnectUrl").unwrap_or("?"),
-                        s(n.value, "openIdConnectUrl").unwrap_or("?")
-                    ),
+                    format!("bearer format of `{name}` changed"),
                 );
             }
+        }
+        Some("openIdConnect")
+            if s(o.value, "openIdConnectUrl") != s(n.value, "openIdConnectUrl") =>
+        {
+            cx.emit(
+                Rule::SecuritySchemeOpenidUrlChanged,
+                op,
+                np,
+                format!(
+                    "OpenID Connect URL of `{name}` changed from `{}` to `{}`",
+                    s(o.value, "openIdConnectUrl").unwrap_or("?"),
+                    s(n.value, "openIdConnectUrl").unwrap_or("?")
+                ),
+            );
         }
         Some("oauth2") => flows(cx, name, o, n),
         _ => {}
@@ -118,13 +135,26 @@ fn scheme(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
 
 fn flows(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
     let empty = serde_json::Map::new();
-    let of = o.value.get("flows").and_then(Value::as_object).unwrap_or(&empty);
-    let nf = n.value.get("flows").and_then(Value::as_object).unwrap_or(&empty);
+    let of = o
+        .value
+        .get("flows")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let nf = n
+        .value
+        .get("flows")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let (ob, nb) = (child(&o.pointer, "flows"), child(&n.pointer, "flows"));
     for (flow, ov) in of {
         let optr = child(&ob, flow);
         let Some(nv) = nf.get(flow) else {
-            cx.emit(Rule::SecuritySchemeOauthFlowRemoved, Some(&optr), None, format!("OAuth2 flow `{flow}` of `{name}` was removed"));
+            cx.emit(
+                Rule::SecuritySchemeOauthFlowRemoved,
+                Some(&optr),
+                None,
+                format!("OAuth2 flow `{flow}` of `{name}` was removed"),
+            );
             continue;
         };
         let nptr = child(&nb, flow);
@@ -143,7 +173,10 @@ fn flows(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
             }
         }
         let scopes = |v: &Value| -> Vec<String> {
-            v.get("scopes").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+            v.get("scopes")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
         };
         let (os, ns) = (scopes(ov), scopes(nv));
         for scope in os.iter().filter(|x| !ns.contains(x)) {
@@ -190,7 +223,12 @@ fn alternatives(v: Option<&Value>) -> Option<Vec<Alternative>> {
                             .map(|(scheme, scopes)| {
                                 let scopes = scopes
                                     .as_array()
-                                    .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                                    .map(|a| {
+                                        a.iter()
+                                            .filter_map(Value::as_str)
+                                            .map(str::to_string)
+                                            .collect()
+                                    })
                                     .unwrap_or_default();
                                 (scheme.clone(), scopes)
                             })
@@ -205,7 +243,14 @@ fn alternatives(v: Option<&Value>) -> Option<Vec<Alternative>> {
 /// Compares the document-level `security`.
 pub(super) fn root_requirements(cx: &mut Cx<'_>) {
     let (o, n) = (cx.old.root.get("security"), cx.new.root.get("security"));
-    requirements(cx, alternatives(o), "/security", alternatives(n), "/security", "the API");
+    requirements(
+        cx,
+        alternatives(o),
+        "/security",
+        alternatives(n),
+        "/security",
+        "the API",
+    );
 }
 
 /// Compares an operation's effective security (its own, else the document's). When both
@@ -223,7 +268,14 @@ pub(super) fn operation(cx: &mut Cx<'_>, old: &Node<'_>, new: &Node<'_>) {
         Some(v) => (Some(v), child(&new.pointer, "security")),
         None => (cx.new.root.get("security"), "/security".to_string()),
     };
-    requirements(cx, alternatives(o), &optr, alternatives(n), &nptr, "the operation");
+    requirements(
+        cx,
+        alternatives(o),
+        &optr,
+        alternatives(n),
+        &nptr,
+        "the operation",
+    );
 }
 
 fn requirements(
@@ -242,12 +294,22 @@ fn requirements(
     match (old.is_empty(), new.is_empty()) {
         (true, true) => return,
         (false, true) => {
-            cx.emit(Rule::SecurityRequirementRemoved, op, np, format!("{what} no longer requires authentication"));
+            cx.emit(
+                Rule::SecurityRequirementRemoved,
+                op,
+                np,
+                format!("{what} no longer requires authentication"),
+            );
             return;
         }
         (true, false) => {
             if !anonymous(&new) {
-                cx.emit(Rule::SecurityRequirementAdded, op, np, format!("{what} now requires authentication"));
+                cx.emit(
+                    Rule::SecurityRequirementAdded,
+                    op,
+                    np,
+                    format!("{what} now requires authentication"),
+                );
             }
             return;
         }
@@ -262,7 +324,12 @@ fn requirements(
         );
     }
     if anonymous(&old) && !anonymous(&new) {
-        cx.emit(Rule::SecurityRequirementAdded, op, np, format!("{what} no longer accepts anonymous requests"));
+        cx.emit(
+            Rule::SecurityRequirementAdded,
+            op,
+            np,
+            format!("{what} no longer accepts anonymous requests"),
+        );
     }
     let key = |alt: &Alternative| alt.keys().cloned().collect::<BTreeSet<_>>();
     for o in old.iter().filter(|a| !a.is_empty()) {

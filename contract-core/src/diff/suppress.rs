@@ -73,7 +73,9 @@ impl DiffConfig {
                 return Err(unknown(&ignore.rule, &at));
             }
             if ignore.reason.trim().is_empty() {
-                return Err(format!("{at}: `reason` must say why the change is accepted"));
+                return Err(format!(
+                    "{at}: `reason` must say why the change is accepted"
+                ));
             }
             if let Some(pointer) = &ignore.pointer
                 && !normalize_pointer(pointer).starts_with('/')
@@ -204,7 +206,10 @@ mod tests {
             ignore: vec![ignore("*", Some("/paths"), None)],
         };
         assert!(ok.validate().is_ok());
-        assert_eq!(ok.severity_of(Rule::ResponseEnumValueAdded), Severity::Warning);
+        assert_eq!(
+            ok.severity_of(Rule::ResponseEnumValueAdded),
+            Severity::Warning
+        );
         assert_eq!(ok.severity_of(Rule::PathRemoved), Severity::Breaking);
 
         let typo = DiffConfig {
@@ -212,7 +217,10 @@ mod tests {
             ..DiffConfig::default()
         };
         let err = typo.validate().unwrap_err();
-        assert!(err.contains("did you mean response-enum-value-added"), "{err}");
+        assert!(
+            err.contains("did you mean response-enum-value-added"),
+            "{err}"
+        );
 
         let mut no_reason = ignore("path-removed", None, None);
         no_reason.reason = " ".into();

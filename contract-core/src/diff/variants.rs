@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use super::resolve::{Doc, child, index, ref_of};
 use super::rules::Rule;
-use super::schema::{Types, View, compare_with, describe, is_null_schema, pick, type_names, types_of};
+use super::schema::{
+    Types, View, compare_with, describe, is_null_schema, pick, type_names, types_of,
+};
 use super::walk::{Cx, Dir};
 
 /// A `oneOf`/`anyOf` member (not the `null` one).
@@ -41,9 +43,22 @@ fn overlap(a: &[&str], b: &[&str]) -> f64 {
     shared as f64 / (a.len() + b.len() - shared) as f64
 }
 
+/// Whether two variants are the same member.
+type Matcher = dyn Fn(&Variant<'_>, &Variant<'_>) -> bool;
+
 /// Keys that make a member a schema of its own rather than a constraint on its parent.
 const SUBSTANTIVE: [&str; 11] = [
-    "$ref", "type", "properties", "items", "enum", "const", "allOf", "oneOf", "anyOf", "additionalProperties", "format",
+    "$ref",
+    "type",
+    "properties",
+    "items",
+    "enum",
+    "const",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "additionalProperties",
+    "format",
 ];
 
 fn signature(doc: Doc<'_>, v: &Value) -> Option<String> {
@@ -86,14 +101,20 @@ pub(super) fn variants<'a>(doc: Doc<'a>, view: &View<'a>) -> Vec<Variant<'a>> {
                 continue;
             }
             let target = doc.resolve_opt(raw, String::new()).map(|t| t.value);
-            let constraint_only = raw.as_object().is_some_and(|m| !SUBSTANTIVE.iter().any(|k| m.contains_key(*k)));
+            let constraint_only = raw
+                .as_object()
+                .is_some_and(|m| !SUBSTANTIVE.iter().any(|k| m.contains_key(*k)));
             out.push(Variant {
                 raw,
                 pointer: index(&base, i),
                 reference: ref_of(raw),
                 types: target.map_or(0, |t| types_of(doc, t, 0)),
                 signature: target.and_then(|t| signature(doc, t)),
-                props: if ref_of(raw).is_none() { prop_names(target) } else { Vec::new() },
+                props: if ref_of(raw).is_none() {
+                    prop_names(target)
+                } else {
+                    Vec::new()
+                },
                 constraint_only,
             });
         }
@@ -143,7 +164,7 @@ pub(super) fn compare_variants<'a>(
         pairs.push((i, j));
     };
     // 0. identical members; 1. the same reference; 2. the same signature.
-    let passes: [&dyn Fn(&Variant<'_>, &Variant<'_>) -> bool; 3] = [
+    let passes: [&Matcher; 3] = [
         &|a, b| a.raw == b.raw,
         &|a, b| a.reference.is_some() && a.reference == b.reference,
         &|a, b| a.signature.is_some() && a.signature == b.signature,
@@ -153,7 +174,8 @@ pub(super) fn compare_variants<'a>(
             if used_old[i] {
                 continue;
             }
-            if let Some(j) = (0..nvars.len()).find(|&j| !used_new[j] && pass(&ovars[i], &nvars[j])) {
+            if let Some(j) = (0..nvars.len()).find(|&j| !used_new[j] && pass(&ovars[i], &nvars[j]))
+            {
                 pair(i, j, &mut used_old, &mut used_new);
             }
         }
@@ -180,8 +202,12 @@ pub(super) fn compare_variants<'a>(
             continue;
         }
         let t = ovars[i].types;
-        let olds: Vec<usize> = (0..ovars.len()).filter(|&k| !used_old[k] && ovars[k].types == t).collect();
-        let news: Vec<usize> = (0..nvars.len()).filter(|&k| !used_new[k] && nvars[k].types == t).collect();
+        let olds: Vec<usize> = (0..ovars.len())
+            .filter(|&k| !used_old[k] && ovars[k].types == t)
+            .collect();
+        let news: Vec<usize> = (0..nvars.len())
+            .filter(|&k| !used_new[k] && nvars[k].types == t)
+            .collect();
         if let ([a], [b]) = (olds.as_slice(), news.as_slice())
             && (ovars[*a].reference.is_none() || nvars[*b].reference.is_none())
         {
@@ -199,7 +225,11 @@ pub(super) fn compare_variants<'a>(
     let what = describe(&n.node.pointer);
     for (i, v) in ovars.iter().enumerate().filter(|(i, _)| !used_old[*i]) {
         cx.emit(
-            pick(dir, Rule::RequestVariantRemoved, Rule::ResponseVariantRemoved),
+            pick(
+                dir,
+                Rule::RequestVariantRemoved,
+                Rule::ResponseVariantRemoved,
+            ),
             Some(&v.pointer),
             Some(&n.node.pointer),
             format!("variant {} of {what} was removed", name(v, i)),
@@ -219,7 +249,15 @@ pub(super) fn compare_variants<'a>(
         if std::ptr::eq(a.raw, o.node.value) && std::ptr::eq(b.raw, n.node.value) {
             continue;
         }
-        compare_with(cx, a.raw, a.pointer.clone(), b.raw, b.pointer.clone(), dir, nullable);
+        compare_with(
+            cx,
+            a.raw,
+            a.pointer.clone(),
+            b.raw,
+            b.pointer.clone(),
+            dir,
+            nullable,
+        );
     }
 }
 
@@ -234,4 +272,3 @@ fn name(v: &Variant<'_>, i: usize) -> String {
         (None, None) => format!("#{i} ({})", type_names(v.types)),
     }
 }
-

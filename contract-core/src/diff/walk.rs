@@ -135,7 +135,13 @@ fn document(cx: &mut Cx<'_>) {
             ),
         );
     }
-    servers(cx, old.get("servers"), "/servers", new.get("servers"), "/servers");
+    servers(
+        cx,
+        old.get("servers"),
+        "/servers",
+        new.get("servers"),
+        "/servers",
+    );
 }
 
 /// Compares two `servers` lists by URL.
@@ -222,17 +228,21 @@ fn paths<'a>(cx: &mut Cx<'a>) {
     let mut by_template: std::collections::HashMap<String, Vec<&str>> =
         std::collections::HashMap::new();
     for path in new_paths.keys() {
-        by_template.entry(template_key(path)).or_default().push(path);
+        by_template
+            .entry(template_key(path))
+            .or_default()
+            .push(path);
     }
     let mut matched: HashSet<&str> = HashSet::new();
     for (old_path, old_item) in old_paths {
-        let new_path = if new_paths.contains_key(old_path) && !matched.contains(old_path.as_str())
-        {
+        let new_path = if new_paths.contains_key(old_path) && !matched.contains(old_path.as_str()) {
             Some(old_path.as_str())
         } else {
-            by_template
-                .get(&template_key(old_path))
-                .and_then(|c| c.iter().copied().find(|p| !matched.contains(p) && !old_paths.contains_key(*p)))
+            by_template.get(&template_key(old_path)).and_then(|c| {
+                c.iter()
+                    .copied()
+                    .find(|p| !matched.contains(p) && !old_paths.contains_key(*p))
+            })
         };
         let old_ptr = child("/paths", old_path);
         match new_path {
@@ -248,7 +258,15 @@ fn paths<'a>(cx: &mut Cx<'a>) {
             Some(new_path) => {
                 matched.insert(new_path);
                 let new_ptr = child("/paths", new_path);
-                path_item(cx, old_path, old_item, old_ptr, new_path, &new_paths[new_path], new_ptr);
+                path_item(
+                    cx,
+                    old_path,
+                    old_item,
+                    old_ptr,
+                    new_path,
+                    &new_paths[new_path],
+                    new_ptr,
+                );
             }
         }
     }
@@ -282,7 +300,10 @@ fn path_item<'a>(
     };
     let mut renames: Vec<(String, String)> = Vec::new();
     if old_path != new_path {
-        for (o, n) in template_vars(old_path).into_iter().zip(template_vars(new_path)) {
+        for (o, n) in template_vars(old_path)
+            .into_iter()
+            .zip(template_vars(new_path))
+        {
             if o != n {
                 renames.push((o.to_string(), n.to_string()));
             }
@@ -300,7 +321,10 @@ fn path_item<'a>(
                 Rule::OperationRemoved,
                 Some(&child(&old_item.pointer, method)),
                 None,
-                format!("operation `{} {old_path}` was removed", method.to_ascii_uppercase()),
+                format!(
+                    "operation `{} {old_path}` was removed",
+                    method.to_ascii_uppercase()
+                ),
             ),
             (None, Some(_)) => cx.emit(
                 Rule::OperationAdded,
@@ -410,7 +434,7 @@ fn webhooks(cx: &mut Cx<'_>, key: &str) {
 /// mostly deserialized).
 fn components<'a>(cx: &mut Cx<'a>) {
     cx.operation = None;
-    fn get<'v>(root: &'v Value) -> Option<&'v serde_json::Map<String, Value>> {
+    fn get(root: &Value) -> Option<&serde_json::Map<String, Value>> {
         root.get("components")?.get("schemas")?.as_object()
     }
     let (Some(old), Some(new)) = (get(cx.old.root), get(cx.new.root)) else {

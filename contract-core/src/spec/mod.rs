@@ -43,12 +43,13 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let raw_sha256 = Sha256Digest::of(bytes);
     let parsed = parse_bytes(path, bytes)?;
-    let fingerprint = canonical::fingerprint(&parsed.document).map_err(|message| Error::Syntax {
-        path: path.to_path_buf(),
-        format: parsed.format.name(),
-        position: None,
-        message,
-    })?;
+    let fingerprint =
+        canonical::fingerprint(&parsed.document).map_err(|message| Error::Syntax {
+            path: path.to_path_buf(),
+            format: parsed.format.name(),
+            position: None,
+            message,
+        })?;
     Ok(LoadedSpec {
         path: parsed.path,
         format: parsed.format,
