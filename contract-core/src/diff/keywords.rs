@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::rules::Rule;
-use super::schema::show;
+use super::shape::show;
 use super::walk::{Cx, Dir};
 
 /// How a keyword moved.

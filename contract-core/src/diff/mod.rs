@@ -22,6 +22,7 @@ pub mod resolve;
 pub mod rules;
 mod schema;
 mod security;
+mod shape;
 pub mod suppress;
 mod variants;
 mod walk;

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::resolve::{Doc, addr, child, index};
 use super::rules::Rule;
-use super::schema::{self, View};
+use super::schema;
+use super::shape::{View, describe};
 use super::walk::{Cx, Dir};
 
 /// How deep `allOf` members are followed when collecting properties.
@@ -279,7 +280,7 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir)
 
 fn additional<'a>(cx: &mut Cx<'a>, old: &Flat<'a>, op: &str, new: &Flat<'a>, np: &str, dir: Dir) {
     use Additional::{Closed, Open, Schema};
-    let what = schema::describe(np);
+    let what = describe(np);
     let state = |a: &Additional<'_>| match a {
         Open => "any additional properties",
         Closed => "no additional properties",

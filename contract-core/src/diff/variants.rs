@@ -9,9 +9,8 @@ use serde_json::Value;
 
 use super::resolve::{Doc, child, index, ref_of};
 use super::rules::Rule;
-use super::schema::{
-    Types, View, compare_with, describe, is_null_schema, pick, type_names, types_of,
-};
+use super::schema::{compare_with, pick};
+use super::shape::{Types, View, describe, is_null_schema, type_names, types_of};
 use super::walk::{Cx, Dir};
 
 /// A `oneOf`/`anyOf` member (not the `null` one).
