@@ -409,3 +409,33 @@ fn readme_documents_every_rule() {
         }
     }
 }
+
+/// Every corpus spec diffed against a second parse of itself has no change (skipped without
+/// the corpus): the matching never pairs a thing with the wrong counterpart.
+#[test]
+fn corpus_self_diffs_are_empty() {
+    let Some(corpus) = corpus() else { return };
+    let mut checked = 0;
+    for dir in ["apis-guru", "yaml"] {
+        let mut files: Vec<_> = std::fs::read_dir(corpus.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let Ok(a) = contract_core::spec::parse_file(&file) else {
+                continue;
+            };
+            let b = contract_core::spec::parse_file(&file).unwrap();
+            let changes = contract_core::diff::compare(&a.document, &b.document);
+            assert!(
+                changes.is_empty(),
+                "{}: {:?}",
+                file.display(),
+                &changes[..changes.len().min(3)]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} specs parsed");
+}

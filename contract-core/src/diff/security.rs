@@ -332,48 +332,60 @@ fn requirements(
         );
     }
     let key = |alt: &Alternative| alt.keys().cloned().collect::<BTreeSet<_>>();
-    for o in old.iter().filter(|a| !a.is_empty()) {
-        match new.iter().find(|n| key(n) == key(o)) {
-            None => cx.emit(
+    let old_alts: Vec<&Alternative> = old.iter().filter(|a| !a.is_empty()).collect();
+    let new_alts: Vec<&Alternative> = new.iter().filter(|a| !a.is_empty()).collect();
+    let mut used = vec![false; new_alts.len()];
+    // Identical alternatives first, so several with the same schemes pair up correctly.
+    let mut left: Vec<&Alternative> = Vec::new();
+    for o in &old_alts {
+        match (0..new_alts.len()).find(|&j| !used[j] && new_alts[j] == *o) {
+            Some(j) => used[j] = true,
+            None => left.push(o),
+        }
+    }
+    for o in left {
+        let Some(j) = (0..new_alts.len()).find(|&j| !used[j] && key(new_alts[j]) == key(o)) else {
+            cx.emit(
                 Rule::SecurityAlternativeRemoved,
                 op,
                 np,
                 format!("{what} no longer accepts `{}`", names(o)),
-            ),
-            Some(n) => {
-                for (scheme, scopes) in o {
-                    let new_scopes = &n[scheme];
-                    let added: Vec<&String> = new_scopes.difference(scopes).collect();
-                    let removed: Vec<&String> = scopes.difference(new_scopes).collect();
-                    if !added.is_empty() {
-                        cx.emit(
-                            Rule::SecurityScopesAdded,
-                            op,
-                            np,
-                            format!("{what} requires more `{scheme}` scopes: {added:?}"),
-                        );
-                    }
-                    if !removed.is_empty() {
-                        cx.emit(
-                            Rule::SecurityScopesRemoved,
-                            op,
-                            np,
-                            format!("{what} requires fewer `{scheme}` scopes: {removed:?} dropped"),
-                        );
-                    }
-                }
+            );
+            continue;
+        };
+        used[j] = true;
+        for (scheme, scopes) in o {
+            let new_scopes = &new_alts[j][scheme];
+            let added: Vec<&String> = new_scopes.difference(scopes).collect();
+            let removed: Vec<&String> = scopes.difference(new_scopes).collect();
+            if !added.is_empty() {
+                cx.emit(
+                    Rule::SecurityScopesAdded,
+                    op,
+                    np,
+                    format!("{what} requires more `{scheme}` scopes: {added:?}"),
+                );
+            }
+            if !removed.is_empty() {
+                cx.emit(
+                    Rule::SecurityScopesRemoved,
+                    op,
+                    np,
+                    format!("{what} requires fewer `{scheme}` scopes: {removed:?} dropped"),
+                );
             }
         }
     }
-    let old_had_schemes = old.iter().any(|a| !a.is_empty());
-    for n in new.iter().filter(|a| !a.is_empty()) {
-        if old_had_schemes && !old.iter().any(|o| key(o) == key(n)) {
-            cx.emit(
-                Rule::SecurityAlternativeAdded,
-                op,
-                np,
-                format!("{what} now also accepts `{}`", names(n)),
-            );
+    if !old_alts.is_empty() {
+        for (j, n) in new_alts.iter().enumerate() {
+            if !used[j] {
+                cx.emit(
+                    Rule::SecurityAlternativeAdded,
+                    op,
+                    np,
+                    format!("{what} now also accepts `{}`", names(n)),
+                );
+            }
         }
     }
 }

@@ -167,6 +167,20 @@ pub(super) fn security_requirements() {
         Some("/paths/~1pets/get/security")
     );
     assert_eq!(counted[0].operation.as_deref(), Some("GET /pets"));
+    // Several alternatives with the same schemes (Google's style) pair up by their scopes.
+    let google = |scopes: [&str; 2]| {
+        root(json!([{"oauth": [scopes[0]], "key": []}, {"oauth": [scopes[1]], "key": []}]))
+    };
+    assert_eq!(
+        ids(&google(["read", "write"]), &google(["write", "read"])),
+        Vec::<&str>::new()
+    );
+    let mut changed = ids(&google(["read", "write"]), &google(["read", "admin"]));
+    changed.sort_unstable();
+    assert_eq!(
+        changed,
+        vec!["security-scopes-added", "security-scopes-removed"]
+    );
     // Both inherit the document's requirement: reported once, at the document.
     let twice = compare(&root(read), &root(json!([{"oauth": ["read", "write"]}])));
     assert_eq!(twice.len(), 1);
