@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const AFTER_HELP: &str = "\
 Exit status:
   0  everything checked is in order
-  1  drift found: a spec moved from its pin, generated code is stale or hand-edited, ...
+  1  drift found: a spec moved from its pin, generated code is stale or hand-edited, a diff
+     has changes at or above --fail-on, an update was refused, ...
   2  the command could not complete: bad input, bad usage, I/O error
 
 Contracts are declared in Cargo.toml:
@@ -35,7 +36,8 @@ pub struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print more detail (for example every rewrite applied before generation).
+    /// Print more detail (for example info-level changes in `diff`, or every rewrite applied
+    /// before generation).
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
@@ -93,6 +95,19 @@ pub enum Command {
     /// pinned, or when a contract the lock pins for a crate of the binary has no record (or
     /// when the binary has no records at all); 2 when the binary or the lock cannot be read.
     VerifyBinary(VerifyBinaryArgs),
+    /// Classify the changes between two specs: security, breaking, warning, info.
+    ///
+    /// OLD and NEW are spec files or contract names: a contract as OLD means its pinned spec
+    /// (kept in `target/contract-guard/specs/`, or found in git history), as NEW its spec on
+    /// disk. `diff NAME` alone compares a contract's pin with its spec on disk. Exit 1 when a
+    /// change at or above `--fail-on` remains after the contract's `diff` settings.
+    Diff(DiffArgs),
+    /// Move a contract's pin to its spec on disk and regenerate its client, in one step.
+    ///
+    /// Shows the diff first and refuses (exit 1, nothing written) when it has changes at or
+    /// above the contract's `fail-on` (default: breaking, which includes security), unless
+    /// `--allow-breaking` is given.
+    Update(UpdateArgs),
 }
 
 /// Which workspace and packages.
@@ -278,4 +293,78 @@ pub struct VerifyBinaryArgs {
     #[command(flatten)]
     /// `--manifest-path`, to find the lock.
     pub manifest: clap_cargo::Manifest,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    /// Only security changes fail.
+    Security,
+    /// Breaking and security changes fail.
+    Breaking,
+    /// Warnings, breaking and security changes fail.
+    Warning,
+    /// Any change fails.
+    Info,
+}
+
+impl FailOn {
+    /// The severity threshold.
+    pub fn severity(self) -> contract_core::diff::Severity {
+        use contract_core::diff::Severity;
+        match self {
+            FailOn::Security => Severity::Security,
+            FailOn::Breaking => Severity::Breaking,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+/// `diff --format`.
+#[derive(Debug, Clone, Copy, Default, ValueEnum, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// Text for people.
+    #[default]
+    Human,
+    /// One JSON document (schema in the README).
+    Json,
+    /// Markdown, for pull-request comments.
+    Markdown,
+}
+
+/// `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old spec: a file, or a contract name (its pinned spec).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The new spec: a file, or a contract name (its spec on disk). Default: the spec on disk
+    /// of the contract named by OLD.
+    #[arg(value_name = "NEW")]
+    pub new: Option<String>,
+    /// Exit 1 when a change at or above this level exists [default: the contract's
+    /// `fail-on`, else breaking].
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// Output format.
+    #[arg(long, value_name = "FMT", default_value = "human")]
+    pub format: DiffFormat,
+    #[command(flatten)]
+    /// Workspace selection.
+    pub ws: WorkspaceArgs,
+}
+
+/// `update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The contract to update.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Accept breaking and security changes.
+    #[arg(long)]
+    pub allow_breaking: bool,
+    #[command(flatten)]
+    /// Workspace selection.
+    pub ws: WorkspaceArgs,
 }

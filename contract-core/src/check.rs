@@ -161,7 +161,7 @@ pub fn check(
     };
     for contract in selected {
         let entry = lock.and_then(|l| l.entry(contract));
-        check_contract(contract, entry, options, &mut report);
+        check_contract(workspace, contract, entry, options, &mut report);
     }
     if let Some(lock) = lock {
         cross_crate_drift(selected, lock, &mut report);
@@ -280,6 +280,7 @@ fn current_fingerprint(
 }
 
 fn check_contract(
+    workspace: &Workspace,
     contract: &Contract,
     entry: Option<&LockEntry>,
     options: CheckOptions,
@@ -303,7 +304,6 @@ fn check_contract(
         match current_fingerprint(contract, entry) {
             Err(err) => report.errors.push((contract.display_name(), err)),
             Ok((fingerprint, loaded)) => {
-                spec_now = Some((fingerprint, loaded));
                 match entry {
                     None => report.findings.push(finding(
                         contract,
@@ -317,19 +317,50 @@ fn check_contract(
                         FindingKind::SpecChanged,
                         &contract.spec_rel,
                         format!(
-                            "spec `{}` changed since it was pinned: pinned {}, now {}",
-                            contract.spec_rel, entry.fingerprint, fingerprint
+                            "spec `{}` changed since it was pinned: pinned {}, now {}{}",
+                            contract.spec_rel,
+                            entry.fingerprint,
+                            fingerprint,
+                            diff_summary(workspace, contract, entry, loaded.as_ref()).unwrap_or_default()
                         ),
                         format!("review the change, then `cargo contract-guard lock` and `cargo contract-guard generate {name}`"),
                     )),
                     Some(_) => {}
                 }
+                spec_now = Some((fingerprint, loaded));
             }
         }
     }
     if let Some(output) = &contract.output {
         check_output(contract, output, entry, spec_now, options, report);
     }
+}
+
+/// `; the diff: N breaking, M security change(s) …` when the pinned spec is in the spec cache
+/// (a cache lookup only: `check` never runs git).
+fn diff_summary(
+    workspace: &Workspace,
+    contract: &Contract,
+    entry: &LockEntry,
+    now: Option<&LoadedSpec>,
+) -> Option<String> {
+    let now = now?;
+    let pinned = crate::spec_cache::fetch(&workspace.target_dir, &entry.fingerprint)?;
+    let report = crate::diff::diff(&pinned.document, &now.document, &contract.diff);
+    let s = report.summary();
+    Some(format!(
+        "; {} breaking and {} security change(s), {} warning(s), {} info{} (`cargo contract-guard diff {}` lists them)",
+        s.breaking,
+        s.security,
+        s.warning,
+        s.info,
+        if s.ignored > 0 {
+            format!(", {} ignored", s.ignored)
+        } else {
+            String::new()
+        },
+        contract.name
+    ))
 }
 
 fn check_output(

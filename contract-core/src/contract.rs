@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::diff::DiffConfig;
 use crate::error::{Error, Result};
 use crate::paths;
 use crate::settings::{GeneratorSettings, Interface, TagStyle};
@@ -34,6 +35,10 @@ pub struct ContractTable {
     /// fingerprints are reported as `cross-crate-drift` even when their spec files differ.
     #[serde(default)]
     pub id: Option<String>,
+    /// How `diff` and `update` judge changes to this contract: `fail-on`, per-rule
+    /// `severity` overrides, and `ignore`d changes with their reasons.
+    #[serde(default)]
+    pub diff: DiffConfig,
 }
 
 /// The `contract-guard` table of a package's or workspace's metadata.
@@ -80,6 +85,8 @@ pub struct Contract {
     pub root: PathBuf,
     /// The explicit API identity (`id = "…"`), if any.
     pub id: Option<String>,
+    /// How `diff` and `update` judge changes (the `diff` table).
+    pub diff: DiffConfig,
 }
 
 impl Contract {
@@ -148,6 +155,7 @@ pub fn parse_declarations(
             derives: table.derives.clone(),
         };
         settings.validate().map_err(|m| invalid(&name, m))?;
+        table.diff.validate().map_err(|m| invalid(&name, m))?;
         let resolve = |written: &str| {
             paths::resolve_inside(ctx.root, base_dir, written).map_err(|p| Error::BadPath {
                 contract: name.clone(),
@@ -192,6 +200,7 @@ pub fn parse_declarations(
             settings,
             root: ctx.root.to_path_buf(),
             id: table.id.clone(),
+            diff: table.diff,
         });
     }
     Ok(contracts)
@@ -274,6 +283,27 @@ mod tests {
     }
 
     #[test]
+    fn diff_tables_are_read() {
+        let contracts = parse(
+            json!({"contract-guard": {"contracts": {"pets": {"spec": "x.yaml", "diff": {
+                "fail-on": "security",
+                "severity": {"response-enum-value-added": "warning"},
+                "ignore": [{"rule": "path-removed", "pointer": "/paths/~1old", "reason": "retired"}]
+            }}}}}),
+            Some("app"),
+            "/ws/app/Cargo.toml",
+        )
+        .unwrap();
+        let diff = &contracts[0].diff;
+        assert_eq!(diff.fail_on, Some(crate::diff::Severity::Security));
+        assert_eq!(
+            diff.severity_of(crate::diff::Rule::ResponseEnumValueAdded),
+            crate::diff::Severity::Warning
+        );
+        assert_eq!(diff.ignore[0].reason, "retired");
+    }
+
+    #[test]
     fn bad_tables_are_errors() {
         let cases = [
             json!({"contract-guard": {"contracts": {"pets": {"spec": "../../x.yaml"}}}}),
@@ -283,6 +313,10 @@ mod tests {
             json!({"contract-guard": {"contracts": {"1pets": {"spec": "x.yaml"}}}}),
             json!({"contract-guard": {"contracts": {"pets": {"spec": "x.yaml", "output": "gen/x.txt"}}}}),
             json!({"contract-guard": {"contracts": {"pets": {"spec": "x.yaml", "tags": "separate"}}}}),
+            json!({"contract-guard": {"contracts": {"pets": {"spec": "x.yaml", "diff": {"fail-on": "major"}}}}}),
+            json!({"contract-guard": {"contracts": {"pets": {"spec": "x.yaml", "diff": {"severity": {"no-such-rule": "info"}}}}}}),
+            json!({"contract-guard": {"contracts": {"pets": {"spec": "x.yaml", "diff": {"ignore": [{"rule": "path-removed"}]}}}}}),
+            json!({"contract-guard": {"contracts": {"pets": {"spec": "x.yaml", "diff": {"ignores": []}}}}}),
         ];
         for case in cases {
             assert!(

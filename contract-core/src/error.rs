@@ -193,6 +193,20 @@ pub enum Error {
         reason: String,
     },
 
+    /// The spec a contract is pinned at is neither in the spec cache nor in git history.
+    #[error(
+        "the spec `{contract}` is pinned at ({fingerprint}) is in neither the cache `{}` nor git history, so there is nothing to compare with",
+        cache.display()
+    )]
+    PinnedSpecUnavailable {
+        /// The contract, as `crate/name`.
+        contract: String,
+        /// The pinned fingerprint.
+        fingerprint: crate::hash::Sha256Digest,
+        /// The cache directory searched.
+        cache: PathBuf,
+    },
+
     /// A spec cannot be turned into a client.
     #[error("cannot generate contract `{contract}` from `{path}`: {message}")]
     Generation {
@@ -233,6 +247,10 @@ impl Error {
             ),
             Error::NotABinary { .. } => Some(
                 "give the path of a built executable, for example `target/release/<name>`".into(),
+            ),
+            Error::PinnedSpecUnavailable { .. } => Some(
+                "copies are kept from the next `lock`/`update` on; compare two files with `cargo contract-guard diff OLD NEW`, or re-pin without a diff with `cargo contract-guard update <NAME> --allow-breaking`"
+                    .into(),
             ),
             Error::LockParse { .. } => {
                 Some("delete the lock file and run `cargo contract-guard lock` to recreate it".into())

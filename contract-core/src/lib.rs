@@ -9,8 +9,9 @@
 //! - [`lock`] and [`pin`]: `contract-guard.lock`, `status` and `lock`;
 //! - [`manifest`]: edits to Cargo.toml that keep the rest of the file intact;
 //! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate;
-//! - [`record`] and [`lookup`]: contract records embedded in binaries, and the pins the macros
-//!   embed.
+//! - [`record`]: contract records embedded in binaries, and reading them back;
+//! - [`diff`] and [`spec_cache`]: classified spec changes, and the copies of pinned specs they
+//!   are computed from.
 //!
 //! Library errors are [`Error`]; the CLI and the macros render them.
 //!
@@ -25,6 +26,7 @@ pub mod check;
 #[cfg(feature = "generate")]
 pub mod client_macro;
 pub mod contract;
+pub mod diff;
 pub mod error;
 pub mod fsio;
 pub mod generate;
@@ -40,6 +42,7 @@ pub mod report;
 pub mod schema_check;
 pub mod settings;
 pub mod spec;
+pub mod spec_cache;
 pub mod workspace;
 
 pub use error::{Error, Result};

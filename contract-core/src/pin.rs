@@ -79,6 +79,8 @@ pub struct RelockOutcome {
     pub removed: Vec<String>,
     /// Whether the file on disk changed.
     pub written: bool,
+    /// The specs that were pinned.
+    pub specs: Vec<LoadedSpec>,
 }
 
 /// Pins every selected contract at its spec's current fingerprint and writes the lock.
@@ -87,6 +89,11 @@ pub struct RelockOutcome {
 pub fn relock(workspace: &Workspace, selected: &[&Contract]) -> Result<RelockOutcome> {
     let mut outcome = plan_relock(workspace, selected)?;
     outcome.written = outcome.lock.write(&workspace.lock_path())?;
+    // Keep a copy of every pinned spec so `diff` and `update` can compare against it later.
+    // Best effort: the lock is what matters, and the cache is rebuilt from git when missing.
+    for spec in &outcome.specs {
+        let _ = crate::spec_cache::store(&workspace.target_dir, spec);
+    }
     Ok(outcome)
 }
 
@@ -127,5 +134,6 @@ pub fn plan_relock(workspace: &Workspace, selected: &[&Contract]) -> Result<Relo
         changed,
         removed,
         written,
+        specs: loaded.into_iter().map(|(_, spec)| spec).collect(),
     })
 }

@@ -48,6 +48,8 @@ pub struct Workspace {
     pub current: Option<String>,
     /// Every declared contract, sorted by (package, name); workspace-level ones first.
     pub contracts: Vec<Contract>,
+    /// Cargo's target directory (honours `CARGO_TARGET_DIR` and `build.target-dir`).
+    pub target_dir: PathBuf,
 }
 
 impl Workspace {
@@ -98,6 +100,7 @@ impl Workspace {
         contracts.sort_by(|a, b| (&a.package, &a.name).cmp(&(&b.package, &b.name)));
         let current = find_current(&members, manifest_path);
         Ok(Workspace {
+            target_dir: PathBuf::from(metadata.target_directory.as_std_path()),
             root,
             root_manifest,
             members,

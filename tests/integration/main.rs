@@ -7,6 +7,7 @@ mod check;
 mod compile_guard;
 mod crash;
 mod determinism;
+mod diff;
 mod embed;
 mod fingerprint;
 mod gate;

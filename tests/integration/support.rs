@@ -93,6 +93,8 @@ pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
         .envs(env.iter().copied())
+        // Each project gets its own target directory (and so its own spec cache).
+        .env_remove("CARGO_TARGET_DIR")
         .output()
         .unwrap();
     Run {

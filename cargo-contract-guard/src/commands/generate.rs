@@ -112,7 +112,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     })
 }
 
-fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
+pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
     match refusal {
         Refusal::NotLocked => {
             ui::status(

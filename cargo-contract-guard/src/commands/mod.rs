@@ -2,11 +2,13 @@
 
 mod add;
 mod check;
+mod diff;
 mod fingerprint;
 mod generate;
 mod inspect;
 mod lock;
 mod status;
+mod update;
 mod verify_binary;
 
 use contract_core::workspace::Workspace;
@@ -25,6 +27,8 @@ pub fn dispatch(command: Command) -> CliResult {
         Command::Check(args) => check::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::VerifyBinary(args) => verify_binary::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Update(args) => update::run(&args),
     }
 }
 

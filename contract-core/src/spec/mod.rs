@@ -114,16 +114,12 @@ fn absolute_parent(path: &Path) -> Result<PathBuf> {
 /// Parses and fingerprints spec bytes read from `path`.
 pub fn load_bytes_in(path: &Path, bytes: &[u8], sandbox: &Path) -> Result<LoadedSpec> {
     let raw_sha256 = Sha256Digest::of(bytes);
-    let text = parse::decode_utf8(path, bytes)?;
-    if text.trim().is_empty() {
-        return Err(Error::NotOpenApi {
-            path: path.to_path_buf(),
-            reason: "the file is empty".into(),
-        });
-    }
-    let format = SpecFormat::sniff(text);
-    let document = parse::parse(path, text, format)?;
-    let version = SpecVersion::detect(path, &document)?;
+    let ParsedSpec {
+        format,
+        version,
+        document,
+        ..
+    } = parse_bytes(path, bytes)?;
     let absolute =
         paths::normalize(&std::path::absolute(path).map_err(|e| Error::io("read", path, e))?);
     let sandbox =
@@ -148,6 +144,54 @@ pub fn load_bytes_in(path: &Path, bytes: &[u8], sandbox: &Path) -> Result<Loaded
         fingerprint,
         raw_sha256,
         external_files,
+    })
+}
+
+/// Parses and fingerprints spec bytes; references may reach the directory of `path` (which
+/// need not exist: it can be a label such as `HEAD:specs/api.yaml`).
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
+    let sandbox = absolute_parent(path)?;
+    load_bytes_in(path, bytes, &sandbox)
+}
+
+/// A spec file parsed with the same checks as [`load`], but not fingerprinted: what a diff
+/// needs (canonicalizing a 12 MB document costs as much as parsing it). References into other
+/// files are not followed.
+#[derive(Debug, Clone)]
+pub struct ParsedSpec {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// How it was written.
+    pub format: SpecFormat,
+    /// Its declared version.
+    pub version: SpecVersion,
+    /// The document as JSON (object key order as in the file).
+    pub document: Value,
+}
+
+/// Reads and parses a spec file without fingerprinting it.
+pub fn parse_file(path: &Path) -> Result<ParsedSpec> {
+    let bytes = read_capped(path)?;
+    parse_bytes(path, &bytes)
+}
+
+/// Parses spec bytes without fingerprinting them; `path` is used in messages only.
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<ParsedSpec> {
+    let text = parse::decode_utf8(path, bytes)?;
+    if text.trim().is_empty() {
+        return Err(Error::NotOpenApi {
+            path: path.to_path_buf(),
+            reason: "the file is empty".into(),
+        });
+    }
+    let format = SpecFormat::sniff(text);
+    let document = parse::parse(path, text, format)?;
+    let version = SpecVersion::detect(path, &document)?;
+    Ok(ParsedSpec {
+        path: path.to_path_buf(),
+        format,
+        version,
+        document,
     })
 }
 

@@ -1,0 +1,265 @@
+//! `diff <OLD> [NEW]`: classify the changes between two specs (files, a contract's pin, a
+//! contract's spec on disk) and print them for people, machines or pull requests.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use contract_core::contract::Contract;
+use contract_core::diff::{self, DiffConfig, Finding, Report, Severity};
+use contract_core::lock::LockFile;
+use contract_core::spec::{self, ParsedSpec};
+use contract_core::spec_cache;
+use contract_core::workspace::Workspace;
+
+use crate::cli::{DiffArgs, DiffFormat, WorkspaceArgs};
+use crate::error::{CliError, CliResult};
+use crate::{exit, ui};
+
+/// One side of a diff, as given on the command line.
+enum Input {
+    File(PathBuf),
+    Contract(String),
+}
+
+fn classify(arg: &str) -> Input {
+    if Path::new(arg).exists() || contract_core::contract::validate_name(arg).is_err() {
+        Input::File(PathBuf::from(arg))
+    } else {
+        Input::Contract(arg.to_string())
+    }
+}
+
+/// A spec ready to compare, with how to name it.
+pub(super) struct Side {
+    pub spec: ParsedSpec,
+    pub label: String,
+}
+
+pub fn run(args: &DiffArgs) -> CliResult {
+    let old_input = classify(&args.old);
+    let new_input = match &args.new {
+        Some(arg) => classify(arg),
+        None => match &old_input {
+            Input::Contract(name) => Input::Contract(name.clone()),
+            Input::File(path) => {
+                return Err(CliError::new(format!(
+                    "`diff` needs two specs: `{}` is a file, and no NEW spec was given",
+                    path.display()
+                ))
+                .with_hint("run `cargo contract-guard diff OLD NEW`, or `cargo contract-guard diff <CONTRACT>` to compare a contract's pin with its spec"));
+            }
+        },
+    };
+    let needs_workspace =
+        matches!(old_input, Input::Contract(_)) || matches!(new_input, Input::Contract(_));
+    let workspace = if needs_workspace {
+        Some(super::load_workspace(&args.ws)?)
+    } else {
+        None
+    };
+    let find = |name: &str| find_contract(workspace.as_ref(), &args.ws, name);
+    let mut config = DiffConfig::default();
+    let mut contract_name = None;
+    for input in [&old_input, &new_input] {
+        if let Input::Contract(name) = input
+            && contract_name.is_none()
+        {
+            config = find(name)?.diff.clone();
+            contract_name = Some(name.clone());
+        }
+    }
+    let workspace_ref = workspace.as_ref();
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| match &old_input {
+            Input::File(path) => load_file(path),
+            Input::Contract(name) => pinned_side(workspace_ref.expect("loaded"), find(name)?),
+        });
+        let new = match &new_input {
+            Input::File(path) => load_file(path),
+            Input::Contract(name) => find(name).and_then(on_disk_side),
+        };
+        let old = old
+            .join()
+            .unwrap_or_else(|_| Err(CliError::new("loading the old spec failed unexpectedly")));
+        (old, new)
+    });
+    let (old, new) = (old?, new?);
+    let report = diff::diff(&old.spec.document, &new.spec.document, &config);
+    let fail_on = args
+        .fail_on
+        .map(|f| f.severity())
+        .or(config.fail_on)
+        .unwrap_or(Severity::Breaking);
+    match args.format {
+        DiffFormat::Json => ui::json_line(&report.to_json(&old.label, &new.label, fail_on)),
+        DiffFormat::Markdown => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(
+                report
+                    .to_markdown(&old.label, &new.label, fail_on)
+                    .as_bytes(),
+            );
+        }
+        DiffFormat::Human => {
+            print_human(&report, ui::verbose());
+            summarize(&report, &old.label, &new.label, fail_on, ui::verbose());
+        }
+    }
+    let code = if report.fails(fail_on) {
+        exit::DRIFT
+    } else {
+        exit::OK
+    };
+    // Freeing two large documents node by node takes longer than the diff; the process is
+    // about to exit and the OS reclaims the memory at once.
+    std::mem::forget((old, new, report));
+    Ok(code)
+}
+
+/// The single contract named `name` in the selected packages.
+pub(super) fn find_contract<'w>(
+    workspace: Option<&'w Workspace>,
+    ws: &WorkspaceArgs,
+    name: &str,
+) -> Result<&'w Contract, CliError> {
+    let workspace = workspace.expect("the workspace is loaded when a contract is named");
+    let found = workspace
+        .selected_contracts(&ws.selection(), &[name.to_string()])
+        .map_err(|e| {
+            let mut err = CliError::from(e);
+            err.message = format!("`{name}` is neither a spec file nor a declared contract");
+            err
+        })?;
+    match found.as_slice() {
+        [one] => Ok(one),
+        many => Err(CliError::new(format!(
+            "contract `{name}` is declared by several packages: {}",
+            many.iter()
+                .map(|c| c.display_name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .with_hint("choose one with `-p <PACKAGE>`")),
+    }
+}
+
+fn checked(spec: ParsedSpec, label: String) -> Result<Side, CliError> {
+    diff::ensure_supported(&spec.path, &spec.version)?;
+    Ok(Side { spec, label })
+}
+
+fn load_file(path: &Path) -> Result<Side, CliError> {
+    checked(spec::parse_file(path)?, path.display().to_string())
+}
+
+/// A contract's spec on disk.
+fn on_disk_side(contract: &Contract) -> Result<Side, CliError> {
+    checked(
+        spec::parse_file(&contract.spec_path)?,
+        contract.spec_rel.clone(),
+    )
+}
+
+/// The spec a contract is pinned at, from the cache or git history.
+pub(super) fn pinned_side(workspace: &Workspace, contract: &Contract) -> Result<Side, CliError> {
+    let lock = LockFile::read(&workspace.lock_path())?;
+    let Some(entry) = lock.as_ref().and_then(|l| l.entry(contract)) else {
+        return Err(CliError::new(format!(
+            "`{}` is not pinned, so it has no pinned spec to compare with",
+            contract.display_name()
+        ))
+        .with_hint("run `cargo contract-guard lock`"));
+    };
+    match spec_cache::pinned(workspace, entry) {
+        Some((spec, _source)) => checked(
+            spec,
+            format!("{}@{}", contract.spec_rel, entry.fingerprint.short()),
+        ),
+        None => Err(contract_core::Error::PinnedSpecUnavailable {
+            contract: contract.display_name(),
+            fingerprint: entry.fingerprint,
+            cache: spec_cache::dir(&workspace.target_dir),
+        }
+        .into()),
+    }
+}
+
+fn style_of(severity: Severity) -> anstyle::Style {
+    match severity {
+        Severity::Security | Severity::Breaking => ui::BAD,
+        Severity::Warning => ui::WARN,
+        Severity::Info => ui::HELP,
+    }
+}
+
+/// Prints every finding at warning and above (and info with `verbose`), then the ignored ones.
+pub(super) fn print_human(report: &Report, verbose: bool) {
+    let mut out = anstream::stdout().lock();
+    for f in &report.findings {
+        if f.ignored.is_none() && f.severity == Severity::Info && !verbose {
+            continue;
+        }
+        print_finding(&mut out, f);
+    }
+}
+
+fn print_finding(out: &mut impl std::io::Write, f: &Finding) {
+    let c = &f.change;
+    let (label, style) = match &f.ignored {
+        Some(_) => ("ignored".to_string(), anstyle::Style::new().dimmed()),
+        None => (f.severity.to_string(), style_of(f.severity)),
+    };
+    let _ = writeln!(
+        out,
+        "{}{label}[{}]{}: {}",
+        style.render(),
+        c.rule.id(),
+        style.render_reset(),
+        c.message
+    );
+    let pointer = match (&c.old_pointer, &c.new_pointer) {
+        (Some(o), Some(n)) if o == n => o.clone(),
+        (Some(o), Some(n)) => format!("{o} -> {n}"),
+        (Some(o), None) => format!("{o} (old)"),
+        (None, Some(n)) => n.clone(),
+        (None, None) => String::new(),
+    };
+    let at = match &c.operation {
+        Some(op) => format!("{op}  {pointer}"),
+        None => pointer,
+    };
+    let _ = writeln!(
+        out,
+        "  {}-->{} {at}",
+        ui::HELP.render(),
+        ui::HELP.render_reset()
+    );
+    if let Some(reason) = &f.ignored {
+        let _ = writeln!(out, "   = reason: {reason}");
+    }
+}
+
+/// The closing status lines on stderr.
+pub(super) fn summarize(report: &Report, old: &str, new: &str, fail_on: Severity, verbose: bool) {
+    let summary = report.summary();
+    let version = |v: &Option<String>| v.as_deref().map_or(String::new(), |v| format!(" ({v})"));
+    ui::status(
+        if report.fails(fail_on) {
+            ui::BAD
+        } else {
+            ui::GOOD
+        },
+        "Compared",
+        format!(
+            "`{old}`{} -> `{new}`{}: {summary}",
+            version(&report.old_version),
+            version(&report.new_version)
+        ),
+    );
+    if summary.info > 0 && !verbose {
+        ui::help(format!(
+            "{} info change(s) not listed; `--verbose` lists them",
+            summary.info
+        ));
+    }
+}

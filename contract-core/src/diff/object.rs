@@ -1,0 +1,317 @@
+//! Objects: properties matched by name across `properties` and every `allOf` member (so
+//! moving a property into a shared base schema is no change), `required`, `readOnly` /
+//! `writeOnly`, and `additionalProperties`.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::resolve::{Doc, addr, child, index};
+use super::rules::Rule;
+use super::schema;
+use super::shape::{View, describe};
+use super::walk::{Cx, Dir};
+
+/// How deep `allOf` members are followed when collecting properties.
+const MAX_ALL_OF_DEPTH: usize = 16;
+
+struct Prop<'a> {
+    name: &'a str,
+    value: &'a Value,
+    pointer: String,
+}
+
+enum Additional<'a> {
+    /// Absent, `true` or `{}`.
+    Open,
+    /// `false`.
+    Closed,
+    /// A schema for the values.
+    Schema(&'a Value, String),
+}
+
+/// An object schema with its `allOf` members merged.
+struct Flat<'a> {
+    props: Vec<Prop<'a>>,
+    index: HashMap<&'a str, usize>,
+    required: Vec<&'a str>,
+    additional: Additional<'a>,
+}
+
+impl<'a> Flat<'a> {
+    fn get(&self, name: &str) -> Option<&Prop<'a>> {
+        self.index.get(name).map(|&i| &self.props[i])
+    }
+}
+
+fn flatten<'a>(doc: Doc<'a>, value: &'a Value, pointer: &str) -> Flat<'a> {
+    let mut flat = Flat {
+        props: Vec::new(),
+        index: HashMap::new(),
+        required: Vec::new(),
+        additional: Additional::Open,
+    };
+    let mut visited = HashSet::new();
+    collect(doc, value, pointer, 0, &mut flat, &mut visited, true);
+    flat
+}
+
+fn collect<'a>(
+    doc: Doc<'a>,
+    value: &'a Value,
+    pointer: &str,
+    depth: usize,
+    flat: &mut Flat<'a>,
+    visited: &mut HashSet<usize>,
+    top: bool,
+) {
+    if depth > MAX_ALL_OF_DEPTH || !visited.insert(addr(value)) {
+        return;
+    }
+    if let Some(props) = value.get("properties").and_then(Value::as_object) {
+        let base = child(pointer, "properties");
+        for (name, schema) in props {
+            if !flat.index.contains_key(name.as_str()) {
+                flat.index.insert(name, flat.props.len());
+                flat.props.push(Prop {
+                    name,
+                    value: schema,
+                    pointer: child(&base, name),
+                });
+            }
+        }
+    }
+    if let Some(required) = value.get("required").and_then(Value::as_array) {
+        for name in required.iter().filter_map(Value::as_str) {
+            if !flat.required.contains(&name) {
+                flat.required.push(name);
+            }
+        }
+    }
+    match value.get("additionalProperties") {
+        Some(Value::Bool(false)) => flat.additional = Additional::Closed,
+        Some(s @ Value::Object(map))
+            if !map.is_empty() && (top || matches!(flat.additional, Additional::Open)) =>
+        {
+            flat.additional = Additional::Schema(s, child(pointer, "additionalProperties"));
+        }
+        _ => {}
+    }
+    if let Some(members) = value.get("allOf").and_then(Value::as_array) {
+        let base = child(pointer, "allOf");
+        for (i, member) in members.iter().enumerate() {
+            if let Some(node) = doc.resolve_opt(member, index(&base, i)) {
+                collect(
+                    doc,
+                    node.value,
+                    &node.pointer,
+                    depth + 1,
+                    flat,
+                    visited,
+                    false,
+                );
+            }
+        }
+    }
+}
+
+/// Whether a property schema (or what it references) carries a `true` flag.
+fn flag(doc: Doc<'_>, value: &Value, key: &str) -> bool {
+    let own = value.get(key).and_then(Value::as_bool) == Some(true);
+    own || doc
+        .resolve_opt(value, String::new())
+        .is_some_and(|n| n.value.get(key).and_then(Value::as_bool) == Some(true))
+}
+
+/// Compares the object parts of two schemas.
+pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir) {
+    let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
+    let old = flatten(cx.old, o.node.value, op);
+    let new = flatten(cx.new, n.node.value, np);
+    // Read-only properties are never sent, write-only ones never returned.
+    let hidden = match dir {
+        Dir::Request => "readOnly",
+        Dir::Response => "writeOnly",
+    };
+    let (old_doc, new_doc) = (cx.old, cx.new);
+    let is_required = |flat: &Flat<'a>, doc: Doc<'a>, name: &str| {
+        flat.required.contains(&name) && !flat.get(name).is_some_and(|p| flag(doc, p.value, hidden))
+    };
+    let closed_old = matches!(old.additional, Additional::Closed);
+
+    for p in &old.props {
+        let old_hidden = flag(old_doc, p.value, hidden);
+        let was_required = is_required(&old, old_doc, p.name);
+        let Some(q) = new.get(p.name) else {
+            if old_hidden {
+                continue;
+            }
+            let rule = match dir {
+                Dir::Request => Rule::RequestPropertyRemoved,
+                Dir::Response if was_required => Rule::ResponseRequiredPropertyRemoved,
+                Dir::Response => Rule::ResponseOptionalPropertyRemoved,
+            };
+            let kind = if was_required { "required" } else { "optional" };
+            cx.emit(
+                rule,
+                Some(&p.pointer),
+                Some(np),
+                format!("{kind} property `{}` was removed", p.name),
+            );
+            continue;
+        };
+        let new_hidden = flag(new_doc, q.value, hidden);
+        if old_hidden && new_hidden {
+            continue;
+        }
+        if !old_hidden && new_hidden {
+            let rule = match dir {
+                Dir::Request => Rule::RequestPropertyBecameReadOnly,
+                Dir::Response => Rule::ResponsePropertyBecameWriteOnly,
+            };
+            cx.emit(
+                rule,
+                Some(&p.pointer),
+                Some(&q.pointer),
+                format!(
+                    "property `{}` became {}",
+                    p.name,
+                    if dir == Dir::Request {
+                        "read-only"
+                    } else {
+                        "write-only"
+                    }
+                ),
+            );
+            continue;
+        }
+        let now_required = is_required(&new, new_doc, p.name);
+        let rule = match (dir, was_required, now_required) {
+            (Dir::Request, false, true) => Some((Rule::RequestPropertyBecameRequired, "required")),
+            (Dir::Request, true, false) => Some((Rule::RequestPropertyBecameOptional, "optional")),
+            (Dir::Response, true, false) => {
+                Some((Rule::ResponsePropertyBecameOptional, "optional"))
+            }
+            (Dir::Response, false, true) => {
+                Some((Rule::ResponsePropertyBecameRequired, "required"))
+            }
+            _ => None,
+        };
+        if let Some((rule, kind)) = rule {
+            cx.emit(
+                rule,
+                Some(&p.pointer),
+                Some(&q.pointer),
+                format!("property `{}` became {kind}", p.name),
+            );
+        }
+        schema::compare(
+            cx,
+            p.value,
+            p.pointer.clone(),
+            q.value,
+            q.pointer.clone(),
+            dir,
+        );
+    }
+
+    for q in &new.props {
+        if old.get(q.name).is_some() || flag(new_doc, q.value, hidden) {
+            continue;
+        }
+        let required = is_required(&new, new_doc, q.name);
+        let kind = if required { "required" } else { "optional" };
+        let (rule, message) = match dir {
+            Dir::Request if required => (
+                Rule::RequestPropertyAddedRequired,
+                format!("{kind} property `{}` was added", q.name),
+            ),
+            Dir::Request => (
+                Rule::RequestPropertyAddedOptional,
+                format!("{kind} property `{}` was added", q.name),
+            ),
+            Dir::Response if closed_old => (
+                Rule::ResponsePropertyAddedToClosedObject,
+                format!(
+                    "{kind} property `{}` was added to an object with `additionalProperties: false`",
+                    q.name
+                ),
+            ),
+            Dir::Response => (
+                Rule::ResponsePropertyAdded,
+                format!("{kind} property `{}` was added", q.name),
+            ),
+        };
+        cx.emit(rule, Some(op), Some(&q.pointer), message);
+    }
+
+    // Required names without a property schema (free-form objects).
+    for name in &new.required {
+        if new.get(name).is_none()
+            && old.get(name).is_none()
+            && !old.required.contains(name)
+            && dir == Dir::Request
+        {
+            cx.emit(
+                Rule::RequestPropertyBecameRequired,
+                Some(op),
+                Some(&child(np, "required")),
+                format!("property `{name}` became required"),
+            );
+        }
+    }
+    for name in &old.required {
+        if new.get(name).is_none()
+            && old.get(name).is_none()
+            && !new.required.contains(name)
+            && dir == Dir::Response
+        {
+            cx.emit(
+                Rule::ResponsePropertyBecameOptional,
+                Some(&child(op, "required")),
+                Some(np),
+                format!("property `{name}` became optional"),
+            );
+        }
+    }
+
+    additional(cx, &old, op, &new, np, dir);
+}
+
+fn additional<'a>(cx: &mut Cx<'a>, old: &Flat<'a>, op: &str, new: &Flat<'a>, np: &str, dir: Dir) {
+    use Additional::{Closed, Open, Schema};
+    let what = describe(np);
+    let state = |a: &Additional<'_>| match a {
+        Open => "any additional properties",
+        Closed => "no additional properties",
+        Schema(..) => "additional properties of one schema",
+    };
+    let rule = match (&old.additional, &new.additional) {
+        (Open, Open) | (Closed, Closed) => None,
+        (Schema(os, optr), Schema(ns, nptr)) => {
+            schema::compare(cx, os, optr.clone(), ns, nptr.clone(), dir);
+            None
+        }
+        // Fewer accepted: breaks requests; more returned: breaks responses.
+        (Open, Closed) | (Open, Schema(..)) | (Schema(..), Closed) => Some(match dir {
+            Dir::Request => Rule::RequestAdditionalPropertiesRestricted,
+            Dir::Response => Rule::ResponseAdditionalPropertiesRestricted,
+        }),
+        (Closed, Open) | (Closed, Schema(..)) | (Schema(..), Open) => Some(match dir {
+            Dir::Request => Rule::RequestAdditionalPropertiesLoosened,
+            Dir::Response => Rule::ResponseAdditionalPropertiesAllowed,
+        }),
+    };
+    if let Some(rule) = rule {
+        cx.emit(
+            rule,
+            Some(op),
+            Some(np),
+            format!(
+                "{what} changed from {} to {}",
+                state(&old.additional),
+                state(&new.additional)
+            ),
+        );
+    }
+}

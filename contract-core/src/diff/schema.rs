@@ -1,0 +1,414 @@
+//! Two schemas against each other, in a direction ([`Dir`]): types (3.0 `nullable` and 3.1
+//! `type: [T, "null"]` alike), enums, formats, defaults, `oneOf`/`anyOf` variants, arrays,
+//! deprecation, discriminators; objects in [`super::object`], variants in
+//! [`super::variants`], validation keywords in [`super::keywords`]; what a schema is (its view,
+//! types, nullability) in [`super::shape`].
+//!
+//! References are followed, never inlined: a pair of nodes reached through a `$ref` is
+//! compared once per direction (memoised by address), so shared components cost one
+//! comparison and recursive schemas terminate. Wrappers that only annotate a single schema
+//! (`allOf: [X]`, `anyOf: [X, {type: null}]`) are seen through.
+
+use serde_json::Value;
+
+use super::resolve::{Doc, addr, child};
+use super::rules::Rule;
+use super::shape::{
+    ARRAY, OBJECT, View, covers, describe, describe_pair, is_null_schema, nullable, show,
+    type_names, types_of, view,
+};
+use super::variants::{compare_variants, split_constraints, variants};
+use super::walk::{Cx, Dir, Memo};
+use super::{keywords, object};
+
+/// Compares two schemas found at these pointers.
+pub(super) fn compare<'a>(
+    cx: &mut Cx<'a>,
+    old: &'a Value,
+    old_ptr: String,
+    new: &'a Value,
+    new_ptr: String,
+    dir: Dir,
+) {
+    compare_with(cx, old, old_ptr, new, new_ptr, dir, (false, false));
+}
+
+/// [`compare`], for schemas inside a `oneOf`/`anyOf` whose parents admit null (`inherited`):
+/// a variant need not repeat its parent's nullability.
+pub(super) fn compare_with<'a>(
+    cx: &mut Cx<'a>,
+    old: &'a Value,
+    old_ptr: String,
+    new: &'a Value,
+    new_ptr: String,
+    dir: Dir,
+    inherited: (bool, bool),
+) {
+    match (
+        view(cx.old, old, old_ptr.clone()),
+        view(cx.new, new, new_ptr.clone()),
+    ) {
+        (Ok(mut o), Ok(mut n)) => {
+            o.null_wrapped |= inherited.0;
+            n.null_wrapped |= inherited.1;
+            compare_views(cx, o, n, dir)
+        }
+        (Err(a), Err(b)) if a == b => {}
+        (o, n) => {
+            let show = |r: &Result<View<'_>, &str>| match r {
+                Ok(_) => "a schema".to_string(),
+                Err(r) => format!("unresolvable `{r}`"),
+            };
+            cx.emit(
+                Rule::UnresolvedRefChanged,
+                Some(&old_ptr),
+                Some(&new_ptr),
+                format!("{} became {}", show(&o), show(&n)),
+            );
+        }
+    }
+}
+
+/// Compares two named schemas directly (both treated as reached through a reference).
+pub(super) fn compare_named<'a>(
+    cx: &mut Cx<'a>,
+    old: &'a Value,
+    new: &'a Value,
+    ptr: String,
+    dir: Dir,
+) {
+    if let (Ok(mut o), Ok(mut n)) = (view(cx.old, old, ptr.clone()), view(cx.new, new, ptr)) {
+        o.node.via_ref = true;
+        n.node.via_ref = true;
+        compare_views(cx, o, n, dir);
+    }
+}
+
+pub(super) fn pick(dir: Dir, request: Rule, response: Rule) -> Rule {
+    match dir {
+        Dir::Request => request,
+        Dir::Response => response,
+    }
+}
+
+pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: Dir) {
+    if o.node.via_ref {
+        cx.reached_old_schemas.insert(addr(o.node.value));
+    }
+    if (o.node.via_ref || n.node.via_ref)
+        && !cx.first_visit(o.node.value, n.node.value, Memo::Schema(dir))
+    {
+        return;
+    }
+    let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
+    let (ov, nv) = (o.node.value, n.node.value);
+    if !ov.is_object() || !nv.is_object() {
+        // Boolean schemas (3.1): `true` accepts anything, `false` nothing.
+        if ov != nv {
+            let rule = pick(dir, Rule::RequestTypeChanged, Rule::ResponseTypeChanged);
+            cx.emit(
+                rule,
+                Some(op),
+                Some(np),
+                format!("{} changed from {} to {}", describe(np), show(ov), show(nv)),
+            );
+        }
+        return;
+    }
+    let what = describe_pair(op, np);
+    let (o_null, n_null) = (nullable(cx.old, &o), nullable(cx.new, &n));
+
+    match (o_null, n_null) {
+        (false, true) => cx.emit(
+            pick(
+                dir,
+                Rule::RequestBecameNullable,
+                Rule::ResponseBecameNullable,
+            ),
+            Some(op),
+            Some(np),
+            format!("{what} became nullable"),
+        ),
+        (true, false) => cx.emit(
+            pick(
+                dir,
+                Rule::RequestBecameNonNullable,
+                Rule::ResponseBecameNonNullable,
+            ),
+            Some(op),
+            Some(np),
+            format!("{what} is no longer nullable"),
+        ),
+        _ => {}
+    }
+
+    let (ovars, ocons) = split_constraints(variants(cx.old, &o));
+    let (nvars, ncons) = split_constraints(variants(cx.new, &n));
+    if !ocons.iter().map(|v| v.raw).eq(ncons.iter().map(|v| v.raw)) {
+        cx.emit(
+            Rule::CompositionConstraintsChanged,
+            Some(op),
+            Some(np),
+            format!("the `oneOf`/`anyOf` constraints of {what} changed"),
+        );
+    }
+    let (oenum, nenum) = (enum_like(cx.old, ov), enum_like(cx.new, nv));
+    let enum_only = oenum.is_some() && nenum.is_some();
+    if (!ovars.is_empty() || !nvars.is_empty()) && !enum_only {
+        let lifted = ovars.is_empty() || nvars.is_empty();
+        compare_variants(cx, &o, ovars, &n, nvars, dir, (o_null, n_null));
+        if lifted {
+            return; // the side without variants was compared against the matching variant
+        }
+    }
+
+    let (ot, nt) = (types_of(cx.old, ov, 0), types_of(cx.new, nv, 0));
+    if ot != nt {
+        let (rule, compatible) = match dir {
+            Dir::Request if covers(nt, ot) => (Rule::RequestTypeWidened, true),
+            Dir::Request => (Rule::RequestTypeChanged, false),
+            Dir::Response if covers(ot, nt) => (Rule::ResponseTypeNarrowed, true),
+            Dir::Response => (Rule::ResponseTypeChanged, false),
+        };
+        cx.emit(
+            rule,
+            Some(op),
+            Some(np),
+            format!(
+                "type of {what} changed from {} to {}",
+                type_names(ot),
+                type_names(nt)
+            ),
+        );
+        if !compatible {
+            return;
+        }
+    }
+
+    enums(cx, (oenum, op), (nenum, np), dir, &what);
+    format(cx, ov, op, nv, np, dir, &what);
+    if ov.get("default") != nv.get("default") {
+        let rule = pick(
+            dir,
+            Rule::RequestDefaultChanged,
+            Rule::ResponseDefaultChanged,
+        );
+        let show_opt = |v: Option<&Value>| v.map_or("(none)".to_string(), show);
+        cx.emit(
+            rule,
+            Some(op),
+            Some(np),
+            format!(
+                "default of {what} changed from {} to {}",
+                show_opt(ov.get("default")),
+                show_opt(nv.get("default"))
+            ),
+        );
+    }
+    keywords::compare(cx, ov, op, nv, np, dir, &what);
+    if ov.get("deprecated") != Some(&Value::Bool(true))
+        && nv.get("deprecated") == Some(&Value::Bool(true))
+    {
+        cx.emit(
+            Rule::SchemaDeprecated,
+            Some(op),
+            Some(np),
+            format!("{what} was deprecated"),
+        );
+    }
+    discriminator(cx, ov, op, nv, np, &what);
+    if ov.get("not") != nv.get("not") {
+        cx.emit(
+            Rule::SchemaNotChanged,
+            Some(op),
+            Some(np),
+            format!("the `not` subschema of {what} changed"),
+        );
+    }
+    let (o_obj, n_obj) = (ot == 0 || ot & OBJECT != 0, nt == 0 || nt & OBJECT != 0);
+    if o_obj && n_obj {
+        object::compare(cx, &o, &n, dir);
+    }
+    items(cx, ov, op, nv, np, dir, &what);
+}
+
+fn enum_values(v: &Value) -> Option<Vec<&Value>> {
+    if let Some(values) = v.get("enum").and_then(Value::as_array) {
+        return Some(values.iter().filter(|x| !x.is_null()).collect());
+    }
+    v.get("const").filter(|c| !c.is_null()).map(|c| vec![c])
+}
+
+/// The values a schema is restricted to: its own `enum`/`const`, or, for a `oneOf`/`anyOf`
+/// whose members are all bare enums (`oneOf: [{enum: [a]}, {enum: [b]}]`), their union.
+fn enum_like<'a>(doc: Doc<'a>, v: &'a Value) -> Option<Vec<&'a Value>> {
+    if let Some(values) = enum_values(v) {
+        return Some(values);
+    }
+    let mut union: Vec<&Value> = Vec::new();
+    let mut any = false;
+    for key in ["oneOf", "anyOf"] {
+        for m in v.get(key).and_then(Value::as_array).into_iter().flatten() {
+            if is_null_schema(doc, m) {
+                continue;
+            }
+            let member = doc.resolve_opt(m, String::new())?.value;
+            let structural = [
+                "properties",
+                "items",
+                "oneOf",
+                "anyOf",
+                "allOf",
+                "additionalProperties",
+            ];
+            if structural.iter().any(|k| member.get(*k).is_some()) {
+                return None;
+            }
+            for value in enum_values(member)? {
+                if !union.contains(&value) {
+                    union.push(value);
+                }
+            }
+            any = true;
+        }
+    }
+    any.then_some(union)
+}
+
+type EnumSide<'s, 'a> = (Option<Vec<&'a Value>>, &'s str);
+
+fn enums(
+    cx: &mut Cx<'_>,
+    (old, op): EnumSide<'_, '_>,
+    (new, np): EnumSide<'_, '_>,
+    dir: Dir,
+    what: &str,
+) {
+    match (old, new) {
+        (None, None) => {}
+        (None, Some(values)) => cx.emit(
+            pick(dir, Rule::RequestEnumAdded, Rule::ResponseEnumAdded),
+            Some(op),
+            Some(np),
+            format!("{what} is now restricted to {} enum value(s)", values.len()),
+        ),
+        (Some(_), None) => cx.emit(
+            pick(dir, Rule::RequestEnumRemoved, Rule::ResponseEnumRemoved),
+            Some(op),
+            Some(np),
+            format!("{what} is no longer restricted to an enum"),
+        ),
+        (Some(old), Some(new)) => {
+            for v in &old {
+                if !new.contains(v) {
+                    cx.emit(
+                        pick(
+                            dir,
+                            Rule::RequestEnumValueRemoved,
+                            Rule::ResponseEnumValueRemoved,
+                        ),
+                        Some(op),
+                        Some(np),
+                        format!("enum value {} was removed from {what}", show(v)),
+                    );
+                }
+            }
+            for v in &new {
+                if !old.contains(v) {
+                    cx.emit(
+                        pick(
+                            dir,
+                            Rule::RequestEnumValueAdded,
+                            Rule::ResponseEnumValueAdded,
+                        ),
+                        Some(op),
+                        Some(np),
+                        format!("enum value {} was added to {what}", show(v)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn format(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir, what: &str) {
+    let (of, nf) = (
+        ov.get("format").and_then(Value::as_str),
+        nv.get("format").and_then(Value::as_str),
+    );
+    if of == nf {
+        return;
+    }
+    let rule = match (dir, of, nf) {
+        (Dir::Request, Some(_), None) => Rule::RequestFormatRemoved,
+        (Dir::Request, _, _) => Rule::RequestFormatChanged,
+        (Dir::Response, None, Some(_)) => Rule::ResponseFormatAdded,
+        (Dir::Response, _, _) => Rule::ResponseFormatChanged,
+    };
+    cx.emit(
+        rule,
+        Some(op),
+        Some(np),
+        format!(
+            "format of {what} changed from {} to {}",
+            of.map_or("(none)".into(), |f| format!("`{f}`")),
+            nf.map_or("(none)".into(), |f| format!("`{f}`"))
+        ),
+    );
+}
+
+fn discriminator(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, what: &str) {
+    let (od, nd) = (ov.get("discriminator"), nv.get("discriminator"));
+    if od == nd {
+        return;
+    }
+    fn prop(d: Option<&Value>) -> Option<&str> {
+        d?.get("propertyName")?.as_str()
+    }
+    if prop(od) != prop(nd) {
+        cx.emit(
+            Rule::DiscriminatorPropertyChanged,
+            Some(op),
+            Some(np),
+            format!(
+                "discriminator of {what} changed from {} to {}",
+                prop(od).map_or("(none)".into(), |p| format!("`{p}`")),
+                prop(nd).map_or("(none)".into(), |p| format!("`{p}`"))
+            ),
+        );
+    } else if od.and_then(|d| d.get("mapping")) != nd.and_then(|d| d.get("mapping")) {
+        cx.emit(
+            Rule::DiscriminatorMappingChanged,
+            Some(op),
+            Some(np),
+            format!("discriminator mapping of {what} changed"),
+        );
+    }
+}
+
+fn items<'a>(
+    cx: &mut Cx<'a>,
+    ov: &'a Value,
+    op: &str,
+    nv: &'a Value,
+    np: &str,
+    dir: Dir,
+    what: &str,
+) {
+    match (ov.get("items"), nv.get("items")) {
+        (Some(oi), Some(ni)) => compare(cx, oi, child(op, "items"), ni, child(np, "items"), dir),
+        (Some(_), None) if types_of(cx.new, nv, 0) & ARRAY != 0 => cx.emit(
+            pick(dir, Rule::RequestTypeWidened, Rule::ResponseTypeChanged),
+            Some(op),
+            Some(np),
+            format!("the items of {what} are no longer described"),
+        ),
+        (None, Some(_)) if types_of(cx.old, ov, 0) & ARRAY != 0 => cx.emit(
+            pick(dir, Rule::RequestTypeChanged, Rule::ResponseTypeNarrowed),
+            Some(op),
+            Some(np),
+            format!("the items of {what} are now restricted by a schema"),
+        ),
+        _ => {}
+    }
+}

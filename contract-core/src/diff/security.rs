@@ -1,0 +1,391 @@
+//! The trust model: security schemes (`components.securitySchemes`: type, API key location
+//! and name, HTTP scheme, OAuth2 flows, URLs and scopes, OpenID Connect URL) and security
+//! requirements (the document's, and each operation's effective one: its own, else the
+//! document's), where a requirement dropped or made optional is the silent fail-open kind of
+//! drift.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::resolve::{Node, child};
+use super::rules::Rule;
+use super::walk::Cx;
+
+fn s<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// Compares `components.securitySchemes`.
+pub(super) fn schemes(cx: &mut Cx<'_>) {
+    let get = |root: &'_ Value| {
+        root.get("components")
+            .and_then(|c| c.get("securitySchemes"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (old, new) = (get(cx.old.root), get(cx.new.root));
+    let base = "/components/securitySchemes";
+    for (name, ov) in &old {
+        let ptr = child(base, name);
+        let Some(nv) = new.get(name) else {
+            cx.emit(
+                Rule::SecuritySchemeRemoved,
+                Some(&ptr),
+                None,
+                format!("security scheme `{name}` was removed"),
+            );
+            continue;
+        };
+        let (Some(o), Some(n)) = (
+            cx.old.resolve_opt(ov, ptr.clone()),
+            cx.new.resolve_opt(nv, ptr),
+        ) else {
+            continue;
+        };
+        scheme(cx, name, &o, &n);
+    }
+    for name in new.keys() {
+        if !old.contains_key(name) {
+            cx.emit(
+                Rule::SecuritySchemeAdded,
+                None,
+                Some(&child(base, name)),
+                format!("security scheme `{name}` was added"),
+            );
+        }
+    }
+}
+
+fn scheme(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
+    let (op, np) = (Some(o.pointer.as_str()), Some(n.pointer.as_str()));
+    let (ot, nt) = (s(o.value, "type"), s(n.value, "type"));
+    if ot != nt {
+        cx.emit(
+            Rule::SecuritySchemeTypeChanged,
+            op,
+            np,
+            format!(
+                "security scheme `{name}` changed type from `{}` to `{}`",
+                ot.unwrap_or("?"),
+                nt.unwrap_or("?")
+            ),
+        );
+        return;
+    }
+    match ot {
+        Some("apiKey") => {
+            for key in ["in", "name"] {
+                if s(o.value, key) != s(n.value, key) {
+                    cx.emit(
+                        Rule::SecuritySchemeApiKeyChanged,
+                        op,
+                        np,
+                        format!(
+                            "API key `{name}`: `{key}` changed from `{}` to `{}`",
+                            s(o.value, key).unwrap_or("?"),
+                            s(n.value, key).unwrap_or("?")
+                        ),
+                    );
+                }
+            }
+        }
+        Some("http") => {
+            let lower = |v: &Value| s(v, "scheme").map(str::to_ascii_lowercase);
+            if lower(o.value) != lower(n.value) {
+                cx.emit(
+                    Rule::SecuritySchemeHttpSchemeChanged,
+                    op,
+                    np,
+                    format!(
+                        "HTTP auth `{name}` changed from `{}` to `{}`",
+                        lower(o.value).unwrap_or_default(),
+                        lower(n.value).unwrap_or_default()
+                    ),
+                );
+            }
+            if s(o.value, "bearerFormat") != s(n.value, "bearerFormat") {
+                cx.emit(
+                    Rule::SecuritySchemeBearerFormatChanged,
+                    op,
+                    np,
+                    format!("bearer format of `{name}` changed"),
+                );
+            }
+        }
+        Some("openIdConnect")
+            if s(o.value, "openIdConnectUrl") != s(n.value, "openIdConnectUrl") =>
+        {
+            cx.emit(
+                Rule::SecuritySchemeOpenidUrlChanged,
+                op,
+                np,
+                format!(
+                    "OpenID Connect URL of `{name}` changed from `{}` to `{}`",
+                    s(o.value, "openIdConnectUrl").unwrap_or("?"),
+                    s(n.value, "openIdConnectUrl").unwrap_or("?")
+                ),
+            );
+        }
+        Some("oauth2") => flows(cx, name, o, n),
+        _ => {}
+    }
+}
+
+fn flows(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
+    let empty = serde_json::Map::new();
+    let of = o
+        .value
+        .get("flows")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let nf = n
+        .value
+        .get("flows")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let (ob, nb) = (child(&o.pointer, "flows"), child(&n.pointer, "flows"));
+    for (flow, ov) in of {
+        let optr = child(&ob, flow);
+        let Some(nv) = nf.get(flow) else {
+            cx.emit(
+                Rule::SecuritySchemeOauthFlowRemoved,
+                Some(&optr),
+                None,
+                format!("OAuth2 flow `{flow}` of `{name}` was removed"),
+            );
+            continue;
+        };
+        let nptr = child(&nb, flow);
+        for url in ["authorizationUrl", "tokenUrl", "refreshUrl"] {
+            if s(ov, url) != s(nv, url) {
+                cx.emit(
+                    Rule::SecuritySchemeOauthUrlChanged,
+                    Some(&optr),
+                    Some(&nptr),
+                    format!(
+                        "`{url}` of OAuth2 flow `{flow}` of `{name}` changed from `{}` to `{}`",
+                        s(ov, url).unwrap_or("(none)"),
+                        s(nv, url).unwrap_or("(none)")
+                    ),
+                );
+            }
+        }
+        let scopes = |v: &Value| -> Vec<String> {
+            v.get("scopes")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let (os, ns) = (scopes(ov), scopes(nv));
+        for scope in os.iter().filter(|x| !ns.contains(x)) {
+            cx.emit(
+                Rule::SecuritySchemeScopeRemoved,
+                Some(&optr),
+                Some(&nptr),
+                format!("scope `{scope}` was removed from OAuth2 flow `{flow}` of `{name}`"),
+            );
+        }
+        for scope in ns.iter().filter(|x| !os.contains(x)) {
+            cx.emit(
+                Rule::SecuritySchemeScopeAdded,
+                Some(&optr),
+                Some(&nptr),
+                format!("scope `{scope}` was added to OAuth2 flow `{flow}` of `{name}`"),
+            );
+        }
+    }
+    for flow in nf.keys() {
+        if !of.contains_key(flow) {
+            cx.emit(
+                Rule::SecuritySchemeOauthFlowAdded,
+                Some(&o.pointer),
+                Some(&child(&nb, flow)),
+                format!("OAuth2 flow `{flow}` was added to `{name}`"),
+            );
+        }
+    }
+}
+
+/// One way to authenticate: scheme name → required scopes.
+type Alternative = BTreeMap<String, BTreeSet<String>>;
+
+/// A requirement list; `None` when absent. An empty list means "no authentication".
+fn alternatives(v: Option<&Value>) -> Option<Vec<Alternative>> {
+    let list = v?.as_array()?;
+    Some(
+        list.iter()
+            .map(|alt| {
+                alt.as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(scheme, scopes)| {
+                                let scopes = scopes
+                                    .as_array()
+                                    .map(|a| {
+                                        a.iter()
+                                            .filter_map(Value::as_str)
+                                            .map(str::to_string)
+                                            .collect()
+                                    })
+                                    .unwrap_or_default();
+                                (scheme.clone(), scopes)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect(),
+    )
+}
+
+/// Compares the document-level `security`.
+pub(super) fn root_requirements(cx: &mut Cx<'_>) {
+    let (o, n) = (cx.old.root.get("security"), cx.new.root.get("security"));
+    requirements(
+        cx,
+        alternatives(o),
+        "/security",
+        alternatives(n),
+        "/security",
+        "the API",
+    );
+}
+
+/// Compares an operation's effective security (its own, else the document's). When both
+/// inherit the document's, the document-level comparison already covered it.
+pub(super) fn operation(cx: &mut Cx<'_>, old: &Node<'_>, new: &Node<'_>) {
+    let (os, ns) = (old.value.get("security"), new.value.get("security"));
+    if os.is_none() && ns.is_none() {
+        return;
+    }
+    let (o, optr) = match os {
+        Some(v) => (Some(v), child(&old.pointer, "security")),
+        None => (cx.old.root.get("security"), "/security".to_string()),
+    };
+    let (n, nptr) = match ns {
+        Some(v) => (Some(v), child(&new.pointer, "security")),
+        None => (cx.new.root.get("security"), "/security".to_string()),
+    };
+    requirements(
+        cx,
+        alternatives(o),
+        &optr,
+        alternatives(n),
+        &nptr,
+        "the operation",
+    );
+}
+
+fn requirements(
+    cx: &mut Cx<'_>,
+    old: Option<Vec<Alternative>>,
+    optr: &str,
+    new: Option<Vec<Alternative>>,
+    nptr: &str,
+    what: &str,
+) {
+    let old = old.unwrap_or_default();
+    let new = new.unwrap_or_default();
+    let (op, np) = (Some(optr), Some(nptr));
+    let anonymous = |alts: &[Alternative]| alts.is_empty() || alts.iter().any(BTreeMap::is_empty);
+    let names = |alt: &Alternative| alt.keys().cloned().collect::<Vec<_>>().join(" + ");
+    match (old.is_empty(), new.is_empty()) {
+        (true, true) => return,
+        (false, true) => {
+            cx.emit(
+                Rule::SecurityRequirementRemoved,
+                op,
+                np,
+                format!("{what} no longer requires authentication"),
+            );
+            return;
+        }
+        (true, false) => {
+            if !anonymous(&new) {
+                cx.emit(
+                    Rule::SecurityRequirementAdded,
+                    op,
+                    np,
+                    format!("{what} now requires authentication"),
+                );
+            }
+            return;
+        }
+        (false, false) => {}
+    }
+    if !anonymous(&old) && anonymous(&new) {
+        cx.emit(
+            Rule::SecurityRequirementMadeOptional,
+            op,
+            np,
+            format!("authentication of {what} became optional"),
+        );
+    }
+    if anonymous(&old) && !anonymous(&new) {
+        cx.emit(
+            Rule::SecurityRequirementAdded,
+            op,
+            np,
+            format!("{what} no longer accepts anonymous requests"),
+        );
+    }
+    let key = |alt: &Alternative| alt.keys().cloned().collect::<BTreeSet<_>>();
+    let old_alts: Vec<&Alternative> = old.iter().filter(|a| !a.is_empty()).collect();
+    let new_alts: Vec<&Alternative> = new.iter().filter(|a| !a.is_empty()).collect();
+    let mut used = vec![false; new_alts.len()];
+    // Identical alternatives first, so several with the same schemes pair up correctly.
+    let mut left: Vec<&Alternative> = Vec::new();
+    for o in &old_alts {
+        match (0..new_alts.len()).find(|&j| !used[j] && new_alts[j] == *o) {
+            Some(j) => used[j] = true,
+            None => left.push(o),
+        }
+    }
+    for o in left {
+        let Some(j) = (0..new_alts.len()).find(|&j| !used[j] && key(new_alts[j]) == key(o)) else {
+            cx.emit(
+                Rule::SecurityAlternativeRemoved,
+                op,
+                np,
+                format!("{what} no longer accepts `{}`", names(o)),
+            );
+            continue;
+        };
+        used[j] = true;
+        for (scheme, scopes) in o {
+            let new_scopes = &new_alts[j][scheme];
+            let added: Vec<&String> = new_scopes.difference(scopes).collect();
+            let removed: Vec<&String> = scopes.difference(new_scopes).collect();
+            if !added.is_empty() {
+                cx.emit(
+                    Rule::SecurityScopesAdded,
+                    op,
+                    np,
+                    format!("{what} requires more `{scheme}` scopes: {added:?}"),
+                );
+            }
+            if !removed.is_empty() {
+                cx.emit(
+                    Rule::SecurityScopesRemoved,
+                    op,
+                    np,
+                    format!("{what} requires fewer `{scheme}` scopes: {removed:?} dropped"),
+                );
+            }
+        }
+    }
+    if !old_alts.is_empty() {
+        for (j, n) in new_alts.iter().enumerate() {
+            if !used[j] {
+                cx.emit(
+                    Rule::SecurityAlternativeAdded,
+                    op,
+                    np,
+                    format!("{what} now also accepts `{}`", names(n)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! `diff` and `update`: exit codes and formats on files and contracts, suppressions from
+//! Cargo.toml, the pinned-spec cache and its git fallback, `update` refusing breaking changes
+//! without touching anything, and the golden summary of the GitHub pair (skipped without the
+//! corpus).
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use crate::generate::generated_project;
+use crate::support::{Project, corpus, fixture};
+
+const OUT: &str = "src/generated/mini.rs";
+const LOCK: &str = "contract-guard.lock";
+
+/// The mini spec with a response enum value added: a breaking change.
+fn breaking_edit(project: &Project) {
+    let spec = project.read("specs/mini.yaml");
+    project.write(
+        "specs/mini.yaml",
+        &spec.replace(
+            "enum: ['yes', 'no', 'on', 'off']",
+            "enum: ['yes', 'no', 'on', 'off', 'maybe']",
+        ),
+    );
+}
+
+/// The mini spec with an optional query parameter added: compatible.
+fn compatible_edit(project: &Project) {
+    let spec = project.read("specs/mini.yaml");
+    project.write(
+        "specs/mini.yaml",
+        &spec.replace(
+            "      responses:\n",
+            "        - name: verbose\n          in: query\n          schema:\n            type: boolean\n      responses:\n",
+        ),
+    );
+}
+
+#[test]
+fn files_exit_codes_and_formats() {
+    let project = Project::empty();
+    project.copy_fixture("mini.yaml", "old.yaml");
+    project.copy_fixture("mini.yaml", "new.yaml");
+    let unchanged = project.run(&["diff", "old.yaml", "new.yaml"]).expect(0);
+    assert!(
+        unchanged
+            .stderr
+            .contains("0 security, 0 breaking, 0 warning, 0 info"),
+        "{}",
+        unchanged.stderr
+    );
+
+    let spec = project.read("new.yaml");
+    project.write(
+        "new.yaml",
+        &spec.replace("required: [id, name]", "required: [id]"),
+    );
+    let run = project.run(&["diff", "old.yaml", "new.yaml"]).expect(1);
+    assert!(
+        run.stdout.contains(
+            "breaking[response-property-became-optional]: property `name` became optional"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("--> GET /items/{id}  /components/schemas/Item/properties/name"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("warning[version-not-bumped]"),
+        "{}",
+        run.stdout
+    );
+    project
+        .run(&["diff", "old.yaml", "new.yaml", "--fail-on", "security"])
+        .expect(0);
+    // Backwards the same edit is compatible.
+    project.run(&["diff", "new.yaml", "old.yaml"]).expect(0);
+    project
+        .run(&["diff", "new.yaml", "old.yaml", "--fail-on", "info"])
+        .expect(1);
+
+    let json = project
+        .run(&["diff", "old.yaml", "new.yaml", "--format", "json"])
+        .expect(1);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["summary"]["breaking"], 1, "{doc}");
+    assert_eq!(doc["failed"], true);
+    assert_eq!(doc["old"]["source"], "old.yaml");
+    let change = &doc["changes"][0];
+    assert_eq!(change["rule"], "response-property-became-optional");
+    assert_eq!(change["severity"], "breaking");
+    assert_eq!(change["operation"], "GET /items/{id}");
+    assert_eq!(change["operation_id"], "getItem");
+    assert_eq!(
+        change["new_pointer"],
+        "/components/schemas/Item/properties/name"
+    );
+    assert_eq!(change["ignored"], serde_json::Value::Null);
+
+    let md = project
+        .run(&["diff", "old.yaml", "new.yaml", "--format", "markdown"])
+        .expect(1);
+    assert!(
+        md.stdout
+            .starts_with("## API changes: `old.yaml` (1.0.0) → `new.yaml` (1.0.0)"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("### Breaking (1)"), "{}", md.stdout);
+
+    // Bad input is an error (exit 2), never a verdict.
+    let missing = project.run(&["diff", "old.yaml", "nope.yaml"]).expect(2);
+    assert!(missing.stderr.contains("error: "), "{}", missing.stderr);
+    project.write(
+        "swagger.yaml",
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    );
+    project.run(&["diff", "swagger.yaml", "old.yaml"]).expect(2);
+    project.run(&["diff", "old.yaml"]).expect(2);
+}
+
+#[test]
+fn contract_name_compares_the_pin_with_the_spec_on_disk() {
+    let project = generated_project();
+    project.run(&["diff", "mini"]).expect(0);
+    breaking_edit(&project);
+    let run = project.run(&["diff", "mini"]).expect(1);
+    assert!(
+        run.stdout.contains(
+            "breaking[response-enum-value-added]: enum value \"maybe\" was added to property `mode`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("`specs/mini.yaml@sha256:"),
+        "{}",
+        run.stderr
+    );
+    // A contract name and a file mix.
+    project.copy_fixture("mini.yaml", "original.yaml");
+    project.run(&["diff", "original.yaml", "mini"]).expect(1);
+    project.run(&["diff", "mini", "original.yaml"]).expect(0);
+    // `check` says what kind of change moved the spec.
+    let check = project
+        .run(&["check", "--message-format", "json"])
+        .expect(1);
+    assert!(
+        check.stdout.contains("1 breaking and 0 security change(s)"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        project
+            .run(&["diff", "nosuch"])
+            .expect(2)
+            .stderr
+            .contains("`nosuch` is neither a spec file nor a declared contract")
+    );
+}
+
+#[test]
+fn suppressions_from_cargo_toml() {
+    let project = generated_project();
+    breaking_edit(&project);
+    let manifest = project.read("Cargo.toml");
+    let table = "[package.metadata.contract-guard.contracts.mini.diff]\n";
+    let with = |extra: &str| format!("{manifest}\n{table}{extra}");
+    project.write(
+        "Cargo.toml",
+        &with("ignore = [{ rule = \"response-enum-value-added\", operation = \"getItem\", reason = \"clients match `mode` with a catch-all\" }, { rule = \"version-not-bumped\", reason = \"internal API\" }]\n"),
+    );
+    let run = project.run(&["diff", "mini"]).expect(0);
+    assert!(
+        run.stdout.contains("ignored[response-enum-value-added]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("= reason: clients match `mode` with a catch-all"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("(1 ignored)"), "{}", run.stderr);
+
+    project.write(
+        "Cargo.toml",
+        &with("severity = { \"response-enum-value-added\" = \"warning\" }\n"),
+    );
+    let run = project.run(&["diff", "mini"]).expect(0);
+    assert!(
+        run.stdout.contains("warning[response-enum-value-added]"),
+        "{}",
+        run.stdout
+    );
+    project
+        .run(&["diff", "mini", "--fail-on", "warning"])
+        .expect(1);
+
+    project.write("Cargo.toml", &with("fail-on = \"security\"\n"));
+    project.run(&["diff", "mini"]).expect(0);
+    project
+        .run(&["diff", "mini", "--fail-on", "breaking"])
+        .expect(1);
+
+    project.write(
+        "Cargo.toml",
+        &with("severity = { \"response-enum-value-add\" = \"info\" }\n"),
+    );
+    let bad = project.run(&["diff", "mini"]).expect(2);
+    assert!(
+        bad.stderr
+            .contains("unknown rule `response-enum-value-add`"),
+        "{}",
+        bad.stderr
+    );
+    project.write(
+        "Cargo.toml",
+        &with("ignore = [{ rule = \"path-removed\", reason = \"\" }]\n"),
+    );
+    project.run(&["diff", "mini"]).expect(2);
+}
+
+#[test]
+fn update_refuses_breaking_changes_and_touches_nothing() {
+    let project = generated_project();
+    let lock_before = project.read(LOCK);
+    let generated_before = project.read(OUT);
+    breaking_edit(&project);
+    let refused = project.run(&["update", "mini"]).expect(1);
+    assert!(
+        refused
+            .stdout
+            .contains("breaking[response-enum-value-added]"),
+        "{}",
+        refused.stdout
+    );
+    assert!(refused.stderr.contains("Refused"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--allow-breaking"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(project.read(LOCK), lock_before);
+    assert_eq!(project.read(OUT), generated_before);
+
+    let accepted = project
+        .run(&["update", "mini", "--allow-breaking"])
+        .expect(0);
+    assert!(accepted.stderr.contains("Updated"), "{}", accepted.stderr);
+    assert_ne!(project.read(LOCK), lock_before);
+    assert!(
+        project.read(OUT).contains("Maybe"),
+        "the client was regenerated"
+    );
+    project.run(&["check"]).expect(0);
+    project
+        .run(&["update", "mini"])
+        .expect(0)
+        .stderr
+        .contains("Fresh");
+    // The new pin is in the cache: the next diff starts from it.
+    project.run(&["diff", "mini"]).expect(0);
+}
+
+#[test]
+fn update_applies_compatible_changes_in_one_step() {
+    let project = generated_project();
+    compatible_edit(&project);
+    project.run(&["check"]).expect(1);
+    let run = project.run(&["update", "mini", "-v"]).expect(0);
+    assert!(
+        run.stdout
+            .contains("info[request-parameter-added-optional]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        project.read(OUT).contains("verbose"),
+        "the client was regenerated"
+    );
+    project.run(&["check"]).expect(0);
+}
+
+#[test]
+fn a_pin_without_a_copy_is_found_in_git_or_reported() {
+    let project = generated_project();
+    std::fs::remove_dir_all(project.path("target/contract-guard")).unwrap();
+    breaking_edit(&project);
+    let run = project.run(&["diff", "mini"]).expect(2);
+    assert!(
+        run.stderr.contains("is in neither the cache"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("help: "), "{}", run.stderr);
+    project.run(&["update", "mini"]).expect(2);
+
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.invalid",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(project.dir.path())
+            .output()
+    };
+    if git(&["init", "-q"]).is_err() {
+        eprintln!("skipped the git fallback: git is not installed");
+        return;
+    }
+    // Commit the pinned spec, then edit it again in the working tree.
+    let edited = project.read("specs/mini.yaml");
+    project.copy_fixture("mini.yaml", "specs/mini.yaml");
+    git(&["add", "-A"]).unwrap();
+    assert!(git(&["commit", "-qm", "pin"]).unwrap().status.success());
+    project.write("specs/mini.yaml", &edited);
+    let run = project.run(&["diff", "mini"]).expect(1);
+    assert!(
+        run.stdout.contains("response-enum-value-added"),
+        "{}",
+        run.stdout
+    );
+    // The copy found in git is cached for next time.
+    std::fs::remove_dir_all(project.path(".git")).unwrap();
+    project.run(&["diff", "mini"]).expect(1);
+}
+
+/// Counts per rule id of the GitHub pair, checked against `tests/fixtures/github-v22-v23.rules`
+/// (regenerate with `UPDATE_GOLDEN=1`).
+#[test]
+fn github_pair_golden_summary() {
+    let Some(corpus) = corpus() else { return };
+    let dir = corpus.join("github");
+    let load = |name: &str| {
+        contract_core::spec::parse_file(&dir.join(name))
+            .unwrap()
+            .document
+    };
+    let (old, new) = std::thread::scope(|s| {
+        let old = s.spawn(|| load("api.github.com-v22.0.0.json"));
+        let new = load("api.github.com-v23.0.2.json");
+        (old.join().unwrap(), new)
+    });
+    let report = contract_core::diff::diff(&old, &new, &Default::default());
+    let counts: BTreeMap<&str, usize> = report.rule_counts();
+    let mut text =
+        String::from("# rule-id count: `diff` of the GitHub REST description v22.0.0 -> v23.0.2\n");
+    for (rule, count) in &counts {
+        text.push_str(&format!("{rule} {count}\n"));
+    }
+    let s = report.summary();
+    text.push_str(&format!("# {s}\n"));
+    let golden = fixture("github-v22-v23.rules");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap();
+    assert_eq!(
+        text, expected,
+        "run with UPDATE_GOLDEN=1 to accept the new summary"
+    );
+    std::mem::forget((old, new));
+}
+
+/// The README's rule catalogue names every rule (validation keywords as a family).
+#[test]
+fn readme_documents_every_rule() {
+    let readme = std::fs::read_to_string(crate::support::repo_root().join("README.md")).unwrap();
+    let keywords = [
+        "maximum",
+        "minimum",
+        "max-length",
+        "min-length",
+        "max-items",
+        "min-items",
+        "max-properties",
+        "min-properties",
+        "pattern",
+        "multiple-of",
+        "unique-items",
+    ];
+    for rule in contract_core::diff::Rule::ALL {
+        let id = rule.id();
+        let keyword = keywords.iter().find(|k| {
+            ["request-", "response-"]
+                .iter()
+                .any(|d| id == format!("{d}{k}-tightened") || id == format!("{d}{k}-loosened"))
+        });
+        match keyword {
+            Some(k) => assert!(
+                readme.contains(&format!("`{k}`")),
+                "README lacks keyword `{k}`"
+            ),
+            None => assert!(
+                readme.contains(&format!("| `{id}` | {} |", rule.default_severity())),
+                "README lacks a catalogue row for `{id}`"
+            ),
+        }
+    }
+}
+
+/// Every corpus spec diffed against a second parse of itself has no change (skipped without
+/// the corpus): the matching never pairs a thing with the wrong counterpart.
+#[test]
+fn corpus_self_diffs_are_empty() {
+    let Some(corpus) = corpus() else { return };
+    let mut checked = 0;
+    for dir in ["apis-guru", "yaml"] {
+        let mut files: Vec<_> = std::fs::read_dir(corpus.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let Ok(a) = contract_core::spec::parse_file(&file) else {
+                continue;
+            };
+            let b = contract_core::spec::parse_file(&file).unwrap();
+            let changes = contract_core::diff::compare(&a.document, &b.document);
+            assert!(
+                changes.is_empty(),
+                "{}: {:?}",
+                file.display(),
+                &changes[..changes.len().min(3)]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} specs parsed");
+}
