@@ -122,6 +122,32 @@ impl LockEntry {
     }
 }
 
+#[cfg(test)]
+impl LockEntry {
+    /// A minimal pin of `package/name` at `fingerprint`, for tests.
+    pub(crate) fn for_tests(
+        package: Option<&str>,
+        name: &str,
+        fingerprint: Sha256Digest,
+    ) -> LockEntry {
+        LockEntry {
+            name: name.into(),
+            package: package.map(Into::into),
+            spec: format!("{name}.yaml"),
+            openapi: "3.0.3".into(),
+            title: None,
+            server: None,
+            fingerprint,
+            raw_sha256: Sha256Digest::of(b"raw"),
+            files: Vec::new(),
+            output: None,
+            settings_fingerprint: None,
+            body_sha256: None,
+            generator: None,
+        }
+    }
+}
+
 impl Default for LockFile {
     fn default() -> Self {
         LockFile {
@@ -202,21 +228,7 @@ mod tests {
     use super::*;
 
     fn entry(package: Option<&str>, name: &str) -> LockEntry {
-        LockEntry {
-            name: name.into(),
-            package: package.map(Into::into),
-            spec: format!("{name}.yaml"),
-            openapi: "3.0.3".into(),
-            title: None,
-            server: None,
-            fingerprint: Sha256Digest::of(name.as_bytes()),
-            raw_sha256: Sha256Digest::of(b"raw"),
-            files: Vec::new(),
-            output: None,
-            settings_fingerprint: None,
-            body_sha256: None,
-            generator: None,
-        }
+        LockEntry::for_tests(package, name, Sha256Digest::of(name.as_bytes()))
     }
 
     #[test]

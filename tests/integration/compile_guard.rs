@@ -3,28 +3,9 @@
 //! Builds a real crate with cargo (dependencies are shared across runs in
 //! `target/contract-guard-it`).
 
-use std::process::Command;
-
-use crate::support::{Project, repo_root};
+use crate::support::{Project, cargo_in_shared_target, repo_root};
 
 const OUT: &str = "src/generated/mini.rs";
-
-fn cargo_build(project: &Project) -> (bool, String) {
-    let output = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--offline"])
-        .current_dir(project.dir.path())
-        .env(
-            "CARGO_TARGET_DIR",
-            repo_root().join("target/contract-guard-it"),
-        )
-        .env("CARGO_TERM_COLOR", "never")
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn generated_client_guards_its_spec_and_body() {
@@ -49,7 +30,7 @@ fn generated_client_guards_its_spec_and_body() {
         "src/lib.rs",
         "pub mod generated { pub mod mini; }\npub fn client() -> generated::mini::Client { generated::mini::Client::new(\"http://localhost\") }\n",
     );
-    let (ok, stderr) = cargo_build(&project);
+    let (ok, stderr) = cargo_in_shared_target(&project, "build");
     assert!(ok, "the fresh client compiles:\n{stderr}");
 
     // The spec moves without re-locking and regenerating: cargo rebuilds and the guard fails.
@@ -58,7 +39,7 @@ fn generated_client_guards_its_spec_and_body() {
         "specs/mini.yaml",
         &spec.replace("version: 1.0.0", "version: 1.0.1"),
     );
-    let (ok, stderr) = cargo_build(&project);
+    let (ok, stderr) = cargo_in_shared_target(&project, "build");
     assert!(!ok, "a moved spec must fail the build");
     assert!(stderr.contains("spec `specs/mini.yaml` of contract `mini` changed since `src/generated/mini.rs` was generated"), "{stderr}");
     assert_eq!(
@@ -76,7 +57,7 @@ fn generated_client_guards_its_spec_and_body() {
     project.write("specs/mini.yaml", &spec);
     let text = project.read(OUT);
     project.write(OUT, &text.replacen("pub id: i64", "pub id: i32", 1));
-    let (ok, stderr) = cargo_build(&project);
+    let (ok, stderr) = cargo_in_shared_target(&project, "build");
     assert!(!ok, "a hand-edited client must fail the build");
     assert!(
         stderr.contains("generated client `src/generated/mini.rs` was edited by hand"),
@@ -88,6 +69,6 @@ fn generated_client_guards_its_spec_and_body() {
     );
 
     project.write(OUT, &text);
-    let (ok, stderr) = cargo_build(&project);
+    let (ok, stderr) = cargo_in_shared_target(&project, "build");
     assert!(ok, "restored, it compiles again:\n{stderr}");
 }

@@ -2,26 +2,7 @@
 //! (`tests/fixtures/github-types/lib.rs`) compile against the 13 MB spec, and a drifted type
 //! fails with an error at the field.
 
-use std::process::Command;
-
-use crate::support::{Project, corpus, fixture, repo_root};
-
-fn cargo_check(project: &Project) -> (bool, String) {
-    let output = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline"])
-        .current_dir(project.dir.path())
-        .env(
-            "CARGO_TARGET_DIR",
-            repo_root().join("target/contract-guard-it"),
-        )
-        .env("CARGO_TERM_COLOR", "never")
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use crate::support::{Project, cargo_in_shared_target, corpus, fixture, repo_root};
 
 #[test]
 fn github_types_match_their_schemas() {
@@ -48,14 +29,14 @@ fn github_types_match_their_schemas() {
     project.run(&["lock"]).expect(0);
     let types = std::fs::read_to_string(fixture("github-types/lib.rs")).unwrap();
     project.write("src/lib.rs", &types);
-    let (ok, stderr) = cargo_check(&project);
+    let (ok, stderr) = cargo_in_shared_target(&project, "check");
     assert!(ok, "the GitHub types compile:\n{stderr}");
 
     // A type that drifted from its schema fails at the field.
     let drifted = types.replacen("pub remaining: i64,", "pub remaining: u8,", 1);
     assert_ne!(drifted, types);
     project.write("src/lib.rs", &drifted);
-    let (ok, stderr) = cargo_check(&project);
+    let (ok, stderr) = cargo_in_shared_target(&project, "check");
     assert!(!ok, "a drifted type must fail");
     assert!(
         stderr.contains("`u8` cannot hold every value of this integer"),

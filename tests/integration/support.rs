@@ -181,3 +181,23 @@ impl Project {
         run_in(self.dir.path(), args)
     }
 }
+
+/// Runs `cargo <subcommand> --quiet --offline` in a project, with the target directory shared
+/// by every such test (`target/contract-guard-it`, so dependencies build once). Returns whether
+/// it succeeded and its stderr.
+pub fn cargo_in_shared_target(project: &Project, subcommand: &str) -> (bool, String) {
+    let output = Command::new(env!("CARGO"))
+        .args([subcommand, "--quiet", "--offline"])
+        .current_dir(project.dir.path())
+        .env(
+            "CARGO_TARGET_DIR",
+            repo_root().join("target/contract-guard-it"),
+        )
+        .env("CARGO_TERM_COLOR", "never")
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

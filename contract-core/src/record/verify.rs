@@ -158,21 +158,7 @@ mod tests {
     use crate::record::RecordKind;
 
     fn pin(package: Option<&str>, name: &str, spec: &str) -> LockEntry {
-        LockEntry {
-            name: name.into(),
-            package: package.map(Into::into),
-            spec: format!("{name}.yaml"),
-            openapi: "3.0.3".into(),
-            title: None,
-            server: None,
-            fingerprint: Sha256Digest::of(spec.as_bytes()),
-            raw_sha256: Sha256Digest::of(b"raw"),
-            files: Vec::new(),
-            output: None,
-            settings_fingerprint: None,
-            body_sha256: None,
-            generator: None,
-        }
+        LockEntry::for_tests(package, name, Sha256Digest::of(spec.as_bytes()))
     }
 
     fn record(crate_name: &str, name: &str, spec: &str) -> Record {
