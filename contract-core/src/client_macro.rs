@@ -36,5 +36,11 @@ fn run(input: TokenStream, env: &MacroEnv) -> syn::Result<TokenStream> {
     let mut tracked = spec.files();
     tracked.push(located.lock_path.clone());
     let tracking = env.tracking(&krate, &tracked);
-    Ok(quote::quote!(#(#items)* #tracking))
+    let record = crate::record::emit::pinned_record(
+        crate::record::RecordKind::Client,
+        &located.contract.name,
+        spec.fingerprint,
+        contract.span(),
+    )?;
+    Ok(quote::quote!(#(#items)* #tracking #record))
 }

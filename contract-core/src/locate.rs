@@ -41,6 +41,16 @@ impl MacroEnv {
             })
     }
 
+    /// Whether this is the first time `key` is seen in this crate's compilation (so a crate
+    /// with 200 attributes for one contract embeds its record once).
+    pub fn first_in_crate(&self, krate: &MacroCrate, key: &str) -> bool {
+        let crate_name = self
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| krate.name.clone());
+        first_tracking(&crate_name, Path::new(key))
+    }
+
     /// `const _: &[u8] = include_bytes!(…);` for each file not yet tracked in this crate's
     /// compilation, so cargo rebuilds when one of them changes.
     pub fn tracking(&self, krate: &MacroCrate, files: &[PathBuf]) -> proc_macro2::TokenStream {

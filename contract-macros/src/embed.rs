@@ -8,49 +8,11 @@
 
 use contract_core::generate::header::Header;
 use contract_core::locate::{self, Located, MacroEnv};
-use contract_core::record::{self, Record, RecordKind};
-use proc_macro2::{Literal, Span, TokenStream};
+use contract_core::record::emit::{current_crate, pinned_record, record_static};
+use contract_core::record::{Record, RecordKind};
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
-
-/// `CARGO_PKG_NAME` and `CARGO_PKG_VERSION` of the crate being compiled.
-fn current_crate() -> syn::Result<(String, String)> {
-    let var = |name: &str| {
-        std::env::var(name).map_err(|_| {
-            syn::Error::new(
-                Span::call_site(),
-                format!("{name} is not set; build with cargo"),
-            )
-        })
-    };
-    Ok((var("CARGO_PKG_NAME")?, var("CARGO_PKG_VERSION")?))
-}
-
-/// A `#[used]` static holding `record` in the platform's record link section, inside an
-/// anonymous constant so several can sit in one module. `#[unsafe(link_section)]` is accepted
-/// on every edition since Rust 1.82, and the `unsafe_code` lint does not fire on code expanded
-/// from an external macro, so `#![forbid(unsafe_code)]` crates can use it.
-pub(crate) fn record_static(record: &Record, span: Span) -> syn::Result<TokenStream> {
-    let bytes = record::encode(record)
-        .map_err(|e| syn::Error::new(span, format!("cannot embed contract record: {e}")))?;
-    let len = bytes.len();
-    let bytes = Literal::byte_string(&bytes);
-    let elf = record::ELF_SECTION;
-    let macho = record::MACHO_LINK_SECTION;
-    let pe = record::PE_SECTION;
-    Ok(quote! {
-        const _: () = {
-            #[used]
-            #[cfg_attr(target_vendor = "apple", unsafe(link_section = #macho))]
-            #[cfg_attr(any(windows, target_os = "uefi"), unsafe(link_section = #pe))]
-            #[cfg_attr(
-                not(any(target_vendor = "apple", windows, target_os = "uefi")),
-                unsafe(link_section = #elf)
-            )]
-            static CONTRACT_GUARD_RECORD: [u8; #len] = *#bytes;
-        };
-    })
-}
 
 /// The record of a generated client, from its verified header.
 pub(crate) fn generated_client_record(header: &Header, span: Span) -> syn::Result<TokenStream> {
@@ -91,17 +53,10 @@ pub(crate) fn expand_embed(env: &MacroEnv, name: &LitStr) -> syn::Result<TokenSt
         .entry
         .as_ref()
         .ok_or_else(|| syn::Error::new_spanned(name, "not pinned"))?;
-    let (crate_name, crate_version) = current_crate()?;
-    let record = record_static(
-        &Record {
-            kind: RecordKind::Embed,
-            contract: entry.name.clone(),
-            crate_name,
-            crate_version,
-            spec_fingerprint: entry.fingerprint,
-            generator: None,
-            settings_fingerprint: None,
-        },
+    let record = pinned_record(
+        RecordKind::Embed,
+        &entry.name,
+        entry.fingerprint,
         name.span(),
     )?;
     Ok(quote! { #record #track })

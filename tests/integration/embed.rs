@@ -334,3 +334,55 @@ fn inspect_refuses_non_binaries_and_reports_empty_ones() {
         run.stderr
     );
 }
+
+/// `#[schema]` embeds its contract's record once per crate, however many types carry it.
+#[test]
+fn schema_attributes_embed_one_record_per_contract() {
+    let project = crate::support::Project::single("schema-bin");
+    let macros = repo_root().join("contract-macros");
+    let manifest = project.read("Cargo.toml").replace(
+        "[dependencies]\n",
+        &format!(
+            "[package.metadata.contract-guard.contracts.mini]\nspec = \"specs/mini.yaml\"\n\n\
+             [dependencies]\ncontract-macros = {{ path = {:?}, default-features = false }}\n\
+             serde = {{ version = \"1.0\", features = [\"derive\"] }}\n",
+            macros.to_str().unwrap()
+        ),
+    );
+    project.write("Cargo.toml", &manifest);
+    std::fs::copy(repo_root().join("Cargo.lock"), project.path("Cargo.lock")).unwrap();
+    project.copy_fixture("mini.yaml", "specs/mini.yaml");
+    project.run(&["lock"]).expect(0);
+    std::fs::remove_file(project.path("src/lib.rs")).unwrap();
+    project.write(
+        "src/main.rs",
+        "#[contract_macros::schema(contract = \"mini\", direction = \"response\")]\n#[derive(serde::Deserialize)]\n\
+         pub struct Item { pub id: i64, pub name: String, #[serde(default)] pub enabled: Option<bool>, #[serde(default)] pub mode: Option<String> }\n\n\
+         #[contract_macros::schema(contract = \"mini\", name = \"Item\", direction = \"response\")]\n#[derive(serde::Deserialize)]\n\
+         pub struct ItemSummary { pub id: i64, pub name: String, #[serde(default)] pub enabled: Option<bool>, #[serde(default)] pub mode: Option<String> }\n\n\
+         fn main() { let _: Option<(Item, ItemSummary)> = None; }\n",
+    );
+    let (ok, stderr) = crate::support::cargo_in_shared_target(&project, "build");
+    assert!(ok, "{stderr}");
+    let binary = repo_root().join("target/contract-guard-it/debug/schema-bin");
+    let run = project
+        .run(&[
+            "inspect",
+            binary.to_str().unwrap(),
+            "--message-format",
+            "json",
+        ])
+        .expect(0);
+    let records: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["type"] == "record")
+        .collect();
+    assert_eq!(records.len(), 1, "{}", run.stdout);
+    assert_eq!(records[0]["from"], "schema");
+    assert_eq!(records[0]["contract"], "mini");
+    project
+        .run(&["verify-binary", binary.to_str().unwrap()])
+        .expect(0);
+}

@@ -5,7 +5,8 @@
 //! - `read` (feature `inspect`): finding the records in an ELF, Mach-O or PE file;
 //! - [`verify`]: comparing them with the pins of a lock file (`verify-binary`).
 //!
-//! The macros (`verify_generated!` in every generated client, `embed!`) place each record in a
+//! The macros (`verify_generated!` in every generated client, `embed!`, `client!`, `#[schema]`)
+//! place each record (through [`emit`]) in a
 //! `#[used]` static in a dedicated link section, named per platform:
 //!
 //! | platform | section |
@@ -18,6 +19,7 @@
 //! but a record is a small fixed-layout struct rather than compressed JSON, so the reader never
 //! decompresses or allocates more than a record's bounded size.
 
+pub mod emit;
 pub mod format;
 #[cfg(feature = "inspect")]
 pub mod read;

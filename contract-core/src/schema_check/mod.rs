@@ -134,7 +134,22 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
         }
         return Err(first);
     }
-    Ok(env.tracking(&krate, &tracked))
+    let tracking = env.tracking(&krate, &tracked);
+    // A pinned contract's record, once per crate however many types carry the attribute.
+    let record = match &args.contract {
+        Some(contract)
+            if env.first_in_crate(&krate, &format!("record:schema:{}", contract.value())) =>
+        {
+            crate::record::emit::pinned_record(
+                crate::record::RecordKind::Schema,
+                &contract.value(),
+                spec.fingerprint,
+                contract.span(),
+            )?
+        }
+        _ => TokenStream::new(),
+    };
+    Ok(quote!(#tracking #record))
 }
 
 /// The schema the item is checked against: `pointer`, else `components/schemas/<name>` where
