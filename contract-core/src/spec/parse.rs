@@ -136,6 +136,9 @@ fn yaml_options() -> serde_saphyr::Options {
     budget.max_events = 100_000_000;
     budget.max_total_scalar_bytes = 512 * 1024 * 1024;
     budget.max_documents = 1;
+    // Anchors and aliases are rare in specs; an alias bomb is refused after this much replay
+    // (well under a second and 100 MB).
+    budget.max_recorded_anchor_events = 250_000;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
@@ -143,7 +146,7 @@ fn yaml_options() -> serde_saphyr::Options {
     options.legacy_octal_numbers = false;
     options.leading_zero_numbers_as_strings = true;
     options.underscored_numbers_as_strings = true;
-    options.alias_limits.max_total_replayed_events = 1_000_000;
+    options.alias_limits.max_total_replayed_events = 250_000;
     options
 }
 
