@@ -165,6 +165,10 @@ pub struct GenerateArgs {
     /// Overwrite a hand-edited generated file, keeping it as `<file>.orig`.
     #[arg(long)]
     pub force: bool,
+    /// List every rewrite of the spec made for the generator (3.1 lowering, normalisation),
+    /// per operation.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     #[command(flatten)]
     /// Workspace selection.
     pub ws: WorkspaceArgs,

@@ -8,7 +8,9 @@
 //! - [`contract`] and [`workspace`]: the contracts a cargo workspace declares;
 //! - [`lock`] and [`pin`]: `contract-guard.lock`, `status` and `lock`;
 //! - [`manifest`]: edits to Cargo.toml that keep the rest of the file intact;
-//! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate.
+//! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate;
+//! - [`lower`] and [`normalize`]: OpenAPI 3.1 → 3.0 and the rewrites real-world specs need
+//!   before the generator takes them, each reported as a [`note::Note`].
 //!
 //! Library errors are [`Error`]; the CLI and the macros render them.
 //!
@@ -27,7 +29,11 @@ pub mod generate;
 pub mod guard;
 pub mod hash;
 pub mod lock;
+pub mod lower;
 pub mod manifest;
+#[cfg(feature = "generate")]
+pub mod normalize;
+pub mod note;
 pub mod paths;
 pub mod pin;
 pub mod settings;

@@ -8,3 +8,4 @@ mod compile_guard;
 mod fingerprint;
 mod generate;
 mod lock;
+mod lowering;

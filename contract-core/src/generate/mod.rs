@@ -7,6 +7,8 @@ pub mod header;
 #[cfg(feature = "generate")]
 mod codegen;
 #[cfg(feature = "generate")]
+mod panics;
+#[cfg(feature = "generate")]
 pub mod deps;
 #[cfg(feature = "generate")]
 mod run;
