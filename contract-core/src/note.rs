@@ -89,8 +89,14 @@ mod tests {
         assert_eq!(pointer, "/paths/~1pets~1{id}~0x/get");
         let note = Note::new("normalize/x", format!("{pointer}/responses"), "m");
         assert_eq!(note.operation().as_deref(), Some("GET /pets/{id}~x"));
-        assert_eq!(Note::new("r", "/paths/~1a/parameters/0", "m").operation(), None);
-        assert_eq!(Note::new("r", "/components/schemas/A", "m").operation(), None);
+        assert_eq!(
+            Note::new("r", "/paths/~1a/parameters/0", "m").operation(),
+            None
+        );
+        assert_eq!(
+            Note::new("r", "/components/schemas/A", "m").operation(),
+            None
+        );
         assert_eq!(
             Note::new("lower/x", "", "dropped").to_string(),
             "[lower/x] /: dropped"

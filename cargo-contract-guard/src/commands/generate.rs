@@ -103,7 +103,10 @@ fn report_notes(name: &str, notes: &[Note], verbose: bool) {
     if notes.is_empty() {
         return;
     }
-    let lowered = notes.iter().filter(|n| n.rule.starts_with("lower/")).count();
+    let lowered = notes
+        .iter()
+        .filter(|n| n.rule.starts_with("lower/"))
+        .count();
     let dropped = notes
         .iter()
         .filter(|n| n.rule == "normalize/unsupported-body")
@@ -129,7 +132,8 @@ fn report_notes(name: &str, notes: &[Note], verbose: bool) {
         return;
     }
     // Document-wide notes first, then each operation in the order its first note appears.
-    let mut groups: Vec<(String, Vec<&Note>)> = vec![("document and components".into(), Vec::new())];
+    let mut groups: Vec<(String, Vec<&Note>)> =
+        vec![("document and components".into(), Vec::new())];
     for note in notes {
         let key = note
             .operation()

@@ -107,7 +107,13 @@ pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Resu
     let operations = openapi.operations().count();
     let mut generator = Generator::new(&progenitor_settings(&contract.settings));
     let tokens = catch_panic(|| generator.generate_tokens(&openapi))
-        .map_err(|panic| fail(super::panics::describe(&openapi, &panic, &contract.settings)))?
+        .map_err(|panic| {
+            fail(super::panics::describe(
+                &openapi,
+                &panic,
+                &contract.settings,
+            ))
+        })?
         .map_err(|e| fail(e.to_string()))?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("the generator produced invalid Rust: {e}")))?;

@@ -7,9 +7,9 @@ pub mod header;
 #[cfg(feature = "generate")]
 mod codegen;
 #[cfg(feature = "generate")]
-mod panics;
-#[cfg(feature = "generate")]
 pub mod deps;
+#[cfg(feature = "generate")]
+mod panics;
 #[cfg(feature = "generate")]
 mod run;
 

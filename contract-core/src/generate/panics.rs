@@ -53,8 +53,7 @@ fn culprit(openapi: &OpenAPI, settings: &GeneratorSettings) -> Option<Op> {
         }
         return None;
     }
-    (candidates.len() == 1 && panics(openapi, &candidates, settings))
-        .then(|| candidates.remove(0))
+    (candidates.len() == 1 && panics(openapi, &candidates, settings)).then(|| candidates.remove(0))
 }
 
 /// Whether generating only `keep` (and every component) panics.
@@ -64,7 +63,9 @@ fn panics(openapi: &OpenAPI, keep: &[Op], settings: &GeneratorSettings) -> bool 
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        retain_methods(item, |method| keep.iter().any(|(m, p, _)| m == method && p == path));
+        retain_methods(item, |method| {
+            keep.iter().any(|(m, p, _)| m == method && p == path)
+        });
     }
     let mut generator = Generator::new(&progenitor_settings(settings));
     catch_panic(|| generator.generate_tokens(&subset)).is_err()

@@ -188,7 +188,11 @@ mod tests {
                 "lower/path-items"
             ]
         );
-        assert!(notes[2].message.contains("2 webhook(s) dropped"), "{}", notes[2]);
+        assert!(
+            notes[2].message.contains("2 webhook(s) dropped"),
+            "{}",
+            notes[2]
+        );
         assert!(notes[2].message.ends_with("newPet, gone"), "{}", notes[2]);
     }
 

@@ -43,7 +43,11 @@ pub(crate) fn boolean_schema(node: &mut Value, at: &str, notes: &mut Vec<Note>) 
 }
 
 /// JSON Schema identity and vocabulary keywords the generator has no use for.
-pub(super) fn json_schema_keywords(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec<Note>) {
+pub(super) fn json_schema_keywords(
+    schema: &mut Map<String, Value>,
+    at: &str,
+    notes: &mut Vec<Note>,
+) {
     for key in [
         "$schema",
         "$id",
@@ -97,7 +101,10 @@ pub(super) fn ref_siblings(schema: &mut Map<String, Value>, at: &str, notes: &mu
         notes.push(Note::new(
             "lower/ref-siblings",
             at,
-            format!("{} beside `$ref` dropped (3.0 ignores them)", quoted(&dropped)),
+            format!(
+                "{} beside `$ref` dropped (3.0 ignores them)",
+                quoted(&dropped)
+            ),
         ));
     }
     if schema.len() > 1 {
@@ -111,7 +118,10 @@ pub(super) fn ref_siblings(schema: &mut Map<String, Value>, at: &str, notes: &mu
         notes.push(Note::new(
             "lower/ref-siblings",
             at,
-            format!("`$ref` moved into `allOf` so {} beside it still apply", quoted(&kept)),
+            format!(
+                "`$ref` moved into `allOf` so {} beside it still apply",
+                quoted(&kept)
+            ),
         ));
     }
 }
@@ -148,7 +158,9 @@ pub(super) fn nullable_union(schema: &mut Map<String, Value>, at: &str, notes: &
             continue;
         };
         if branches.len() == 1 {
-            let only = schema.shift_remove(key).and_then(|v| v.as_array()?.first().cloned());
+            let only = schema
+                .shift_remove(key)
+                .and_then(|v| v.as_array()?.first().cloned());
             match only {
                 Some(Value::Object(inner))
                     if !inner.contains_key("$ref")
@@ -200,9 +212,8 @@ pub(crate) fn exclusive_bounds(schema: &mut Map<String, Value>, at: &str, notes:
             continue;
         };
         let other = schema.get(inclusive).and_then(Value::as_f64);
-        let keep_inclusive = other.is_some_and(|o| {
-            o.partial_cmp(&bound.as_f64().unwrap_or(0.0)) == Some(stricter)
-        });
+        let keep_inclusive =
+            other.is_some_and(|o| o.partial_cmp(&bound.as_f64().unwrap_or(0.0)) == Some(stricter));
         if keep_inclusive {
             schema.shift_remove(exclusive);
             notes.push(Note::new(
@@ -216,7 +227,9 @@ pub(crate) fn exclusive_bounds(schema: &mut Map<String, Value>, at: &str, notes:
             notes.push(Note::new(
                 "lower/exclusive-bound",
                 at,
-                format!("`{exclusive}: {bound}` written as `{inclusive}: {bound}, {exclusive}: true`"),
+                format!(
+                    "`{exclusive}: {bound}` written as `{inclusive}: {bound}, {exclusive}: true`"
+                ),
             ));
         }
     }
@@ -314,7 +327,13 @@ pub(super) fn prefix_items(schema: &mut Map<String, Value>, at: &str, notes: &mu
 
 /// `if`/`then`/`else`: no 3.0 equivalent; dropped.
 pub(super) fn conditional(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec<Note>) {
-    drop_keys(schema, at, notes, "lower/conditional", &["if", "then", "else"]);
+    drop_keys(
+        schema,
+        at,
+        notes,
+        "lower/conditional",
+        &["if", "then", "else"],
+    );
 }
 
 /// `dependentRequired`/`dependentSchemas`: no 3.0 equivalent; dropped.
@@ -383,7 +402,13 @@ pub(super) fn unevaluated(schema: &mut Map<String, Value>, at: &str, notes: &mut
             ));
         }
     }
-    drop_keys(schema, at, notes, "lower/unevaluated", &["unevaluatedItems"]);
+    drop_keys(
+        schema,
+        at,
+        notes,
+        "lower/unevaluated",
+        &["unevaluatedItems"],
+    );
 }
 
 /// Array and object keywords 3.0 does not have.
@@ -393,7 +418,13 @@ pub(super) fn unsupported(schema: &mut Map<String, Value>, at: &str, notes: &mut
         at,
         notes,
         "lower/unsupported-keyword",
-        &["contains", "minContains", "maxContains", "propertyNames", "additionalItems"],
+        &[
+            "contains",
+            "minContains",
+            "maxContains",
+            "propertyNames",
+            "additionalItems",
+        ],
     );
 }
 
@@ -441,7 +472,10 @@ mod tests {
         let mut notes = Vec::new();
         rule(&mut schema, "/s", &mut notes);
         assert!(notes.iter().all(|n| n.pointer == "/s"));
-        (Value::Object(schema), notes.into_iter().map(|n| n.message).collect())
+        (
+            Value::Object(schema),
+            notes.into_iter().map(|n| n.message).collect(),
+        )
     }
 
     #[test]
@@ -476,7 +510,10 @@ mod tests {
             json!({"$ref": "#/components/schemas/A", "description": "d", "x-y": 1}),
         );
         assert_eq!(out, json!({"$ref": "#/components/schemas/A"}));
-        assert_eq!(notes, ["`description`, `x-y` beside `$ref` dropped (3.0 ignores them)"]);
+        assert_eq!(
+            notes,
+            ["`description`, `x-y` beside `$ref` dropped (3.0 ignores them)"]
+        );
 
         let (out, notes) = run(
             ref_siblings,
@@ -509,7 +546,10 @@ mod tests {
             nullable_union,
             json!({"oneOf": [{"type": "string", "format": "date"}, {"const": null}]}),
         );
-        assert_eq!(out, json!({"nullable": true, "type": "string", "format": "date"}));
+        assert_eq!(
+            out,
+            json!({"nullable": true, "type": "string", "format": "date"})
+        );
 
         let (out, _) = run(
             nullable_union,
@@ -520,7 +560,10 @@ mod tests {
             json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
         );
 
-        let (out, notes) = run(nullable_union, json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}));
+        let (out, notes) = run(
+            nullable_union,
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+        );
         assert_eq!(notes.len(), 0);
         assert_eq!(out["anyOf"].as_array().unwrap().len(), 2);
     }
@@ -536,19 +579,34 @@ mod tests {
 
     #[test]
     fn numeric_exclusive_bounds_take_the_3_0_form() {
-        let (out, notes) = run(exclusive_bounds, json!({"exclusiveMinimum": 0, "exclusiveMaximum": 10.5}));
+        let (out, notes) = run(
+            exclusive_bounds,
+            json!({"exclusiveMinimum": 0, "exclusiveMaximum": 10.5}),
+        );
         assert_eq!(
             out,
             json!({"exclusiveMinimum": true, "minimum": 0, "exclusiveMaximum": true, "maximum": 10.5})
         );
         assert_eq!(notes.len(), 2);
-        let (out, notes) = run(exclusive_bounds, json!({"exclusiveMinimum": 0, "minimum": 5}));
+        let (out, notes) = run(
+            exclusive_bounds,
+            json!({"exclusiveMinimum": 0, "minimum": 5}),
+        );
         assert_eq!(out, json!({"minimum": 5}));
         assert!(notes[0].contains("stricter"));
-        let (out, _) = run(exclusive_bounds, json!({"exclusiveMinimum": 5, "minimum": 0}));
+        let (out, _) = run(
+            exclusive_bounds,
+            json!({"exclusiveMinimum": 5, "minimum": 0}),
+        );
         assert_eq!(out, json!({"exclusiveMinimum": true, "minimum": 5}));
-        let (out, notes) = run(exclusive_bounds, json!({"exclusiveMinimum": true, "minimum": 0}));
-        assert_eq!((out, notes.len()), (json!({"exclusiveMinimum": true, "minimum": 0}), 0));
+        let (out, notes) = run(
+            exclusive_bounds,
+            json!({"exclusiveMinimum": true, "minimum": 0}),
+        );
+        assert_eq!(
+            (out, notes.len()),
+            (json!({"exclusiveMinimum": true, "minimum": 0}), 0)
+        );
     }
 
     #[test]
@@ -557,7 +615,13 @@ mod tests {
         assert_eq!(out, json!({"example": "a"}));
         assert_eq!(notes.len(), 1);
         let (out, notes) = run(examples, json!({"examples": [], "example": 1}));
-        assert_eq!((out, notes), (json!({"example": 1}), vec!["`examples` dropped".to_string()]));
+        assert_eq!(
+            (out, notes),
+            (
+                json!({"example": 1}),
+                vec!["`examples` dropped".to_string()]
+            )
+        );
     }
 
     #[test]
@@ -567,7 +631,10 @@ mod tests {
             json!({"type": "string", "contentEncoding": "base64"}),
         );
         assert_eq!(out, json!({"type": "string", "format": "byte"}));
-        assert_eq!(notes, ["`contentEncoding: \"base64\"` written as `format: byte`"]);
+        assert_eq!(
+            notes,
+            ["`contentEncoding: \"base64\"` written as `format: byte`"]
+        );
         let (out, _) = run(
             content_encoding,
             json!({"type": "string", "contentMediaType": "image/png"}),
@@ -606,7 +673,10 @@ mod tests {
             json!({"type": "object", "if": {}, "then": {}, "else": {}}),
         );
         assert_eq!(out, json!({"type": "object"}));
-        assert_eq!(notes, ["`if`, `then`, `else` dropped (no OpenAPI 3.0 equivalent)"]);
+        assert_eq!(
+            notes,
+            ["`if`, `then`, `else` dropped (no OpenAPI 3.0 equivalent)"]
+        );
         let (out, notes) = run(dependent, json!({"dependentRequired": {"a": ["b"]}}));
         assert_eq!((out, notes.len()), (json!({}), 1));
     }
@@ -632,8 +702,14 @@ mod tests {
 
     #[test]
     fn unevaluated_keywords() {
-        let (out, _) = run(unevaluated, json!({"properties": {}, "unevaluatedProperties": false}));
-        assert_eq!(out, json!({"properties": {}, "additionalProperties": false}));
+        let (out, _) = run(
+            unevaluated,
+            json!({"properties": {}, "unevaluatedProperties": false}),
+        );
+        assert_eq!(
+            out,
+            json!({"properties": {}, "additionalProperties": false})
+        );
         let (out, notes) = run(
             unevaluated,
             json!({"allOf": [], "unevaluatedProperties": false, "unevaluatedItems": false}),

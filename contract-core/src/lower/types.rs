@@ -176,7 +176,10 @@ mod tests {
     #[test]
     fn type_with_null_becomes_nullable() {
         let (out, notes) = run(json!({"type": ["string", "null"], "maxLength": 3}));
-        assert_eq!(out, json!({"maxLength": 3, "nullable": true, "type": "string"}));
+        assert_eq!(
+            out,
+            json!({"maxLength": 3, "nullable": true, "type": "string"})
+        );
         assert_eq!(notes[0].rule, "lower/type-null");
         assert_eq!(
             notes[0].message,

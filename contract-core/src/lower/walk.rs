@@ -57,7 +57,12 @@ impl Walker<'_> {
         }
     }
 
-    fn field(&mut self, object: &mut Map<String, Value>, key: &str, f: impl FnOnce(&mut Self, &mut Value)) {
+    fn field(
+        &mut self,
+        object: &mut Map<String, Value>,
+        key: &str,
+        f: impl FnOnce(&mut Self, &mut Value),
+    ) {
         if let Some(value) = object.get_mut(key) {
             self.enter(key, |w| f(w, value));
         }
@@ -88,7 +93,9 @@ impl Walker<'_> {
         let Some(item) = item.as_object_mut() else {
             return;
         };
-        self.field(item, "parameters", |w, ps| w.each_index(ps, |w, p| w.parameter(p)));
+        self.field(item, "parameters", |w, ps| {
+            w.each_index(ps, |w, p| w.parameter(p))
+        });
         for method in METHODS {
             self.field(item, method, |w, op| w.operation(op));
         }
@@ -98,7 +105,9 @@ impl Walker<'_> {
         let Some(op) = op.as_object_mut() else {
             return;
         };
-        self.field(op, "parameters", |w, ps| w.each_index(ps, |w, p| w.parameter(p)));
+        self.field(op, "parameters", |w, ps| {
+            w.each_index(ps, |w, p| w.parameter(p))
+        });
         self.field(op, "requestBody", |w, b| w.content_holder(b));
         self.map_field(op, "responses", |w, r| w.response(r));
         self.map_field(op, "callbacks", |w, c| w.callback(c));
@@ -157,7 +166,9 @@ impl Walker<'_> {
             self.map_field(object, key, |w, s| w.schema(s));
         }
         for key in SCHEMA_LISTS {
-            self.field(object, key, |w, list| w.each_index(list, |w, s| w.schema(s)));
+            self.field(object, key, |w, list| {
+                w.each_index(list, |w, s| w.schema(s))
+            });
         }
         for key in SCHEMA_SINGLES {
             self.field(object, key, |w, s| match s {

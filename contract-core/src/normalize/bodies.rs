@@ -27,7 +27,11 @@ pub(super) enum Outcome {
 }
 
 /// Applies the request body rules to one operation.
-pub(super) fn request_body(op: &mut Operation<'_>, components: &Value, notes: &mut Vec<Note>) -> Outcome {
+pub(super) fn request_body(
+    op: &mut Operation<'_>,
+    components: &Value,
+    notes: &mut Vec<Note>,
+) -> Outcome {
     let Some(original) = op.op.get("requestBody") else {
         return Outcome::Keep;
     };
@@ -49,7 +53,11 @@ pub(super) fn request_body(op: &mut Operation<'_>, components: &Value, notes: &m
         .cloned()
         .expect("not empty");
     if content.len() > 1 {
-        let dropped: Vec<String> = content.keys().filter(|k| **k != chosen).map(|k| format!("`{k}`")).collect();
+        let dropped: Vec<String> = content
+            .keys()
+            .filter(|k| **k != chosen)
+            .map(|k| format!("`{k}`"))
+            .collect();
         notes.push(Note::new(
             "normalize/body-media-types",
             &at_content,
@@ -62,7 +70,12 @@ pub(super) fn request_body(op: &mut Operation<'_>, components: &Value, notes: &m
     }
     let mut media = content.shift_remove(&chosen).unwrap_or_else(|| json!({}));
     let at_media = child(&at_content, &chosen);
-    let essence = chosen.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = chosen
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let target = match Kind::of(&essence) {
         Kind::Json if essence == "application/json" => chosen.clone(),
         Kind::Json => {
@@ -96,7 +109,14 @@ pub(super) fn request_body(op: &mut Operation<'_>, components: &Value, notes: &m
             return Outcome::Drop;
         }
     };
-    let kind = Kind::of(&target.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let kind = Kind::of(
+        &target
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase(),
+    );
     let schema = components_schema(&media, components);
     fix_schema(&mut media, kind, &schema, &at_media, notes);
     content.insert(target, media);
@@ -122,7 +142,13 @@ impl Kind {
             "application/x-www-form-urlencoded" => Kind::Form,
             "application/octet-stream" | "*/*" | "application/*" => Kind::Bytes,
             "text/plain" | "text/x-markdown" => Kind::Text,
-            e if e == "application/json" || e == "text/json" || e.ends_with("+json") || e.ends_with("/json-patch+json") => Kind::Json,
+            e if e == "application/json"
+                || e == "text/json"
+                || e.ends_with("+json")
+                || e.ends_with("/json-patch+json") =>
+            {
+                Kind::Json
+            }
             _ => Kind::Unsupported,
         }
     }
@@ -130,7 +156,12 @@ impl Kind {
 
 /// Lower is better: JSON, form, bytes, text, anything else.
 fn preference(media_type: &str) -> (u8, bool) {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let rank = match Kind::of(&essence) {
         Kind::Json => 0,
         Kind::Form => 1,
@@ -179,14 +210,23 @@ fn fix_schema(media: &mut Value, kind: Kind, schema: &Value, at: &str, notes: &m
     };
     let plain = schema.get("type") == expected.get("type")
         && schema.get("format") == expected.get("format")
-        && ["enum", "pattern", "minLength", "maxLength", "default", "nullable"]
-            .iter()
-            .all(|k| schema.get(*k).is_none());
+        && [
+            "enum",
+            "pattern",
+            "minLength",
+            "maxLength",
+            "default",
+            "nullable",
+        ]
+        .iter()
+        .all(|k| schema.get(*k).is_none());
     if !plain {
         notes.push(Note::new(
             "normalize/body-bytes",
             at,
-            format!("the request body's schema is written as `{expected}`, the form the generator sends"),
+            format!(
+                "the request body's schema is written as `{expected}`, the form the generator sends"
+            ),
         ));
         media["schema"] = expected;
     }
@@ -225,12 +265,18 @@ mod tests {
         );
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].rule, "normalize/body-media-types");
-        assert!(notes[0].message.contains("`application/xml`, `application/json-patch+json` dropped"));
+        assert!(
+            notes[0]
+                .message
+                .contains("`application/xml`, `application/json-patch+json` dropped")
+        );
     }
 
     #[test]
     fn json_like_types_are_sent_as_json() {
-        let (op, notes) = run(json!({"requestBody": {"content": {"application/merge-patch+json": {"schema": {}}}}}));
+        let (op, notes) = run(
+            json!({"requestBody": {"content": {"application/merge-patch+json": {"schema": {}}}}}),
+        );
         assert_eq!(
             op.unwrap()["requestBody"]["content"],
             json!({"application/json": {"schema": {}}})
@@ -249,7 +295,8 @@ mod tests {
             json!({"text/plain": {"schema": {"type": "string"}}})
         );
         assert_eq!(notes.len(), 2);
-        let (op, notes) = run(json!({"requestBody": {"content": {"*/*": {"schema": {"type": "object"}}}}}));
+        let (op, notes) =
+            run(json!({"requestBody": {"content": {"*/*": {"schema": {"type": "object"}}}}}));
         assert_eq!(
             op.unwrap()["requestBody"]["content"],
             json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
@@ -259,22 +306,31 @@ mod tests {
 
     #[test]
     fn multipart_drops_the_operation_with_a_note() {
-        let (op, notes) = run(json!({"requestBody": {"content": {"multipart/form-data": {"schema": {}}}}}));
+        let (op, notes) =
+            run(json!({"requestBody": {"content": {"multipart/form-data": {"schema": {}}}}}));
         assert!(op.is_none());
         assert_eq!(notes[0].rule, "normalize/unsupported-body");
         assert_eq!(notes[0].pointer, "/op");
-        assert!(notes[0].message.contains("`POST /a` dropped"), "{}", notes[0]);
+        assert!(
+            notes[0].message.contains("`POST /a` dropped"),
+            "{}",
+            notes[0]
+        );
     }
 
     #[test]
     fn json_without_schema_and_encoding() {
-        let (op, notes) = run(json!({"requestBody": {"content": {"application/x-www-form-urlencoded": {"encoding": {"a": {}}}}}}));
+        let (op, notes) = run(
+            json!({"requestBody": {"content": {"application/x-www-form-urlencoded": {"encoding": {"a": {}}}}}}),
+        );
         assert_eq!(
             op.unwrap()["requestBody"]["content"],
             json!({"application/x-www-form-urlencoded": {"schema": {}}})
         );
         assert_eq!(notes.len(), 2);
-        let (op, notes) = run(json!({"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}));
+        let (op, notes) = run(
+            json!({"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}),
+        );
         assert_eq!(notes.len(), 0);
         assert!(op.is_some());
     }

@@ -125,13 +125,21 @@ pub(super) fn nullable_components(document: &mut Value, notes: &mut Vec<Note>) {
                 .get("allOf")
                 .and_then(Value::as_array)
                 .is_some_and(|a| a.len() == 1 && a[0].get("$ref").is_some())
-            && object.keys().all(|k| k == "allOf" || KEEP.contains(&k.as_str()));
+            && object
+                .keys()
+                .all(|k| k == "allOf" || KEEP.contains(&k.as_str()));
         if object.get("nullable") != Some(&Value::Bool(true)) || !composed || only_a_ref {
             continue;
         }
         let base = format!("{}Inner", names::pascal(key));
         let name = (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}{n}") })
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}{n}")
+                }
+            })
             .find(|n| !taken.contains(n))
             .expect("an unused name");
         taken.insert(name.clone());
@@ -175,14 +183,19 @@ mod tests {
         });
         let mut notes = Vec::new();
         schema_names(&mut doc, &mut notes);
-        let keys: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
+        let keys: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
         assert_eq!(keys, ["String", "String3", "String2", "List"]);
         assert_eq!(
             doc["components"]["schemas"]["List"]["items"]["$ref"],
             "#/components/schemas/String3"
         );
         assert_eq!(
-            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
             "#/components/schemas/String3"
         );
         assert_eq!(notes.len(), 1);

@@ -61,15 +61,24 @@ pub fn normalize(document: &mut Value) -> Vec<Note> {
     refs::references(document, &mut notes);
     text::control_characters(document, &mut notes);
 
-    let components = document.get("components").cloned().unwrap_or(Value::Null);
+    let mut with_default = Vec::new();
     walk::schemas(document, &mut |node, at| {
-        schemas::schema(node, at, &components, &mut notes)
+        schemas::schema(node, at, &mut notes);
+        if node.get("default").is_some() {
+            with_default.push(at.to_string());
+        }
     });
+    schemas::defaults(document, with_default, &mut notes);
 
     components::schema_names(document, &mut notes);
     components::nullable_components(document, &mut notes);
 
-    let components = document.get("components").cloned().unwrap_or(Value::Null);
+    // The operation rules read components (to follow `$ref`s) and rewrite operations only:
+    // components are taken out meanwhile rather than copied.
+    let components = match document.get_mut("components") {
+        Some(c) => std::mem::take(c),
+        None => Value::Null,
+    };
     operations::inline_path_parameters(document, &components);
     operations::retain(document, |op| {
         matches!(
@@ -91,9 +100,12 @@ pub fn normalize(document: &mut Value) -> Vec<Note> {
         responses::responses(op, &components, &mut created, &mut notes);
         true
     });
+    if let Some(slot) = document.get_mut("components") {
+        *slot = components;
+    }
     add_schemas(document, created.schemas);
-    titles::titles(document, &mut notes);
-    typenames::type_names(document, &mut notes);
+    let titles = titles::titles(document, &mut notes);
+    typenames::type_names(document, titles, &mut notes);
     notes
 }
 
@@ -149,7 +161,8 @@ mod tests {
 
     #[test]
     fn resolve_follows_component_references() {
-        let components = json!({"parameters": {"a": {"$ref": "#/components/parameters/b"}, "b": {"name": "b"}}});
+        let components =
+            json!({"parameters": {"a": {"$ref": "#/components/parameters/b"}, "b": {"name": "b"}}});
         assert_eq!(
             resolve(&json!({"$ref": "#/components/parameters/a"}), &components),
             &json!({"name": "b"})
@@ -167,7 +180,10 @@ mod tests {
         let prepared = for_generator(&original, &SpecVersion::OpenApi31("3.1.0".into()));
         assert_eq!(original["openapi"], "3.1.0");
         assert_eq!(prepared.document["openapi"], "3.0.3");
-        assert_eq!(prepared.document["paths"]["/a"]["get"]["operationId"], "get_a");
+        assert_eq!(
+            prepared.document["paths"]["/a"]["get"]["operationId"],
+            "get_a"
+        );
         let rules: Vec<&str> = prepared.notes.iter().map(|n| n.rule).collect();
         assert_eq!(rules, ["lower/version", "normalize/operation-id"]);
 

@@ -128,7 +128,10 @@ mod tests {
 
     #[test]
     fn operation_ids_from_method_and_path() {
-        assert_eq!(operation_id("get", "/pets/{petId}/toys"), "get_pets_pet_id_toys");
+        assert_eq!(
+            operation_id("get", "/pets/{petId}/toys"),
+            "get_pets_pet_id_toys"
+        );
         assert_eq!(operation_id("delete", "/"), "delete_root");
         assert_eq!(operation_id("post", "/v1/a.b-c"), "post_v1_a_b_c");
     }

@@ -75,7 +75,9 @@ pub(super) fn inline_path_parameters(document: &mut Value, components: &Value) {
                 continue;
             };
             let own: BTreeSet<(String, String)> = match op.get("parameters") {
-                Some(Value::Array(list)) => list.iter().filter_map(|p| key(p, components)).collect(),
+                Some(Value::Array(list)) => {
+                    list.iter().filter_map(|p| key(p, components)).collect()
+                }
                 _ => BTreeSet::new(),
             };
             let inherited: Vec<Value> = shared
@@ -135,7 +137,13 @@ pub(super) fn operation_ids(document: &mut Value, notes: &mut Vec<Note>) {
             index += 1;
             let base = names::operation_id(method, path);
             let id = (1..)
-                .map(|n| if n == 1 { base.clone() } else { format!("{base}_{n}") })
+                .map(|n| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}_{n}")
+                    }
+                })
                 .find(|id| !taken.contains(&names::snake(id)))
                 .expect("an unused id");
             taken.insert(names::snake(&id));
@@ -181,14 +189,27 @@ mod tests {
         operation_ids(&mut doc, &mut notes);
         let ids: Vec<&str> = ["put", "delete", "patch"]
             .iter()
-            .map(|m| doc["paths"]["/pets/{id}"][m]["operationId"].as_str().unwrap())
+            .map(|m| {
+                doc["paths"]["/pets/{id}"][m]["operationId"]
+                    .as_str()
+                    .unwrap()
+            })
             .collect();
         assert_eq!(ids, ["put_pets_id", "delete_pets_id", "patch_pets_id"]);
         assert_eq!(doc["paths"]["/pets/{id}"]["get"]["operationId"], "getPet");
         assert_eq!(doc["paths"]["/"]["post"]["operationId"], "post_root");
-        assert_eq!(doc["paths"]["/pets/{id}/"]["put"]["operationId"], "put_pets_id_2");
+        assert_eq!(
+            doc["paths"]["/pets/{id}/"]["put"]["operationId"],
+            "put_pets_id_2"
+        );
         assert_eq!(notes.len(), 5);
-        assert!(notes[1].message.contains("used by an earlier operation (as `get_pet`)"), "{}", notes[1]);
+        assert!(
+            notes[1]
+                .message
+                .contains("used by an earlier operation (as `get_pet`)"),
+            "{}",
+            notes[1]
+        );
         assert_eq!(notes[0].pointer, "/paths/~1pets~1{id}/put/operationId");
         assert!(notes.iter().all(|n| n.rule == "normalize/operation-id"));
     }

@@ -40,15 +40,25 @@ pub(super) fn parameters(op: &mut Operation<'_>, components: &Value, notes: &mut
         let at = child(&at_list, &i.to_string());
         let mut p = resolve(&original, components).clone();
         let before = p.clone();
-        let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-        let location = p.get("in").and_then(Value::as_str).unwrap_or("").to_string();
+        let name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let location = p
+            .get("in")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         match location.as_str() {
             "path" | "query" | "header" => {}
             "cookie" => {
                 notes.push(Note::new(
                     "normalize/parameter-location",
                     at,
-                    format!("cookie parameter `{name}` dropped (the generator cannot send cookies)"),
+                    format!(
+                        "cookie parameter `{name}` dropped (the generator cannot send cookies)"
+                    ),
                 ));
                 continue;
             }
@@ -56,7 +66,9 @@ pub(super) fn parameters(op: &mut Operation<'_>, components: &Value, notes: &mut
                 notes.push(Note::new(
                     "normalize/parameter-location",
                     at,
-                    format!("parameter `{name}` with `in: {other}` dropped (not an OpenAPI 3 location)"),
+                    format!(
+                        "parameter `{name}` with `in: {other}` dropped (not an OpenAPI 3 location)"
+                    ),
                 ));
                 continue;
             }
@@ -65,7 +77,10 @@ pub(super) fn parameters(op: &mut Operation<'_>, components: &Value, notes: &mut
             notes.push(Note::new(
                 "normalize/path-parameter",
                 at,
-                format!("path parameter `{name}` dropped: `{}` has no `{{{name}}}`", op.path),
+                format!(
+                    "path parameter `{name}` dropped: `{}` has no `{{{name}}}`",
+                    op.path
+                ),
             ));
             continue;
         }
@@ -90,7 +105,9 @@ pub(super) fn parameters(op: &mut Operation<'_>, components: &Value, notes: &mut
             notes.push(Note::new(
                 "normalize/path-parameter",
                 &at,
-                format!("path parameter `{name}` marked `required: true` (path parameters always are)"),
+                format!(
+                    "path parameter `{name}` marked `required: true` (path parameters always are)"
+                ),
             ));
         }
         out.push(if p == before { original } else { p });
@@ -100,9 +117,14 @@ pub(super) fn parameters(op: &mut Operation<'_>, components: &Value, notes: &mut
             notes.push(Note::new(
                 "normalize/path-parameter",
                 &at_list,
-                format!("`{{{name}}}` in `{}` has no parameter; a required string parameter was added", op.path),
+                format!(
+                    "`{{{name}}}` in `{}` has no parameter; a required string parameter was added",
+                    op.path
+                ),
             ));
-            out.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+            out.push(
+                json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}),
+            );
         }
     }
     op.op.insert("parameters".into(), Value::Array(out));
@@ -145,7 +167,9 @@ fn schema(p: &mut Value, name: &str, at: &str, notes: &mut Vec<Note>) {
         .and_then(|m| m.get("schema"))
         .cloned();
     let message = match &from_content {
-        Some(_) => format!("parameter `{name}` described by `content`: its schema is used directly"),
+        Some(_) => {
+            format!("parameter `{name}` described by `content`: its schema is used directly")
+        }
         None => format!("parameter `{name}` has no schema; it is sent as a string"),
     };
     if let Some(o) = p.as_object_mut() {
@@ -159,7 +183,11 @@ fn schema(p: &mut Value, name: &str, at: &str, notes: &mut Vec<Note>) {
 }
 
 fn style(p: &mut Value, name: &str, location: &str, at: &str, notes: &mut Vec<Note>) {
-    let expected = if location == "query" { "form" } else { "simple" };
+    let expected = if location == "query" {
+        "form"
+    } else {
+        "simple"
+    };
     let Some(Value::String(style)) = p.get("style") else {
         return;
     };
@@ -170,7 +198,9 @@ fn style(p: &mut Value, name: &str, location: &str, at: &str, notes: &mut Vec<No
     notes.push(Note::new(
         "normalize/parameter-style",
         at,
-        format!("{location} parameter `{name}` with `style: {style}` is sent with `style: {expected}`"),
+        format!(
+            "{location} parameter `{name}` with `style: {style}` is sent with `style: {expected}`"
+        ),
     ));
     p["style"] = Value::String(expected.into());
 }
@@ -210,7 +240,10 @@ mod tests {
             json!({"parameters": [{"name": "s", "in": "cookie"}, {"name": "b", "in": "body"}, {"name": "q", "in": "query", "schema": {}}]}),
             json!({}),
         );
-        assert_eq!(op, json!({"parameters": [{"name": "q", "in": "query", "schema": {}}]}));
+        assert_eq!(
+            op,
+            json!({"parameters": [{"name": "q", "in": "query", "schema": {}}]})
+        );
         assert_eq!(rules(&notes), ["normalize/parameter-location"; 2]);
     }
 
@@ -245,7 +278,10 @@ mod tests {
             ], "requestBody": {}}),
             json!({}),
         );
-        assert_eq!(op["parameters"], json!([{"name": "maxResults", "in": "query", "schema": {}}]));
+        assert_eq!(
+            op["parameters"],
+            json!([{"name": "maxResults", "in": "query", "schema": {}}])
+        );
         assert_eq!(rules(&notes), ["normalize/parameter-name"; 2]);
         assert!(notes[0].message.contains("`max_results`"), "{}", notes[0]);
     }
@@ -273,7 +309,11 @@ mod tests {
         );
         assert_eq!(
             rules(&notes),
-            ["normalize/parameter-schema", "normalize/parameter-schema", "normalize/parameter-style"]
+            [
+                "normalize/parameter-schema",
+                "normalize/parameter-schema",
+                "normalize/parameter-style"
+            ]
         );
     }
 

@@ -24,15 +24,30 @@ const MAX_ROUNDS: usize = 16;
 
 /// Applies the three rules to `document`.
 pub(super) fn references(document: &mut Value, notes: &mut Vec<Note>) {
+    // Most documents only have plain component references: one read-only pass tells.
+    if !has_other_refs(document, document) {
+        return;
+    }
     for _ in 0..MAX_ROUNDS {
         if !hoist_schema_refs(document, notes) {
             break;
         }
     }
     for _ in 0..MAX_ROUNDS {
+        // Most documents need no round at all: check before copying.
+        if !has_other_refs(document, document) {
+            break;
+        }
         let snapshot = document.clone();
         let mut changed = false;
-        other_refs(document, &snapshot, None, &mut String::new(), notes, &mut changed);
+        other_refs(
+            document,
+            &snapshot,
+            None,
+            &mut String::new(),
+            notes,
+            &mut changed,
+        );
         if !changed {
             break;
         }
@@ -79,7 +94,10 @@ fn component(pointer: &str) -> Option<(&str, String)> {
 
 /// The reference a schema should use for component schema `name`.
 fn schema_ref(name: &str) -> String {
-    format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"))
+    format!(
+        "#/components/schemas/{}",
+        name.replace('~', "~0").replace('/', "~1")
+    )
 }
 
 /// One round: finds schema references that are not `#/components/schemas/<name>`, copies their
@@ -183,20 +201,40 @@ fn is_canonical_schema_ref(reference: &str) -> bool {
 /// A component name for a schema found at `pointer`: its meaningful tokens, PascalCased.
 fn hoist_name(pointer: &str) -> String {
     const SKIP: [&str; 12] = [
-        "components", "schemas", "definitions", "$defs", "properties", "paths", "content",
-        "schema", "parameters", "responses", "requestBody", "items",
+        "components",
+        "schemas",
+        "definitions",
+        "$defs",
+        "properties",
+        "paths",
+        "content",
+        "schema",
+        "parameters",
+        "responses",
+        "requestBody",
+        "items",
     ];
     let tokens: Vec<String> = pointer
         .split('/')
-        .filter(|t| !t.is_empty() && !SKIP.contains(t) && !t.contains('~') && t.parse::<u64>().is_err())
+        .filter(|t| {
+            !t.is_empty() && !SKIP.contains(t) && !t.contains('~') && t.parse::<u64>().is_err()
+        })
         .map(names::pascal)
         .collect();
     let name = tokens.concat();
-    if name.is_empty() { "Hoisted".into() } else { name }
+    if name.is_empty() {
+        "Hoisted".into()
+    } else {
+        name
+    }
 }
 
 fn unique_name(base: &str, existing: &[String]) -> String {
-    let taken = |n: &str| existing.iter().any(|e| names::pascal(e) == names::pascal(n));
+    let taken = |n: &str| {
+        existing
+            .iter()
+            .any(|e| names::pascal(e) == names::pascal(n))
+    };
     if !taken(base) {
         return base.to_string();
     }
@@ -204,6 +242,30 @@ fn unique_name(base: &str, existing: &[String]) -> String {
         .map(|i| format!("{base}{i}"))
         .find(|n| !taken(n))
         .expect("an unused name")
+}
+
+/// Whether `value` holds a reference [`other_refs`] would change: one that is not a plain
+/// `#/components/<kind>/<name>` naming an existing component.
+fn has_other_refs(value: &Value, root: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                let plain = r.starts_with("#/components/")
+                    && !r.contains('%')
+                    && local_pointer(r)
+                        .is_some_and(|p| component(&p).is_some() && root.pointer(&p).is_some());
+                return !plain;
+            }
+            map.iter()
+                .filter(|(k, _)| {
+                    !k.starts_with("x-")
+                        && !["example", "examples", "default", "enum"].contains(&k.as_str())
+                })
+                .any(|(_, v)| has_other_refs(v, root))
+        }
+        Value::Array(items) => items.iter().any(|v| has_other_refs(v, root)),
+        _ => false,
+    }
 }
 
 /// One round over the whole document for references outside schemas. `container` is the key
@@ -223,7 +285,9 @@ fn other_refs(
         Value::Object(map) => {
             let mut remove = Vec::new();
             for (k, v) in map.iter_mut() {
-                if k.starts_with("x-") || ["example", "examples", "default", "enum"].contains(&k.as_str()) {
+                if k.starts_with("x-")
+                    || ["example", "examples", "default", "enum"].contains(&k.as_str())
+                {
                     continue;
                 }
                 let len = at.len();
@@ -294,7 +358,8 @@ fn other_ref(
         }
         None => {
             *changed = true;
-            let cannot = format!("`$ref: {r}` cannot be resolved (another file or a missing target)");
+            let cannot =
+                format!("`$ref: {r}` cannot be resolved (another file or a missing target)");
             if container == Some("responses") {
                 notes.push(Note::new(
                     "normalize/ref-unresolved",
@@ -304,7 +369,11 @@ fn other_ref(
                 *value = json!({"description": format!("unresolved reference `{r}`")});
                 false
             } else {
-                notes.push(Note::new("normalize/ref-unresolved", at, format!("{cannot}; dropped")));
+                notes.push(Note::new(
+                    "normalize/ref-unresolved",
+                    at,
+                    format!("{cannot}; dropped"),
+                ));
                 true
             }
         }
@@ -323,9 +392,15 @@ mod tests {
 
     #[test]
     fn local_pointers_are_percent_decoded() {
-        assert_eq!(local_pointer("#/paths/~1a~1%7Bid%7D").as_deref(), Some("/paths/~1a~1{id}"));
+        assert_eq!(
+            local_pointer("#/paths/~1a~1%7Bid%7D").as_deref(),
+            Some("/paths/~1a~1{id}")
+        );
         assert_eq!(local_pointer("other.yaml#/a"), None);
-        assert_eq!(local_pointer("#/components/schemas/A").as_deref(), Some("/components/schemas/A"));
+        assert_eq!(
+            local_pointer("#/components/schemas/A").as_deref(),
+            Some("/components/schemas/A")
+        );
     }
 
     #[test]
@@ -339,7 +414,10 @@ mod tests {
                 "OrderLine": {"type": "integer"}
             }}
         }));
-        assert_eq!(doc["components"]["schemas"]["OrderLine2"], json!({"type": "string"}));
+        assert_eq!(
+            doc["components"]["schemas"]["OrderLine2"],
+            json!({"type": "string"})
+        );
         assert_eq!(
             doc["components"]["schemas"]["Order"]["properties"]["l"],
             json!({"$ref": "#/components/schemas/OrderLine2"})

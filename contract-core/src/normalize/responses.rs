@@ -33,7 +33,12 @@ pub(super) struct Created {
 }
 
 /// Applies the response rules to one operation.
-pub(super) fn responses(op: &mut Operation<'_>, components: &Value, created: &mut Created, notes: &mut Vec<Note>) {
+pub(super) fn responses(
+    op: &mut Operation<'_>,
+    components: &Value,
+    created: &mut Created,
+    notes: &mut Vec<Note>,
+) {
     let at = child(&op.at, "responses");
     let op_id = op
         .op
@@ -81,7 +86,12 @@ fn is_json(media_type: &str) -> bool {
 }
 
 fn is_json_like(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
 }
 
@@ -173,7 +183,12 @@ fn media_types(response: &mut Value, components: &Value, at: &str, notes: &mut V
 }
 
 /// Rule `normalize/default-response`.
-fn default_response(map: &mut Map<String, Value>, components: &Value, at: &str, notes: &mut Vec<Note>) {
+fn default_response(
+    map: &mut Map<String, Value>,
+    components: &Value,
+    at: &str,
+    notes: &mut Vec<Note>,
+) {
     let Some(default) = map.get("default") else {
         return;
     };
@@ -202,11 +217,16 @@ fn default_response(map: &mut Map<String, Value>, components: &Value, at: &str, 
             }
         }
         let message = if added.is_empty() {
-            "`default` differs from the success responses and `4XX`/`5XX` are listed: dropped".to_string()
+            "`default` differs from the success responses and `4XX`/`5XX` are listed: dropped"
+                .to_string()
         } else {
             format!(
                 "`default` differs from the success responses, so it describes errors: written as {}",
-                added.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(" and ")
+                added
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             )
         };
         notes.push(Note::new("normalize/default-response", at_default, message));
@@ -274,11 +294,19 @@ fn unify(
         };
         let base = format!("{}{suffix}", names::pascal(op_id));
         let name = (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}{n}") })
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}{n}")
+                }
+            })
             .find(|n| !created.taken.contains(&names::pascal(n)))
             .expect("an unused name");
         created.taken.insert(names::pascal(&name));
-        created.schemas.push((name.clone(), json!({ "oneOf": schemas })));
+        created
+            .schemas
+            .push((name.clone(), json!({ "oneOf": schemas })));
         let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
         for status in &json_statuses {
             let response = map.get_mut(status).expect("member");
@@ -337,7 +365,11 @@ fn unify(
 }
 
 fn list(statuses: &[String]) -> String {
-    statuses.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    statuses
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -444,7 +476,11 @@ mod tests {
         );
         let r = &out["responses"];
         assert!(r.get("204").is_none());
-        for (status, name) in [("200", "ListPetsResponse2"), ("202", "ListPetsResponse2"), ("400", "ListPetsError")] {
+        for (status, name) in [
+            ("200", "ListPetsResponse2"),
+            ("202", "ListPetsResponse2"),
+            ("400", "ListPetsError"),
+        ] {
             assert_eq!(
                 r[status]["content"]["application/json"]["schema"]["$ref"],
                 format!("#/components/schemas/{name}"),

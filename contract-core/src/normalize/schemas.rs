@@ -17,7 +17,8 @@
 //! - `normalize/format`: a `format` on an object, array or boolean → dropped;
 //! - `normalize/pattern`: a `pattern` that is not a valid ECMA 262 regular expression for the
 //!   generated validator → dropped;
-//! - `normalize/default`: a `default` that does not conform to its schema → dropped.
+//! - `normalize/default`: a `default` that does not conform to its schema (`$ref`s followed) →
+//!   dropped.
 
 use serde_json::{Map, Number, Value};
 
@@ -28,8 +29,9 @@ use crate::note::Note;
 /// How deep [`conforms`] follows nested schemas and `$ref`s.
 const MAX_DEPTH: usize = 32;
 
-/// Applies the schema rules to one schema node.
-pub(super) fn schema(node: &mut Value, at: &str, components: &Value, notes: &mut Vec<Note>) {
+/// Applies the schema rules to one schema node (defaults are checked afterwards, by
+/// [`defaults`]).
+pub(super) fn schema(node: &mut Value, at: &str, notes: &mut Vec<Note>) {
     schema_rules::boolean_schema(node, at, notes);
     let Value::Object(schema) = node else {
         return;
@@ -43,7 +45,6 @@ pub(super) fn schema(node: &mut Value, at: &str, components: &Value, notes: &mut
     enum_variant_names(schema, at, notes);
     format(schema, at, notes);
     pattern(schema, at, notes);
-    default(schema, at, components, notes);
 }
 
 /// The JSON type a keyword's value must have.
@@ -97,7 +98,9 @@ fn fits(value: &Value, expect: Expect) -> bool {
         Expect::Array => value.is_array(),
         Expect::Object => value.is_object(),
         Expect::SchemaOrBool => value.is_object() || value.is_boolean(),
-        Expect::StringList => value.as_array().is_some_and(|l| l.iter().all(Value::is_string)),
+        Expect::StringList => value
+            .as_array()
+            .is_some_and(|l| l.iter().all(Value::is_string)),
     }
 }
 
@@ -123,7 +126,10 @@ pub(super) fn keyword_types(schema: &mut Map<String, Value>, at: &str, notes: &m
         notes.push(Note::new(
             "normalize/schema-keyword",
             at,
-            format!("`{key}: {}` dropped: not a valid value for `{key}`", short(&value)),
+            format!(
+                "`{key}: {}` dropped: not a valid value for `{key}`",
+                short(&value)
+            ),
         ));
     }
     match schema.get("items") {
@@ -137,7 +143,10 @@ pub(super) fn keyword_types(schema: &mut Map<String, Value>, at: &str, notes: &m
             notes.push(Note::new(
                 "normalize/schema-keyword",
                 at,
-                format!("`items` given as a list of {} schemas written as one schema", list.len()),
+                format!(
+                    "`items` given as a list of {} schemas written as one schema",
+                    list.len()
+                ),
             ));
             schema.insert("items".into(), common);
         }
@@ -164,7 +173,8 @@ pub(super) fn schema_type(schema: &mut Map<String, Value>, at: &str, notes: &mut
             schema_rules::type_keyword(schema, at, notes);
         }
         Some(Value::String(t))
-            if ["string", "number", "integer", "boolean", "object", "array"].contains(&t.as_str()) => {}
+            if ["string", "number", "integer", "boolean", "object", "array"]
+                .contains(&t.as_str()) => {}
         Some(Value::String(t)) if t == "file" => {
             schema.insert("type".into(), "string".into());
             schema.insert("format".into(), "binary".into());
@@ -194,7 +204,10 @@ pub(super) fn exclusive_bounds(schema: &mut Map<String, Value>, at: &str, notes:
     {
         schema_rules::exclusive_bounds(schema, at, notes);
     }
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         match schema.get(exclusive) {
             Some(Value::Bool(true)) if !schema.contains_key(bound) => {}
             Some(Value::Bool(_)) | None => continue,
@@ -214,7 +227,11 @@ pub(super) fn enum_values(schema: &mut Map<String, Value>, at: &str, notes: &mut
     let Some(Value::Array(values)) = schema.get("enum") else {
         return;
     };
-    let Some(t) = schema.get("type").and_then(Value::as_str).map(str::to_string) else {
+    let Some(t) = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
         return;
     };
     let mut out: Vec<Value> = Vec::new();
@@ -239,9 +256,11 @@ pub(super) fn enum_values(schema: &mut Map<String, Value>, at: &str, notes: &mut
                 .map(|f| Value::Number(Number::from(f as i64))),
             ("string", Value::Number(_) | Value::Bool(_)) => Some(Value::String(value.to_string())),
             ("integer", Value::String(s)) => s.parse::<i64>().ok().map(Value::from),
-            ("number", Value::String(s)) => {
-                s.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number)
-            }
+            ("number", Value::String(s)) => s
+                .parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map(Value::Number),
             ("boolean", Value::String(s)) => s.parse::<bool>().ok().map(Value::Bool),
             _ => None,
         };
@@ -262,7 +281,10 @@ pub(super) fn enum_values(schema: &mut Map<String, Value>, at: &str, notes: &mut
     notes.push(Note::new(
         "normalize/enum-values",
         at,
-        format!("`enum` values that are not of `type: {t}`: {}", changed.join(", ")),
+        format!(
+            "`enum` values that are not of `type: {t}`: {}",
+            changed.join(", ")
+        ),
     ));
     if nullable {
         schema.insert("nullable".into(), Value::Bool(true));
@@ -293,7 +315,10 @@ pub(super) fn enum_duplicates(schema: &mut Map<String, Value>, at: &str, notes: 
         notes.push(Note::new(
             "normalize/enum-values",
             at,
-            format!("repeated `enum` values listed once: {}", repeated.join(", ")),
+            format!(
+                "repeated `enum` values listed once: {}",
+                repeated.join(", ")
+            ),
         ));
     }
 }
@@ -352,7 +377,10 @@ pub(super) fn untyped_enum(schema: &mut Map<String, Value>, at: &str, notes: &mu
         notes.push(Note::new(
             "normalize/enum-values",
             at,
-            format!("`enum` mixing {} dropped (the schema already has `oneOf`)", types.join(", ")),
+            format!(
+                "`enum` mixing {} dropped (the schema already has `oneOf`)",
+                types.join(", ")
+            ),
         ));
         return;
     }
@@ -360,7 +388,10 @@ pub(super) fn untyped_enum(schema: &mut Map<String, Value>, at: &str, notes: &mu
     notes.push(Note::new(
         "normalize/enum-values",
         at,
-        format!("`enum` mixing {} written as a `oneOf` of one `enum` per type", types.join(", ")),
+        format!(
+            "`enum` mixing {} written as a `oneOf` of one `enum` per type",
+            types.join(", ")
+        ),
     ));
 }
 
@@ -379,7 +410,7 @@ pub(super) fn enum_variant_names(schema: &mut Map<String, Value>, at: &str, note
         let mut seen = std::collections::BTreeSet::new();
         strings.iter().all(|s| seen.insert(name(s)))
     };
-    if unique(|s| super::names::pascal(s)) || unique(|s| super::names::pascal(&x_for_elided(s))) {
+    if unique(super::names::pascal) || unique(|s| super::names::pascal(&x_for_elided(s))) {
         return;
     }
     schema.shift_remove("enum");
@@ -393,14 +424,24 @@ pub(super) fn enum_variant_names(schema: &mut Map<String, Value>, at: &str, note
 /// The generator's second try at variant names: elided characters become `X`.
 fn x_for_elided(s: &str) -> String {
     s.chars()
-        .map(|c| if c == '_' || !unicode_ident::is_xid_continue(c) { 'X' } else { c })
+        .map(|c| {
+            if c == '_' || !unicode_ident::is_xid_continue(c) {
+                'X'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
 /// Rule `normalize/format`: a `format` on an object, array or boolean schema → dropped (the
 /// generator only reads formats of strings and numbers, and rejects the others).
 pub(super) fn format(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec<Note>) {
-    let Some(t) = schema.get("type").and_then(Value::as_str).map(str::to_string) else {
+    let Some(t) = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
         return;
     };
     if !["object", "array", "boolean"].contains(&t.as_str()) {
@@ -430,20 +471,43 @@ pub(super) fn pattern(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec
     }
 }
 
-/// Rule `normalize/default`.
-pub(super) fn default(schema: &mut Map<String, Value>, at: &str, components: &Value, notes: &mut Vec<Note>) {
-    let Some(value) = schema.get("default") else {
-        return;
-    };
-    if conforms(value, &Value::Object(schema.clone()), components, 0) {
-        return;
+/// Rule `normalize/default`, over the whole document (after the other schema rules): a
+/// `default` is checked against its schema with `$ref`s followed, then dropped if it does not
+/// conform.
+/// `with_default` lists the pointers of the schemas that have one (collected by the caller's
+/// walk).
+pub(super) fn defaults(document: &mut Value, with_default: Vec<String>, notes: &mut Vec<Note>) {
+    let components = document.get("components").unwrap_or(&Value::Null);
+    let failing: Vec<String> = with_default
+        .into_iter()
+        .filter(|at| {
+            document
+                .pointer(at)
+                .and_then(Value::as_object)
+                .is_some_and(|s| !default_conforms(s, components))
+        })
+        .collect();
+    for at in failing {
+        if let Some(Value::Object(schema)) = document.pointer_mut(&at)
+            && let Some(value) = schema.shift_remove("default")
+        {
+            notes.push(Note::new(
+                "normalize/default",
+                at,
+                format!(
+                    "`default: {}` dropped: it does not conform to its schema",
+                    short(&value)
+                ),
+            ));
+        }
     }
-    let value = schema.shift_remove("default").unwrap_or_default();
-    notes.push(Note::new(
-        "normalize/default",
-        at,
-        format!("`default: {}` dropped: it does not conform to its schema", short(&value)),
-    ));
+}
+
+/// Whether the `default` of `schema` (if any) conforms to it.
+fn default_conforms(schema: &Map<String, Value>, components: &Value) -> bool {
+    schema
+        .get("default")
+        .is_none_or(|value| conforms_object(value, schema, components, 0))
 }
 
 /// Integer formats the generator maps to sized Rust integers, with their ranges.
@@ -464,13 +528,26 @@ pub(super) fn conforms(value: &Value, schema: &Value, components: &Value, depth:
     if depth > MAX_DEPTH {
         return true;
     }
-    let schema = resolve_schema(schema, components);
-    let Some(s) = schema.as_object() else {
+    match resolve_schema(schema, components).as_object() {
+        Some(s) => conforms_object(value, s, components, depth),
+        None => true,
+    }
+}
+
+fn conforms_object(
+    value: &Value,
+    s: &Map<String, Value>,
+    components: &Value,
+    depth: usize,
+) -> bool {
+    if depth > MAX_DEPTH {
         return true;
-    };
+    }
     if value.is_null() {
         return s.get("nullable") == Some(&Value::Bool(true))
-            || s.get("enum").and_then(Value::as_array).is_some_and(|e| e.contains(value))
+            || s.get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.contains(value))
             || (!s.contains_key("type") && !s.contains_key("enum"));
     }
     if let Some(Value::Array(allowed)) = s.get("enum")
@@ -497,7 +574,10 @@ pub(super) fn conforms(value: &Value, schema: &Value, components: &Value, depth:
     }
     if let Some(object) = value.as_object() {
         if let Some(Value::Array(required)) = s.get("required")
-            && required.iter().filter_map(Value::as_str).any(|r| !object.contains_key(r))
+            && required
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|r| !object.contains_key(r))
         {
             return false;
         }
@@ -512,13 +592,15 @@ pub(super) fn conforms(value: &Value, schema: &Value, components: &Value, depth:
         }
     }
     let all = |key: &str| match s.get(key) {
-        Some(Value::Array(list)) => list.iter().all(|sub| conforms(value, sub, components, depth + 1)),
+        Some(Value::Array(list)) => list
+            .iter()
+            .all(|sub| conforms(value, sub, components, depth + 1)),
         _ => true,
     };
     let any = |key: &str| match s.get(key) {
-        Some(Value::Array(list)) if !list.is_empty() => {
-            list.iter().any(|sub| conforms(value, sub, components, depth + 1))
-        }
+        Some(Value::Array(list)) if !list.is_empty() => list
+            .iter()
+            .any(|sub| conforms(value, sub, components, depth + 1)),
         _ => true,
     };
     all("allOf") && any("anyOf") && any("oneOf")
@@ -572,10 +654,15 @@ mod tests {
         rule: fn(&mut Map<String, Value>, &str, &mut Vec<Note>),
         input: Value,
     ) -> (Value, Vec<String>) {
-        let Value::Object(mut schema) = input else { panic!() };
+        let Value::Object(mut schema) = input else {
+            panic!()
+        };
         let mut notes = Vec::new();
         rule(&mut schema, "/s", &mut notes);
-        (Value::Object(schema), notes.into_iter().map(|n| n.message).collect())
+        (
+            Value::Object(schema),
+            notes.into_iter().map(|n| n.message).collect(),
+        )
     }
 
     #[test]
@@ -584,9 +671,15 @@ mod tests {
             keyword_types,
             json!({"type": "string", "required": true, "maxLength": 10.0, "minLength": "1", "items": [{"type": "string"}]}),
         );
-        assert_eq!(out, json!({"type": "string", "maxLength": 10, "items": {"type": "string"}}));
+        assert_eq!(
+            out,
+            json!({"type": "string", "maxLength": 10, "items": {"type": "string"}})
+        );
         assert_eq!(notes.len(), 3);
-        assert_eq!(notes[0], "`required: true` dropped: not a valid value for `required`");
+        assert_eq!(
+            notes[0],
+            "`required: true` dropped: not a valid value for `required`"
+        );
     }
 
     #[test]
@@ -604,24 +697,42 @@ mod tests {
 
     #[test]
     fn exclusive_bounds_without_bounds() {
-        let (out, notes) = run(exclusive_bounds, json!({"exclusiveMinimum": true, "exclusiveMaximum": true, "maximum": 3}));
+        let (out, notes) = run(
+            exclusive_bounds,
+            json!({"exclusiveMinimum": true, "exclusiveMaximum": true, "maximum": 3}),
+        );
         assert_eq!(out, json!({"exclusiveMaximum": true, "maximum": 3}));
-        assert_eq!(notes, ["`exclusiveMinimum: true` dropped: no `minimum` to make exclusive"]);
+        assert_eq!(
+            notes,
+            ["`exclusiveMinimum: true` dropped: no `minimum` to make exclusive"]
+        );
         let (out, _) = run(exclusive_bounds, json!({"exclusiveMinimum": 1}));
         assert_eq!(out, json!({"exclusiveMinimum": true, "minimum": 1}));
     }
 
     #[test]
     fn enum_values_of_another_type() {
-        let (out, notes) = run(enum_values, json!({"type": "string", "enum": ["a", 1, true, null, {}]}));
-        assert_eq!(out, json!({"type": "string", "enum": ["a", "1", "true"], "nullable": true}));
+        let (out, notes) = run(
+            enum_values,
+            json!({"type": "string", "enum": ["a", 1, true, null, {}]}),
+        );
+        assert_eq!(
+            out,
+            json!({"type": "string", "enum": ["a", "1", "true"], "nullable": true})
+        );
         assert_eq!(notes.len(), 1);
         assert!(notes[0].contains("1 written as \"1\""), "{notes:?}");
         assert!(notes[0].contains("{} dropped"), "{notes:?}");
-        let (out, _) = run(enum_values, json!({"type": "integer", "enum": ["1", 2, 3.0, "x"]}));
+        let (out, _) = run(
+            enum_values,
+            json!({"type": "integer", "enum": ["1", 2, 3.0, "x"]}),
+        );
         assert_eq!(out, json!({"type": "integer", "enum": [1, 2, 3]}));
         let (out, notes) = run(enum_values, json!({"type": "string", "enum": ["a"]}));
-        assert_eq!((out, notes.len()), (json!({"type": "string", "enum": ["a"]}), 0));
+        assert_eq!(
+            (out, notes.len()),
+            (json!({"type": "string", "enum": ["a"]}), 0)
+        );
     }
 
     #[test]
@@ -640,7 +751,10 @@ mod tests {
         assert_eq!(notes.len(), 1);
         let (out, notes) = run(untyped_enum, json!({"enum": ["a", "b"]}));
         assert_eq!((out, notes.len()), (json!({"enum": ["a", "b"]}), 0));
-        let (out, notes) = run(enum_variant_names, json!({"type": "string", "enum": ["reactions-+1", "reactions--1"]}));
+        let (out, notes) = run(
+            enum_variant_names,
+            json!({"type": "string", "enum": ["reactions-+1", "reactions--1"]}),
+        );
         assert_eq!(out, json!({"type": "string"}));
         assert_eq!(notes.len(), 1);
         // The generator's second try (`X` for elided characters) separates these.
@@ -654,7 +768,10 @@ mod tests {
         assert_eq!(out, json!({"type": "object"}));
         assert_eq!(notes.len(), 1);
         let (out, notes) = run(format, json!({"type": "string", "format": "uri"}));
-        assert_eq!((out, notes.len()), (json!({"type": "string", "format": "uri"}), 0));
+        assert_eq!(
+            (out, notes.len()),
+            (json!({"type": "string", "format": "uri"}), 0)
+        );
     }
 
     #[test]
@@ -672,24 +789,57 @@ mod tests {
         let components = json!({"schemas": {"Color": {"type": "string", "enum": ["red"]}}});
         let cases = [
             (json!({"type": "integer", "default": "10"}), false),
-            (json!({"type": "integer", "format": "int32", "default": 5000000000u64}), false),
-            (json!({"type": "integer", "minimum": 1, "default": 0}), false),
+            (
+                json!({"type": "integer", "format": "int32", "default": 5000000000u64}),
+                false,
+            ),
+            (
+                json!({"type": "integer", "minimum": 1, "default": 0}),
+                false,
+            ),
             (json!({"type": "integer", "minimum": 1, "default": 1}), true),
-            (json!({"type": "string", "enum": ["a"], "default": "b"}), false),
-            (json!({"allOf": [{"$ref": "#/components/schemas/Color"}], "default": "blue"}), false),
-            (json!({"allOf": [{"$ref": "#/components/schemas/Color"}], "default": "red"}), true),
-            (json!({"type": "array", "items": {"type": "string"}, "default": [1]}), false),
-            (json!({"type": "object", "required": ["a"], "default": {}}), false),
-            (json!({"type": "string", "nullable": true, "default": null}), true),
+            (
+                json!({"type": "string", "enum": ["a"], "default": "b"}),
+                false,
+            ),
+            (
+                json!({"allOf": [{"$ref": "#/components/schemas/Color"}], "default": "blue"}),
+                false,
+            ),
+            (
+                json!({"allOf": [{"$ref": "#/components/schemas/Color"}], "default": "red"}),
+                true,
+            ),
+            (
+                json!({"type": "array", "items": {"type": "string"}, "default": [1]}),
+                false,
+            ),
+            (
+                json!({"type": "object", "required": ["a"], "default": {}}),
+                false,
+            ),
+            (
+                json!({"type": "string", "nullable": true, "default": null}),
+                true,
+            ),
             (json!({"type": "string", "default": null}), false),
             (json!({"default": 3}), true),
         ];
         for (schema, keeps) in cases {
-            let Value::Object(mut s) = schema.clone() else { panic!() };
+            let mut doc = json!({"components": components.clone()});
+            doc["components"]["schemas"]["Test"] = schema.clone();
             let mut notes = Vec::new();
-            default(&mut s, "/s", &components, &mut notes);
-            assert_eq!(s.contains_key("default"), keeps, "{schema}");
+            defaults(
+                &mut doc,
+                vec!["/components/schemas/Test".into()],
+                &mut notes,
+            );
+            let after = &doc["components"]["schemas"]["Test"];
+            assert_eq!(after.get("default").is_some(), keeps, "{schema}");
             assert_eq!(notes.len(), usize::from(!keeps), "{schema}");
+            if !keeps {
+                assert_eq!(notes[0].pointer, "/components/schemas/Test");
+            }
         }
     }
 }

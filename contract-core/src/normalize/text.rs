@@ -19,7 +19,9 @@ fn visit(value: &mut Value, at: &mut String, notes: &mut Vec<Note>) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                if key.starts_with("x-") || ["example", "examples", "default", "enum"].contains(&key.as_str()) {
+                if key.starts_with("x-")
+                    || ["example", "examples", "default", "enum"].contains(&key.as_str())
+                {
                     continue;
                 }
                 let len = at.len();
@@ -54,7 +56,10 @@ fn visit(value: &mut Value, at: &mut String, notes: &mut Vec<Note>) {
 
 /// The text without control characters, or `None` when it has none.
 fn cleaned(text: &str) -> Option<String> {
-    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return None;
     }
     Some(

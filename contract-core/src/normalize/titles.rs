@@ -15,8 +15,8 @@ use super::names;
 use crate::lower::walk;
 use crate::note::{Note, unescape};
 
-/// Applies the rule to `document`.
-pub(super) fn titles(document: &mut Value, notes: &mut Vec<Note>) {
+/// Applies the rule to `document`; returns the Rust names of the titles that remain.
+pub(super) fn titles(document: &mut Value, notes: &mut Vec<Note>) -> BTreeSet<String> {
     let components: BTreeSet<String> = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -25,9 +25,15 @@ pub(super) fn titles(document: &mut Value, notes: &mut Vec<Note>) {
     // Rust name of each title → pointers of the schemas carrying it.
     let mut carriers: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut nullable_roots: BTreeSet<String> = BTreeSet::new();
+    // Titled schemas in document order (notes follow it).
+    let mut order: Vec<String> = Vec::new();
     walk::schemas(document, &mut |node, at| {
         if let Some(Value::String(title)) = node.get("title") {
-            carriers.entry(names::pascal(title)).or_default().push(at.to_string());
+            order.push(at.to_string());
+            carriers
+                .entry(names::pascal(title))
+                .or_default()
+                .push(at.to_string());
             if own_component(at).is_some() && node.get("nullable") == Some(&Value::Bool(true)) {
                 nullable_roots.insert(at.to_string());
             }
@@ -38,7 +44,10 @@ pub(super) fn titles(document: &mut Value, notes: &mut Vec<Note>) {
     for (name, pointers) in &carriers {
         for at in pointers {
             if nullable_roots.contains(at) {
-                drop.insert(at.clone(), "the generator would name both the nullable component and the type inside it");
+                drop.insert(
+                    at.clone(),
+                    "the generator would name both the nullable component and the type inside it",
+                );
                 continue;
             }
             let own = own_component(at).is_some_and(|key| names::pascal(&key) == *name);
@@ -50,21 +59,28 @@ pub(super) fn titles(document: &mut Value, notes: &mut Vec<Note>) {
             }
         }
     }
-    if drop.is_empty() {
-        return;
-    }
-    walk::schemas(document, &mut |node, at| {
-        if let Some(why) = drop.get(at)
-            && let Some(object) = node.as_object_mut()
+    for at in &order {
+        let Some(why) = drop.get(at) else {
+            continue;
+        };
+        if let Some(Value::Object(object)) = document.pointer_mut(at)
             && let Some(Value::String(title)) = object.shift_remove("title")
         {
             notes.push(Note::new(
                 "normalize/title",
-                at,
-                format!("`title: {title}` dropped: {why} (`{}`)", names::pascal(&title)),
+                at.as_str(),
+                format!(
+                    "`title: {title}` dropped: {why} (`{}`)",
+                    names::pascal(&title)
+                ),
             ));
         }
-    });
+    }
+    carriers
+        .into_iter()
+        .filter(|(_, pointers)| pointers.iter().any(|p| !drop.contains_key(p)))
+        .map(|(name, _)| name)
+        .collect()
 }
 
 /// The component key when `at` is `/components/schemas/<key>` itself.
@@ -91,7 +107,11 @@ mod tests {
             }}
         }}});
         let mut notes = Vec::new();
-        titles(&mut doc, &mut notes);
+        let kept = titles(&mut doc, &mut notes);
+        assert_eq!(
+            kept.into_iter().collect::<Vec<_>>(),
+            ["SimpleCommit", "Unique"]
+        );
         let schemas = &doc["components"]["schemas"];
         assert_eq!(schemas["simple-commit"]["title"], "Simple Commit");
         assert!(schemas["nullable-simple-commit"].get("title").is_none());
@@ -101,6 +121,9 @@ mod tests {
         assert!(schemas["auto-merge"].get("title").is_none());
         assert_eq!(notes.len(), 4);
         assert!(notes.iter().all(|n| n.rule == "normalize/title"));
-        assert_eq!(notes[0].pointer, "/components/schemas/nullable-simple-commit");
+        assert_eq!(
+            notes[0].pointer,
+            "/components/schemas/nullable-simple-commit"
+        );
     }
 }

@@ -9,107 +9,131 @@
 //! (`<Parent>_<property>`), array items (`<Parent>_item`), map values (`<Parent>Value`), and for
 //! operations `<operationId>-response`, `-body` and `-<parameter>`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
 use super::names;
-use crate::note::{METHODS, Note, child};
+use crate::note::{METHODS, Note, child, push_token};
 
 struct Namer<'a> {
     /// Names of components and titles.
     reserved: BTreeSet<String>,
-    /// Names given to inline schemas so far.
-    derived: BTreeSet<String>,
-    notes: &'a mut Vec<Note>,
+    /// Names given to inline schemas so far: for each derived name, where the schemas that
+    /// wanted it are and the title each got. The generator gives identical schemas one type, so
+    /// an identical schema wanting the same name gets the same treatment.
+    derived: BTreeMap<String, Vec<(String, Option<String>)>>,
+    /// The document (read only: titles are decided first and added afterwards).
+    document: &'a Value,
+    /// `(pointer, title, the name it was given instead of)`.
+    titles: Vec<(String, String, String)>,
 }
 
-/// Applies the rule to `document`.
-pub(super) fn type_names(document: &mut Value, notes: &mut Vec<Note>) {
-    let mut reserved: BTreeSet<String> = document
+/// Applies the rule to `document`, whose schema titles have the Rust names `titles`.
+pub(super) fn type_names(document: &mut Value, titles: BTreeSet<String>, notes: &mut Vec<Note>) {
+    let mut reserved = titles;
+    if let Some(schemas) = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|m| m.keys().map(|k| names::pascal(k)).collect())
-        .unwrap_or_default();
-    crate::lower::walk::schemas(document, &mut |node, _| {
-        if let Some(Value::String(title)) = node.get("title") {
-            reserved.insert(names::pascal(title));
-        }
-    });
+    {
+        reserved.extend(schemas.keys().map(|k| names::pascal(k)));
+    }
     let mut namer = Namer {
         reserved,
-        derived: BTreeSet::new(),
-        notes,
+        derived: BTreeMap::new(),
+        document,
+        titles: Vec::new(),
     };
     if let Some(schemas) = document
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
     {
-        for (key, schema) in schemas.iter_mut() {
-            let at = child("/components/schemas", key);
-            namer.children(schema, key, &at);
+        for (key, schema) in schemas {
+            namer.children(schema, key, &mut child("/components/schemas", key));
         }
     }
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for (path, item) in paths.iter_mut() {
-        let at_path = child("/paths", path);
-        for method in METHODS {
-            let Some(Value::Object(op)) = item.get_mut(method) else {
-                continue;
-            };
-            let at = child(&at_path, method);
-            let id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            namer.operation(op, &id, &at);
+    if let Some(paths) = document.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let at_path = child("/paths", path);
+            for method in METHODS {
+                if let Some(Value::Object(op)) = item.get(method) {
+                    let id = op
+                        .get("operationId")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    namer.operation(op, id, &mut child(&at_path, method));
+                }
+            }
+        }
+    }
+    let titles = namer.titles;
+    for (at, title, wanted) in titles {
+        if let Some(Value::Object(schema)) = document.pointer_mut(&at) {
+            schema.insert("title".into(), Value::String(title.clone()));
+            notes.push(Note::new(
+                "normalize/type-name",
+                at,
+                format!("the generated type name `{wanted}` is taken by another schema; this one is titled `{title}`"),
+            ));
         }
     }
 }
 
 impl Namer<'_> {
-    fn operation(&mut self, op: &mut Map<String, Value>, id: &str, at: &str) {
-        if let Some(Value::Array(params)) = op.get_mut("parameters") {
-            for (i, p) in params.iter_mut().enumerate() {
-                let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-                if let Some(schema) = p.get_mut("schema") {
-                    let at = child(&child(&child(at, "parameters"), &i.to_string()), "schema");
-                    self.node(schema, &format!("{id}-{name}"), &at);
+    fn operation(&mut self, op: &Map<String, Value>, id: &str, at: &mut String) {
+        if let Some(Value::Array(params)) = op.get("parameters") {
+            for (i, p) in params.iter().enumerate() {
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+                if let Some(schema) = p.get("schema") {
+                    let len = at.len();
+                    for token in ["parameters", &i.to_string(), "schema"] {
+                        push_token(at, token);
+                    }
+                    self.node(schema, &format!("{id}-{name}"), at);
+                    at.truncate(len);
                 }
             }
         }
-        if let Some(body) = op.get_mut("requestBody") {
-            self.content(body, &format!("{id}-body"), &child(at, "requestBody"));
+        if let Some(body) = op.get("requestBody") {
+            let len = at.len();
+            push_token(at, "requestBody");
+            self.content(body, &format!("{id}-body"), at);
+            at.truncate(len);
         }
-        if let Some(Value::Object(responses)) = op.get_mut("responses") {
-            for (status, response) in responses.iter_mut() {
-                let at = child(&child(at, "responses"), status);
-                self.content(response, &format!("{id}-response"), &at);
+        if let Some(Value::Object(responses)) = op.get("responses") {
+            let name = format!("{id}-response");
+            for (status, response) in responses {
+                let len = at.len();
+                push_token(at, "responses");
+                push_token(at, status);
+                self.content(response, &name, at);
+                at.truncate(len);
             }
         }
     }
 
-    fn content(&mut self, holder: &mut Value, name: &str, at: &str) {
-        let Some(Value::Object(content)) = holder.get_mut("content") else {
+    fn content(&mut self, holder: &Value, name: &str, at: &mut String) {
+        let Some(Value::Object(content)) = holder.get("content") else {
             return;
         };
-        for (media_type, media) in content.iter_mut() {
+        for (media_type, media) in content {
             let generated = media_type == "application/json"
                 || media_type.starts_with("application/json;")
                 || media_type == "application/x-www-form-urlencoded";
-            if let (true, Some(schema)) = (generated, media.get_mut("schema")) {
-                let at = child(&child(&child(at, "content"), media_type), "schema");
-                self.node(schema, name, &at);
+            if let (true, Some(schema)) = (generated, media.get("schema")) {
+                let len = at.len();
+                for token in ["content", media_type, "schema"] {
+                    push_token(at, token);
+                }
+                self.node(schema, name, at);
+                at.truncate(len);
             }
         }
     }
 
     /// An inline schema whose suggested name is `suggested`.
-    fn node(&mut self, schema: &mut Value, suggested: &str, at: &str) {
-        let Some(object) = schema.as_object_mut() else {
+    fn node(&mut self, schema: &Value, suggested: &str, at: &mut String) {
+        let Some(object) = schema.as_object() else {
             return;
         };
         if object.contains_key("$ref") {
@@ -117,48 +141,77 @@ impl Namer<'_> {
         }
         let name = match object.get("title").and_then(Value::as_str) {
             Some(title) => title.to_string(),
-            None if may_be_a_type(object) => {
-                let wanted = names::pascal(suggested);
-                let free = |n: &String| !self.reserved.contains(n) && !self.derived.contains(n);
-                if free(&wanted) {
-                    self.derived.insert(wanted);
-                    suggested.to_string()
-                } else {
-                    let new = (2..)
-                        .map(|n| format!("{wanted}{n}"))
-                        .find(|n| free(n))
-                        .expect("a free name");
-                    self.derived.insert(new.clone());
-                    self.notes.push(Note::new(
-                        "normalize/type-name",
-                        at,
-                        format!("the generated type name `{wanted}` is taken by another schema; this one is titled `{new}`"),
-                    ));
-                    object.insert("title".into(), Value::String(new.clone()));
-                    new
-                }
-            }
+            None if may_be_a_type(object) => self.name(suggested, at),
             None => suggested.to_string(),
         };
         self.children(schema, &name, at);
     }
 
-    /// The inline schemas under a schema named `name`.
-    fn children(&mut self, schema: &mut Value, name: &str, at: &str) {
-        let Some(object) = schema.as_object_mut() else {
-            return;
-        };
-        if let Some(Value::Object(props)) = object.get_mut("properties") {
-            for (prop, sub) in props.iter_mut() {
-                let at = child(&child(at, "properties"), prop);
-                self.node(sub, &format!("{name}_{prop}"), &at);
+    /// The name an inline schema that may become a type gets: the suggested one when free, the
+    /// one an identical schema got under the same name, or a new title.
+    fn name(&mut self, suggested: &str, at: &str) -> String {
+        let wanted = names::pascal(suggested);
+        let same = self.derived.get(&wanted).and_then(|seen| {
+            let here = self.document.pointer(at);
+            seen.iter()
+                .find(|(p, _)| self.document.pointer(p) == here)
+                .map(|(_, title)| title.clone())
+        });
+        match same {
+            Some(Some(title)) => {
+                self.titles.push((at.to_string(), title.clone(), wanted));
+                title
+            }
+            Some(None) => suggested.to_string(),
+            None if !self.reserved.contains(&wanted) && !self.derived.contains_key(&wanted) => {
+                self.derived
+                    .entry(wanted)
+                    .or_default()
+                    .push((at.to_string(), None));
+                suggested.to_string()
+            }
+            None => {
+                let new = (2..)
+                    .map(|n| format!("{wanted}{n}"))
+                    .find(|n| !self.reserved.contains(n) && !self.derived.contains_key(n))
+                    .expect("a free name");
+                self.derived
+                    .entry(wanted.clone())
+                    .or_default()
+                    .push((at.to_string(), Some(new.clone())));
+                self.derived
+                    .entry(new.clone())
+                    .or_default()
+                    .push((at.to_string(), None));
+                self.titles.push((at.to_string(), new.clone(), wanted));
+                new
             }
         }
-        if let Some(items) = object.get_mut("items") {
-            self.node(items, &format!("{name}_item"), &child(at, "items"));
+    }
+
+    /// The inline schemas under a schema named `name`.
+    fn children(&mut self, schema: &Value, name: &str, at: &mut String) {
+        let Some(object) = schema.as_object() else {
+            return;
+        };
+        let len = at.len();
+        if let Some(Value::Object(props)) = object.get("properties") {
+            for (prop, sub) in props {
+                push_token(at, "properties");
+                push_token(at, prop);
+                self.node(sub, &format!("{name}_{prop}"), at);
+                at.truncate(len);
+            }
         }
-        if let Some(values) = object.get_mut("additionalProperties") {
-            self.node(values, &format!("{name}Value"), &child(at, "additionalProperties"));
+        if let Some(items) = object.get("items") {
+            push_token(at, "items");
+            self.node(items, &format!("{name}_item"), at);
+            at.truncate(len);
+        }
+        if let Some(values) = object.get("additionalProperties") {
+            push_token(at, "additionalProperties");
+            self.node(values, &format!("{name}Value"), at);
+            at.truncate(len);
         }
     }
 }
@@ -178,7 +231,9 @@ fn may_be_a_type(schema: &Map<String, Value>) -> bool {
     ]
     .iter()
     .any(|k| schema.contains_key(*k))
-        || schema.get("additionalProperties").is_some_and(Value::is_object)
+        || schema
+            .get("additionalProperties")
+            .is_some_and(Value::is_object)
 }
 
 #[cfg(test)]
@@ -206,15 +261,49 @@ mod tests {
             }}}
         });
         let mut notes = Vec::new();
-        type_names(&mut doc, &mut notes);
+        type_names(&mut doc, BTreeSet::new(), &mut notes);
         let s = &doc["components"]["schemas"];
-        assert_eq!(s["PaymentInstrument"]["properties"]["reference"]["title"], "PaymentInstrumentReference2");
-        assert!(s["PaymentInstrument"]["properties"]["plain"].get("title").is_none());
+        assert_eq!(
+            s["PaymentInstrument"]["properties"]["reference"]["title"],
+            "PaymentInstrumentReference2"
+        );
+        assert!(
+            s["PaymentInstrument"]["properties"]["plain"]
+                .get("title")
+                .is_none()
+        );
         let r = &doc["paths"]["/pets"]["get"]["responses"];
-        assert_eq!(r["200"]["content"]["application/json"]["schema"]["title"], "ListPetsResponse2");
-        assert_eq!(r["400"]["content"]["application/json"]["schema"]["title"], "ListPetsResponse3");
+        assert_eq!(
+            r["200"]["content"]["application/json"]["schema"]["title"],
+            "ListPetsResponse2"
+        );
+        assert_eq!(
+            r["400"]["content"]["application/json"]["schema"]["title"],
+            "ListPetsResponse3"
+        );
         assert_eq!(notes.len(), 3);
         assert!(notes.iter().all(|n| n.rule == "normalize/type-name"));
+    }
+
+    #[test]
+    fn identical_schemas_wanting_one_name_stay_one_type() {
+        let schema = json!({"properties": {"a": {"type": "string"}}});
+        let mut doc = json!({
+            "components": {"schemas": {"GetResponse": {"type": "object"}}},
+            "paths": {"/a": {"get": {"operationId": "get", "responses": {
+                "200": {"content": {"application/json": {"schema": schema}}},
+                "201": {"content": {"application/json": {"schema": schema}}},
+                "400": {"content": {"application/json": {"schema": {"properties": {"b": {}}}}}}
+            }}}}
+        });
+        let mut notes = Vec::new();
+        type_names(&mut doc, BTreeSet::new(), &mut notes);
+        let r = &doc["paths"]["/a"]["get"]["responses"];
+        let title = |s: &str| r[s]["content"]["application/json"]["schema"]["title"].clone();
+        assert_eq!(title("200"), "GetResponse2");
+        assert_eq!(title("201"), "GetResponse2");
+        assert_eq!(title("400"), "GetResponse3");
+        assert_eq!(notes.len(), 3);
     }
 
     #[test]
@@ -224,7 +313,7 @@ mod tests {
         }}});
         let mut doc = input.clone();
         let mut notes = Vec::new();
-        type_names(&mut doc, &mut notes);
+        type_names(&mut doc, BTreeSet::new(), &mut notes);
         assert_eq!((doc, notes.len()), (input, 0));
     }
 }

@@ -37,7 +37,10 @@ pub fn github(corpus: &Path, runs: usize) -> Result<Option<Bench>, String> {
     let Some((bytes, path)) = largest else {
         return Ok(None);
     };
-    eprintln!("corpus: timing generation on `{}` ({runs} runs each)", path.display());
+    eprintln!(
+        "corpus: timing generation on `{}` ({runs} runs each)",
+        path.display()
+    );
     let spec = contract_core::spec::load(&path).map_err(|e| e.to_string())?;
     let prepared = contract_core::normalize::for_generator(&spec.document, &spec.version);
     let contract = Contract {
@@ -63,7 +66,8 @@ pub fn github(corpus: &Path, runs: usize) -> Result<Option<Bench>, String> {
         prepare.push(started.elapsed().as_secs_f64());
 
         let started = Instant::now();
-        let file = contract_core::generate::generate(&contract, &output, &spec).map_err(|e| e.to_string())?;
+        let file = contract_core::generate::generate(&contract, &output, &spec)
+            .map_err(|e| e.to_string())?;
         ours.push(started.elapsed().as_secs_f64());
         drop(file);
 
@@ -74,7 +78,11 @@ pub fn github(corpus: &Path, runs: usize) -> Result<Option<Bench>, String> {
     }
     let (ours_secs, plain_secs) = (median(&mut ours), median(&mut plain));
     Ok(Some(Bench {
-        spec: path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+        spec: path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
         megabytes: bytes as f64 / 1e6,
         runs,
         ours_secs,

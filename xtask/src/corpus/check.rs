@@ -38,7 +38,10 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
                 "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}",
                 DEPENDENCIES
                     .lines()
-                    .map(|l| format!("{} = {{ workspace = true }}\n", l.split(" = ").next().unwrap_or(l)))
+                    .map(|l| format!(
+                        "{} = {{ workspace = true }}\n",
+                        l.split(" = ").next().unwrap_or(l)
+                    ))
                     .collect::<String>()
             );
             std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| io(&dir, e))?;
@@ -62,7 +65,14 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
     let target = crates.parent().unwrap_or(crates).join("target");
     eprintln!("corpus: cargo check of {} crates", packages.len());
     let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["check", "--workspace", "--keep-going", "--message-format", "json", "--jobs"])
+        .args([
+            "check",
+            "--workspace",
+            "--keep-going",
+            "--message-format",
+            "json",
+            "--jobs",
+        ])
         .arg(jobs.to_string())
         .current_dir(crates)
         .env("CARGO_TARGET_DIR", &target)
@@ -91,7 +101,10 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
             Some("compiler-message") => {
                 let m = &message["message"];
                 if m["level"] == "error" && !first_error.contains_key(&package) {
-                    let text = m["rendered"].as_str().or(m["message"].as_str()).unwrap_or("error");
+                    let text = m["rendered"]
+                        .as_str()
+                        .or(m["message"].as_str())
+                        .unwrap_or("error");
                     first_error.insert(package.clone(), super::worker::one_line(text));
                 }
             }

@@ -156,7 +156,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
     }
     // Largest specs first, so the long ones overlap with the rest.
-    jobs.sort_by_key(|(i, _)| std::cmp::Reverse(std::fs::metadata(&files[*i]).map(|m| m.len()).unwrap_or(0)));
+    jobs.sort_by_key(|(i, _)| {
+        std::cmp::Reverse(std::fs::metadata(&files[*i]).map(|m| m.len()).unwrap_or(0))
+    });
     let started = Instant::now();
     let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1));
     for ((i, pipeline), outcome) in jobs.iter().zip(results) {
@@ -272,7 +274,11 @@ fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path) -> Outc
             Ok(outcome) => outcome,
             Err(_) => {
                 let stderr = String::from_utf8_lossy(&o.stderr);
-                let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+                let last = stderr
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("");
                 failed(format!("the generator process died ({}): {last}", o.status))
             }
         },

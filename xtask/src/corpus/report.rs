@@ -40,7 +40,11 @@ impl Count {
         if self.specs == 0 {
             return "–".into();
         }
-        format!("{n}/{} ({:.1}%)", self.specs, 100.0 * n as f64 / self.specs as f64)
+        format!(
+            "{n}/{} ({:.1}%)",
+            self.specs,
+            100.0 * n as f64 / self.specs as f64
+        )
     }
 }
 
@@ -77,7 +81,12 @@ fn summarize(rows: &[Row]) -> Summary {
 }
 
 /// Writes both reports under `out` and returns the terminal summary.
-pub fn write(out: &Path, rows: &[Row], bench: Option<&Bench>, timing: &Timing) -> Result<String, String> {
+pub fn write(
+    out: &Path,
+    rows: &[Row],
+    bench: Option<&Bench>,
+    timing: &Timing,
+) -> Result<String, String> {
     let summary = summarize(rows);
     let json = serde_json::json!({
         "summary": summary,
@@ -92,7 +101,12 @@ pub fn write(out: &Path, rows: &[Row], bench: Option<&Bench>, timing: &Timing) -
     Ok(short)
 }
 
-fn markdown(rows: &[Row], summary: &Summary, bench: Option<&Bench>, timing: &Timing) -> (String, String) {
+fn markdown(
+    rows: &[Row],
+    summary: &Summary,
+    bench: Option<&Bench>,
+    timing: &Timing,
+) -> (String, String) {
     let mut md = String::new();
     let distinct = rows.iter().filter(|r| r.duplicate_of.is_none()).count();
     let _ = writeln!(md, "# Corpus report\n");
@@ -102,9 +116,15 @@ fn markdown(rows: &[Row], summary: &Summary, bench: Option<&Bench>, timing: &Tim
         summary.files
     );
     let mut table = String::new();
-    let _ = writeln!(table, "| pipeline | specs | generate | compile | 3.0 compile | 3.1 compile |");
+    let _ = writeln!(
+        table,
+        "| pipeline | specs | generate | compile | 3.0 compile | 3.1 compile |"
+    );
     let _ = writeln!(table, "|---|---|---|---|---|---|");
-    for (name, label) in [("ours", "cargo-contract-guard (lower + normalise)"), ("plain", "plain progenitor 0.15.1")] {
+    for (name, label) in [
+        ("ours", "cargo-contract-guard (lower + normalise)"),
+        ("plain", "plain progenitor 0.15.1"),
+    ] {
         let Some(groups) = summary.specs.get(name) else {
             continue;
         };
@@ -126,7 +146,9 @@ fn markdown(rows: &[Row], summary: &Summary, bench: Option<&Bench>, timing: &Tim
         md,
         "\nGeneration of all specs (both pipelines, parallel workers): {:.0} s; `cargo check` of all clients: {}.\n",
         timing.generate_secs,
-        timing.check_secs.map_or("not run".into(), |s| format!("{s:.0} s"))
+        timing
+            .check_secs
+            .map_or("not run".into(), |s| format!("{s:.0} s"))
     );
     let mut short = table.clone();
     if let Some(b) = bench {
@@ -181,7 +203,10 @@ fn markdown(rows: &[Row], summary: &Summary, bench: Option<&Bench>, timing: &Tim
             e.1 += 1;
         }
     }
-    let _ = writeln!(md, "## Rewrites by rule (ours)\n\n| rule | notes | specs |\n|---|---|---|");
+    let _ = writeln!(
+        md,
+        "## Rewrites by rule (ours)\n\n| rule | notes | specs |\n|---|---|---|"
+    );
     for (rule, (n, specs)) in &rules {
         let _ = writeln!(md, "| `{rule}` | {n} | {specs} |");
     }

@@ -104,7 +104,8 @@ fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result
         spec_in_owner: "spec".into(),
     };
     let started = Instant::now();
-    let file = contract_core::generate::generate(&contract, &output, spec).map_err(|e| e.to_string())?;
+    let file =
+        contract_core::generate::generate(&contract, &output, spec).map_err(|e| e.to_string())?;
     outcome.generate_ms = ms(started);
     outcome.operations = file.operations;
     outcome.types = file.types;
@@ -131,7 +132,11 @@ pub fn strip_guard(body: &str) -> String {
             _ => {}
         }
     }
-    let end = if body[end..].starts_with(';') { end + 1 } else { end };
+    let end = if body[end..].starts_with(';') {
+        end + 1
+    } else {
+        end
+    };
     format!("{}{}", &body[..start], &body[end..])
 }
 
@@ -144,8 +149,8 @@ fn plain(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Resul
 
 /// progenitor as its README shows it, on a JSON document; panics become errors.
 pub fn plain_progenitor(document: &serde_json::Value) -> Result<String, String> {
-    let openapi: openapiv3::OpenAPI =
-        serde_json::from_value(document.clone()).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(document.clone())
+        .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let mut generator = progenitor::Generator::default();
     let previous = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
@@ -167,7 +172,11 @@ pub fn plain_progenitor(document: &serde_json::Value) -> Result<String, String> 
 
 /// The first line of an error, at most 300 characters.
 pub fn one_line(text: &str) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     if line.chars().count() > 300 {
         format!("{}…", line.chars().take(299).collect::<String>())
     } else {
