@@ -11,7 +11,9 @@
 //! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate;
 //! - [`record`]: contract records embedded in binaries, and reading them back;
 //! - [`diff`] and [`spec_cache`]: classified spec changes, and the copies of pinned specs they
-//!   are computed from.
+//!   are computed from;
+//! - [`lower`] and [`normalize`]: OpenAPI 3.1 → 3.0 and the rewrites real-world specs need
+//!   before the generator takes them, each reported as a [`note::Note`].
 //!
 //! Library errors are [`Error`]; the CLI and the macros render them.
 //!
@@ -34,7 +36,11 @@ pub mod guard;
 pub mod hash;
 pub mod locate;
 pub mod lock;
+pub mod lower;
 pub mod manifest;
+#[cfg(feature = "generate")]
+pub mod normalize;
+pub mod note;
 pub mod paths;
 pub mod pin;
 pub mod record;

@@ -223,20 +223,20 @@ fn a_foreign_file_is_not_overwritten() {
 fn unsupported_specs_fail_with_a_reason() {
     let project = Project::single("app");
     project.write(
-        "specs/v31.yaml",
-        "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
+        "specs/v2.yaml",
+        "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
     );
     project
         .run(&[
             "add",
-            "v31",
-            "specs/v31.yaml",
+            "v2",
+            "specs/v2.yaml",
             "--output",
-            "src/v31.rs",
+            "src/v2.rs",
             "--no-deps",
         ])
         .expect(0);
     let run = project.run(&["generate"]).expect(2);
-    assert!(run.stderr.contains("OpenAPI 3.1.0"), "{}", run.stderr);
-    assert!(!project.path("src/v31.rs").exists());
+    assert!(run.stderr.contains("Swagger 2.0"), "{}", run.stderr);
+    assert!(!project.path("src/v2.rs").exists());
 }

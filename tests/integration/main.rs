@@ -14,4 +14,5 @@ mod gate;
 mod generate;
 mod hostile;
 mod lock;
+mod lowering;
 mod schema_github;

@@ -3,7 +3,9 @@
 use std::time::Instant;
 
 use contract_core::generate::{self, GenerateOptions, Refusal};
+use contract_core::note::Note;
 use contract_core::pin;
+use std::io::Write as _;
 
 use crate::cli::GenerateArgs;
 use crate::error::{CliError, CliResult};
@@ -89,6 +91,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
                         done.file.elapsed.as_secs_f64()
                     ),
                 );
+                report_notes(&name, &done.file.notes, ui::verbose());
             }
         }
     }
@@ -110,6 +113,60 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     } else {
         exit::OK
     })
+}
+
+/// The rewrites made for the generator: one line, or (`--verbose`) each, per operation.
+fn report_notes(name: &str, notes: &[Note], verbose: bool) {
+    if notes.is_empty() {
+        return;
+    }
+    let lowered = notes
+        .iter()
+        .filter(|n| n.rule.starts_with("lower/"))
+        .count();
+    let dropped = notes
+        .iter()
+        .filter(|n| n.rule == "normalize/unsupported-body")
+        .count();
+    let mut parts = Vec::new();
+    if lowered > 0 {
+        parts.push(format!("{lowered} lowering OpenAPI 3.1 to 3.0"));
+    }
+    if notes.len() > lowered {
+        parts.push(format!("{} normalising", notes.len() - lowered));
+    }
+    if dropped > 0 {
+        parts.push(format!("{dropped} operation(s) left out"));
+    }
+    let summary = format!(
+        "{name}: {} rewrite(s) of the spec for the generator ({})",
+        notes.len(),
+        parts.join(", ")
+    );
+    ui::status(ui::WARN, "Rewrote", summary);
+    if !verbose {
+        ui::help("run `cargo contract-guard generate --verbose` to list them");
+        return;
+    }
+    // Document-wide notes first, then each operation in the order its first note appears.
+    let mut groups: Vec<(String, Vec<&Note>)> =
+        vec![("document and components".into(), Vec::new())];
+    for note in notes {
+        let key = note
+            .operation()
+            .unwrap_or_else(|| "document and components".into());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(note),
+            None => groups.push((key, vec![note])),
+        }
+    }
+    let mut err = anstream::stderr().lock();
+    for (group, list) in groups.iter().filter(|(_, l)| !l.is_empty()) {
+        let _ = writeln!(err, "{:>12} {group}", "");
+        for note in list {
+            let _ = writeln!(err, "{:>14} {note}", "");
+        }
+    }
 }
 
 pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {

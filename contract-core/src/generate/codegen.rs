@@ -9,6 +9,7 @@ use progenitor::{GenerationSettings, Generator};
 use super::header::{self, Header};
 use crate::contract::{Contract, Output};
 use crate::error::{Error, Result};
+use crate::note::Note;
 use crate::settings::{GeneratorSettings, Interface, TagStyle};
 use crate::spec::{LoadedSpec, SpecVersion};
 
@@ -53,6 +54,8 @@ pub struct GeneratedFile {
     pub needs: Needs,
     /// Time spent generating.
     pub elapsed: Duration,
+    /// What lowering and normalisation changed in (a copy of) the spec first.
+    pub notes: Vec<Note>,
     body_start: usize,
 }
 
@@ -63,7 +66,7 @@ impl GeneratedFile {
     }
 }
 
-fn progenitor_settings(settings: &GeneratorSettings) -> GenerationSettings {
+pub(super) fn progenitor_settings(settings: &GeneratorSettings) -> GenerationSettings {
     let mut out = GenerationSettings::new();
     out.with_interface(match settings.interface {
         Interface::Positional => progenitor::InterfaceStyle::Positional,
@@ -92,6 +95,8 @@ pub struct ClientCode {
     pub needs: Needs,
     /// Time spent generating.
     pub elapsed: Duration,
+    /// What lowering and normalisation changed in (a copy of) the spec first.
+    pub notes: Vec<Note>,
 }
 
 /// Generates the client of `contract` from `spec`: the one pipeline behind `generate` and the
@@ -102,28 +107,19 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
         path: spec.path.clone(),
         message,
     };
-    match &spec.version {
-        SpecVersion::OpenApi30(_) => {}
-        SpecVersion::OpenApi31(v) => {
-            return Err(fail(format!(
-                "OpenAPI {v} documents cannot be generated yet: the generator reads OpenAPI 3.0 only"
-            )));
-        }
-        SpecVersion::Swagger2(_) => {
-            return Err(fail(
-                "Swagger 2.0 documents can be pinned but not generated; convert the spec to OpenAPI 3"
-                    .into(),
-            ));
-        }
+    if let SpecVersion::Swagger2(_) = &spec.version {
+        return Err(fail(
+            "Swagger 2.0 documents can be pinned but not generated; convert the spec to OpenAPI 3"
+                .into(),
+        ));
     }
     contract.settings.validate().map_err(fail)?;
     let started = Instant::now();
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(
-        spec.generator_document()
-            .map_err(|e| fail(e.to_string()))?
-            .into_owned(),
-    )
-    .map_err(|e| {
+    // References into other files are inlined, then lowering (3.1) and normalisation work on a
+    // copy: the fingerprint stays the original's.
+    let document = spec.generator_document().map_err(|e| fail(e.to_string()))?;
+    let prepared = crate::normalize::for_generator(&document, &spec.version);
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.document).map_err(|e| {
         fail(format!(
             "the document does not follow the OpenAPI 3.0 schema: {e}"
         ))
@@ -131,7 +127,13 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
     let operations = openapi.operations().count();
     let mut generator = Generator::new(&progenitor_settings(&contract.settings));
     let tokens = catch_panic(|| generator.generate_tokens(&openapi))
-        .map_err(|panic| fail(format!("the generator crashed: {panic}")))?
+        .map_err(|panic| {
+            fail(super::panics::describe(
+                &openapi,
+                &panic,
+                &contract.settings,
+            ))
+        })?
         .map_err(|e| fail(e.to_string()))?;
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("the generator produced invalid Rust: {e}")))?;
@@ -151,6 +153,7 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
         types,
         needs,
         elapsed: started.elapsed(),
+        notes: prepared.notes,
     })
 }
 
@@ -163,6 +166,7 @@ pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Resu
         operations,
         types,
         needs,
+        notes,
         ..
     } = generate_client(contract, spec)?;
     skip_rustfmt(&mut file);
@@ -190,6 +194,7 @@ pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Resu
         types,
         needs,
         elapsed: started.elapsed(),
+        notes,
     })
 }
 
@@ -224,7 +229,7 @@ fn skip_rustfmt(file: &mut syn::File) {
 
 /// Runs `f`, turning a panic into its message instead of unwinding into the caller and without
 /// printing the default panic report.
-fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+pub(super) fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     let previous = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let result = panic::catch_unwind(AssertUnwindSafe(f));

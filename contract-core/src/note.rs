@@ -1,0 +1,105 @@
+//! Notes: what [`lower`](crate::lower) and [`normalize`](crate::normalize) changed in a document
+//! before it reached the generator. Each names its rule, where it applied (a JSON pointer into
+//! the original document) and what it did, so nothing is rewritten or dropped silently.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One rewrite applied to a document before generation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Note {
+    /// The rule, e.g. `lower/type-null` or `normalize/operation-id` (documented in the README).
+    pub rule: &'static str,
+    /// Where it applied: an RFC 6901 JSON pointer (`""` is the whole document).
+    pub pointer: String,
+    /// What was changed or dropped, in one sentence.
+    pub message: String,
+}
+
+impl Note {
+    /// A note for `rule` at `pointer`.
+    pub fn new(rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Note {
+        Note {
+            rule,
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The operation the note is about, as `GET /pets/{id}`, when its pointer is inside one
+    /// (`/paths/<path>/<method>/…`).
+    pub fn operation(&self) -> Option<String> {
+        let mut parts = self.pointer.strip_prefix("/paths/")?.split('/');
+        let path = unescape(parts.next()?);
+        let method = parts.next()?;
+        METHODS
+            .contains(&method)
+            .then(|| format!("{} {path}", method.to_ascii_uppercase()))
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "[{}] {at}: {}", self.rule, self.message)
+    }
+}
+
+/// The HTTP methods an OpenAPI path item may hold, in the order the specification lists them.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Appends one reference token to a JSON pointer (RFC 6901 escaping).
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// `pointer` with one more reference token.
+pub fn child(pointer: &str, token: &str) -> String {
+    let mut out = pointer.to_string();
+    push_token(&mut out, token);
+    out
+}
+
+/// Decodes one reference token.
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_and_name_their_operation() {
+        let pointer = child(&child("/paths", "/pets/{id}~x"), "get");
+        assert_eq!(pointer, "/paths/~1pets~1{id}~0x/get");
+        let note = Note::new("normalize/x", format!("{pointer}/responses"), "m");
+        assert_eq!(note.operation().as_deref(), Some("GET /pets/{id}~x"));
+        assert_eq!(
+            Note::new("r", "/paths/~1a/parameters/0", "m").operation(),
+            None
+        );
+        assert_eq!(
+            Note::new("r", "/components/schemas/A", "m").operation(),
+            None
+        );
+        assert_eq!(
+            Note::new("lower/x", "", "dropped").to_string(),
+            "[lower/x] /: dropped"
+        );
+    }
+}

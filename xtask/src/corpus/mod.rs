@@ -1,0 +1,343 @@
+//! `cargo xtask corpus`: every spec of the shared corpus through load → lower → normalise →
+//! generate → `cargo check`, and through plain progenitor (load → generate → check) beside it.
+//!
+//! Each generation runs in a child process (a crash or stack overflow in the generator is one
+//! failed spec, not a failed run), two at a time by default. The generated clients become one
+//! crate each in a scratch workspace under `target/corpus/crates`, checked with one
+//! `cargo check --keep-going` and one target directory, so dependencies compile once and each
+//! error is attributed to its spec. Files with the same fingerprint are one spec.
+
+mod bench;
+mod check;
+mod report;
+pub mod worker;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+/// `cargo xtask corpus` options.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The corpus directory (default: `../shared/corpus` next to the repository).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// Only specs whose path contains this text.
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
+    /// Generations run in parallel.
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
+    /// Skip `cargo check` of the generated code.
+    #[arg(long)]
+    no_check: bool,
+    /// Skip the GitHub generation-time comparison.
+    #[arg(long)]
+    no_bench: bool,
+    /// Skip plain progenitor (ours only).
+    #[arg(long)]
+    no_plain: bool,
+    /// Runs of each side in the GitHub comparison (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    bench_runs: usize,
+}
+
+/// Which pipeline generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Pipeline {
+    /// contract-core: lowering, normalisation, progenitor.
+    Ours,
+    /// progenitor on the document as written.
+    Plain,
+}
+
+impl Pipeline {
+    fn name(self) -> &'static str {
+        match self {
+            Pipeline::Ours => "ours",
+            Pipeline::Plain => "plain",
+        }
+    }
+}
+
+/// One spec through one pipeline.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Outcome {
+    /// `ok`, or the stage that failed: `load`, `generate`, `check`; `skipped` when not run.
+    pub stage: String,
+    /// The first error, one line.
+    pub error: Option<String>,
+    /// Milliseconds: loading, lowering + normalisation (ours), generation (including them).
+    pub load_ms: f64,
+    pub prepare_ms: f64,
+    pub generate_ms: f64,
+    /// Operations and types in the client.
+    pub operations: usize,
+    pub types: usize,
+    /// Notes from lowering and normalisation, by rule.
+    pub notes: BTreeMap<String, usize>,
+    /// Size of the generated code.
+    pub code_bytes: usize,
+}
+
+/// One corpus file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Path relative to the corpus directory.
+    pub file: String,
+    /// `openapi`/`swagger` version as declared.
+    pub version: String,
+    /// The file this one repeats (same fingerprint), if any.
+    pub duplicate_of: Option<String>,
+    pub ours: Outcome,
+    pub plain: Outcome,
+}
+
+/// Runs the corpus task.
+pub fn run(args: &Args) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let corpus = args
+        .corpus
+        .clone()
+        .unwrap_or_else(|| root.join("../shared/corpus"));
+    let corpus = corpus
+        .canonicalize()
+        .map_err(|e| format!("corpus directory `{}`: {e}", corpus.display()))?;
+    let out = target_dir(&root).join("corpus");
+    std::fs::create_dir_all(&out).map_err(|e| format!("`{}`: {e}", out.display()))?;
+    let files = list_specs(&corpus, args.filter.as_deref())?;
+    eprintln!("corpus: {} files in `{}`", files.len(), corpus.display());
+
+    // Load each file once: version and fingerprint (duplicates are one spec).
+    let mut rows: Vec<Row> = Vec::new();
+    let mut by_fingerprint: BTreeMap<String, String> = BTreeMap::new();
+    for file in &files {
+        let rel = rel_name(&corpus, file);
+        let (version, duplicate_of) = match contract_core::spec::load(file) {
+            Ok(spec) => {
+                let fp = spec.fingerprint.to_string();
+                let dup = by_fingerprint.get(&fp).cloned();
+                by_fingerprint.entry(fp).or_insert_with(|| rel.clone());
+                (spec.version.as_str().to_string(), dup)
+            }
+            Err(e) => (format!("unreadable: {e}"), None),
+        };
+        rows.push(Row {
+            file: rel,
+            version,
+            duplicate_of,
+            ours: Outcome::default(),
+            plain: Outcome::default(),
+        });
+    }
+
+    let crates = out.join("crates");
+    for pipeline in ["ours", "plain"] {
+        let dir = crates.join(pipeline);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| format!("`{}`: {e}", dir.display()))?;
+        }
+    }
+    let mut pipelines = vec![Pipeline::Ours];
+    if !args.no_plain {
+        pipelines.push(Pipeline::Plain);
+    }
+    let mut jobs: Vec<(usize, Pipeline)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.duplicate_of.is_none() {
+            for p in &pipelines {
+                jobs.push((i, *p));
+            }
+        }
+    }
+    // Largest specs first, so the long ones overlap with the rest.
+    jobs.sort_by_key(|(i, _)| {
+        std::cmp::Reverse(std::fs::metadata(&files[*i]).map(|m| m.len()).unwrap_or(0))
+    });
+    let started = Instant::now();
+    let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1));
+    for ((i, pipeline), outcome) in jobs.iter().zip(results) {
+        match pipeline {
+            Pipeline::Ours => rows[*i].ours = outcome,
+            Pipeline::Plain => rows[*i].plain = outcome,
+        }
+    }
+    let generate_secs = started.elapsed().as_secs_f64();
+    eprintln!("corpus: generated in {generate_secs:.0}s");
+
+    let mut check_secs = None;
+    if !args.no_check {
+        let started = Instant::now();
+        check::check(&crates, &root, &mut rows, args.jobs.max(1))?;
+        check_secs = Some(started.elapsed().as_secs_f64());
+        eprintln!("corpus: checked in {:.0}s", check_secs.unwrap_or_default());
+    }
+    // Duplicates share their original's results.
+    for i in 0..rows.len() {
+        if let Some(original) = rows[i].duplicate_of.clone()
+            && let Some(source) = rows.iter().find(|r| r.file == original).cloned()
+        {
+            rows[i].ours = source.ours;
+            rows[i].plain = source.plain;
+        }
+    }
+    for row in &mut rows {
+        if row.plain.stage.is_empty() {
+            row.plain.stage = "skipped".into();
+        }
+    }
+
+    let bench = if args.no_bench {
+        None
+    } else {
+        bench::github(&corpus, args.bench_runs.max(1))?
+    };
+    let timing = report::Timing {
+        generate_secs,
+        check_secs,
+    };
+    let summary = report::write(&out, &rows, bench.as_ref(), &timing)?;
+    println!("{summary}");
+    eprintln!(
+        "corpus: wrote `{}` and `{}`",
+        out.join("report.md").display(),
+        out.join("report.json").display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_workers(
+    jobs: &[(usize, Pipeline)],
+    files: &[PathBuf],
+    rows: &[Row],
+    crates: &Path,
+    parallel: usize,
+) -> Vec<Outcome> {
+    let next = Mutex::new(0usize);
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; jobs.len()]);
+    let exe = std::env::current_exe().expect("the xtask executable");
+    std::thread::scope(|scope| {
+        for _ in 0..parallel {
+            scope.spawn(|| {
+                loop {
+                    let index = {
+                        let mut n = next.lock().expect("lock");
+                        let i = *n;
+                        *n += 1;
+                        i
+                    };
+                    let Some((row, pipeline)) = jobs.get(index).copied() else {
+                        break;
+                    };
+                    let dir = crates.join(pipeline.name()).join(slug(&rows[row].file));
+                    let outcome = spawn_worker(&exe, pipeline, &files[row], &dir);
+                    eprintln!(
+                        "  {:<5} {:<10} {}",
+                        pipeline.name(),
+                        outcome.stage,
+                        rows[row].file
+                    );
+                    results.lock().expect("lock")[index] = Some(outcome);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("lock")
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect()
+}
+
+fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path) -> Outcome {
+    let out = dir.join("src/lib.rs");
+    let output = Command::new(exe)
+        .args(["corpus-worker", "--pipeline", pipeline.name(), "--spec"])
+        .arg(spec)
+        .arg("--out")
+        .arg(&out)
+        .output();
+    let failed = |error: String| Outcome {
+        stage: "generate".into(),
+        error: Some(error),
+        ..Outcome::default()
+    };
+    match output {
+        Err(e) => failed(format!("could not start the worker: {e}")),
+        Ok(o) => match serde_json::from_slice::<Outcome>(&o.stdout) {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                let stderr = String::from_utf8_lossy(&o.stderr);
+                let last = stderr
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("");
+                failed(format!("the generator process died ({}): {last}", o.status))
+            }
+        },
+    }
+}
+
+/// The crate directory name of a corpus file.
+pub fn slug(file: &str) -> String {
+    let mut out: String = file
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    while out.contains("--") {
+        out = out.replace("--", "-");
+    }
+    out.trim_matches('-').to_string()
+}
+
+fn list_specs(corpus: &Path, filter: Option<&str>) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    let mut dirs = vec![corpus.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("`{}`: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml")
+            ) && filter.is_none_or(|f| path.to_string_lossy().contains(f))
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn rel_name(corpus: &Path, file: &Path) -> String {
+    file.strip_prefix(corpus)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The repository root (the xtask crate's parent).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the workspace")
+        .to_path_buf()
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root.join(p) })
+        .unwrap_or_else(|| root.join("target"))
+}

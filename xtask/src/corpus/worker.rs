@@ -1,0 +1,201 @@
+//! One spec through one pipeline, in a child process: prints an [`Outcome`] as JSON and writes
+//! the generated code.
+//!
+//! - `ours`: [`contract_core::generate::generate`] (lowering, normalisation, progenitor, the
+//!   formatted file), minus the compile-time guard, which needs the spec beside the crate;
+//! - `plain`: progenitor on the document as written — deserialise into `openapiv3::OpenAPI`,
+//!   `Generator::generate_tokens`, format with prettyplease — as its own README shows.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use contract_core::contract::{Contract, Output};
+use contract_core::settings::GeneratorSettings;
+
+use super::{Outcome, Pipeline};
+
+/// Stack for the generator thread: deeply nested specs recurse deeply.
+const STACK: usize = 512 << 20;
+
+/// Runs the worker and prints its outcome.
+pub fn run(pipeline: Pipeline, spec: &Path, out: &Path) -> Result<ExitCode, String> {
+    let (spec, out) = (spec.to_path_buf(), out.to_path_buf());
+    let outcome = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || one(pipeline, &spec, &out))
+        .map_err(|e| e.to_string())?
+        .join()
+        .map_err(|_| "the worker thread panicked".to_string())?;
+    println!(
+        "{}",
+        serde_json::to_string(&outcome).map_err(|e| e.to_string())?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+fn one(pipeline: Pipeline, path: &Path, out: &Path) -> Outcome {
+    let mut outcome = Outcome::default();
+    let started = Instant::now();
+    let spec = match contract_core::spec::load(path) {
+        Ok(spec) => spec,
+        Err(e) => {
+            outcome.stage = "load".into();
+            outcome.error = Some(one_line(&e.to_string()));
+            return outcome;
+        }
+    };
+    outcome.load_ms = ms(started);
+    let code = match pipeline {
+        Pipeline::Ours => ours(&spec, &mut outcome),
+        Pipeline::Plain => plain(&spec, &mut outcome),
+    };
+    match code {
+        Ok(code) => {
+            outcome.code_bytes = code.len();
+            let text = format!("#![allow(warnings, clippy::all)]\n{code}");
+            let written = out
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(out, text));
+            match written {
+                Ok(()) => outcome.stage = "ok".into(),
+                Err(e) => {
+                    outcome.stage = "generate".into();
+                    outcome.error = Some(format!("writing `{}`: {e}", out.display()));
+                }
+            }
+        }
+        Err(e) => {
+            outcome.stage = "generate".into();
+            outcome.error = Some(one_line(&e));
+        }
+    }
+    outcome
+}
+
+fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result<String, String> {
+    let started = Instant::now();
+    let prepared = contract_core::normalize::for_generator(&spec.document, &spec.version);
+    outcome.prepare_ms = ms(started);
+    for note in &prepared.notes {
+        *outcome.notes.entry(note.rule.to_string()).or_default() += 1;
+    }
+    drop(prepared);
+    let contract = Contract {
+        name: "corpus".into(),
+        package: None,
+        manifest_path: PathBuf::from("Cargo.toml"),
+        spec_path: spec.path.clone(),
+        spec_rel: "spec".into(),
+        output: None,
+        settings: GeneratorSettings::default(),
+        root: spec
+            .path
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default(),
+        id: None,
+        diff: Default::default(),
+    };
+    let output = Output {
+        path: PathBuf::from("src/lib.rs"),
+        rel: "src/lib.rs".into(),
+        owner_dir: PathBuf::from("."),
+        file_in_owner: "src/lib.rs".into(),
+        spec_in_owner: "spec".into(),
+    };
+    let started = Instant::now();
+    let file =
+        contract_core::generate::generate(&contract, &output, spec).map_err(|e| e.to_string())?;
+    outcome.generate_ms = ms(started);
+    outcome.operations = file.operations;
+    outcome.types = file.types;
+    Ok(strip_guard(file.body()))
+}
+
+/// The body without the `verify_generated!` invocation.
+pub fn strip_guard(body: &str) -> String {
+    let Some(start) = body.find("::contract_macros::verify_generated!") else {
+        return body.to_string();
+    };
+    let mut depth = 0usize;
+    let mut end = body.len();
+    for (i, c) in body[start..].char_indices() {
+        match c {
+            '{' | '(' | '[' => depth += 1,
+            '}' | ')' | ']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    end = start + i + 1;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let end = if body[end..].starts_with(';') {
+        end + 1
+    } else {
+        end
+    };
+    format!("{}{}", &body[..start], &body[end..])
+}
+
+fn plain(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result<String, String> {
+    let started = Instant::now();
+    let code = plain_progenitor(&spec.document)?;
+    outcome.generate_ms = ms(started);
+    Ok(code)
+}
+
+/// progenitor as its README shows it, on a JSON document; panics become errors.
+pub fn plain_progenitor(document: &serde_json::Value) -> Result<String, String> {
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(document.clone())
+        .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let mut generator = progenitor::Generator::default();
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let tokens = panic::catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&openapi)));
+    panic::set_hook(previous);
+    let tokens = tokens
+        .map_err(|p| {
+            let message = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            format!("the generator crashed: {message}")
+        })?
+        .map_err(|e| e.to_string())?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("invalid Rust: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The first line of an error, at most 300 characters.
+pub fn one_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    if line.chars().count() > 300 {
+        format!("{}…", line.chars().take(299).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strips_the_guard() {
+        let body = "\n::contract_macros::verify_generated! {\n    contract = \"a\",\n}\n\npub struct A {}\n";
+        assert_eq!(super::strip_guard(body), "\n\n\npub struct A {}\n");
+    }
+}

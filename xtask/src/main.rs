@@ -1,0 +1,58 @@
+//! Developer tasks for cargo-contract-guard, run as `cargo xtask <task>` (an alias in
+//! `.cargo/config.toml`; release build, since the corpus run measures time).
+//!
+//! - `corpus`: for every spec of the shared corpus, load → lower → normalise → generate →
+//!   `cargo check`, and the same with plain progenitor; writes `target/corpus/report.{md,json}`
+//!   and measures generation time on the GitHub spec (ours against plain progenitor).
+
+mod corpus;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "xtask", about = "Developer tasks for cargo-contract-guard")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Generate and compile every corpus spec, with and without lowering and normalisation.
+    Corpus(corpus::Args),
+    /// One spec through one pipeline (run by `corpus` in a child process).
+    #[command(hide = true)]
+    CorpusWorker {
+        /// `ours` or `plain`.
+        #[arg(long)]
+        pipeline: corpus::Pipeline,
+        /// The spec file.
+        #[arg(long)]
+        spec: PathBuf,
+        /// Where to write the generated code.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Corpus(args) => corpus::run(&args),
+        Task::CorpusWorker {
+            pipeline,
+            spec,
+            out,
+        } => corpus::worker::run(pipeline, &spec, &out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
