@@ -138,7 +138,11 @@ fn main() -> ExitCode {
                 _ => return usage(),
             },
             ("--rows", Some(list)) => {
-                match list.split(',').map(str::parse).collect::<Result<Vec<usize>, _>>() {
+                match list
+                    .split(',')
+                    .map(str::parse)
+                    .collect::<Result<Vec<usize>, _>>()
+                {
                     Ok(rows) if rows.iter().all(|r| (1..=6).contains(r)) => selected = rows,
                     _ => return usage(),
                 }
@@ -167,13 +171,21 @@ fn run(runs: usize, selected: &[usize]) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     measure::run(
         Command::new(cargo)
-            .args(["build", "--release", "--quiet", "-p", "cargo-contract-guard"])
+            .args([
+                "build",
+                "--release",
+                "--quiet",
+                "-p",
+                "cargo-contract-guard",
+            ])
             .current_dir(&root)
             .env("CARGO_TARGET_DIR", &target),
     )?;
     let corpus = root.join("../shared/corpus");
     let ctx = Ctx {
-        corpus: corpus.is_dir().then(|| corpus.canonicalize().unwrap_or(corpus)),
+        corpus: corpus
+            .is_dir()
+            .then(|| corpus.canonicalize().unwrap_or(corpus)),
         tool: bin_dir.join("cargo-contract-guard"),
         me,
         work: target.join("bench/work"),
@@ -256,7 +268,13 @@ fn print_table(results: &[(usize, Result<Row, Skip>)]) {
         }
     }
     let widths: Vec<usize> = (0..7)
-        .map(|c| lines.iter().map(|l| l[c].chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            lines
+                .iter()
+                .map(|l| l[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     for line in &lines {
         let cells: Vec<String> = line

@@ -61,31 +61,55 @@ pub fn pair(
     Ok((median(a), median(b)))
 }
 
-/// Wall time and peak resident set (bytes) of `program args…`, through `/usr/bin/time`.
-pub fn with_peak_rss(
-    program: &Path,
-    args: &[&str],
-    dir: &Path,
-    ok_codes: &[i32],
-) -> Result<(Duration, u64), String> {
-    let report = dir.join("time.out");
-    let mut command = Command::new("/usr/bin/time");
-    command
+/// What `/usr/bin/time` reports of a child: wall time, peak resident set, CPU time.
+pub struct Usage {
+    /// Wall time, spawn to exit.
+    pub wall: Duration,
+    /// Peak resident set size in bytes (of the largest process in the tree).
+    pub peak_rss: u64,
+    /// User + system CPU seconds of the child and the children it waited for.
+    pub cpu: f64,
+}
+
+/// Runs `command` under `/usr/bin/time` (same program, arguments, directory and environment)
+/// and reports its usage; `scratch` holds the report.
+pub fn usage(command: &Command, scratch: &Path, ok_codes: &[i32]) -> Result<Usage, String> {
+    let report = scratch.join("time.out");
+    let mut wrapped = Command::new("/usr/bin/time");
+    wrapped
         .arg("-f")
-        .arg("%M")
+        .arg("%M %U %S")
         .arg("-o")
         .arg(&report)
-        .arg(program)
-        .args(args)
-        .current_dir(dir);
-    let elapsed = timed(&mut command, ok_codes)?;
-    let text = std::fs::read_to_string(&report).map_err(|e| format!("no /usr/bin/time report: {e}"))?;
-    let kib: u64 = text
+        .arg(command.get_program())
+        .args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapped.env(key, value),
+            None => wrapped.env_remove(key),
+        };
+    }
+    let wall = timed(&mut wrapped, ok_codes)?;
+    let text =
+        std::fs::read_to_string(&report).map_err(|e| format!("no /usr/bin/time report: {e}"))?;
+    let fields: Vec<f64> = text
         .lines()
         .last()
-        .and_then(|l| l.trim().parse().ok())
-        .ok_or_else(|| format!("unreadable /usr/bin/time report: {text:?}"))?;
-    Ok((elapsed, kib * 1024))
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [kib, user, sys] = fields[..] else {
+        return Err(format!("unreadable /usr/bin/time report: {text:?}"));
+    };
+    Ok(Usage {
+        wall,
+        peak_rss: kib as u64 * 1024,
+        cpu: user + sys,
+    })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
-use crate::measure::{self, pair, timed};
+use crate::measure::{self, pair};
 use crate::rows::fresh_crate;
 use crate::{Ctx, Row, Skip, Target};
 
@@ -49,7 +49,10 @@ fn field_type(schema: &Value, idents: &HashMap<String, String>) -> (String, bool
             .unwrap_or_else(|| "serde_json::Value".into());
         return (ty, false);
     }
-    if ["allOf", "oneOf", "anyOf"].iter().any(|k| schema.get(*k).is_some()) {
+    if ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .any(|k| schema.get(*k).is_some())
+    {
         return ("serde_json::Value".into(), nullable);
     }
     let ty = match schema.get("type").and_then(Value::as_str) {
@@ -60,7 +63,9 @@ fn field_type(schema: &Value, idents: &HashMap<String, String>) -> (String, bool
         Some("array") => {
             let (inner, inner_null) = schema
                 .get("items")
-                .map_or(("serde_json::Value".into(), false), |i| field_type(i, idents));
+                .map_or(("serde_json::Value".into(), false), |i| {
+                    field_type(i, idents)
+                });
             if inner_null {
                 format!("Vec<Option<{inner}>>")
             } else {
@@ -74,7 +79,10 @@ fn field_type(schema: &Value, idents: &HashMap<String, String>) -> (String, bool
 
 /// Object schemas of the spec a struct can be written for, in spec order.
 fn candidates(document: &Value) -> Vec<String> {
-    let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     let reserved = ["Option", "Vec", "String", "Value", "Result", "Box", "Self"];
@@ -83,8 +91,12 @@ fn candidates(document: &Value) -> Vec<String> {
         .iter()
         .filter(|(_, s)| {
             s.get("type").and_then(Value::as_str) == Some("object")
-                && s.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
-                && !["allOf", "oneOf", "anyOf"].iter().any(|k| s.get(*k).is_some())
+                && s.get("properties")
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| !p.is_empty())
+                && !["allOf", "oneOf", "anyOf"]
+                    .iter()
+                    .any(|k| s.get(*k).is_some())
         })
         .map(|(name, _)| name.clone())
         .filter(|name| {
@@ -96,8 +108,14 @@ fn candidates(document: &Value) -> Vec<String> {
 
 /// The crate's `lib.rs` for `chosen` (every other referenced schema gets an unchecked stub
 /// type), with or without the attribute, and each struct's line range.
-fn library(document: &Value, chosen: &[String], attribute: bool) -> (String, Vec<(usize, usize, String)>) {
-    let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
+fn library(
+    document: &Value,
+    chosen: &[String],
+    attribute: bool,
+) -> (String, Vec<(usize, usize, String)>) {
+    let schemas = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     let idents: HashMap<String, String> = schemas
         .into_iter()
         .flat_map(|m| m.keys())
@@ -114,9 +132,18 @@ fn library(document: &Value, chosen: &[String], attribute: bool) -> (String, Vec
         let start = out.lines().count() + 1;
         out.push('\n');
         if attribute {
-            writeln!(out, "#[contract_macros::schema(contract = \"github\", name = {name:?})]").ok();
+            writeln!(
+                out,
+                "#[contract_macros::schema(contract = \"github\", name = {name:?})]"
+            )
+            .ok();
         }
-        writeln!(out, "#[derive(Serialize, Deserialize)]\npub struct {} {{", pascal(name)).ok();
+        writeln!(
+            out,
+            "#[derive(Serialize, Deserialize)]\npub struct {} {{",
+            pascal(name)
+        )
+        .ok();
         let required: BTreeSet<&str> = schema
             .get("required")
             .and_then(Value::as_array)
@@ -133,7 +160,11 @@ fn library(document: &Value, chosen: &[String], attribute: bool) -> (String, Vec
             }
             let (ty, nullable) = field_type(sub, &idents);
             if required.contains(prop.as_str()) {
-                let ty = if nullable { format!("Option<{ty}>") } else { ty };
+                let ty = if nullable {
+                    format!("Option<{ty}>")
+                } else {
+                    ty
+                };
                 writeln!(out, "    #[serde(rename = {prop:?})]\n    pub f{i}: {ty},").ok();
             } else {
                 writeln!(
@@ -154,7 +185,11 @@ fn library(document: &Value, chosen: &[String], attribute: bool) -> (String, Vec
         .collect();
     out.push_str("\n// Referenced schemas not among the checked types.\n");
     for stub in stubs {
-        writeln!(out, "#[derive(Serialize, Deserialize)]\npub struct {stub}(pub serde_json::Value);").ok();
+        writeln!(
+            out,
+            "#[derive(Serialize, Deserialize)]\npub struct {stub}(pub serde_json::Value);"
+        )
+        .ok();
     }
     (out, ranges)
 }
@@ -195,11 +230,14 @@ fn choose(dir: &Path, document: &Value) -> Result<(Vec<String>, usize), String> 
         let stderr = String::from_utf8_lossy(&output.stderr);
         let before = rejected.len();
         for line in stderr.lines() {
-            let Some(rest) = line.strip_prefix("src/lib.rs:") else { continue };
+            let Some(rest) = line.strip_prefix("src/lib.rs:") else {
+                continue;
+            };
             let Some(number) = rest.split(':').next().and_then(|n| n.parse::<usize>().ok()) else {
                 continue;
             };
-            if let Some((_, _, name)) = ranges.iter().find(|(a, b, _)| (*a..=*b).contains(&number)) {
+            if let Some((_, _, name)) = ranges.iter().find(|(a, b, _)| (*a..=*b).contains(&number))
+            {
                 rejected.insert(name.clone());
             }
         }
@@ -243,7 +281,8 @@ pub fn build_with_vs_without(ctx: &Ctx) -> Result<Row, Skip> {
         if keep.exists() {
             std::fs::rename(&keep, &target).map_err(|e| e.to_string())?;
         }
-        std::fs::copy(ctx.root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+        std::fs::copy(ctx.root.join("Cargo.lock"), dir.join("Cargo.lock"))
+            .map_err(|e| e.to_string())?;
         measure::run(ctx.tool(dir).arg("lock"))?;
     }
     eprintln!("  choosing {TYPES} schemas the attribute accepts…");
@@ -255,11 +294,23 @@ pub fn build_with_vs_without(ctx: &Ctx) -> Result<Row, Skip> {
     for dir in [&with, &without] {
         measure::run(&mut cargo(dir, &["build", "--offline", "--quiet"]))?;
     }
-    let build = |dir: &Path| {
+    // CPU time (the crate's rustc and the macro in it) is steadier than wall time on a shared
+    // machine: reported beside it.
+    let cpu = std::cell::RefCell::new((Vec::new(), Vec::new()));
+    let build = |dir: &Path, attributed: bool| {
         touch(&dir.join("src/lib.rs"))?;
-        timed(&mut cargo(dir, &["build", "--offline", "--quiet"]), &[0])
+        let usage = measure::usage(
+            &cargo(dir, &["build", "--offline", "--quiet"]),
+            &ctx.work,
+            &[0],
+        )?;
+        let mut cpu = cpu.borrow_mut();
+        if attributed { &mut cpu.0 } else { &mut cpu.1 }.push(usage.cpu);
+        Ok(usage.wall)
     };
-    let (ours, reference) = pair(ctx.runs, || build(&with), || build(&without))?;
+    let (ours, reference) = pair(ctx.runs, || build(&with, true), || build(&without, false))?;
+    let (cpu_with, cpu_without) = cpu.into_inner();
+    let (cpu_with, cpu_without) = (measure::median(cpu_with), measure::median(cpu_without));
     Ok(Row {
         what: format!("cargo build: {TYPES} #[schema] types (GitHub 13 MB) vs none"),
         ours,
@@ -267,7 +318,9 @@ pub fn build_with_vs_without(ctx: &Ctx) -> Result<Row, Skip> {
         unit: "s",
         target: Target::AtMost(1.3),
         note: format!(
-            "dev profile, deps prebuilt, `src/lib.rs` touched then rebuilt; the first {TYPES} object schemas of components/schemas the attribute accepts as written mechanically ({rejected} skipped)"
+            "dev profile, deps prebuilt, `src/lib.rs` touched then rebuilt; CPU time {cpu_with:.2} s vs {cpu_without:.2} s ({:.2}x); \
+             the first {TYPES} object schemas of components/schemas the attribute accepts as written mechanically ({rejected} skipped)",
+            cpu_with / cpu_without
         ),
     })
 }

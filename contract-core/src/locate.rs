@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use crate::contract::{self, Contract, DeclarationContext};
+use crate::hash::Sha256Digest;
 use crate::lock::{LockEntry, LockFile};
 use crate::spec::{self, LoadedSpec};
 use crate::workspace::LOCK_FILE_NAME;
@@ -259,7 +260,12 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, String> {
             contract.name, entry.spec, contract.spec_rel
         ));
     }
-    let spec = load_cached(&contract.spec_path, &contract.root).map_err(|e| e.to_string())?;
+    // A pin that reached no other file vouches for the fingerprint of the bytes it hashed.
+    let pin = entry
+        .files
+        .is_empty()
+        .then_some((entry.raw_sha256, entry.fingerprint));
+    let spec = cached(&contract.spec_path, &contract.root, pin).map_err(|e| e.to_string())?;
     if spec.fingerprint != entry.fingerprint {
         return Err(format!(
             "spec `{}` of contract `{}` does not match its pin\n\
@@ -277,6 +283,15 @@ type Cache = Mutex<HashMap<PathBuf, (u64, Option<SystemTime>, Arc<LoadedSpec>)>>
 /// Loads a spec once per process while its size and modification time stay the same
 /// (references may reach anywhere inside `sandbox`).
 pub fn load_cached(path: &Path, sandbox: &Path) -> crate::Result<Arc<LoadedSpec>> {
+    cached(path, sandbox, None)
+}
+
+/// [`load_cached`], trusting `pin` (raw SHA-256, fingerprint) for bytes that hash to it.
+fn cached(
+    path: &Path,
+    sandbox: &Path,
+    pin: Option<(Sha256Digest, Sha256Digest)>,
+) -> crate::Result<Arc<LoadedSpec>> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let meta = std::fs::metadata(path).map_err(|e| crate::Error::io("read", path, e))?;
@@ -287,7 +302,10 @@ pub fn load_cached(path: &Path, sandbox: &Path) -> crate::Result<Arc<LoadedSpec>
     {
         return Ok(spec.clone());
     }
-    let spec = Arc::new(spec::load_in(path, sandbox)?);
+    let spec = Arc::new(match pin {
+        Some((raw, fingerprint)) => spec::load_pinned_in(path, sandbox, raw, fingerprint)?,
+        None => spec::load_in(path, sandbox)?,
+    });
     if let Ok(mut map) = cache.lock() {
         map.insert(path.to_path_buf(), (key.0, key.1, spec.clone()));
     }
