@@ -180,7 +180,7 @@ pub fn generate_vs_progenitor(ctx: &Ctx) -> Result<Row, Skip> {
         reference,
         unit: "s",
         target: Target::AtMost(1.2),
-        note: "both subprocesses; ours also reads the manifest and lock, fingerprints, checks the pin and writes atomically".into(),
+        note: "both subprocesses; ours also runs cargo metadata, reads the lock, hashes the spec and the existing output, and writes atomically".into(),
     })
 }
 

@@ -455,6 +455,24 @@ mod tests {
     }
 
     #[test]
+    fn a_pin_vouches_only_for_the_bytes_it_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let text = r#"{"openapi": "3.0.3", "info": {"title": "a", "version": "1"}, "paths": {}}"#;
+        std::fs::write(&path, text).unwrap();
+        let real = spec::load_in(&path, dir.path()).unwrap();
+        let vouched = Sha256Digest::of(b"a fingerprint the pin recorded");
+        // Same bytes: the pinned fingerprint is taken, the document still parsed.
+        let trusted = spec::load_pinned_in(&path, dir.path(), real.raw_sha256, vouched).unwrap();
+        assert_eq!(trusted.fingerprint, vouched);
+        assert_eq!(trusted.document, real.document);
+        // Other bytes: fingerprinted in full.
+        let other = Sha256Digest::of(b"other bytes");
+        let full = spec::load_pinned_in(&path, dir.path(), other, vouched).unwrap();
+        assert_eq!(full.fingerprint, real.fingerprint);
+    }
+
+    #[test]
     fn a_spec_is_parsed_once_while_unchanged() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.yaml");
