@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use crate::contract::{self, Contract, DeclarationContext};
+use crate::hash::Sha256Digest;
 use crate::lock::{LockEntry, LockFile};
 use crate::spec::{self, LoadedSpec};
 use crate::workspace::LOCK_FILE_NAME;
@@ -269,7 +270,12 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, String> {
             contract.name, entry.spec, contract.spec_rel
         ));
     }
-    let spec = load_cached(&contract.spec_path, &contract.root).map_err(|e| e.to_string())?;
+    // A pin that reached no other file vouches for the fingerprint of the bytes it hashed.
+    let pin = entry
+        .files
+        .is_empty()
+        .then_some((entry.raw_sha256, entry.fingerprint));
+    let spec = cached(&contract.spec_path, &contract.root, pin).map_err(|e| e.to_string())?;
     if spec.fingerprint != entry.fingerprint {
         return Err(format!(
             "spec `{}` of contract `{}` does not match its pin\n\
@@ -287,6 +293,15 @@ type Cache = Mutex<HashMap<PathBuf, (u64, Option<SystemTime>, Arc<LoadedSpec>)>>
 /// Loads a spec once per process while its size and modification time stay the same
 /// (references may reach anywhere inside `sandbox`).
 pub fn load_cached(path: &Path, sandbox: &Path) -> crate::Result<Arc<LoadedSpec>> {
+    cached(path, sandbox, None)
+}
+
+/// [`load_cached`], trusting `pin` (raw SHA-256, fingerprint) for bytes that hash to it.
+fn cached(
+    path: &Path,
+    sandbox: &Path,
+    pin: Option<(Sha256Digest, Sha256Digest)>,
+) -> crate::Result<Arc<LoadedSpec>> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let meta = std::fs::metadata(path).map_err(|e| crate::Error::io("read", path, e))?;
@@ -297,7 +312,10 @@ pub fn load_cached(path: &Path, sandbox: &Path) -> crate::Result<Arc<LoadedSpec>
     {
         return Ok(spec.clone());
     }
-    let spec = Arc::new(spec::load_in(path, sandbox)?);
+    let spec = Arc::new(match pin {
+        Some((raw, fingerprint)) => spec::load_pinned_in(path, sandbox, raw, fingerprint)?,
+        None => spec::load_in(path, sandbox)?,
+    });
     if let Ok(mut map) = cache.lock() {
         map.insert(path.to_path_buf(), (key.0, key.1, spec.clone()));
     }
@@ -444,6 +462,24 @@ mod tests {
         );
         let explicit = table("[package]\nname = \"m\"\nworkspace = \"../..\"\n");
         assert_eq!(find_root(&root.join("a/b"), &explicit), root);
+    }
+
+    #[test]
+    fn a_pin_vouches_only_for_the_bytes_it_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let text = r#"{"openapi": "3.0.3", "info": {"title": "a", "version": "1"}, "paths": {}}"#;
+        std::fs::write(&path, text).unwrap();
+        let real = spec::load_in(&path, dir.path()).unwrap();
+        let vouched = Sha256Digest::of(b"a fingerprint the pin recorded");
+        // Same bytes: the pinned fingerprint is taken, the document still parsed.
+        let trusted = spec::load_pinned_in(&path, dir.path(), real.raw_sha256, vouched).unwrap();
+        assert_eq!(trusted.fingerprint, vouched);
+        assert_eq!(trusted.document, real.document);
+        // Other bytes: fingerprinted in full.
+        let other = Sha256Digest::of(b"other bytes");
+        let full = spec::load_pinned_in(&path, dir.path(), other, vouched).unwrap();
+        assert_eq!(full.fingerprint, real.fingerprint);
     }
 
     #[test]

@@ -78,8 +78,19 @@ pub fn generate_contract(
     };
     let lock_path = workspace.lock_path();
     let mut lock = LockFile::read(&lock_path)?.unwrap_or_default();
-    let spec = contract.load_spec()?;
     let previous = lock.entry(contract).cloned();
+    // Bytes that still hash to the pin's are the bytes it fingerprinted: no re-canonicalising.
+    let spec = match &previous {
+        Some(p) if p.files.is_empty() && p.spec == contract.spec_rel => {
+            crate::spec::load_pinned_in(
+                &contract.spec_path,
+                &contract.root,
+                p.raw_sha256,
+                p.fingerprint,
+            )?
+        }
+        _ => contract.load_spec()?,
+    };
     match &previous {
         Some(p) if p.fingerprint == spec.fingerprint => {}
         _ if options.relock => {}

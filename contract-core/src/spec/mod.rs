@@ -147,6 +147,39 @@ pub fn load_bytes_in(path: &Path, bytes: &[u8], sandbox: &Path) -> Result<Loaded
     })
 }
 
+/// Loads a spec whose pin recorded `pinned_raw` (the SHA-256 of the file's bytes) and
+/// `pinned_fingerprint`, and no other files. When the bytes still hash to `pinned_raw`, they are
+/// the bytes that were fingerprinted, so the document is parsed but not canonicalised again
+/// (the trust `check`'s hash-only fast path already places in the lock); otherwise the spec is
+/// loaded and fingerprinted in full, as by [`load_in`].
+pub fn load_pinned_in(
+    path: &Path,
+    sandbox: &Path,
+    pinned_raw: Sha256Digest,
+    pinned_fingerprint: Sha256Digest,
+) -> Result<LoadedSpec> {
+    let bytes = read_capped(path)?;
+    let raw_sha256 = Sha256Digest::of(&bytes);
+    if raw_sha256 != pinned_raw {
+        return load_bytes_in(path, &bytes, sandbox);
+    }
+    let ParsedSpec {
+        format,
+        version,
+        document,
+        ..
+    } = parse_bytes(path, &bytes)?;
+    Ok(LoadedSpec {
+        path: path.to_path_buf(),
+        format,
+        version,
+        document,
+        fingerprint: pinned_fingerprint,
+        raw_sha256,
+        external_files: Vec::new(),
+    })
+}
+
 /// Parses and fingerprints spec bytes; references may reach the directory of `path` (which
 /// need not exist: it can be a label such as `HEAD:specs/api.yaml`).
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
