@@ -118,7 +118,14 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
     // References into other files are inlined, then lowering (3.1) and normalisation work on a
     // copy: the fingerprint stays the original's.
     let document = spec.generator_document().map_err(|e| fail(e.to_string()))?;
-    let prepared = crate::normalize::for_generator(&document, &spec.version);
+    // Preparing never panics on any input that parses (fuzzed); should it, that is an error
+    // naming the contract, not a crash.
+    let prepared = catch_panic(|| crate::normalize::for_generator(&document, &spec.version))
+        .map_err(|panic| {
+            fail(format!(
+                "preparing the spec for the generator failed: {panic}"
+            ))
+        })?;
     let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.document).map_err(|e| {
         fail(format!(
             "the document does not follow the OpenAPI 3.0 schema: {e}"

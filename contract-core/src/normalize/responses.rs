@@ -348,10 +348,18 @@ fn unify(
             .map(|(_, s, _)| s.clone())
             .collect();
         for status in &empty {
-            let response = map.get_mut(status).expect("member");
+            let Some(response) = map.get_mut(status) else {
+                continue;
+            };
             let mut copy = resolve(response, components).clone();
-            copy["content"] = json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}});
-            *response = copy;
+            // A malformed response (not an object) is left as it is (found by fuzzing).
+            if let Some(object) = copy.as_object_mut() {
+                object.insert(
+                    "content".into(),
+                    json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}),
+                );
+                *response = copy;
+            }
         }
         notes.push(Note::new(
             "normalize/response-types",
