@@ -71,6 +71,14 @@ const CASES: &[Case] = &[
         generate: 2,
         says: "Swagger 2.0",
     },
+    // Found by the `lower` fuzz target: a response that is not an object panicked in
+    // normalisation.
+    Case {
+        file: "fuzz-lower-malformed-response.yaml",
+        fingerprint: 0,
+        generate: 2,
+        says: "does not follow the OpenAPI 3.0 schema",
+    },
 ];
 
 #[track_caller]
