@@ -323,19 +323,6 @@ pub(super) fn enum_duplicates(schema: &mut Map<String, Value>, at: &str, notes: 
     }
 }
 
-/// The JSON type name of a value, as `type` spells it.
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// Rule `normalize/enum-values` for an `enum` without `type` whose values have several types:
 /// a `oneOf` with one typed `enum` per type (`null` → `nullable: true`).
 pub(super) fn untyped_enum(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec<Note>) {
@@ -348,7 +335,7 @@ pub(super) fn untyped_enum(schema: &mut Map<String, Value>, at: &str, notes: &mu
     let mut groups: Vec<(&'static str, Vec<Value>)> = Vec::new();
     let mut nullable = false;
     for v in values {
-        let t = match json_type(v) {
+        let t = match crate::spec::json_type(v) {
             "null" => {
                 nullable = true;
                 continue;

@@ -306,27 +306,16 @@ pub fn facts<'d>(root: &'d Value, node: &Node<'d>) -> Result<(Facts, Node<'d>), 
                 }
             }
         } else if let Some(values) = &facts.enum_values {
-            let mut kinds: Vec<String> = values.iter().map(json_type).collect();
+            let mut kinds: Vec<String> = values
+                .iter()
+                .map(|v| crate::spec::json_type(v).to_string())
+                .collect();
             kinds.sort();
             kinds.dedup();
             facts.types = kinds;
         }
     }
     Ok((facts, node))
-}
-
-/// The JSON type name of a value.
-pub fn json_type(value: &Value) -> String {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-    .to_string()
 }
 
 #[cfg(test)]

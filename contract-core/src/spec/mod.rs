@@ -228,6 +228,19 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<ParsedSpec> {
     })
 }
 
+/// The JSON type name of a value, as a schema's `type` spells it (`integer` for whole numbers).
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 /// Reads a whole file, refusing directories and files over [`MAX_FILE_BYTES`].
 pub fn read_capped(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read as _;
