@@ -201,9 +201,8 @@ fn generated_clients_compile() {
             repo_root().join("target/contract-guard-it"),
         )
         .env("CARGO_TERM_COLOR", "never")
-        // Progenitor's code for merged response ranges can warn (`unreachable_patterns`); CI's
-        // `-Dwarnings` is for this repository's code, not for generated clients.
-        .env_remove("RUSTFLAGS")
+        // Generated clients must build under the strictest flags users set.
+        .env("RUSTFLAGS", "-Dwarnings")
         .output()
         .unwrap();
     assert!(

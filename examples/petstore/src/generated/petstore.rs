@@ -2,7 +2,7 @@
 // contract: petstore   spec: specs/petstore.yaml
 // spec-fingerprint: sha256:0c95ac2419cf988f204cf19395d4424bd3e867ef8dd04ce042e30effeff7e75a
 // settings-fingerprint: sha256:fb64c115e021347ae5484e4131e64caa2bdaafd531a235ee7070bed1754e269a
-// body-sha256: sha256:388e15357b7e6894f4350292ea58ecc2a889b3b6140cb6fd17f73739a0362c68
+// body-sha256: sha256:73f10fa532fb96632ed968806eae45b7c525dcc0dff054259d9b56f9db1659e4
 
 ::contract_macros::verify_generated! {
     contract = "petstore",
@@ -19,6 +19,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 #[rustfmt::skip]
+#[allow(unreachable_patterns)]
 pub mod types {
     ///`Error`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -153,6 +154,7 @@ pub struct Client {
     pub(crate) client: reqwest::Client,
 }
 #[rustfmt::skip]
+#[allow(unreachable_patterns)]
 impl Client {
     /// Create a new client.
     ///
@@ -183,6 +185,7 @@ impl Client {
     }
 }
 #[rustfmt::skip]
+#[allow(unreachable_patterns)]
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
@@ -198,9 +201,11 @@ impl ClientInfo<()> for Client {
     }
 }
 #[rustfmt::skip]
+#[allow(unreachable_patterns)]
 impl ClientHooks<()> for &Client {}
 #[allow(clippy::all)]
 #[rustfmt::skip]
+#[allow(unreachable_patterns)]
 impl Client {
     /**List all pets
 
@@ -384,6 +389,7 @@ Arguments:
 }
 /// Items consumers will typically use such as the Client.
 #[rustfmt::skip]
+#[allow(unreachable_patterns)]
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
