@@ -89,7 +89,14 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
     }
     cargo_check(crates, &target, jobs, &all, &packages, &mut results)?;
     for name in &large {
-        cargo_check(crates, &target, 1, &["-p".into(), (*name).clone()], &packages, &mut results)?;
+        cargo_check(
+            crates,
+            &target,
+            1,
+            &["-p".into(), (*name).clone()],
+            &packages,
+            &mut results,
+        )?;
     }
     let Results {
         first_error,
@@ -134,7 +141,13 @@ fn cargo_check(
     results: &mut Results,
 ) -> Result<(), String> {
     let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["check", "--keep-going", "--message-format", "json", "--jobs"])
+        .args([
+            "check",
+            "--keep-going",
+            "--message-format",
+            "json",
+            "--jobs",
+        ])
         .arg(jobs.to_string())
         .args(selection)
         .current_dir(crates)
