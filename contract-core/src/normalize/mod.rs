@@ -149,11 +149,6 @@ pub(crate) fn resolve<'a>(value: &'a Value, components: &'a Value) -> &'a Value 
     current
 }
 
-/// A schema with a top-level `$ref` (or a single-`allOf` wrapper) followed.
-pub(crate) fn resolve_schema<'a>(schema: &'a Value, components: &'a Value) -> &'a Value {
-    resolve(schema, components)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::resolve_schema;
+use super::resolve;
 use crate::lower::schema_rules;
 use crate::note::Note;
 
@@ -528,7 +528,7 @@ pub(super) fn conforms(value: &Value, schema: &Value, components: &Value, depth:
     if depth > MAX_DEPTH {
         return true;
     }
-    match resolve_schema(schema, components).as_object() {
+    match resolve(schema, components).as_object() {
         Some(s) => conforms_object(value, s, components, depth),
         None => true,
     }
