@@ -1,6 +1,6 @@
 //! Notes: what [`lower`](crate::lower) and [`normalize`](crate::normalize) changed in a document
-//! before it reached the generator. Each names its rule, where it applied (a JSON pointer into
-//! the original document) and what it did, so nothing is rewritten or dropped silently.
+//! before it reached the generator. Each names its rule, where it applied (a JSON pointer) and
+//! what it did, so nothing is rewritten or dropped silently.
 
 use std::fmt;
 
@@ -11,7 +11,9 @@ use serde::Serialize;
 pub struct Note {
     /// The rule, e.g. `lower/type-null` or `normalize/operation-id` (documented in the README).
     pub rule: &'static str,
-    /// Where it applied: an RFC 6901 JSON pointer (`""` is the whole document).
+    /// Where it applied: an RFC 6901 JSON pointer (`""` is the whole document) into the
+    /// document as the rule saw it, which is the original except below a schema an earlier rule
+    /// moved (a split `type` list, a hoisted `$ref` target).
     pub pointer: String,
     /// What was changed or dropped, in one sentence.
     pub message: String,

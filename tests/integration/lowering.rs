@@ -32,7 +32,10 @@ fn a_3_1_spec_generates_and_reports_its_lowering() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("generate --verbose"), "{stderr}");
+    assert!(
+        stderr.contains("help: run `cargo contract-guard generate --verbose` to list the rewrites"),
+        "{stderr}"
+    );
     let code = project.read("src/pets.rs");
     for expected in [
         "pub nickname: ::std::option::Option<::std::string::String>,",

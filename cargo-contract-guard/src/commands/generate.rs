@@ -1,11 +1,11 @@
 //! `generate [NAME...]`: regenerate clients from their pinned specs.
 
+use std::io::Write as _;
 use std::time::Instant;
 
 use contract_core::generate::{self, GenerateOptions, Refusal};
 use contract_core::note::Note;
 use contract_core::pin;
-use std::io::Write as _;
 
 use crate::cli::GenerateArgs;
 use crate::error::{CliError, CliResult};
@@ -38,6 +38,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     }
     let started = Instant::now();
     let (mut refused, mut failed) = (0, 0);
+    let mut rewritten = false;
     for (index, contract) in with_output.iter().enumerate() {
         let name = contract.display_name();
         if with_output.len() > 1 {
@@ -91,9 +92,12 @@ pub fn run(args: &GenerateArgs) -> CliResult {
                         done.file.elapsed.as_secs_f64()
                     ),
                 );
-                report_notes(&name, &done.file.notes, ui::verbose());
+                rewritten |= report_notes(&name, &done.file.notes, ui::verbose());
             }
         }
+    }
+    if rewritten && !ui::verbose() {
+        ui::help("run `cargo contract-guard generate --verbose` to list the rewrites");
     }
     if with_output.len() > 1 {
         ui::status(
@@ -116,9 +120,10 @@ pub fn run(args: &GenerateArgs) -> CliResult {
 }
 
 /// The rewrites made for the generator: one line, or (`--verbose`) each, per operation.
-fn report_notes(name: &str, notes: &[Note], verbose: bool) {
+/// Returns whether there were any.
+fn report_notes(name: &str, notes: &[Note], verbose: bool) -> bool {
     if notes.is_empty() {
-        return;
+        return false;
     }
     let lowered = notes
         .iter()
@@ -145,8 +150,7 @@ fn report_notes(name: &str, notes: &[Note], verbose: bool) {
     );
     ui::status(ui::WARN, "Rewrote", summary);
     if !verbose {
-        ui::help("run `cargo contract-guard generate --verbose` to list them");
-        return;
+        return true;
     }
     // Document-wide notes first, then each operation in the order its first note appears.
     let mut groups: Vec<(String, Vec<&Note>)> =
@@ -167,6 +171,7 @@ fn report_notes(name: &str, notes: &[Note], verbose: bool) {
             let _ = writeln!(err, "{:>14} {note}", "");
         }
     }
+    true
 }
 
 pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {

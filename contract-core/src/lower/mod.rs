@@ -26,6 +26,7 @@
 //! | `lower/unevaluated` | `unevaluatedProperties`/`unevaluatedItems` → `additionalProperties`/dropped |
 //! | `lower/unsupported-keyword` | `contains`, `minContains`, `maxContains`, `propertyNames` dropped |
 
+mod keywords;
 mod schema;
 mod types;
 pub(crate) mod walk;

@@ -142,13 +142,7 @@ impl Kind {
             "application/x-www-form-urlencoded" => Kind::Form,
             "application/octet-stream" | "*/*" | "application/*" => Kind::Bytes,
             "text/plain" | "text/x-markdown" => Kind::Text,
-            e if e == "application/json"
-                || e == "text/json"
-                || e.ends_with("+json")
-                || e.ends_with("/json-patch+json") =>
-            {
-                Kind::Json
-            }
+            e if e == "application/json" || e == "text/json" || e.ends_with("+json") => Kind::Json,
             _ => Kind::Unsupported,
         }
     }

@@ -3,19 +3,22 @@
 //! Every rule is deterministic and reports what it did as a [`Note`] with its rule id and a JSON
 //! pointer; an operation is only ever dropped with a note naming it.
 //!
-//! The rules live next to what they rewrite: [`refs`] (`normalize/ref-*`), [`text`]
-//! (`normalize/control-characters`), [`schemas`] (`normalize/schema-*`, `enum-values`,
-//! `pattern`, `default`, `exclusive-bound`), [`operations`] (`normalize/operation-id`),
-//! [`parameters`] (`normalize/parameter-*`, `path-parameter`), [`bodies`]
-//! (`normalize/body-*`, `unsupported-body`), [`responses`] (`normalize/response-*`,
-//! `default-response`), [`components`] (`normalize/schema-name`, `nullable-component`),
-//! [`titles`] (`normalize/title`) and [`typenames`] (`normalize/type-name`).
+//! The rules live next to what they rewrite: `refs.rs` (`normalize/ref-*`), `text.rs`
+//! (`normalize/control-characters`), `schemas.rs` (`normalize/schema-*`, `format`, `pattern`,
+//! `exclusive-bound`), `enums.rs` (`normalize/enum-*`), `defaults.rs` (`normalize/default`),
+//! `operations.rs` (`normalize/operation-id`), `parameters.rs` (`normalize/parameter-*`,
+//! `path-parameter`), `bodies.rs` (`normalize/body-*`, `unsupported-body`), `responses.rs`
+//! (`normalize/response-*`, `default-response`), `components.rs` (`normalize/schema-name`,
+//! `nullable-component`), `titles.rs` (`normalize/title`) and `typenames.rs`
+//! (`normalize/type-name`).
 //!
 //! [`for_generator`] is the whole preparation: lowering (3.1) then normalisation, on a copy.
 //! The fingerprint is always that of the original document.
 
 mod bodies;
 mod components;
+mod defaults;
+mod enums;
 pub mod names;
 mod operations;
 mod parameters;
@@ -68,7 +71,7 @@ pub fn normalize(document: &mut Value) -> Vec<Note> {
             with_default.push(at.to_string());
         }
     });
-    schemas::defaults(document, with_default, &mut notes);
+    defaults::defaults(document, with_default, &mut notes);
 
     components::schema_names(document, &mut notes);
     components::nullable_components(document, &mut notes);
@@ -147,11 +150,6 @@ pub(crate) fn resolve<'a>(value: &'a Value, components: &'a Value) -> &'a Value 
         }
     }
     current
-}
-
-/// A schema with a top-level `$ref` (or a single-`allOf` wrapper) followed.
-pub(crate) fn resolve_schema<'a>(schema: &'a Value, components: &'a Value) -> &'a Value {
-    resolve(schema, components)
 }
 
 #[cfg(test)]

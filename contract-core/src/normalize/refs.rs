@@ -21,6 +21,15 @@ use crate::note::{Note, unescape};
 
 /// How many rounds of hoisting or inlining before giving up on a chain of references.
 const MAX_ROUNDS: usize = 16;
+/// How many references may be replaced by copies in all: a spec whose references copy each
+/// other could otherwise grow exponentially. Beyond it they count as unresolved.
+const MAX_INLINED: usize = 2_000;
+
+/// The state of the inlining rounds.
+struct Round {
+    changed: bool,
+    inlined: usize,
+}
 
 /// Applies the three rules to `document`.
 pub(super) fn references(document: &mut Value, notes: &mut Vec<Note>) {
@@ -33,22 +42,26 @@ pub(super) fn references(document: &mut Value, notes: &mut Vec<Note>) {
             break;
         }
     }
+    let mut round = Round {
+        changed: false,
+        inlined: 0,
+    };
     for _ in 0..MAX_ROUNDS {
         // Most documents need no round at all: check before copying.
         if !has_other_refs(document, document) {
             break;
         }
         let snapshot = document.clone();
-        let mut changed = false;
+        round.changed = false;
         other_refs(
             document,
             &snapshot,
             None,
             &mut String::new(),
             notes,
-            &mut changed,
+            &mut round,
         );
-        if !changed {
+        if !round.changed {
             break;
         }
     }
@@ -276,10 +289,10 @@ fn other_refs(
     container: Option<&str>,
     at: &mut String,
     notes: &mut Vec<Note>,
-    changed: &mut bool,
+    round: &mut Round,
 ) -> bool {
     if value.get("$ref").is_some_and(Value::is_string) {
-        return other_ref(value, snapshot, container, at, notes, changed);
+        return other_ref(value, snapshot, container, at, notes, round);
     }
     match value {
         Value::Object(map) => {
@@ -292,7 +305,7 @@ fn other_refs(
                 }
                 let len = at.len();
                 crate::note::push_token(at, k);
-                if other_refs(v, snapshot, Some(k), at, notes, changed) {
+                if other_refs(v, snapshot, Some(k), at, notes, round) {
                     remove.push(k.clone());
                 }
                 at.truncate(len);
@@ -307,7 +320,7 @@ fn other_refs(
             for (i, v) in items.iter_mut().enumerate() {
                 let len = at.len();
                 crate::note::push_token(at, &i.to_string());
-                keep.push(!other_refs(v, snapshot, container, at, notes, changed));
+                keep.push(!other_refs(v, snapshot, container, at, notes, round));
                 at.truncate(len);
             }
             let mut keep = keep.into_iter();
@@ -326,13 +339,14 @@ fn other_ref(
     container: Option<&str>,
     at: &str,
     notes: &mut Vec<Note>,
-    changed: &mut bool,
+    round: &mut Round,
 ) -> bool {
     let Some(Value::String(r)) = value.get("$ref") else {
         return false;
     };
     let r = r.clone();
     let target = local_pointer(&r).and_then(|p| Some((snapshot.pointer(&p)?, p)));
+    let target = target.filter(|(_, p)| component(p).is_some() || round.inlined < MAX_INLINED);
     match target {
         Some((_, p)) if component(&p).is_some() => {
             let (kind, name) = component(&p).expect("checked");
@@ -342,7 +356,7 @@ fn other_ref(
             );
             if canonical != r {
                 value["$ref"] = Value::String(canonical);
-                *changed = true;
+                round.changed = true;
             }
             false
         }
@@ -353,11 +367,12 @@ fn other_ref(
                 format!("`$ref: {r}` replaced by a copy of its target"),
             ));
             *value = target.clone();
-            *changed = true;
+            round.changed = true;
+            round.inlined += 1;
             false
         }
         None => {
-            *changed = true;
+            round.changed = true;
             let cannot =
                 format!("`$ref: {r}` cannot be resolved (another file or a missing target)");
             if container == Some("responses") {
@@ -461,6 +476,30 @@ mod tests {
         );
         assert_eq!(notes.len(), 3);
         assert!(notes.iter().all(|n| n.rule == "normalize/ref-unresolved"));
+    }
+
+    #[test]
+    fn copies_are_bounded() {
+        // Each level refers to the one below four times: inlining everything would multiply
+        // the document by four per round.
+        let mut paths = serde_json::Map::new();
+        for level in 0..12 {
+            let below = format!("#/paths/~1l{}/get/parameters/0", level + 1);
+            paths.insert(
+                format!("/l{level}"),
+                json!({"get": {"parameters": [
+                    {"name": "p", "in": "query", "schema": {"type": "string"}, "x": [{"$ref": below}, {"$ref": below}, {"$ref": below}, {"$ref": below}]},
+                    {"$ref": below}
+                ]}}),
+            );
+        }
+        let (doc, notes) = run(json!({ "paths": paths }));
+        let inlined = notes
+            .iter()
+            .filter(|n| n.rule == "normalize/ref-inline")
+            .count();
+        assert_eq!(inlined, MAX_INLINED);
+        assert!(doc.to_string().len() < 50_000_000);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `cargo check` of every generated client: one crate per client in a scratch workspace, one
-//! `cargo check --keep-going` over all of them with one target directory, errors attributed to
-//! crates by cargo's JSON messages.
+//! `cargo check --keep-going` over all of them with one target directory (the very large ones
+//! are checked one at a time afterwards, to bound memory), errors attributed to crates by
+//! cargo's JSON messages.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -63,58 +64,44 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
         std::fs::copy(root.join("Cargo.lock"), &lock).map_err(|e| io(&lock, e))?;
     }
     let target = crates.parent().unwrap_or(crates).join("target");
-    eprintln!("corpus: cargo check of {} crates", packages.len());
-    let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args([
-            "check",
-            "--workspace",
-            "--keep-going",
-            "--message-format",
-            "json",
-            "--jobs",
-        ])
-        .arg(jobs.to_string())
-        .current_dir(crates)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .env("CARGO_TERM_COLOR", "never")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("running cargo check: {e}"))?;
-    let stdout = child.stdout.take().expect("piped");
-    let mut first_error: BTreeMap<String, String> = BTreeMap::new();
-    let mut finished: BTreeMap<String, bool> = BTreeMap::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.map_err(|e| e.to_string())?;
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
-            continue;
-        };
-        let Some(package) = message
-            .get("package_id")
-            .and_then(|p| p.as_str())
-            .and_then(|id| package_name(id, &packages))
-        else {
-            continue;
-        };
-        match message.get("reason").and_then(|r| r.as_str()) {
-            Some("compiler-message") => {
-                let m = &message["message"];
-                if m["level"] == "error" && !first_error.contains_key(&package) {
-                    let text = m["rendered"]
-                        .as_str()
-                        .or(m["message"].as_str())
-                        .unwrap_or("error");
-                    first_error.insert(package.clone(), super::worker::one_line(text));
-                }
-            }
-            Some("compiler-artifact") => {
-                finished.insert(package, true);
-            }
-            _ => {}
-        }
+    // Very large clients (the GitHub ones: 400k lines, ~8 GB of memory each) are checked one at
+    // a time, after the others.
+    let large: Vec<&String> = packages
+        .iter()
+        .filter(|(_, (i, pipeline))| {
+            let lib = crates
+                .join(pipeline.name())
+                .join(slug(&rows[*i].file))
+                .join("src/lib.rs");
+            std::fs::metadata(lib).is_ok_and(|m| m.len() > LARGE)
+        })
+        .map(|(name, _)| name)
+        .collect();
+    eprintln!(
+        "corpus: cargo check of {} crates ({} large ones one at a time)",
+        packages.len(),
+        large.len()
+    );
+    let mut results = Results::default();
+    let mut all: Vec<String> = vec!["--workspace".into()];
+    for name in &large {
+        all.extend(["--exclude".to_string(), (*name).clone()]);
     }
-    child.wait().map_err(|e| e.to_string())?;
+    cargo_check(crates, &target, jobs, &all, &packages, &mut results)?;
+    for name in &large {
+        cargo_check(
+            crates,
+            &target,
+            1,
+            &["-p".into(), (*name).clone()],
+            &packages,
+            &mut results,
+        )?;
+    }
+    let Results {
+        first_error,
+        finished,
+    } = results;
     for (name, (i, pipeline)) in &packages {
         let outcome = match pipeline {
             Pipeline::Ours => &mut rows[*i].ours,
@@ -131,6 +118,79 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
                 .unwrap_or_else(|| "not checked (a dependency failed to build)".into()),
         );
     }
+    Ok(())
+}
+
+/// Generated code above this size is checked alone.
+const LARGE: u64 = 4 << 20;
+
+/// What cargo reported, by package.
+#[derive(Default)]
+struct Results {
+    first_error: BTreeMap<String, String>,
+    finished: BTreeMap<String, bool>,
+}
+
+/// One `cargo check --keep-going` over `selection`.
+fn cargo_check(
+    crates: &Path,
+    target: &Path,
+    jobs: usize,
+    selection: &[String],
+    packages: &BTreeMap<String, (usize, Pipeline)>,
+    results: &mut Results,
+) -> Result<(), String> {
+    let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args([
+            "check",
+            "--keep-going",
+            "--message-format",
+            "json",
+            "--jobs",
+        ])
+        .arg(jobs.to_string())
+        .args(selection)
+        .current_dir(crates)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .env("CARGO_TERM_COLOR", "never")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("running cargo check: {e}"))?;
+    let stdout = child.stdout.take().expect("piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let Some(package) = message
+            .get("package_id")
+            .and_then(|p| p.as_str())
+            .and_then(|id| package_name(id, packages))
+        else {
+            continue;
+        };
+        match message.get("reason").and_then(|r| r.as_str()) {
+            Some("compiler-message") => {
+                let m = &message["message"];
+                if m["level"] == "error" && !results.first_error.contains_key(&package) {
+                    let text = m["rendered"]
+                        .as_str()
+                        .or(m["message"].as_str())
+                        .unwrap_or("error");
+                    results
+                        .first_error
+                        .insert(package.clone(), super::worker::one_line(text));
+                }
+            }
+            Some("compiler-artifact") => {
+                results.finished.insert(package, true);
+            }
+            _ => {}
+        }
+    }
+    child.wait().map_err(|e| e.to_string())?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Each generation runs in a child process (a crash or stack overflow in the generator is one
 //! failed spec, not a failed run), two at a time by default. The generated clients become one
-//! crate each in a scratch workspace under `target/corpus/crates`, checked with one
+//! crate each in a scratch workspace under `target/corpus/crates`, checked with
 //! `cargo check --keep-going` and one target directory, so dependencies compile once and each
 //! error is attributed to its spec. Files with the same fingerprint are one spec.
 
