@@ -24,11 +24,50 @@ const MAX_ROUNDS: usize = 16;
 /// How many references may be replaced by copies in all: a spec whose references copy each
 /// other could otherwise grow exponentially. Beyond it they count as unresolved.
 const MAX_INLINED: usize = 2_000;
+/// How many JSON values (objects, arrays, scalars) all the copies may hold together.
+const MAX_COPIED_VALUES: usize = 1_000_000;
+/// How deeply nested a copy may end up. Copies of targets that contain references to
+/// themselves nest deeper every round; the parser accepts 128 levels, and the rewrites after
+/// this one (and dropping the document) recurse once per level.
+const MAX_DEPTH: usize = 256;
 
 /// The state of the inlining rounds.
 struct Round {
     changed: bool,
     inlined: usize,
+    copied_values: usize,
+}
+
+impl Round {
+    /// Counts a copy of `target` to `at`, or says why it would go over a bound.
+    fn take_copy(&mut self, target: &Value, at: &str) -> Result<(), &'static str> {
+        let (depth, values) = shape(target);
+        if self.inlined >= MAX_INLINED || self.copied_values + values > MAX_COPIED_VALUES {
+            return Err("copies of reference targets would make the document too large");
+        }
+        if at.matches('/').count() + depth > MAX_DEPTH {
+            return Err("its copy would be nested too deeply (a target that refers to itself)");
+        }
+        self.inlined += 1;
+        self.copied_values += values;
+        Ok(())
+    }
+}
+
+/// The nesting depth of `value` and the number of values in it, without recursion.
+fn shape(value: &Value) -> (usize, usize) {
+    let (mut max_depth, mut values) = (0, 0);
+    let mut stack = vec![(value, 1)];
+    while let Some((value, depth)) = stack.pop() {
+        values += 1;
+        max_depth = max_depth.max(depth);
+        match value {
+            Value::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    (max_depth, values)
 }
 
 /// Applies the three rules to `document`.
@@ -45,6 +84,7 @@ pub(super) fn references(document: &mut Value, notes: &mut Vec<Note>) {
     let mut round = Round {
         changed: false,
         inlined: 0,
+        copied_values: 0,
     };
     for _ in 0..MAX_ROUNDS {
         // Most documents need no round at all: check before copying.
@@ -346,8 +386,7 @@ fn other_ref(
     };
     let r = r.clone();
     let target = local_pointer(&r).and_then(|p| Some((snapshot.pointer(&p)?, p)));
-    let target = target.filter(|(_, p)| component(p).is_some() || round.inlined < MAX_INLINED);
-    match target {
+    let unresolved = match target {
         Some((_, p)) if component(&p).is_some() => {
             let (kind, name) = component(&p).expect("checked");
             let canonical = format!(
@@ -358,40 +397,39 @@ fn other_ref(
                 value["$ref"] = Value::String(canonical);
                 round.changed = true;
             }
-            false
+            return false;
         }
-        Some((target, _)) => {
-            notes.push(Note::new(
-                "normalize/ref-inline",
-                at,
-                format!("`$ref: {r}` replaced by a copy of its target"),
-            ));
-            *value = target.clone();
-            round.changed = true;
-            round.inlined += 1;
-            false
-        }
-        None => {
-            round.changed = true;
-            let cannot =
-                format!("`$ref: {r}` cannot be resolved (another file or a missing target)");
-            if container == Some("responses") {
+        Some((target, _)) => match round.take_copy(target, at) {
+            Ok(()) => {
                 notes.push(Note::new(
-                    "normalize/ref-unresolved",
+                    "normalize/ref-inline",
                     at,
-                    format!("{cannot}; replaced by a response without content"),
+                    format!("`$ref: {r}` replaced by a copy of its target"),
                 ));
-                *value = json!({"description": format!("unresolved reference `{r}`")});
-                false
-            } else {
-                notes.push(Note::new(
-                    "normalize/ref-unresolved",
-                    at,
-                    format!("{cannot}; dropped"),
-                ));
-                true
+                *value = target.clone();
+                round.changed = true;
+                return false;
             }
-        }
+            Err(reason) => format!("`$ref: {r}` is not copied: {reason}"),
+        },
+        None => format!("`$ref: {r}` cannot be resolved (another file or a missing target)"),
+    };
+    round.changed = true;
+    if container == Some("responses") {
+        notes.push(Note::new(
+            "normalize/ref-unresolved",
+            at,
+            format!("{unresolved}; replaced by a response without content"),
+        ));
+        *value = json!({"description": format!("unresolved reference `{r}`")});
+        false
+    } else {
+        notes.push(Note::new(
+            "normalize/ref-unresolved",
+            at,
+            format!("{unresolved}; dropped"),
+        ));
+        true
     }
 }
 
@@ -493,13 +531,43 @@ mod tests {
                 ]}}),
             );
         }
-        let (doc, notes) = run(json!({ "paths": paths }));
+        let input = json!({ "paths": paths });
+        let (doc, notes) = run(input.clone());
         let inlined = notes
             .iter()
             .filter(|n| n.rule == "normalize/ref-inline")
             .count();
-        assert_eq!(inlined, MAX_INLINED);
-        assert!(doc.to_string().len() < 50_000_000);
+        assert!((1..=MAX_INLINED).contains(&inlined), "{inlined} copies");
+        assert!(shape(&doc).1 <= shape(&input).1 + MAX_COPIED_VALUES);
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.message.contains("would make the document too large"))
+        );
+    }
+
+    #[test]
+    fn copies_of_self_referring_targets_stay_shallow() {
+        // The parameter refers to the operation holding it: each round copies the operation
+        // into itself, doubling the nesting, until the copy would be too deep.
+        let (doc, notes) = run(json!({
+            "paths": {"/a": {"get": {"parameters": [{"$ref": "#/paths/~1a/get"}]}}}
+        }));
+        let (depth, _) = shape(&doc);
+        assert!(depth <= MAX_DEPTH + 4, "depth {depth}");
+        let last = notes.last().expect("notes");
+        assert_eq!(last.rule, "normalize/ref-unresolved");
+        assert!(
+            last.message.contains("nested too deeply"),
+            "{}",
+            last.message
+        );
+    }
+
+    #[test]
+    fn shape_counts_depth_and_values() {
+        assert_eq!(shape(&json!(1)), (1, 1));
+        assert_eq!(shape(&json!({"a": [1, {"b": null}], "c": 2})), (4, 6));
     }
 
     #[test]
