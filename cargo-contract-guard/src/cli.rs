@@ -331,6 +331,10 @@ pub enum DiffFormat {
     Json,
     /// Markdown, for pull-request comments.
     Markdown,
+    /// SARIF 2.1.0, for code scanning: results on the lines of the NEW spec file.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`) on the NEW spec file.
+    Github,
 }
 
 /// `diff`.

@@ -124,6 +124,7 @@ impl Finding {
             file: self.file.clone(),
             line: self.line,
             message: format!("{} (fix: {})", self.message, self.fix),
+            suppressed: None,
         }
     }
 }

@@ -65,7 +65,7 @@ fn files_exit_codes_and_formats() {
     );
     assert!(
         run.stdout
-            .contains("--> GET /items/{id}  /components/schemas/Item/properties/name"),
+            .contains("--> new.yaml:32  GET /items/{id}  /components/schemas/Item/properties/name"),
         "{}",
         run.stdout
     );
@@ -224,6 +224,80 @@ fn suppressions_from_cargo_toml() {
         &with("ignore = [{ rule = \"path-removed\", reason = \"\" }]\n"),
     );
     project.run(&["diff", "mini"]).expect(2);
+}
+
+#[test]
+fn sarif_and_github_annotate_the_new_spec() {
+    let project = generated_project();
+    breaking_edit(&project);
+    // The added enum value is reported on the `mode` property of the spec on disk.
+    let line = project
+        .read("specs/mini.yaml")
+        .lines()
+        .position(|l| l.trim() == "mode:")
+        .unwrap()
+        + 1;
+
+    let sarif = project
+        .run(&["diff", "mini", "--format", "sarif"])
+        .expect(1);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    crate::gate::assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let added = results
+        .iter()
+        .find(|r| r["ruleId"] == "response-enum-value-added")
+        .unwrap_or_else(|| panic!("{log:#}"));
+    assert_eq!(added["level"], "error");
+    let location = &added["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "specs/mini.yaml");
+    assert_eq!(location["region"]["startLine"], line);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        rules[added["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "response-enum-value-added"
+    );
+
+    let github = project
+        .run(&["diff", "mini", "--format", "github"])
+        .expect(1);
+    assert!(
+        github.stdout.contains(&format!(
+            "::error file=specs/mini.yaml,line={line},title=response-enum-value-added::breaking: "
+        )),
+        "{}",
+        github.stdout
+    );
+
+    // Accepted changes stay in SARIF as suppressed results and leave the annotations.
+    let manifest = project.read("Cargo.toml");
+    project.write(
+        "Cargo.toml",
+        &format!("{manifest}\n[package.metadata.contract-guard.contracts.mini.diff]\nignore = [{{ rule = \"response-enum-value-added\", reason = \"clients have a catch-all\" }}]\n"),
+    );
+    let sarif = project
+        .run(&["diff", "mini", "--format", "sarif"])
+        .expect(0);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    crate::gate::assert_valid_sarif(&log);
+    let added = &log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "response-enum-value-added")
+        .unwrap()["suppressions"][0];
+    assert_eq!(added["kind"], "external");
+    assert_eq!(added["justification"], "clients have a catch-all");
+    let github = project
+        .run(&["diff", "mini", "--format", "github"])
+        .expect(0);
+    assert!(
+        !github.stdout.contains("response-enum-value-added"),
+        "{}",
+        github.stdout
+    );
 }
 
 #[test]

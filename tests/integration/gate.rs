@@ -168,7 +168,7 @@ fn fix_language_pattern(value: &mut serde_json::Value) {
     }
 }
 
-fn assert_valid_sarif(log: &serde_json::Value) {
+pub(crate) fn assert_valid_sarif(log: &serde_json::Value) {
     let mut schema: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fixture("sarif-2.1.0-rtm.5.json")).unwrap()).unwrap();
     // Erratum in the published schema: the `language` patterns have a stray `]`, which strict

@@ -1,15 +1,16 @@
 //! `diff <OLD> [NEW]`: classify the changes between two specs (files, a contract's pin, a
-//! contract's spec on disk) and print them for people, machines or pull requests.
+//! contract's spec on disk) and print them for people, machines (JSON, SARIF), pull requests
+//! (Markdown) or GitHub annotations.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use contract_core::contract::Contract;
-use contract_core::diff::{self, DiffConfig, Finding, Report, Severity};
+use contract_core::diff::{self, DiffConfig, Finding, Report, Severity, annotate};
 use contract_core::lock::LockFile;
 use contract_core::spec::{self, ParsedSpec};
-use contract_core::spec_cache;
 use contract_core::workspace::Workspace;
+use contract_core::{paths, report, spec_cache};
 
 use crate::cli::{DiffArgs, DiffFormat, WorkspaceArgs};
 use crate::error::{CliError, CliResult};
@@ -33,6 +34,9 @@ fn classify(arg: &str) -> Input {
 pub(super) struct Side {
     pub spec: ParsedSpec,
     pub label: String,
+    /// The file annotations land on: workspace-relative for a contract's spec, relative to the
+    /// current directory for a file given on the command line; `/`-separated.
+    pub file: String,
 }
 
 pub fn run(args: &DiffArgs) -> CliResult {
@@ -100,8 +104,20 @@ pub fn run(args: &DiffArgs) -> CliResult {
                     .as_bytes(),
             );
         }
+        DiffFormat::Sarif | DiffFormat::Github => {
+            let text = std::fs::read_to_string(&new.spec.path).unwrap_or_default();
+            let sarif = args.format == DiffFormat::Sarif;
+            let annotations =
+                annotate::annotations(&report, &new.file, &text, fail_on, sarif || ui::verbose());
+            let rendered = if sarif {
+                report::sarif::render(env!("CARGO_PKG_VERSION"), &annotate::rules(), &annotations)
+            } else {
+                report::github::render(&annotations)
+            };
+            let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
+        }
         DiffFormat::Human => {
-            print_human(&report, ui::verbose());
+            print_human(&report, ui::verbose(), &new.file, &new.spec.path);
             summarize(&report, &old.label, &new.label, fail_on, ui::verbose());
         }
     }
@@ -143,19 +159,24 @@ pub(super) fn find_contract<'w>(
     }
 }
 
-fn checked(spec: ParsedSpec, label: String) -> Result<Side, CliError> {
+fn checked(spec: ParsedSpec, label: String, file: String) -> Result<Side, CliError> {
     diff::ensure_supported(&spec.path, &spec.version)?;
-    Ok(Side { spec, label })
+    Ok(Side { spec, label, file })
 }
 
 fn load_file(path: &Path) -> Result<Side, CliError> {
-    checked(spec::parse_file(path)?, path.display().to_string())
+    let file = match std::env::current_dir() {
+        Ok(cwd) => paths::relative_slash(&cwd, &paths::normalize(&cwd.join(path))),
+        Err(_) => path.display().to_string(),
+    };
+    checked(spec::parse_file(path)?, path.display().to_string(), file)
 }
 
 /// A contract's spec on disk.
 fn on_disk_side(contract: &Contract) -> Result<Side, CliError> {
     checked(
         spec::parse_file(&contract.spec_path)?,
+        contract.spec_rel.clone(),
         contract.spec_rel.clone(),
     )
 }
@@ -174,6 +195,7 @@ pub(super) fn pinned_side(workspace: &Workspace, contract: &Contract) -> Result<
         Some((spec, _source)) => checked(
             spec,
             format!("{}@{}", contract.spec_rel, entry.fingerprint.short()),
+            contract.spec_rel.clone(),
         ),
         None => Err(contract_core::Error::PinnedSpecUnavailable {
             contract: contract.display_name(),
@@ -192,18 +214,28 @@ fn style_of(severity: Severity) -> anstyle::Style {
     }
 }
 
-/// Prints every finding at warning and above (and info with `verbose`), then the ignored ones.
-pub(super) fn print_human(report: &Report, verbose: bool) {
+/// Prints every finding at warning and above (and info with `verbose`), then the ignored ones,
+/// each with its line in the new spec (`new_file`, read from `new_path`).
+pub(super) fn print_human(report: &Report, verbose: bool, new_file: &str, new_path: &Path) {
+    let shown: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.ignored.is_some() || f.severity > Severity::Info || verbose)
+        .collect();
+    let pointers: Vec<&str> = shown.iter().map(|f| f.change.location()).collect();
+    let text = std::fs::read_to_string(new_path).unwrap_or_default();
+    let lines = spec::pointer_lines(&text, &pointers);
     let mut out = anstream::stdout().lock();
-    for f in &report.findings {
-        if f.ignored.is_none() && f.severity == Severity::Info && !verbose {
-            continue;
-        }
-        print_finding(&mut out, f);
+    for (f, line) in shown.into_iter().zip(lines) {
+        let file = match line {
+            Some(line) => format!("{new_file}:{line}"),
+            None => new_file.to_string(),
+        };
+        print_finding(&mut out, f, &file);
     }
 }
 
-fn print_finding(out: &mut impl std::io::Write, f: &Finding) {
+fn print_finding(out: &mut impl std::io::Write, f: &Finding, file: &str) {
     let c = &f.change;
     let (label, style) = match &f.ignored {
         Some(_) => ("ignored".to_string(), anstyle::Style::new().dimmed()),
@@ -230,7 +262,7 @@ fn print_finding(out: &mut impl std::io::Write, f: &Finding) {
     };
     let _ = writeln!(
         out,
-        "  {}-->{} {at}",
+        "  {}-->{} {file}  {at}",
         ui::HELP.render(),
         ui::HELP.render_reset()
     );

@@ -52,7 +52,12 @@ pub fn run(args: &UpdateArgs) -> CliResult {
             Ok(pinned) => {
                 let report = diff::diff(&pinned.spec.document, &current.document, &contract.diff);
                 let fail_on = contract.diff.fail_on.unwrap_or(Severity::Breaking);
-                print_human(&report, ui::verbose());
+                print_human(
+                    &report,
+                    ui::verbose(),
+                    &contract.spec_rel,
+                    &contract.spec_path,
+                );
                 summarize(
                     &report,
                     &pinned.label,

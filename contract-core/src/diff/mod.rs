@@ -8,12 +8,14 @@
 //!   `operation`, `schema`, `object`, `variants`, `keywords` and `security` compare the
 //!   pairs;
 //! - [`rules`]: the catalogue; [`suppress`]: per-contract overrides and ignores;
-//! - [`report`]: the reviewed result, its counts, JSON and Markdown.
+//! - [`report`]: the reviewed result, its counts, JSON and Markdown; [`annotate`]: SARIF and
+//!   GitHub annotations on the new spec file.
 //!
 //! Both documents are borrowed, never cloned or inlined; a pair of nodes reached through
 //! references is compared once per direction, which keeps a diff of the 12 MB GitHub
 //! description linear in its size.
 
+pub mod annotate;
 mod keywords;
 mod object;
 mod operation;
@@ -53,6 +55,17 @@ pub struct Change {
     pub operation_id: Option<String>,
     /// One line for people.
     pub message: String,
+}
+
+impl Change {
+    /// Where to show it in the new document: its new pointer, else its old one (whose nearest
+    /// ancestor present in the new document is the place of something removed).
+    pub fn location(&self) -> &str {
+        self.new_pointer
+            .as_deref()
+            .or(self.old_pointer.as_deref())
+            .unwrap_or("")
+    }
 }
 
 /// Every change from `old` to `new`, in document order, with default severities.

@@ -259,11 +259,7 @@ fn table(out: &mut String, rows: &[&Finding], reasons: bool) {
     }
     for f in rows {
         let c = &f.change;
-        let pointer = c
-            .new_pointer
-            .as_deref()
-            .or(c.old_pointer.as_deref())
-            .unwrap_or("");
+        let pointer = c.location();
         out.push_str(&format!(
             "| `{}` | {} | {} | `{}` |",
             c.rule.id(),

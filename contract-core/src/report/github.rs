@@ -15,10 +15,10 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// One workflow command per annotation, each ending with a newline.
+/// One workflow command per annotation that is not suppressed, each ending with a newline.
 pub fn render(annotations: &[Annotation]) -> String {
     let mut out = String::new();
-    for a in annotations {
+    for a in annotations.iter().filter(|a| a.suppressed.is_none()) {
         let command = match a.level {
             Level::Error => "error",
             Level::Warning => "warning",
@@ -49,10 +49,28 @@ mod tests {
             file: "a,b:c.rs".into(),
             line: Some(3),
             message: "100% edited\nby hand".into(),
+            suppressed: None,
         }]);
         assert_eq!(
             out,
             "::error file=a%2Cb%3Ac.rs,line=3,title=hand-edited::100%25 edited%0Aby hand\n"
         );
+    }
+
+    #[test]
+    fn suppressed_annotations_are_left_out() {
+        let annotation = |suppressed: Option<&str>| Annotation {
+            rule: "path-removed".into(),
+            level: Level::Warning,
+            file: "api.yaml".into(),
+            line: None,
+            message: "gone".into(),
+            suppressed: suppressed.map(str::to_string),
+        };
+        let out = render(&[
+            annotation(Some("agreed with the consumers")),
+            annotation(None),
+        ]);
+        assert_eq!(out, "::warning file=api.yaml,title=path-removed::gone\n");
     }
 }

@@ -28,6 +28,9 @@ pub struct Annotation {
     pub line: Option<usize>,
     /// One-line message.
     pub message: String,
+    /// Why it is accepted, when the project accepted it (a `diff` ignore entry): SARIF keeps
+    /// it as a suppression, GitHub annotations leave it out.
+    pub suppressed: Option<String>,
 }
 
 /// A rule that annotations refer to.

@@ -56,6 +56,15 @@ struct SarifResult<'a> {
     level: &'static str,
     message: Text<'a>,
     locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression<'a>; 1]>,
+}
+
+/// An accepted finding: `external` means accepted in configuration, not in the source.
+#[derive(Serialize)]
+struct Suppression<'a> {
+    kind: &'static str,
+    justification: &'a str,
 }
 
 #[derive(Serialize)]
@@ -132,6 +141,12 @@ pub fn render(version: &str, rules: &[Rule], annotations: &[Annotation]) -> Stri
                             region: a.line.map(|start_line| Region { start_line }),
                         },
                     }],
+                    suppressions: a.suppressed.as_deref().map(|justification| {
+                        [Suppression {
+                            kind: "external",
+                            justification,
+                        }]
+                    }),
                 })
                 .collect(),
         }],

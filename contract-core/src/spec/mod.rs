@@ -1,6 +1,7 @@
 //! Loading a spec file: read it (size-capped), decode, parse as JSON or YAML by content,
 //! detect its OpenAPI version, and compute its fingerprints.
 
+mod lines;
 mod parse;
 #[cfg(test)]
 mod proptests;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+pub use lines::pointer_lines;
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
 pub use refs::MAX_EXTERNAL_FILES;
 pub use version::SpecVersion;
