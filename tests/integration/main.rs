@@ -12,6 +12,7 @@ mod embed;
 mod fingerprint;
 mod gate;
 mod generate;
+mod golden;
 mod hostile;
 mod lock;
 mod lowering;

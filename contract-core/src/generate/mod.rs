@@ -15,7 +15,8 @@ mod run;
 
 #[cfg(feature = "generate")]
 pub use codegen::{
-    ClientCode, GeneratedFile, Needs, PROGENITOR_VERSION, generate, generate_client, generator_id,
+    ClientCode, GeneratedFile, Needs, PIPELINE_REVISION, PROGENITOR_VERSION, generate,
+    generate_client, generator_id,
 };
 #[cfg(feature = "generate")]
 pub use run::{GenerateOptions, Generation, Refusal, generate_contract};

@@ -11,7 +11,7 @@
 //!
 //! References written percent-encoded (`%7B`) are decoded first.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value, json};
 
@@ -31,19 +31,43 @@ const MAX_COPIED_VALUES: usize = 1_000_000;
 /// this one (and dropping the document) recurse once per level.
 const MAX_DEPTH: usize = 256;
 
+/// How many values measuring reference targets may visit in all: each distinct target is
+/// measured once per round, and beyond this budget no more copies are made.
+const MAX_MEASURED_VALUES: usize = 20_000_000;
+
+const TOO_LARGE: &str = "copies of reference targets would make the document too large";
+
 /// The state of the inlining rounds.
+#[derive(Default)]
 struct Round {
     changed: bool,
     inlined: usize,
     copied_values: usize,
+    /// The shape of each target measured in this round, by pointer (the snapshot targets are
+    /// read from does not change within a round).
+    shapes: HashMap<String, (usize, usize)>,
+    measured_values: usize,
 }
 
 impl Round {
-    /// Counts a copy of `target` to `at`, or says why it would go over a bound.
-    fn take_copy(&mut self, target: &Value, at: &str) -> Result<(), &'static str> {
-        let (depth, values) = shape(target);
-        if self.inlined >= MAX_INLINED || self.copied_values + values > MAX_COPIED_VALUES {
-            return Err("copies of reference targets would make the document too large");
+    /// Counts a copy of `target` (at `pointer` in the snapshot) to `at`, or says why it would
+    /// go over a bound.
+    fn take_copy(&mut self, target: &Value, pointer: &str, at: &str) -> Result<(), &'static str> {
+        if self.inlined >= MAX_INLINED || self.copied_values >= MAX_COPIED_VALUES {
+            return Err(TOO_LARGE);
+        }
+        let (depth, values) = match self.shapes.get(pointer) {
+            Some(known) => *known,
+            None if self.measured_values >= MAX_MEASURED_VALUES => return Err(TOO_LARGE),
+            None => {
+                let measured = shape(target, MAX_COPIED_VALUES);
+                self.measured_values += measured.1;
+                self.shapes.insert(pointer.to_string(), measured);
+                measured
+            }
+        };
+        if self.copied_values + values > MAX_COPIED_VALUES {
+            return Err(TOO_LARGE);
         }
         if at.matches('/').count() + depth > MAX_DEPTH {
             return Err("its copy would be nested too deeply (a target that refers to itself)");
@@ -54,12 +78,16 @@ impl Round {
     }
 }
 
-/// The nesting depth of `value` and the number of values in it, without recursion.
-fn shape(value: &Value) -> (usize, usize) {
+/// The nesting depth of `value` and the number of values in it, without recursion; counting
+/// stops once the values exceed `cap`.
+fn shape(value: &Value, cap: usize) -> (usize, usize) {
     let (mut max_depth, mut values) = (0, 0);
     let mut stack = vec![(value, 1)];
     while let Some((value, depth)) = stack.pop() {
         values += 1;
+        if values > cap {
+            break;
+        }
         max_depth = max_depth.max(depth);
         match value {
             Value::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
@@ -81,11 +109,7 @@ pub(super) fn references(document: &mut Value, notes: &mut Vec<Note>) {
             break;
         }
     }
-    let mut round = Round {
-        changed: false,
-        inlined: 0,
-        copied_values: 0,
-    };
+    let mut round = Round::default();
     for _ in 0..MAX_ROUNDS {
         // Most documents need no round at all: check before copying.
         if !has_other_refs(document, document) {
@@ -93,6 +117,7 @@ pub(super) fn references(document: &mut Value, notes: &mut Vec<Note>) {
         }
         let snapshot = document.clone();
         round.changed = false;
+        round.shapes.clear();
         other_refs(
             document,
             &snapshot,
@@ -399,7 +424,7 @@ fn other_ref(
             }
             return false;
         }
-        Some((target, _)) => match round.take_copy(target, at) {
+        Some((target, p)) => match round.take_copy(target, &p, at) {
             Ok(()) => {
                 notes.push(Note::new(
                     "normalize/ref-inline",
@@ -538,7 +563,7 @@ mod tests {
             .filter(|n| n.rule == "normalize/ref-inline")
             .count();
         assert!((1..=MAX_INLINED).contains(&inlined), "{inlined} copies");
-        assert!(shape(&doc).1 <= shape(&input).1 + MAX_COPIED_VALUES);
+        assert!(shape(&doc, usize::MAX).1 <= shape(&input, usize::MAX).1 + MAX_COPIED_VALUES);
         assert!(
             notes
                 .iter()
@@ -553,7 +578,7 @@ mod tests {
         let (doc, notes) = run(json!({
             "paths": {"/a": {"get": {"parameters": [{"$ref": "#/paths/~1a/get"}]}}}
         }));
-        let (depth, _) = shape(&doc);
+        let (depth, _) = shape(&doc, usize::MAX);
         assert!(depth <= MAX_DEPTH + 4, "depth {depth}");
         let last = notes.last().expect("notes");
         assert_eq!(last.rule, "normalize/ref-unresolved");
@@ -565,9 +590,23 @@ mod tests {
     }
 
     #[test]
+    fn references_to_the_whole_document_are_measured_once_per_round() {
+        // Every copy of the document holds more references to the document: without a bound
+        // on measuring, each of them measured a document of up to a million values.
+        let filler: Vec<Value> = (0..2_000).map(|i| json!({"n": i})).collect();
+        let (doc, notes) = run(json!({
+            "paths": {"/a": {"get": {"parameters": [{"$ref": "#"}, {"$ref": "#"}, {"$ref": "#"}]}}},
+            "x-filler": filler
+        }));
+        assert!(shape(&doc, usize::MAX).1 <= 6_001 + MAX_COPIED_VALUES);
+        assert!(notes.iter().any(|n| n.message.contains("too large")));
+    }
+
+    #[test]
     fn shape_counts_depth_and_values() {
-        assert_eq!(shape(&json!(1)), (1, 1));
-        assert_eq!(shape(&json!({"a": [1, {"b": null}], "c": 2})), (4, 6));
+        assert_eq!(shape(&json!(1), 10), (1, 1));
+        assert_eq!(shape(&json!({"a": [1, {"b": null}], "c": 2}), 10), (4, 6));
+        assert_eq!(shape(&json!([1, 2, 3, 4, 5]), 3).1, 4, "stops past the cap");
     }
 
     #[test]
