@@ -347,7 +347,8 @@ fn diff_summary(
 ) -> Option<String> {
     let now = now?;
     let pinned = crate::spec_cache::fetch(&workspace.target_dir, &entry.fingerprint)?;
-    let report = crate::diff::diff(&pinned.document, &now.document, &contract.diff);
+    let now = now.single_document().ok()?;
+    let report = crate::diff::diff(&pinned.document, &now, &contract.diff);
     let s = report.summary();
     Some(format!(
         "; {} breaking and {} security change(s), {} warning(s), {} info{} (`cargo contract-guard diff {}` lists them)",

@@ -27,25 +27,27 @@ pub fn path_for(target_dir: &Path, fingerprint: &Sha256Digest) -> PathBuf {
     dir(target_dir).join(format!("{}.json", fingerprint.hex()))
 }
 
-/// Stores the canonical JSON of `spec`; `Ok(false)` when it was already there.
+/// Stores the canonical JSON of what `spec`'s fingerprint is the hash of (the document, or the
+/// bundle of a spec spanning several files); `Ok(false)` when it was already there.
 pub fn store(target_dir: &Path, spec: &LoadedSpec) -> Result<bool> {
     let path = path_for(target_dir, &spec.fingerprint);
     if path.is_file() {
         return Ok(false);
     }
-    let bytes = canonical::canonical_json(&spec.document)
+    let bytes = canonical::canonical_json(&spec.fingerprinted_value())
         .map_err(|e| crate::Error::io("write", &path, std::io::Error::other(e)))?;
     fsio::write_atomic(&path, &bytes)
 }
 
-/// The cached spec with this fingerprint, if the cache has a copy whose bytes hash to it.
+/// The cached spec with this fingerprint, if the cache has a copy whose bytes hash to it; a
+/// spec spanning several files comes back as one document, its other files inlined.
 pub fn fetch(target_dir: &Path, fingerprint: &Sha256Digest) -> Option<ParsedSpec> {
     let path = path_for(target_dir, fingerprint);
     let bytes = spec::read_capped(&path).ok()?;
     if Sha256Digest::of(&bytes) != *fingerprint {
         return None;
     }
-    spec::parse_bytes(&path, &bytes).ok()
+    spec::parse_fingerprinted(&path, &bytes).ok()
 }
 
 /// Where a pinned spec was found.

@@ -164,18 +164,27 @@ fn checked(spec: ParsedSpec, label: String, file: String) -> Result<Side, CliErr
     Ok(Side { spec, label, file })
 }
 
+/// A spec file given on the command line. The files it references must stay inside the
+/// current directory when it is there, else inside its own directory.
 fn load_file(path: &Path) -> Result<Side, CliError> {
-    let file = match std::env::current_dir() {
-        Ok(cwd) => paths::relative_slash(&cwd, &paths::normalize(&cwd.join(path))),
-        Err(_) => path.display().to_string(),
+    let cwd = std::env::current_dir().map_err(|e| contract_core::Error::io("read", path, e))?;
+    let absolute = paths::normalize(&cwd.join(path));
+    let sandbox = if absolute.starts_with(&cwd) {
+        cwd.clone()
+    } else {
+        absolute.parent().unwrap_or(&cwd).to_path_buf()
     };
-    checked(spec::parse_file(path)?, path.display().to_string(), file)
+    checked(
+        spec::parse_file_inlined(path, &sandbox)?,
+        path.display().to_string(),
+        paths::relative_slash(&cwd, &absolute),
+    )
 }
 
-/// A contract's spec on disk.
+/// A contract's spec on disk (the files it references inlined).
 fn on_disk_side(contract: &Contract) -> Result<Side, CliError> {
     checked(
-        spec::parse_file(&contract.spec_path)?,
+        spec::parse_file_inlined(&contract.spec_path, &contract.root)?,
         contract.spec_rel.clone(),
         contract.spec_rel.clone(),
     )

@@ -50,7 +50,11 @@ pub fn run(args: &UpdateArgs) -> CliResult {
             }
             Err(err) => return Err(err),
             Ok(pinned) => {
-                let report = diff::diff(&pinned.spec.document, &current.document, &contract.diff);
+                let report = diff::diff(
+                    &pinned.spec.document,
+                    &*current.single_document()?,
+                    &contract.diff,
+                );
                 let fail_on = contract.diff.fail_on.unwrap_or(Severity::Breaking);
                 print_human(
                     &report,

@@ -124,7 +124,7 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
     let started = Instant::now();
     // References into other files are inlined, then lowering (3.1) and normalisation work on a
     // copy: the fingerprint stays the original's.
-    let document = spec.generator_document().map_err(|e| fail(e.to_string()))?;
+    let document = spec.single_document().map_err(|e| fail(e.to_string()))?;
     // Preparing never panics on any input that parses (fuzzed); should it, that is an error
     // naming the contract, not a crash.
     let prepared = catch_panic(|| crate::normalize::for_generator(&document, &spec.version))

@@ -1,6 +1,7 @@
 //! Loading a spec file: read it (size-capped), decode, parse as JSON or YAML by content,
 //! detect its OpenAPI version, and compute its fingerprints.
 
+mod bundle;
 mod lines;
 mod parse;
 #[cfg(test)]
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+pub use bundle::{BUNDLE_KEY, bundle_value, parse_file_inlined, parse_fingerprinted};
 pub use lines::pointer_lines;
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
 pub use refs::MAX_EXTERNAL_FILES;
@@ -57,9 +59,9 @@ pub struct ExternalFile {
 }
 
 impl LoadedSpec {
-    /// The document as one self-contained value for the generator: references into other
-    /// files are replaced by what they point at.
-    pub fn generator_document(&self) -> Result<std::borrow::Cow<'_, Value>> {
+    /// The document as one self-contained value for tools that read one document (the
+    /// generator, the diff): references into other files are replaced by what they point at.
+    pub fn single_document(&self) -> Result<std::borrow::Cow<'_, Value>> {
         if self.external_files.is_empty() {
             return Ok(std::borrow::Cow::Borrowed(&self.document));
         }
@@ -72,23 +74,22 @@ impl LoadedSpec {
         .map(std::borrow::Cow::Owned)
     }
 
+    /// What [`fingerprint`](Self::fingerprint) is the hash of (as RFC 8785 canonical JSON):
+    /// the document, or for a spec that spans several files, their bundle ([`bundle_value`]).
+    pub fn fingerprinted_value(&self) -> std::borrow::Cow<'_, Value> {
+        if self.external_files.is_empty() {
+            std::borrow::Cow::Borrowed(&self.document)
+        } else {
+            std::borrow::Cow::Owned(bundle_value(&self.document, &self.external_files))
+        }
+    }
+
     /// Every file read to load this spec: the spec itself, then the files it references.
     pub fn files(&self) -> Vec<PathBuf> {
         std::iter::once(self.path.clone())
             .chain(self.external_files.iter().map(|f| f.path.clone()))
             .collect()
     }
-}
-
-/// What is fingerprinted when a spec spans several files: the root document and every
-/// referenced file by its path relative to the spec, so a change in any of them changes the
-/// fingerprint (and a single-file spec is fingerprinted as itself).
-pub fn bundle_value(document: &Value, files: &[ExternalFile]) -> Value {
-    let mut map = serde_json::Map::new();
-    for file in files {
-        map.insert(file.key.clone(), file.document.clone());
-    }
-    serde_json::json!({ "$contract-guard-bundle": { "root": document, "files": map } })
 }
 
 /// Reads, parses and fingerprints a spec file; referenced files must stay inside the spec's
@@ -127,26 +128,23 @@ pub fn load_bytes_in(path: &Path, bytes: &[u8], sandbox: &Path) -> Result<Loaded
     let sandbox =
         paths::normalize(&std::path::absolute(sandbox).map_err(|e| Error::io("read", sandbox, e))?);
     let external_files = refs::collect(&absolute, &document, &sandbox)?;
-    let fingerprinted = if external_files.is_empty() {
-        canonical::fingerprint(&document)
-    } else {
-        canonical::fingerprint(&bundle_value(&document, &external_files))
-    };
-    let fingerprint = fingerprinted.map_err(|message| Error::Syntax {
-        path: path.to_path_buf(),
-        format: format.name(),
-        position: None,
-        message,
-    })?;
-    Ok(LoadedSpec {
+    let mut spec = LoadedSpec {
         path: path.to_path_buf(),
         format,
         version,
         document,
-        fingerprint,
+        fingerprint: raw_sha256,
         raw_sha256,
         external_files,
-    })
+    };
+    spec.fingerprint =
+        canonical::fingerprint(&spec.fingerprinted_value()).map_err(|message| Error::Syntax {
+            path: path.to_path_buf(),
+            format: format.name(),
+            position: None,
+            message,
+        })?;
+    Ok(spec)
 }
 
 /// Loads a spec whose pin recorded `pinned_raw` (the SHA-256 of the file's bytes) and
@@ -191,7 +189,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
 
 /// A spec file parsed with the same checks as [`load`], but not fingerprinted: what a diff
 /// needs (canonicalizing a 12 MB document costs as much as parsing it). References into other
-/// files are not followed.
+/// files are followed only by [`parse_file_inlined`] and [`parse_fingerprinted`].
 #[derive(Debug, Clone)]
 pub struct ParsedSpec {
     /// The file it was read from.
