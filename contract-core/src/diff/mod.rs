@@ -5,8 +5,8 @@
 //!
 //! - [`resolve`]: cycle-safe `$ref` following and JSON pointers;
 //! - `walk` matches paths (by template), operations, webhooks and named schemas;
-//!   `operation`, `schema`, `object`, `variants`, `keywords` and `security` compare the
-//!   pairs;
+//!   `operation`, `callbacks`, `schema`, `object`, `variants`, `keywords` and `security`
+//!   compare the pairs;
 //! - [`rules`]: the catalogue; [`suppress`]: per-contract overrides and ignores;
 //! - [`report`]: the reviewed result, its counts, JSON and Markdown; [`annotate`]: SARIF and
 //!   GitHub annotations on the new spec file.
@@ -16,6 +16,7 @@
 //! description linear in its size.
 
 pub mod annotate;
+mod callbacks;
 mod keywords;
 mod object;
 mod operation;

@@ -1,7 +1,8 @@
 //! One operation against its counterpart: operationId, deprecation, servers, parameters
 //! (matched by name and location, path variables by position), request bodies and responses
 //! (matched by status code and media type), response headers. Schemas go to
-//! [`super::schema`], security requirements to [`super::security`].
+//! [`super::schema`], security requirements to [`super::security`], callbacks to
+//! [`super::callbacks`].
 
 use serde_json::Value;
 
@@ -70,6 +71,7 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, pair: &OpPair<'_, 'a>, renames: &[(St
     parameters(cx, pair, renames);
     request_body(cx, &pair.old, &pair.new);
     responses(cx, &pair.old, &pair.new);
+    super::callbacks::compare(cx, &pair.old, &pair.new);
 }
 
 /// A webhook operation: its request body is what the Rust side receives.

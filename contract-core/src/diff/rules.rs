@@ -103,6 +103,8 @@ rules! {
     ComponentSchemaAdded = "component-schema-added", Info, "a named schema was added";
     WebhookRemoved = "webhook-removed", Warning, "a webhook was removed";
     WebhookAdded = "webhook-added", Info, "a webhook was added";
+    CallbackRemoved = "callback-removed", Warning, "a callback URL of an operation was removed: the server no longer calls it";
+    CallbackAdded = "callback-added", Info, "a callback URL was added to an operation";
 
     // Paths and operations.
     PathRemoved = "path-removed", Breaking, "a path and all its operations were removed";

@@ -196,6 +196,7 @@ fn every_rule_is_exercised() {
     renamed_path_variables_are_the_same_path();
     document_servers_openapi_version_components_and_webhooks();
     unreached_named_schemas_are_compared_as_received();
+    callbacks_are_compared_as_received();
     parameters();
     request_bodies_and_media_types();
     responses_statuses_media_types_and_headers();

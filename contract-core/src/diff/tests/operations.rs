@@ -118,6 +118,49 @@ pub(super) fn document_servers_openapi_version_components_and_webhooks() {
 }
 
 #[test]
+pub(super) fn callbacks_are_compared_as_received() {
+    let with = |callbacks: Value| {
+        doc(json!({"/subscriptions": {"post": {"responses": {}, "callbacks": callbacks}}}))
+    };
+    let event = |values: Value| {
+        json!({"{$request.body#/url}": {"post": {"requestBody": {"content": {"application/json": {
+            "schema": {"type": "string", "enum": values}
+        }}}}}})
+    };
+    case(
+        &with(json!({"onEvent": event(json!(["a"]))})),
+        &with(json!({})),
+        "callback-removed",
+        Some("callback-added"),
+    );
+    // Another URL expression for the same callback is another callback.
+    let moved =
+        json!({"onEvent": {"{$request.body#/other}": event(json!(["a"]))["{$request.body#/url}"]}});
+    case(
+        &with(json!({"onEvent": event(json!(["a"]))})),
+        &with(moved),
+        "callback-removed",
+        Some("callback-removed"),
+    );
+    // The body is sent to the Rust side: an added value breaks its types.
+    case(
+        &with(json!({"onEvent": event(json!(["a"]))})),
+        &with(json!({"onEvent": event(json!(["a", "b"]))})),
+        "response-enum-value-added",
+        Some("response-enum-value-removed"),
+    );
+    // Through a `$ref` into `components/callbacks`.
+    let mut by_ref = with(json!({"onEvent": {"$ref": "#/components/callbacks/Event"}}));
+    by_ref["components"]["callbacks"] = json!({"Event": event(json!(["a", "b"]))});
+    case(
+        &with(json!({"onEvent": event(json!(["a"]))})),
+        &by_ref,
+        "response-enum-value-added",
+        None,
+    );
+}
+
+#[test]
 pub(super) fn unreached_named_schemas_are_compared_as_received() {
     let c = |values: Value| {
         openapi(
