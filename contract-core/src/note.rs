@@ -71,7 +71,8 @@ pub fn push_token(pointer: &mut String, token: &str) {
 
 /// `pointer` with one more reference token.
 pub fn child(pointer: &str, token: &str) -> String {
-    let mut out = pointer.to_string();
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
     push_token(&mut out, token);
     out
 }
@@ -79,6 +80,25 @@ pub fn child(pointer: &str, token: &str) -> String {
 /// Decodes one reference token.
 pub fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Test helper for schema rules: runs `rule` on the schema `input` at pointer `/s` and returns
+/// the schema and the notes' messages (every note must point at `/s`).
+#[cfg(test)]
+pub(crate) fn apply_rule(
+    rule: fn(&mut serde_json::Map<String, serde_json::Value>, &str, &mut Vec<Note>),
+    input: serde_json::Value,
+) -> (serde_json::Value, Vec<String>) {
+    let serde_json::Value::Object(mut schema) = input else {
+        panic!("not an object")
+    };
+    let mut notes = Vec::new();
+    rule(&mut schema, "/s", &mut notes);
+    assert!(notes.iter().all(|n| n.pointer == "/s"));
+    (
+        serde_json::Value::Object(schema),
+        notes.into_iter().map(|n| n.message).collect(),
+    )
 }
 
 #[cfg(test)]

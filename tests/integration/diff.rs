@@ -302,25 +302,24 @@ fn sarif_and_github_annotate_the_new_spec() {
 
 #[test]
 fn specs_spanning_several_files_are_compared_with_their_files() {
+    let pet = |required: &str| {
+        format!(
+            "type: object\nrequired: {required}\nproperties:\n  id: {{type: string}}\n  name: {{type: string}}\n"
+        )
+    };
     let project = Project::single("app");
     project.write(
         "specs/api.yaml",
         "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Pet'\ncomponents:\n  schemas:\n    Pet:\n      $ref: 'common/pet.yaml'\n",
     );
-    project.write(
-        "specs/common/pet.yaml",
-        "type: object\nrequired: [id, name]\nproperties:\n  id: {type: string}\n  name: {type: string}\n",
-    );
+    project.write("specs/common/pet.yaml", &pet("[id, name]"));
     project
         .run(&["add", "api", "specs/api.yaml", "--no-deps"])
         .expect(0);
     project.run(&["diff", "api"]).expect(0);
 
     // Only the referenced file changes: `name` becomes optional in a response.
-    project.write(
-        "specs/common/pet.yaml",
-        "type: object\nrequired: [id]\nproperties:\n  id: {type: string}\n  name: {type: string}\n",
-    );
+    project.write("specs/common/pet.yaml", &pet("[id]"));
     let run = project.run(&["diff", "api"]).expect(1);
     assert!(
         run.stdout.contains(
@@ -341,10 +340,7 @@ fn specs_spanning_several_files_are_compared_with_their_files() {
 
     // Two files on the command line: each with its own referenced files.
     project.write("old/api.yaml", &project.read("specs/api.yaml"));
-    project.write(
-        "old/common/pet.yaml",
-        "type: object\nrequired: [id, name]\nproperties:\n  id: {type: string}\n  name: {type: string}\n",
-    );
+    project.write("old/common/pet.yaml", &pet("[id, name]"));
     let files = project
         .run(&["diff", "old/api.yaml", "specs/api.yaml", "--format", "json"])
         .expect(1);

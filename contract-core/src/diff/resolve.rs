@@ -9,20 +9,7 @@ use serde_json::Value;
 /// The longest chain of `$ref`s to `$ref`s followed before giving up (a cycle of pure refs).
 const MAX_REF_HOPS: usize = 32;
 
-/// Appends one reference token to a JSON pointer, escaping `~` and `/`.
-pub fn child(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
-    out.push_str(pointer);
-    out.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::note::child;
 
 /// Appends an array index to a JSON pointer.
 pub fn index(pointer: &str, i: usize) -> String {
@@ -31,10 +18,7 @@ pub fn index(pointer: &str, i: usize) -> String {
 
 /// The unescaped reference tokens of a JSON pointer (`/a/b~1c` → `a`, `b/c`).
 pub fn tokens(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+    pointer.split('/').skip(1).map(crate::note::unescape)
 }
 
 /// One document, for resolving references in it.

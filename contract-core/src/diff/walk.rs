@@ -30,10 +30,7 @@ pub(super) enum Memo {
     Header,
 }
 
-/// The HTTP methods of a path item, in the order operations are compared.
-pub(super) const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+pub(super) use crate::note::METHODS;
 
 /// The comparison context.
 pub(super) struct Cx<'a> {

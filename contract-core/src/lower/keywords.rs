@@ -166,21 +166,7 @@ fn drop_keys(
 mod tests {
     use super::*;
 
-    fn run(
-        rule: fn(&mut Map<String, Value>, &str, &mut Vec<Note>),
-        input: Value,
-    ) -> (Value, Vec<String>) {
-        let Value::Object(mut schema) = input else {
-            panic!("not an object")
-        };
-        let mut notes = Vec::new();
-        rule(&mut schema, "/s", &mut notes);
-        assert!(notes.iter().all(|n| n.pointer == "/s"));
-        (
-            Value::Object(schema),
-            notes.into_iter().map(|n| n.message).collect(),
-        )
-    }
+    use crate::note::apply_rule as run;
 
     #[test]
     fn prefix_items_become_items() {

@@ -265,20 +265,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn run(
-        rule: fn(&mut Map<String, Value>, &str, &mut Vec<Note>),
-        input: Value,
-    ) -> (Value, Vec<String>) {
-        let Value::Object(mut schema) = input else {
-            panic!()
-        };
-        let mut notes = Vec::new();
-        rule(&mut schema, "/s", &mut notes);
-        (
-            Value::Object(schema),
-            notes.into_iter().map(|n| n.message).collect(),
-        )
-    }
+    use crate::note::apply_rule as run;
 
     #[test]
     fn keywords_with_wrong_types_are_dropped() {
