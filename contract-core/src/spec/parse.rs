@@ -269,15 +269,39 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::new();
+        // Most objects in a spec have a few keys. A map grown key by key keeps room for more
+        // (a one-key map holds three), which for a large spec is tens of megabytes: small
+        // objects are collected first and built at their exact size.
+        const SMALL: usize = 16;
+        let mut small: Vec<(String, Value)> = Vec::with_capacity(SMALL);
+        let mut large: Option<Map<String, Value>> = None;
         while let Some(key) = access.next_key::<String>()? {
-            if map.contains_key(&key) {
+            let duplicate = match &large {
+                Some(map) => map.contains_key(&key),
+                None => small.iter().any(|(k, _)| *k == key),
+            };
+            if duplicate {
                 return Err(de::Error::custom(format!("duplicate key `{key}`")));
             }
             let StrictValue(value) = access.next_value()?;
-            map.insert(key, value);
+            match &mut large {
+                Some(map) => {
+                    map.insert(key, value);
+                }
+                None if small.len() < SMALL => small.push((key, value)),
+                None => {
+                    let mut map = Map::with_capacity(SMALL * 2);
+                    map.extend(small.drain(..));
+                    map.insert(key, value);
+                    large = Some(map);
+                }
+            }
         }
-        Ok(Value::Object(map))
+        Ok(Value::Object(large.unwrap_or_else(|| {
+            let mut map = Map::with_capacity(small.len());
+            map.extend(small);
+            map
+        })))
     }
 }
 
@@ -324,6 +348,25 @@ mod tests {
                 assert_eq!(position.map(|p| p.line), Some(1));
             }
             other => panic!("unexpected {other}"),
+        }
+    }
+
+    #[test]
+    fn objects_of_any_size_keep_their_order_and_refuse_duplicates() {
+        for size in [0, 1, 15, 16, 17, 40] {
+            let keys: Vec<String> = (0..size).rev().map(|i| format!("k{i}")).collect();
+            let body: Vec<String> = keys.iter().map(|k| format!("\"{k}\": 1")).collect();
+            let value = json_text(&format!("{{{}}}", body.join(", "))).unwrap();
+            let parsed: Vec<&String> = value.as_object().unwrap().keys().collect();
+            assert_eq!(parsed, keys.iter().collect::<Vec<_>>(), "{size} keys");
+            if size > 0 {
+                let repeated = format!("{{{}, \"{}\": 2}}", body.join(", "), keys[0]);
+                let err = json_text(&repeated).unwrap_err().to_string();
+                assert!(
+                    err.contains(&format!("duplicate key `{}`", keys[0])),
+                    "{err}"
+                );
+            }
         }
     }
 
