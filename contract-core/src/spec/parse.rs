@@ -269,9 +269,10 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        // Most objects in a spec have a few keys. A map grown key by key keeps room for more
-        // (a one-key map holds three), which for a large spec is tens of megabytes: small
-        // objects are collected first and built at their exact size.
+        // A map grown key by key keeps room for more (a one-key map holds three; a large one
+        // up to twice its size), which for a large spec is tens of megabytes. Most objects in a
+        // spec have a few keys: they are collected first and built at their exact size; the
+        // few large ones are rebuilt at their exact size once complete.
         const SMALL: usize = 16;
         let mut small: Vec<(String, Value)> = Vec::with_capacity(SMALL);
         let mut large: Option<Map<String, Value>> = None;
@@ -297,12 +298,21 @@ impl<'de> Visitor<'de> for StrictVisitor {
                 }
             }
         }
-        Ok(Value::Object(large.unwrap_or_else(|| {
-            let mut map = Map::with_capacity(small.len());
-            map.extend(small);
-            map
-        })))
+        Ok(Value::Object(match large {
+            Some(map) => exact_size(map.len(), map),
+            None => exact_size(small.len(), small),
+        }))
     }
+}
+
+/// A map of `len` entries with room for exactly those.
+fn exact_size(
+    len: usize,
+    entries: impl IntoIterator<Item = (String, Value)>,
+) -> Map<String, Value> {
+    let mut map = Map::with_capacity(len);
+    map.extend(entries);
+    map
 }
 
 #[cfg(test)]
