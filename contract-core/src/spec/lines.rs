@@ -82,12 +82,15 @@ fn record_lines(text: &str, wanted: &mut HashMap<&str, Option<usize>>) -> bool {
                 Some(Frame::Mapping { base, expect_key }) if *expect_key => {
                     *expect_key = false;
                     pointer.truncate(*base);
-                    let Event::Scalar(key, ..) = &event else {
-                        stack.push(Frame::ComplexKey);
-                        continue;
-                    };
-                    push_token(&mut pointer, key);
-                    record(wanted, &pointer, line);
+                    match &event {
+                        Event::Scalar(key, ..) => {
+                            push_token(&mut pointer, key);
+                            record(wanted, &pointer, line);
+                        }
+                        _ if opens => stack.push(Frame::ComplexKey),
+                        // An alias as a key: its value is placed at the mapping.
+                        _ => {}
+                    }
                     continue;
                 }
                 Some(Frame::Sequence { base, index }) => {
@@ -205,6 +208,12 @@ paths:
         let json = "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {\n    \"/a\": {\n      \"get\": {}\n    }\n  },\n  \"tags\": [\"x\", \"y\"]\n}\n";
         let lines = pointer_lines(json, &["/paths/~1a/get", "/tags/1", "/openapi"]);
         assert_eq!(lines, [Some(5), Some(8), Some(2)]);
+    }
+
+    #[test]
+    fn aliases_and_complex_keys_do_not_derail_the_walk() {
+        let text = "a: &x k\n*x : 1\n? [c, d]\n: 2\nb:\n  e: 3\n";
+        assert_eq!(pointer_lines(text, &["/b/e", "/a"]), [Some(6), Some(1)]);
     }
 
     #[test]
