@@ -1,6 +1,6 @@
 //! Spec loader + canonicaliser: arbitrary bytes (as JSON or YAML) must load or fail with an
 //! error, never panic, overflow or hang; a document that loads must fingerprint the same when
-//! re-rendered as compact JSON.
+//! re-rendered as compact JSON, and its keys must be located on lines of the file.
 #![no_main]
 
 use std::path::Path;
@@ -25,4 +25,23 @@ fuzz_target!(|data: &[u8]| {
     let again = contract_core::spec::load_bytes_in(&path, &compact, sandbox())
         .expect("a loaded document, rendered as JSON, loads again");
     assert_eq!(spec.fingerprint, again.fingerprint, "re-rendering changed the fingerprint");
+
+    // Every key of the top two levels is on a line of the file.
+    let text = String::from_utf8_lossy(data);
+    let mut pointers = Vec::new();
+    if let Some(top) = spec.document.as_object() {
+        for (key, value) in top {
+            let pointer = contract_core::note::child("", key);
+            if let Some(inner) = value.as_object() {
+                pointers.extend(inner.keys().map(|k| contract_core::note::child(&pointer, k)));
+            }
+            pointers.push(pointer);
+        }
+    }
+    let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
+    // YAML breaks lines at CR and LF alike: an upper bound.
+    let lines = text.matches(['\n', '\r']).count() + 1;
+    for line in contract_core::spec::pointer_lines(&text, &refs).into_iter().flatten() {
+        assert!((1..=lines).contains(&line), "line {line} of {lines}");
+    }
 });
