@@ -1,8 +1,9 @@
 //! Copies of pinned specs, so a pin can be compared with the spec on disk after the file has
 //! moved on: a content-addressed cache `<target-dir>/contract-guard/specs/<hex>.json` holding
-//! the RFC 8785 canonical JSON of the document, so the file's SHA-256 *is* the pinned
-//! fingerprint (written by `lock`, `add`, `generate --relock` and `update`); and, when the
-//! cache does not have it, git history (the spec at `HEAD`, then at the commit that last
+//! the RFC 8785 canonical JSON of what was fingerprinted (the document, or the bundle of a spec
+//! spanning several files), so the file's SHA-256 *is* the pinned fingerprint (written by
+//! `lock`, `add`, `generate --relock` and `update`); and, when the cache does not have it, git
+//! history (the spec and the files it references at `HEAD`, then at the commit that last
 //! changed the lock). Every copy is verified against the pinned fingerprint before use, so a
 //! stale or tampered file is never mistaken for the pin.
 
@@ -92,27 +93,38 @@ pub fn pinned(workspace: &Workspace, entry: &LockEntry) -> Option<(ParsedSpec, S
         revisions.push(commit);
     }
     for revision in revisions {
-        let Some(bytes) = git(
-            &workspace.root,
-            &["show", &format!("{revision}:./{}", entry.spec)],
-        ) else {
+        let Some(spec) = from_git(workspace, entry, &revision) else {
             continue;
         };
-        let label = PathBuf::from(format!("{revision}:{}", entry.spec));
-        if let Ok(spec) = spec::load_bytes(&label, &bytes)
-            && spec.fingerprint == entry.fingerprint
-        {
-            let _ = store(&workspace.target_dir, &spec);
-            let parsed = ParsedSpec {
-                path: spec.path,
-                format: spec.format,
-                version: spec.version,
-                document: spec.document,
-            };
-            return Some((parsed, Source::Git { revision }));
+        if spec.fingerprint != entry.fingerprint {
+            continue;
         }
+        let _ = store(&workspace.target_dir, &spec);
+        let Ok(document) = spec.single_document().map(|d| d.into_owned()) else {
+            continue;
+        };
+        let parsed = ParsedSpec {
+            path: PathBuf::from(format!("{revision}:{}", entry.spec)),
+            format: spec.format,
+            version: spec.version,
+            document,
+        };
+        return Some((parsed, Source::Git { revision }));
     }
     None
+}
+
+/// The pinned spec and the files it references (the lock entry's `files`) as they are at
+/// `revision`, loaded from a scratch copy laid out like the workspace.
+fn from_git(workspace: &Workspace, entry: &LockEntry, revision: &str) -> Option<LoadedSpec> {
+    let scratch = tempfile::tempdir().ok()?;
+    for rel in std::iter::once(&entry.spec).chain(&entry.files) {
+        let bytes = git(&workspace.root, &["show", &format!("{revision}:./{rel}")])?;
+        let path = crate::paths::resolve_inside(scratch.path(), scratch.path(), rel).ok()?;
+        std::fs::create_dir_all(path.parent()?).ok()?;
+        std::fs::write(&path, bytes).ok()?;
+    }
+    spec::load_in(&scratch.path().join(&entry.spec), scratch.path()).ok()
 }
 
 /// Runs git in `dir`; its stdout when it succeeds.
