@@ -119,8 +119,8 @@ pub fn pinned(workspace: &Workspace, entry: &LockEntry) -> Option<(ParsedSpec, S
 fn from_git(workspace: &Workspace, entry: &LockEntry, revision: &str) -> Option<LoadedSpec> {
     let scratch = tempfile::tempdir().ok()?;
     for rel in std::iter::once(&entry.spec).chain(&entry.files) {
-        let bytes = git(&workspace.root, &["show", &format!("{revision}:./{rel}")])?;
         let path = crate::paths::resolve_inside(scratch.path(), scratch.path(), rel).ok()?;
+        let bytes = git(&workspace.root, &["show", &format!("{revision}:./{rel}")])?;
         std::fs::create_dir_all(path.parent()?).ok()?;
         std::fs::write(&path, bytes).ok()?;
     }
