@@ -115,9 +115,15 @@ pub fn pinned(workspace: &Workspace, entry: &LockEntry) -> Option<(ParsedSpec, S
 }
 
 /// The pinned spec and the files it references (the lock entry's `files`) as they are at
-/// `revision`, loaded from a scratch copy laid out like the workspace.
+/// `revision`, loaded from a scratch copy laid out like the workspace (in the target
+/// directory, removed after).
 fn from_git(workspace: &Workspace, entry: &LockEntry, revision: &str) -> Option<LoadedSpec> {
-    let scratch = tempfile::tempdir().ok()?;
+    let parent = workspace.target_dir.join("contract-guard");
+    std::fs::create_dir_all(&parent).ok()?;
+    let scratch = tempfile::Builder::new()
+        .prefix("git-pin-")
+        .tempdir_in(&parent)
+        .ok()?;
     for rel in std::iter::once(&entry.spec).chain(&entry.files) {
         let path = crate::paths::resolve_inside(scratch.path(), scratch.path(), rel).ok()?;
         let bytes = git(&workspace.root, &["show", &format!("{revision}:./{rel}")])?;
