@@ -77,6 +77,16 @@ pub fn child(pointer: &str, token: &str) -> String {
     out
 }
 
+/// A JSON value for a one-line message, cut to 60 characters.
+pub fn short_json(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(59).collect::<String>())
+    } else {
+        text
+    }
+}
+
 /// Decodes one reference token.
 pub fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")

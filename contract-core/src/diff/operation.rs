@@ -357,16 +357,7 @@ fn request_body<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
     }
 }
 
-/// The part of a media type that identifies it: `application/json; charset=utf-8` →
-/// `application/json`.
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
+use crate::spec::media_type_essence as essence;
 
 /// Compares the `content` maps of two request bodies, responses or webhook bodies.
 fn content<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>, dir: Dir) {

@@ -301,15 +301,7 @@ pub(super) fn describe_pair(old: &str, new: &str) -> String {
     d
 }
 
-/// A short rendering of a JSON value for messages.
-pub(super) fn show(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(59).collect::<String>())
-    } else {
-        text
-    }
-}
+pub(super) use crate::note::short_json as show;
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use super::operations::Operation;
 use super::resolve;
 use crate::note::{Note, child};
+use crate::spec::media_type_essence;
 
 /// What happened to an operation's request body.
 pub(super) enum Outcome {
@@ -70,12 +71,7 @@ pub(super) fn request_body(
     }
     let mut media = content.shift_remove(&chosen).unwrap_or_else(|| json!({}));
     let at_media = child(&at_content, &chosen);
-    let essence = chosen
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_type_essence(&chosen);
     let target = match Kind::of(&essence) {
         Kind::Json if essence == "application/json" => chosen.clone(),
         Kind::Json => {
@@ -109,14 +105,7 @@ pub(super) fn request_body(
             return Outcome::Drop;
         }
     };
-    let kind = Kind::of(
-        &target
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase(),
-    );
+    let kind = Kind::of(&media_type_essence(&target));
     let schema = components_schema(&media, components);
     fix_schema(&mut media, kind, &schema, &at_media, notes);
     content.insert(target, media);
@@ -150,12 +139,7 @@ impl Kind {
 
 /// Lower is better: JSON, form, bytes, text, anything else.
 fn preference(media_type: &str) -> (u8, bool) {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_type_essence(media_type);
     let rank = match Kind::of(&essence) {
         Kind::Json => 0,
         Kind::Form => 1,

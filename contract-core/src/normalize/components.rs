@@ -132,16 +132,7 @@ pub(super) fn nullable_components(document: &mut Value, notes: &mut Vec<Note>) {
             continue;
         }
         let base = format!("{}Inner", names::pascal(key));
-        let name = (1..)
-            .map(|n| {
-                if n == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}{n}")
-                }
-            })
-            .find(|n| !taken.contains(n))
-            .expect("an unused name");
+        let name = names::unused(&base, |n| taken.contains(n));
         taken.insert(name.clone());
         let mut inner = Map::new();
         let mut outer = Map::new();

@@ -14,6 +14,17 @@ pub fn pascal(input: &str) -> String {
     sanitize(input, |s| s.to_pascal_case())
 }
 
+/// `base`, or the first of `base2`, `base3`, … that `taken` does not claim.
+pub fn unused(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}{n}"))
+        .find(|n| !taken(n))
+        .expect("an unused name")
+}
+
 fn sanitize(input: &str, to_case: fn(&str) -> String) -> String {
     let out = match input {
         "+1" => "plus1".to_string(),

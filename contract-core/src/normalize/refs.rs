@@ -308,18 +308,11 @@ fn hoist_name(pointer: &str) -> String {
 }
 
 fn unique_name(base: &str, existing: &[String]) -> String {
-    let taken = |n: &str| {
+    names::unused(base, |n| {
         existing
             .iter()
             .any(|e| names::pascal(e) == names::pascal(n))
-    };
-    if !taken(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|i| format!("{base}{i}"))
-        .find(|n| !taken(n))
-        .expect("an unused name")
+    })
 }
 
 /// Whether `value` holds a reference [`other_refs`] would change: one that is not a plain

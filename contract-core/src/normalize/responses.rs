@@ -86,12 +86,7 @@ fn is_json(media_type: &str) -> bool {
 }
 
 fn is_json_like(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = crate::spec::media_type_essence(media_type);
     essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
 }
 
@@ -293,16 +288,7 @@ fn unify(
             Set::Error => "Error",
         };
         let base = format!("{}{suffix}", names::pascal(op_id));
-        let name = (1..)
-            .map(|n| {
-                if n == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}{n}")
-                }
-            })
-            .find(|n| !created.taken.contains(&names::pascal(n)))
-            .expect("an unused name");
+        let name = names::unused(&base, |n| created.taken.contains(&names::pascal(n)));
         created.taken.insert(names::pascal(&name));
         created
             .schemas

@@ -250,15 +250,7 @@ pub(super) fn pattern(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec
     }
 }
 
-/// A value for a message, cut to 60 characters.
-pub(super) fn short(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(59).collect::<String>())
-    } else {
-        text
-    }
-}
+pub(super) use crate::note::short_json as short;
 
 #[cfg(test)]
 mod tests {

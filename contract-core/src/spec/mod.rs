@@ -228,6 +228,17 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<ParsedSpec> {
     })
 }
 
+/// The part of a media type that identifies it, lowercased: `application/JSON; charset=utf-8`
+/// → `application/json`.
+pub fn media_type_essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// The JSON type name of a value, as a schema's `type` spells it (`integer` for whole numbers).
 pub fn json_type(value: &Value) -> &'static str {
     match value {

@@ -7,9 +7,6 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use contract_core::contract::{Contract, Output};
-use contract_core::settings::GeneratorSettings;
-
 /// The measurement.
 #[derive(Debug, Serialize)]
 pub struct Bench {
@@ -43,28 +40,7 @@ pub fn github(corpus: &Path, runs: usize) -> Result<Option<Bench>, String> {
     );
     let spec = contract_core::spec::load(&path).map_err(|e| e.to_string())?;
     let prepared = contract_core::normalize::for_generator(&spec.document, &spec.version);
-    let contract = Contract {
-        name: "github".into(),
-        package: None,
-        manifest_path: "Cargo.toml".into(),
-        spec_path: path.clone(),
-        spec_rel: "spec.json".into(),
-        output: None,
-        settings: GeneratorSettings::default(),
-        root: path
-            .parent()
-            .map(std::path::Path::to_path_buf)
-            .unwrap_or_default(),
-        id: None,
-        diff: Default::default(),
-    };
-    let output = Output {
-        path: "src/github.rs".into(),
-        rel: "src/github.rs".into(),
-        owner_dir: ".".into(),
-        file_in_owner: "src/github.rs".into(),
-        spec_in_owner: "spec.json".into(),
-    };
+    let (contract, output) = super::worker::scratch_contract("github", &path, "src/github.rs");
     let (mut ours, mut plain, mut prepare) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let started = Instant::now();

@@ -79,6 +79,34 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path) -> Outcome {
     outcome
 }
 
+/// A contract named `name` with default options for the spec at `spec_path`, generating to
+/// `output` (relative): enough to call the generator outside a workspace.
+pub(super) fn scratch_contract(name: &str, spec_path: &Path, output: &str) -> (Contract, Output) {
+    let contract = Contract {
+        name: name.into(),
+        package: None,
+        manifest_path: PathBuf::from("Cargo.toml"),
+        spec_path: spec_path.to_path_buf(),
+        spec_rel: "spec".into(),
+        output: None,
+        settings: GeneratorSettings::default(),
+        root: spec_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+        id: None,
+        diff: Default::default(),
+    };
+    let output = Output {
+        path: PathBuf::from(output),
+        rel: output.into(),
+        owner_dir: PathBuf::from("."),
+        file_in_owner: output.into(),
+        spec_in_owner: "spec".into(),
+    };
+    (contract, output)
+}
+
 fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result<String, String> {
     let started = Instant::now();
     let prepared = contract_core::normalize::for_generator(&spec.document, &spec.version);
@@ -87,29 +115,7 @@ fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result
         *outcome.notes.entry(note.rule.to_string()).or_default() += 1;
     }
     drop(prepared);
-    let contract = Contract {
-        name: "corpus".into(),
-        package: None,
-        manifest_path: PathBuf::from("Cargo.toml"),
-        spec_path: spec.path.clone(),
-        spec_rel: "spec".into(),
-        output: None,
-        settings: GeneratorSettings::default(),
-        root: spec
-            .path
-            .parent()
-            .map(std::path::Path::to_path_buf)
-            .unwrap_or_default(),
-        id: None,
-        diff: Default::default(),
-    };
-    let output = Output {
-        path: PathBuf::from("src/lib.rs"),
-        rel: "src/lib.rs".into(),
-        owner_dir: PathBuf::from("."),
-        file_in_owner: "src/lib.rs".into(),
-        spec_in_owner: "spec".into(),
-    };
+    let (contract, output) = scratch_contract("corpus", &spec.path, "src/lib.rs");
     let started = Instant::now();
     let file =
         contract_core::generate::generate(&contract, &output, spec).map_err(|e| e.to_string())?;
