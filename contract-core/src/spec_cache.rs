@@ -108,6 +108,7 @@ pub fn pinned(workspace: &Workspace, entry: &LockEntry) -> Option<(ParsedSpec, S
             format: spec.format,
             version: spec.version,
             document,
+            origins: Vec::new(),
         };
         return Some((parsed, Source::Git { revision }));
     }

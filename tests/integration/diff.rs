@@ -328,6 +328,20 @@ fn specs_spanning_several_files_are_compared_with_their_files() {
         "{}",
         run.stdout
     );
+    // The change is placed in the file it was made in, not on the root's `$ref`.
+    assert!(
+        run.stdout.contains("--> specs/common/pet.yaml:5"),
+        "{}",
+        run.stdout
+    );
+    let github = project
+        .run(&["diff", "api", "--format", "github"])
+        .expect(1);
+    assert!(
+        github.stdout.contains("file=specs/common/pet.yaml,line=5"),
+        "{}",
+        github.stdout
+    );
     let check = project
         .run(&["check", "--message-format", "json"])
         .expect(1);
@@ -336,7 +350,12 @@ fn specs_spanning_several_files_are_compared_with_their_files() {
         "{}",
         check.stdout
     );
-    project.run(&["update", "api"]).expect(1);
+    let update = project.run(&["update", "api"]).expect(1);
+    assert!(
+        update.stdout.contains("--> specs/common/pet.yaml:5"),
+        "{}",
+        update.stdout
+    );
 
     // Two files on the command line: each with its own referenced files.
     project.write("old/api.yaml", &project.read("specs/api.yaml"));
@@ -348,6 +367,14 @@ fn specs_spanning_several_files_are_compared_with_their_files() {
     assert_eq!(
         doc["changes"][0]["rule"],
         "response-property-became-optional"
+    );
+    let sarif = project
+        .run(&["diff", "old/api.yaml", "specs/api.yaml", "--format", "sarif"])
+        .expect(1);
+    assert!(
+        sarif.stdout.contains(r#""uri": "specs/common/pet.yaml""#),
+        "{}",
+        sarif.stdout
     );
 
     // Without the cache, the pin is found in git: the spec and its files as committed.

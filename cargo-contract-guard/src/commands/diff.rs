@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use contract_core::contract::Contract;
 use contract_core::diff::{self, DiffConfig, Finding, Report, Severity, annotate};
 use contract_core::lock::LockFile;
-use contract_core::spec::{self, ParsedSpec};
+use contract_core::spec::{self, Located, ParsedSpec};
 use contract_core::workspace::Workspace;
 use contract_core::{paths, report, spec_cache};
 
@@ -34,9 +34,9 @@ fn classify(arg: &str) -> Input {
 pub(super) struct Side {
     pub spec: ParsedSpec,
     pub label: String,
-    /// The file annotations land on: workspace-relative for a contract's spec, relative to the
-    /// current directory for a file given on the command line; `/`-separated.
-    pub file: String,
+    /// What the files annotations land on are named relative to: the workspace root for a
+    /// contract's spec, the current directory for a file given on the command line.
+    pub base: PathBuf,
 }
 
 pub fn run(args: &DiffArgs) -> CliResult {
@@ -105,10 +105,14 @@ pub fn run(args: &DiffArgs) -> CliResult {
             );
         }
         DiffFormat::Sarif | DiffFormat::Github => {
-            let text = std::fs::read_to_string(&new.spec.path).unwrap_or_default();
             let sarif = args.format == DiffFormat::Sarif;
-            let annotations =
-                annotate::annotations(&report, &new.file, &text, fail_on, sarif || ui::verbose());
+            let annotations = annotate::annotations(
+                &report,
+                &new.spec,
+                &new.base,
+                fail_on,
+                sarif || ui::verbose(),
+            );
             let rendered = if sarif {
                 report::sarif::render(env!("CARGO_PKG_VERSION"), &annotate::rules(), &annotations)
             } else {
@@ -117,7 +121,9 @@ pub fn run(args: &DiffArgs) -> CliResult {
             let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
         }
         DiffFormat::Human => {
-            print_human(&report, ui::verbose(), &new.file, &new.spec.path);
+            print_human(&report, ui::verbose(), &|pointers| {
+                new.spec.locate(pointers, &new.base)
+            });
             summarize(&report, &old.label, &new.label, fail_on, ui::verbose());
         }
     }
@@ -159,9 +165,13 @@ pub(super) fn find_contract<'w>(
     }
 }
 
-fn checked(spec: ParsedSpec, label: String, file: String) -> Result<Side, CliError> {
+fn checked(spec: ParsedSpec, label: String, base: &Path) -> Result<Side, CliError> {
     diff::ensure_supported(&spec.path, &spec.version)?;
-    Ok(Side { spec, label, file })
+    Ok(Side {
+        spec,
+        label,
+        base: base.to_path_buf(),
+    })
 }
 
 /// A spec file given on the command line. The files it references must stay inside the
@@ -177,7 +187,7 @@ fn load_file(path: &Path) -> Result<Side, CliError> {
     checked(
         spec::parse_file_inlined(path, &sandbox)?,
         path.display().to_string(),
-        paths::relative_slash(&cwd, &absolute),
+        &cwd,
     )
 }
 
@@ -186,7 +196,7 @@ fn on_disk_side(contract: &Contract) -> Result<Side, CliError> {
     checked(
         spec::parse_file_inlined(&contract.spec_path, &contract.root)?,
         contract.spec_rel.clone(),
-        contract.spec_rel.clone(),
+        &contract.root,
     )
 }
 
@@ -204,7 +214,7 @@ pub(super) fn pinned_side(workspace: &Workspace, contract: &Contract) -> Result<
         Some((spec, _source)) => checked(
             spec,
             format!("{}@{}", contract.spec_rel, entry.fingerprint.short()),
-            contract.spec_rel.clone(),
+            &contract.root,
         ),
         None => Err(contract_core::Error::PinnedSpecUnavailable {
             contract: contract.display_name(),
@@ -224,21 +234,24 @@ fn style_of(severity: Severity) -> anstyle::Style {
 }
 
 /// Prints every finding at warning and above (and info with `verbose`), then the ignored ones,
-/// each with its line in the new spec (`new_file`, read from `new_path`).
-pub(super) fn print_human(report: &Report, verbose: bool, new_file: &str, new_path: &Path) {
+/// each with its file and line in the new spec (`locate` places the findings' pointers).
+pub(super) fn print_human(
+    report: &Report,
+    verbose: bool,
+    locate: &dyn Fn(&[&str]) -> Vec<Located>,
+) {
     let shown: Vec<&Finding> = report
         .findings
         .iter()
         .filter(|f| f.ignored.is_some() || f.severity > Severity::Info || verbose)
         .collect();
     let pointers: Vec<&str> = shown.iter().map(|f| f.change.location()).collect();
-    let text = std::fs::read_to_string(new_path).unwrap_or_default();
-    let lines = spec::pointer_lines(&text, &pointers);
+    let places = locate(&pointers);
     let mut out = anstream::stdout().lock();
-    for (f, line) in shown.into_iter().zip(lines) {
-        let file = match line {
-            Some(line) => format!("{new_file}:{line}"),
-            None => new_file.to_string(),
+    for (f, place) in shown.into_iter().zip(places) {
+        let file = match place.line {
+            Some(line) => format!("{}:{line}", place.file),
+            None => place.file,
         };
         print_finding(&mut out, f, &file);
     }

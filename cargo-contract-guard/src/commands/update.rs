@@ -5,7 +5,7 @@
 use contract_core::diff::{self, Severity};
 use contract_core::generate::{self, GenerateOptions};
 use contract_core::lock::LockFile;
-use contract_core::{pin, spec_cache};
+use contract_core::{pin, spec, spec_cache};
 
 use crate::cli::UpdateArgs;
 use crate::error::{CliError, CliResult};
@@ -50,18 +50,12 @@ pub fn run(args: &UpdateArgs) -> CliResult {
             }
             Err(err) => return Err(err),
             Ok(pinned) => {
-                let report = diff::diff(
-                    &pinned.spec.document,
-                    &*current.single_document()?,
-                    &contract.diff,
-                );
+                let (document, origins) = current.inlined()?;
+                let report = diff::diff(&pinned.spec.document, &document, &contract.diff);
                 let fail_on = contract.diff.fail_on.unwrap_or(Severity::Breaking);
-                print_human(
-                    &report,
-                    ui::verbose(),
-                    &contract.spec_rel,
-                    &contract.spec_path,
-                );
+                print_human(&report, ui::verbose(), &|pointers| {
+                    spec::locate(&contract.spec_path, &origins, pointers, &contract.root)
+                });
                 summarize(
                     &report,
                     &pinned.label,

@@ -1,19 +1,23 @@
 //! A reviewed diff as report annotations (SARIF, GitHub workflow commands), placed on the lines
-//! of the new spec file: where a change is, or for something removed, where it was last
-//! present (its nearest ancestor that still exists).
+//! of the new spec's files: where a change is, or for something removed, where it was last
+//! present (its nearest ancestor that still exists); in the file a part was inlined from when
+//! the spec spans several.
+
+use std::path::Path;
 
 use super::report::{Finding, Report};
 use super::rules::{Rule, Severity};
 use crate::report::{Annotation, Level};
+use crate::spec::ParsedSpec;
 
-/// The annotations of `report` on `file` (workspace-relative, `/`-separated), whose text is
-/// `text`. Findings at or above `fail_on` are errors, other breaking, security and warning
-/// findings are warnings, info findings are notes (left out unless `with_info`); accepted
-/// findings are kept as suppressed.
+/// The annotations of `report` on the files of `new` (the spec the report's new side was
+/// read from), named relative to `base`. Findings at or above `fail_on` are errors, other
+/// breaking, security and warning findings are warnings, info findings are notes (left out
+/// unless `with_info`); accepted findings are kept as suppressed.
 pub fn annotations(
     report: &Report,
-    file: &str,
-    text: &str,
+    new: &ParsedSpec,
+    base: &Path,
     fail_on: Severity,
     with_info: bool,
 ) -> Vec<Annotation> {
@@ -23,15 +27,15 @@ pub fn annotations(
         .filter(|f| with_info || f.severity > Severity::Info || f.ignored.is_some())
         .collect();
     let pointers: Vec<&str> = findings.iter().map(|f| f.change.location()).collect();
-    let lines = crate::spec::pointer_lines(text, &pointers);
+    let places = new.locate(&pointers, base);
     findings
         .into_iter()
-        .zip(lines)
-        .map(|(f, line)| Annotation {
+        .zip(places)
+        .map(|(f, place)| Annotation {
             rule: f.change.rule.id().into(),
             level: level(f.severity, fail_on),
-            file: file.into(),
-            line,
+            file: place.file,
+            line: place.line,
             message: message(f),
             suppressed: f.ignored.clone(),
         })
@@ -120,16 +124,20 @@ paths:
         })
     }
 
-    fn new() -> serde_json::Value {
-        crate::spec::parse_bytes(std::path::Path::new("new.yaml"), NEW.as_bytes())
-            .unwrap()
-            .document
+    /// `NEW` written to `api/new.yaml` under `dir`, parsed.
+    fn new_spec(dir: &Path) -> ParsedSpec {
+        let path = dir.join("api/new.yaml");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, NEW).unwrap();
+        crate::spec::parse_file(&path).unwrap()
     }
 
     #[test]
     fn findings_land_on_the_new_spec_lines() {
-        let report = diff(&old(), &new(), &DiffConfig::default());
-        let out = annotations(&report, "api/new.yaml", NEW, Severity::Breaking, true);
+        let dir = tempfile::tempdir().unwrap();
+        let new = new_spec(dir.path());
+        let report = diff(&old(), &new.document, &DiffConfig::default());
+        let out = annotations(&report, &new, dir.path(), Severity::Breaking, true);
         let find = |rule: &str| {
             out.iter()
                 .find(|a| a.rule == rule)
@@ -163,6 +171,45 @@ paths:
     }
 
     #[test]
+    fn findings_in_a_referenced_file_land_in_that_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "api/spec.yaml",
+            "openapi: 3.0.3\ninfo: {title: Pets, version: 1.0.0}\npaths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: 'schemas/pets.yaml#/Pets'\n",
+        );
+        write(
+            "api/schemas/pets.yaml",
+            "Pets:\n  type: array\n  items:\n    $ref: '#/Pet'\nPet:\n  type: object\n  properties:\n    id:\n      type: string\n",
+        );
+        let new =
+            crate::spec::parse_file_inlined(&dir.path().join("api/spec.yaml"), dir.path()).unwrap();
+        let mut old = new.document.clone();
+        old["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["items"]["properties"]["id"]["type"] = json!("integer");
+        let report = diff(&old, &new.document, &DiffConfig::default());
+        let out = annotations(&report, &new, dir.path(), Severity::Breaking, true);
+        let changed = out
+            .iter()
+            .find(|a| a.rule == "response-type-changed")
+            .unwrap_or_else(|| panic!("no response-type-changed in {out:#?}"));
+        // `id` is on line 8 of the schema file, two references away from the spec.
+        assert_eq!(
+            (changed.file.as_str(), changed.line),
+            ("api/schemas/pets.yaml", Some(8))
+        );
+        let bumped = out.iter().find(|a| a.rule == "version-not-bumped").unwrap();
+        assert_eq!(
+            (bumped.file.as_str(), bumped.line),
+            ("api/spec.yaml", Some(2))
+        );
+    }
+
+    #[test]
     fn levels_follow_fail_on_and_ignores_are_suppressed() {
         let config = DiffConfig {
             ignore: vec![Ignore {
@@ -173,8 +220,10 @@ paths:
             }],
             ..Default::default()
         };
-        let report = diff(&old(), &new(), &config);
-        let out = annotations(&report, "new.yaml", NEW, Severity::Security, false);
+        let dir = tempfile::tempdir().unwrap();
+        let new = new_spec(dir.path());
+        let report = diff(&old(), &new.document, &config);
+        let out = annotations(&report, &new, dir.path(), Severity::Security, false);
         let removed = out.iter().find(|a| a.rule == "path-removed").unwrap();
         assert_eq!(
             removed.suppressed.as_deref(),

@@ -38,7 +38,7 @@ pub fn parse_file_inlined(path: &Path, sandbox: &Path) -> Result<ParsedSpec> {
     let root = absolute(path)?;
     let files = refs::collect(&root, &spec.document, &absolute(sandbox)?)?;
     if !files.is_empty() {
-        spec.document = refs::inline_externals(&root, &spec.document, &files)?;
+        (spec.document, spec.origins) = refs::inline_externals(&root, &spec.document, &files)?;
     }
     Ok(spec)
 }
@@ -58,6 +58,7 @@ pub fn parse_fingerprinted(path: &Path, bytes: &[u8]) -> Result<ParsedSpec> {
         format: SpecFormat::Json,
         version,
         document,
+        origins: Vec::new(),
     })
 }
 
@@ -89,7 +90,7 @@ fn unbundle(path: &Path, bundle: &Value) -> Result<Value> {
             document: document.clone(),
         })
         .collect();
-    refs::inline_externals(&dir.join("spec.json"), root, &externals)
+    refs::inline_externals(&dir.join("spec.json"), root, &externals).map(|(document, _)| document)
 }
 
 #[cfg(test)]

@@ -1,13 +1,87 @@
 //! Where a JSON pointer is in a spec file: the line of each pointer (or of its nearest ancestor
 //! that exists), for annotations that land on the spec in editors and code review. JSON and
 //! YAML alike, read with the YAML event parser `serde-saphyr` is built on, in one pass and
-//! without building a tree.
+//! without building a tree. For a document with parts inlined from other files, each pointer
+//! lands in the file its part came from.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use granit_parser::{Event, Parser};
 
+use super::{Origin, ParsedSpec};
 use crate::note::push_token;
+use crate::paths;
+
+/// Where a pointer of a parsed spec is in the files it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The file, relative to the base directory given to [`ParsedSpec::locate`],
+    /// `/`-separated.
+    pub file: String,
+    /// Its 1-based line there (of the pointer or its nearest ancestor in that file); `None`
+    /// when the file cannot be read or parsed.
+    pub line: Option<usize>,
+}
+
+impl ParsedSpec {
+    /// Where each of `pointers` (into [`document`](Self::document)) is: in the spec file, or
+    /// for a part inlined from another file, in that file. File names are relative to `base`.
+    pub fn locate(&self, pointers: &[&str], base: &Path) -> Vec<Located> {
+        locate(&self.path, &self.origins, pointers, base)
+    }
+}
+
+/// Where each of `pointers` into a document read from `path` is, when the parts listed in
+/// `origins` were inlined from other files: in `path` or in the file a part came from. File
+/// names are relative to `base`.
+pub fn locate(path: &Path, origins: &[Origin], pointers: &[&str], base: &Path) -> Vec<Located> {
+    let own = std::path::absolute(path)
+        .map(|p| paths::normalize(&p))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let mut by_file: BTreeMap<&Path, Vec<(usize, String)>> = BTreeMap::new();
+    for (index, pointer) in pointers.iter().enumerate() {
+        let (file, in_file) = match origin_of(origins, pointer) {
+            Some(origin) => (
+                origin.file.as_path(),
+                format!("{}{}", origin.pointer, &pointer[origin.at.len()..]),
+            ),
+            None => (own.as_path(), pointer.to_string()),
+        };
+        by_file.entry(file).or_default().push((index, in_file));
+    }
+    let mut located = vec![
+        Located {
+            file: String::new(),
+            line: None,
+        };
+        pointers.len()
+    ];
+    for (file, wanted) in by_file {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let in_file: Vec<&str> = wanted.iter().map(|(_, p)| p.as_str()).collect();
+        let name = paths::relative_slash(base, file);
+        for ((index, _), line) in wanted.iter().zip(pointer_lines(&text, &in_file)) {
+            located[*index] = Located {
+                file: name.clone(),
+                line,
+            };
+        }
+    }
+    located
+}
+
+/// The innermost inlined part that `pointer` is in.
+fn origin_of<'o>(origins: &'o [Origin], pointer: &str) -> Option<&'o Origin> {
+    origins
+        .iter()
+        .filter(|o| {
+            pointer
+                .strip_prefix(o.at.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+        .max_by_key(|o| o.at.len())
+}
 
 /// Where the walk is inside one collection.
 enum Frame {

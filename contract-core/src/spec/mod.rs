@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use bundle::{BUNDLE_KEY, bundle_value, parse_file_inlined, parse_fingerprinted};
-pub use lines::pointer_lines;
+pub use lines::{Located, locate, pointer_lines};
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
-pub use refs::MAX_EXTERNAL_FILES;
+pub use refs::{MAX_EXTERNAL_FILES, Origin};
 pub use version::SpecVersion;
 
 use crate::canonical;
@@ -62,8 +62,14 @@ impl LoadedSpec {
     /// The document as one self-contained value for tools that read one document (the
     /// generator, the diff): references into other files are replaced by what they point at.
     pub fn single_document(&self) -> Result<std::borrow::Cow<'_, Value>> {
+        self.inlined().map(|(document, _)| document)
+    }
+
+    /// [`single_document`](Self::single_document), and where its parts inlined from other
+    /// files came from (for [`locate`]).
+    pub fn inlined(&self) -> Result<(std::borrow::Cow<'_, Value>, Vec<Origin>)> {
         if self.external_files.is_empty() {
-            return Ok(std::borrow::Cow::Borrowed(&self.document));
+            return Ok((std::borrow::Cow::Borrowed(&self.document), Vec::new()));
         }
         let root = std::path::absolute(&self.path).map_err(|e| Error::io("read", &self.path, e))?;
         refs::inline_externals(
@@ -71,7 +77,7 @@ impl LoadedSpec {
             &self.document,
             &self.external_files,
         )
-        .map(std::borrow::Cow::Owned)
+        .map(|(document, origins)| (std::borrow::Cow::Owned(document), origins))
     }
 
     /// What [`fingerprint`](Self::fingerprint) is the hash of (as RFC 8785 canonical JSON):
@@ -200,6 +206,9 @@ pub struct ParsedSpec {
     pub version: SpecVersion,
     /// The document as JSON (object key order as in the file).
     pub document: Value,
+    /// Where the parts inlined from other files came from (empty when all of the document is
+    /// from `path`): what [`locate`](Self::locate) follows.
+    pub origins: Vec<Origin>,
 }
 
 /// Reads and parses a spec file without fingerprinting it.
@@ -225,6 +234,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<ParsedSpec> {
         format,
         version,
         document,
+        origins: Vec::new(),
     })
 }
 

@@ -173,77 +173,136 @@ fn check_fragment(
     }
 }
 
+/// Where an inlined part of a document came from: the value at `at` in the inlined document is
+/// the value at `pointer` in `file` (both RFC 6901 pointers, escaped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Pointer in the inlined document.
+    pub at: String,
+    /// The file the value was read from (absolute, normalised).
+    pub file: PathBuf,
+    /// Pointer in that file.
+    pub pointer: String,
+}
+
 /// The document with every reference into another file replaced by the schema it points at,
-/// for tools that read a single document (the generator). Local references of the root stay.
-pub fn inline_externals(root_path: &Path, root: &Value, files: &[ExternalFile]) -> Result<Value> {
+/// for tools that read a single document (the generator, the diff), and where each inlined part
+/// came from. Local references of the root stay.
+pub fn inline_externals(
+    root_path: &Path,
+    root: &Value,
+    files: &[ExternalFile],
+) -> Result<(Value, Vec<Origin>)> {
     let by_path: BTreeMap<PathBuf, &ExternalFile> = files
         .iter()
         .map(|f| (paths::normalize(&f.path), f))
         .collect();
-    let mut stack = Vec::new();
-    inline(root_path, root_path, root, &by_path, &mut stack)
+    let mut inliner = Inliner {
+        root_path,
+        files: &by_path,
+        stack: Vec::new(),
+        at: String::new(),
+        origins: Vec::new(),
+    };
+    let document = inliner.inline(root_path, root)?;
+    Ok((document, inliner.origins))
 }
 
-fn inline(
-    root_path: &Path,
-    holder: &Path,
-    value: &Value,
-    files: &BTreeMap<PathBuf, &ExternalFile>,
-    stack: &mut Vec<(PathBuf, String)>,
-) -> Result<Value> {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                let target = match classify(reference) {
-                    Ok(Target::Local) if holder == root_path => None,
-                    Ok(Target::Local) => Some((
-                        holder.to_path_buf(),
-                        reference.trim_start_matches('#').to_string(),
-                    )),
-                    Ok(Target::File { file, fragment }) => {
-                        let dir = holder.parent().unwrap_or(Path::new("/"));
-                        Some((paths::normalize(&dir.join(file)), fragment.to_string()))
-                    }
-                    Err(_) => None,
-                };
-                if let Some((file, fragment)) = target {
-                    if file == paths::normalize(root_path) {
-                        return Ok(serde_json::json!({ "$ref": format!("#{fragment}") }));
-                    }
-                    let cycle = Error::Reference {
-                        path: holder.to_path_buf(),
-                        pointer: String::new(),
-                        reference: reference.clone(),
-                        reason: "is part of a cycle through other files, which cannot be inlined for the generator; move the recursive schema into the spec".into(),
-                    };
-                    if stack.contains(&(file.clone(), fragment.clone())) || stack.len() > 64 {
-                        return Err(cycle);
-                    }
-                    let external = files.get(&file).ok_or_else(|| Error::Reference {
-                        path: holder.to_path_buf(),
-                        pointer: String::new(),
-                        reference: reference.clone(),
-                        reason: "was not loaded".into(),
-                    })?;
-                    let target = external.document.pointer(&fragment).unwrap_or(&Value::Null);
-                    stack.push((file.clone(), fragment));
-                    let inlined = inline(root_path, &file, target, files, stack);
-                    stack.pop();
-                    return inlined;
+struct Inliner<'a> {
+    root_path: &'a Path,
+    files: &'a BTreeMap<PathBuf, &'a ExternalFile>,
+    /// The (file, fragment) references being inlined, outermost first: a repeat is a cycle.
+    stack: Vec<(PathBuf, String)>,
+    /// Pointer of the value being inlined, in the output.
+    at: String,
+    origins: Vec<Origin>,
+}
+
+impl Inliner<'_> {
+    fn inline(&mut self, holder: &Path, value: &Value) -> Result<Value> {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref")
+                    && let Some((file, fragment)) = self.external_target(holder, reference)
+                {
+                    return self.inline_reference(holder, reference, file, fragment);
                 }
+                let mut out = serde_json::Map::with_capacity(map.len());
+                for (key, child) in map {
+                    out.insert(key.clone(), self.inline_child(holder, key, child)?);
+                }
+                Ok(Value::Object(out))
             }
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (key, child) in map {
-                out.insert(key.clone(), inline(root_path, holder, child, files, stack)?);
-            }
-            Ok(Value::Object(out))
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(index, child)| self.inline_child(holder, &index.to_string(), child))
+                .collect::<Result<Vec<_>>>()
+                .map(Value::Array),
+            other => Ok(other.clone()),
         }
-        Value::Array(items) => items
-            .iter()
-            .map(|child| inline(root_path, holder, child, files, stack))
-            .collect::<Result<Vec<_>>>()
-            .map(Value::Array),
-        other => Ok(other.clone()),
+    }
+
+    fn inline_child(&mut self, holder: &Path, token: &str, child: &Value) -> Result<Value> {
+        let len = self.at.len();
+        crate::note::push_token(&mut self.at, token);
+        let inlined = self.inline(holder, child);
+        self.at.truncate(len);
+        inlined
+    }
+
+    /// The file and fragment `reference` (held by `holder`) points at, unless it is a local
+    /// reference of the root, which stays as it is.
+    fn external_target(&self, holder: &Path, reference: &str) -> Option<(PathBuf, String)> {
+        match classify(reference) {
+            Ok(Target::Local) if holder == self.root_path => None,
+            Ok(Target::Local) => Some((
+                holder.to_path_buf(),
+                reference.trim_start_matches('#').to_string(),
+            )),
+            Ok(Target::File { file, fragment }) => {
+                let dir = holder.parent().unwrap_or(Path::new("/"));
+                Some((paths::normalize(&dir.join(file)), fragment.to_string()))
+            }
+            Err(_) => None,
+        }
+    }
+
+    fn inline_reference(
+        &mut self,
+        holder: &Path,
+        reference: &str,
+        file: PathBuf,
+        fragment: String,
+    ) -> Result<Value> {
+        if file == paths::normalize(self.root_path) {
+            return Ok(serde_json::json!({ "$ref": format!("#{fragment}") }));
+        }
+        let error = |reason: &str| Error::Reference {
+            path: holder.to_path_buf(),
+            pointer: String::new(),
+            reference: reference.to_string(),
+            reason: reason.into(),
+        };
+        let key = (file, fragment);
+        if self.stack.contains(&key) || self.stack.len() > 64 {
+            return Err(error(
+                "is part of a cycle through other files, which cannot be inlined for the generator; move the recursive schema into the spec",
+            ));
+        }
+        let files = self.files;
+        let external = files.get(&key.0).ok_or_else(|| error("was not loaded"))?;
+        let target = external.document.pointer(&key.1).unwrap_or(&Value::Null);
+        self.origins.push(Origin {
+            at: self.at.clone(),
+            file: key.0.clone(),
+            pointer: key.1.clone(),
+        });
+        let holder = key.0.clone();
+        self.stack.push(key);
+        let inlined = self.inline(&holder, target);
+        self.stack.pop();
+        inlined
     }
 }
 
