@@ -369,7 +369,13 @@ fn specs_spanning_several_files_are_compared_with_their_files() {
         "response-property-became-optional"
     );
     let sarif = project
-        .run(&["diff", "old/api.yaml", "specs/api.yaml", "--format", "sarif"])
+        .run(&[
+            "diff",
+            "old/api.yaml",
+            "specs/api.yaml",
+            "--format",
+            "sarif",
+        ])
         .expect(1);
     assert!(
         sarif.stdout.contains(r#""uri": "specs/common/pet.yaml""#),

@@ -10,7 +10,7 @@ use contract_core::diff::{self, DiffConfig, Finding, Report, Severity, annotate}
 use contract_core::lock::LockFile;
 use contract_core::spec::{self, Located, ParsedSpec};
 use contract_core::workspace::Workspace;
-use contract_core::{paths, report, spec_cache};
+use contract_core::{report, spec_cache};
 
 use crate::cli::{DiffArgs, DiffFormat, WorkspaceArgs};
 use crate::error::{CliError, CliResult};
@@ -178,12 +178,7 @@ fn checked(spec: ParsedSpec, label: String, base: &Path) -> Result<Side, CliErro
 /// current directory when it is there, else inside its own directory.
 fn load_file(path: &Path) -> Result<Side, CliError> {
     let cwd = std::env::current_dir().map_err(|e| contract_core::Error::io("read", path, e))?;
-    let absolute = paths::normalize(&cwd.join(path));
-    let sandbox = if absolute.starts_with(&cwd) {
-        cwd.clone()
-    } else {
-        absolute.parent().unwrap_or(&cwd).to_path_buf()
-    };
+    let sandbox = spec::command_line_sandbox(&cwd, path);
     checked(
         spec::parse_file_inlined(path, &sandbox)?,
         path.display().to_string(),

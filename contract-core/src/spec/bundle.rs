@@ -43,6 +43,18 @@ pub fn parse_file_inlined(path: &Path, sandbox: &Path) -> Result<ParsedSpec> {
     Ok(spec)
 }
 
+/// The directory the files referenced by a spec named on the command line (not declared by a
+/// contract) must stay inside: the current directory `cwd` when the spec is inside it, else
+/// the spec's own directory.
+pub fn command_line_sandbox(cwd: &Path, path: &Path) -> PathBuf {
+    let absolute = paths::normalize(&cwd.join(path));
+    if absolute.starts_with(cwd) {
+        cwd.to_path_buf()
+    } else {
+        absolute.parent().unwrap_or(cwd).to_path_buf()
+    }
+}
+
 /// Parses the canonical JSON of a fingerprinted value (what the spec cache stores): a
 /// document, or the bundle of a spec that spans several files, which comes back as one
 /// document with the references into its other files inlined.
@@ -146,6 +158,20 @@ mod tests {
             parse_file_inlined(&path, dir.path()).unwrap().document
         );
         assert_eq!(back.version, loaded.version);
+    }
+
+    #[test]
+    fn command_line_specs_reference_files_under_the_current_directory_or_their_own() {
+        let cwd = Path::new("/work/app");
+        assert_eq!(command_line_sandbox(cwd, Path::new("specs/api.yaml")), cwd);
+        assert_eq!(
+            command_line_sandbox(cwd, Path::new("../other/specs/api.yaml")),
+            Path::new("/work/other/specs")
+        );
+        assert_eq!(
+            command_line_sandbox(cwd, Path::new("/tmp/x/api.yaml")),
+            Path::new("/tmp/x")
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-pub use bundle::{BUNDLE_KEY, bundle_value, parse_file_inlined, parse_fingerprinted};
+pub use bundle::{
+    BUNDLE_KEY, bundle_value, command_line_sandbox, parse_file_inlined, parse_fingerprinted,
+};
 pub use lines::{Located, locate, pointer_lines};
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
 pub use refs::{MAX_EXTERNAL_FILES, Origin};
