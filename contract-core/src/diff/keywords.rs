@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::pattern::Relation;
 use super::rules::Rule;
 use super::shape::show;
 use super::walk::{Cx, Dir};
@@ -18,6 +19,17 @@ enum Delta {
     Loosened,
     /// Different values are valid (e.g. another pattern): both at once.
     Changed,
+}
+
+/// How a pattern moved, judged by the strings it accepts: `None` when it accepts the same
+/// ones (a rewrite); `Changed` when that cannot be decided.
+fn pattern_delta(old: &str, new: &str) -> Option<Delta> {
+    match super::pattern::relation(old, new) {
+        Some(Relation::Same) => None,
+        Some(Relation::Narrower) => Some(Delta::Tightened),
+        Some(Relation::Wider) => Some(Delta::Loosened),
+        Some(Relation::Different) | None => Some(Delta::Changed),
+    }
 }
 
 /// The four rules of a keyword: request tightened, request loosened, response loosened,
@@ -265,12 +277,15 @@ pub(super) fn compare(
     let (a, b) = (ov.get("pattern"), nv.get("pattern"));
     if a != b {
         let delta = match (a, b) {
-            (None, Some(_)) => Delta::Tightened,
-            (Some(_), None) => Delta::Loosened,
-            _ => Delta::Changed,
+            (None, Some(_)) => Some(Delta::Tightened),
+            (Some(_), None) => Some(Delta::Loosened),
+            (Some(Value::String(old)), Some(Value::String(new))) => pattern_delta(old, new),
+            _ => Some(Delta::Changed),
         };
         let s = |v: Option<&Value>| v.map_or("(none)".into(), show);
-        emit(cx, &PATTERN, delta, s(a), s(b));
+        if let Some(delta) = delta {
+            emit(cx, &PATTERN, delta, s(a), s(b));
+        }
     }
     let (a, b) = (
         ov.get("multipleOf").and_then(Value::as_f64),

@@ -237,10 +237,10 @@ rules! {
     RequestMinPropertiesLoosened = "request-min-properties-loosened", Info, "`minProperties` of a request object was removed or lowered";
     ResponseMinPropertiesLoosened = "response-min-properties-loosened", Warning, "`minProperties` of a response object was removed or lowered";
     ResponseMinPropertiesTightened = "response-min-properties-tightened", Info, "`minProperties` of a response object was added or raised";
-    RequestPatternTightened = "request-pattern-tightened", Breaking, "`pattern` of a request string was added or changed";
-    RequestPatternLoosened = "request-pattern-loosened", Info, "`pattern` of a request string was removed";
-    ResponsePatternLoosened = "response-pattern-loosened", Warning, "`pattern` of a response string was removed or changed";
-    ResponsePatternTightened = "response-pattern-tightened", Info, "`pattern` of a response string was added";
+    RequestPatternTightened = "request-pattern-tightened", Breaking, "`pattern` of a request string was added, or changed to accept fewer or other strings";
+    RequestPatternLoosened = "request-pattern-loosened", Info, "`pattern` of a request string was removed, or changed to accept more strings";
+    ResponsePatternLoosened = "response-pattern-loosened", Warning, "`pattern` of a response string was removed, or changed to accept more or other strings";
+    ResponsePatternTightened = "response-pattern-tightened", Info, "`pattern` of a response string was added, or changed to accept fewer strings";
     RequestMultipleOfTightened = "request-multiple-of-tightened", Breaking, "`multipleOf` of a request number was added or changed to a stricter step";
     RequestMultipleOfLoosened = "request-multiple-of-loosened", Info, "`multipleOf` of a request number was removed or relaxed";
     ResponseMultipleOfLoosened = "response-multiple-of-loosened", Warning, "`multipleOf` of a response number was removed or relaxed";

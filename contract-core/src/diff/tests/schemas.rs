@@ -504,7 +504,8 @@ pub(super) fn validation_keywords_in_both_directions() {
         "request-maximum-tightened",
         Some("request-maximum-loosened"),
     );
-    // A changed pattern is both tighter and looser.
+    // Patterns are compared by the strings they accept: another set is both tighter and
+    // looser; a narrower one only tighter (GitHub's commit SHA pattern, v22 → v23).
     let p = |re: &str| json!({"type": "string", "pattern": re});
     case(
         &request(p("^a")),
@@ -517,5 +518,24 @@ pub(super) fn validation_keywords_in_both_directions() {
         &response(p("^b")),
         "response-pattern-loosened",
         Some("response-pattern-loosened"),
+    );
+    let any_hex = p("^[0-9a-fA-F]+$");
+    let sha = p("^([0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?)$");
+    case(
+        &request(any_hex.clone()),
+        &request(sha.clone()),
+        "request-pattern-tightened",
+        Some("request-pattern-loosened"),
+    );
+    case(
+        &response(sha),
+        &response(any_hex),
+        "response-pattern-loosened",
+        Some("response-pattern-tightened"),
+    );
+    // A rewrite that accepts the same strings is no change.
+    assert_eq!(
+        ids(&request(p(r"^\d{3}$")), &request(p("^[0-9][0-9][0-9]$"))),
+        Vec::<&str>::new()
     );
 }
