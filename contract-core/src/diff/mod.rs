@@ -20,7 +20,7 @@ mod callbacks;
 mod keywords;
 mod object;
 mod operation;
-mod pattern;
+pub mod pattern;
 pub mod report;
 pub mod resolve;
 pub mod rules;

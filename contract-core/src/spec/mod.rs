@@ -167,7 +167,16 @@ pub fn load_pinned_in(
     pinned_fingerprint: Sha256Digest,
 ) -> Result<LoadedSpec> {
     let bytes = read_capped(path)?;
-    let raw_sha256 = Sha256Digest::of(&bytes);
+    // Hashing and parsing overlap: in a proc macro, both run unoptimised (cargo's default
+    // for build dependencies), and hashing a large spec takes nearly as long as parsing it.
+    let (raw_sha256, parsed) = std::thread::scope(|scope| {
+        let hash = scope.spawn(|| Sha256Digest::of(&bytes));
+        let parsed = parse_bytes(path, &bytes);
+        (
+            hash.join().unwrap_or_else(|_| Sha256Digest::of(&bytes)),
+            parsed,
+        )
+    });
     if raw_sha256 != pinned_raw {
         return load_bytes_in(path, &bytes, sandbox);
     }
@@ -176,7 +185,7 @@ pub fn load_pinned_in(
         version,
         document,
         ..
-    } = parse_bytes(path, &bytes)?;
+    } = parsed?;
     Ok(LoadedSpec {
         path: path.to_path_buf(),
         format,
