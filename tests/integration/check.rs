@@ -32,6 +32,28 @@ fn expect_single(project: &Project, kind: &str, file: &str) -> serde_json::Value
     found[0].clone()
 }
 
+/// Asserts that the diff's only added line, counted from its hunk header, is line `line` of
+/// the file on disk (hunks are numbered as in the file, header included).
+#[track_caller]
+pub(crate) fn assert_added_line_is(diff: &str, line: usize) {
+    let mut next = None;
+    let mut added = Vec::new();
+    for l in diff.lines() {
+        if let Some(rest) = l.strip_prefix("@@ -") {
+            let plus = rest.split(' ').nth(1).unwrap().trim_start_matches('+');
+            next = Some(plus.split(',').next().unwrap().parse::<usize>().unwrap());
+        } else if let Some(n) = next.as_mut() {
+            if l.starts_with('+') {
+                added.push(*n);
+            }
+            if !l.starts_with('-') {
+                *n += 1;
+            }
+        }
+    }
+    assert_eq!(added, [line], "{diff}");
+}
+
 #[test]
 fn clean_project_passes() {
     let project = generated_project();
@@ -125,6 +147,7 @@ fn hand_edited_reports_the_line_and_diff() {
             .any(|l| l.starts_with('+') && l.ends_with("pub id: i32,")),
         "{diff}"
     );
+    assert_added_line_is(diff, line);
 }
 
 #[test]

@@ -184,6 +184,8 @@ fn a_hand_edit_is_never_lost() {
         run.stderr
     );
     assert_eq!(project.read(OUT), edited, "the edit survives");
+    let line = edited.lines().position(|l| l.ends_with("// mine")).unwrap() + 1;
+    crate::check::assert_added_line_is(&run.stderr, line);
 
     let run = project.run(&["generate", "--force"]).expect(0);
     assert!(run.stderr.contains(".orig"), "{}", run.stderr);
