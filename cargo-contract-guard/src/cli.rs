@@ -284,7 +284,7 @@ pub struct VerifyBinaryArgs {
     pub lock: Option<PathBuf>,
     /// A package the binary was built from: every contract the lock pins for it must be
     /// embedded, even if the binary has no record from it (the crates that have records in the
-    /// binary are always checked this way).
+    /// binary are always checked this way). The lock must pin a contract for it.
     #[arg(short, long = "package", value_name = "NAME")]
     pub packages: Vec<String>,
     /// Output format.

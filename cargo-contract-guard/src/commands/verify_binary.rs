@@ -26,6 +26,28 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
         CliError::new(format!("there is no lock file at `{}`", lock_path.display()))
             .with_hint("pass the lock the binary should match with `--lock <PATH>`, or run `cargo contract-guard lock`")
     })?;
+    let unpinned = verify::unpinned_packages(&lock, &args.packages);
+    if !unpinned.is_empty() {
+        let crates: BTreeSet<_> = lock
+            .contracts
+            .iter()
+            .filter_map(|e| e.package.as_deref())
+            .map(|p| format!("`{p}`"))
+            .collect();
+        return Err(CliError::new(format!(
+            "`-p {}`: `{}` pins no contract for that crate",
+            unpinned.join(" -p "),
+            lock_path.display()
+        ))
+        .with_hint(format!(
+            "crates with pinned contracts: {}",
+            if crates.is_empty() {
+                "none".to_string()
+            } else {
+                crates.into_iter().collect::<Vec<_>>().join(", ")
+            }
+        )));
+    }
     let rows = verify::verify(&found.records, &lock, &args.packages);
     let failures = rows.iter().filter(|r| r.verdict.is_failure()).count();
     let binary = args.binary.display().to_string();
