@@ -242,3 +242,35 @@ fn unsupported_specs_fail_with_a_reason() {
     assert!(run.stderr.contains("Swagger 2.0"), "{}", run.stderr);
     assert!(!project.path("src/v2.rs").exists());
 }
+
+/// `--quiet` keeps findings (a refusal) and drops tips (the next command, `--verbose`).
+#[test]
+fn quiet_keeps_refusals_and_drops_tips() {
+    let project = Project::single("app");
+    project.copy_fixture("v31.yaml", "specs/v31.yaml");
+    let run = project
+        .run(&[
+            "-q",
+            "add",
+            "v31",
+            "specs/v31.yaml",
+            "--output",
+            OUT,
+            "--no-deps",
+        ])
+        .expect(0);
+    assert_eq!(run.stderr, "", "no tip under --quiet");
+    let run = project.run(&["-q", "generate"]).expect(0);
+    assert_eq!(run.stderr, "", "no rewrite summary nor tip under --quiet");
+    let run = project.run(&["generate"]).expect(0);
+    assert!(run.stderr.contains("--verbose"), "{}", run.stderr);
+
+    let text = project.read(OUT);
+    project.write(OUT, &text.replacen("pub ", "pub(crate) ", 1));
+    let run = project.run(&["-q", "generate"]).expect(1);
+    assert!(
+        run.stderr.contains("Refused app/v31: ") && run.stderr.contains("was edited by hand"),
+        "{}",
+        run.stderr
+    );
+}

@@ -93,7 +93,7 @@ pub fn run(args: &AddArgs) -> CliResult {
         add_dependencies(contract, output, &loaded)?;
     }
     if contract.output.is_some() {
-        ui::help(format!(
+        ui::tip(format!(
             "run `cargo contract-guard generate {}` to write the client",
             args.name
         ));

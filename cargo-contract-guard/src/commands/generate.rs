@@ -97,7 +97,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
         }
     }
     if rewritten && !ui::verbose() {
-        ui::help("run `cargo contract-guard generate --verbose` to list the rewrites");
+        ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
     }
     if with_output.len() > 1 {
         ui::status(
@@ -177,7 +177,7 @@ fn report_notes(name: &str, notes: &[Note], verbose: bool) -> bool {
 pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
     match refusal {
         Refusal::NotLocked => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!("{display}: the contract is not pinned in the lock"),
@@ -187,7 +187,7 @@ pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
             ));
         }
         Refusal::SpecChanged { pinned, current } => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!(
@@ -199,7 +199,7 @@ pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
             ));
         }
         Refusal::HandEdited { file, diff } => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!(
@@ -213,7 +213,7 @@ pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
             ));
         }
         Refusal::LockWouldChange => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!(
@@ -225,7 +225,7 @@ pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
             ));
         }
         Refusal::Foreign { file, reason } => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!(

@@ -118,7 +118,7 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
 
 fn summarize(rows: &[verify::Row], binary: &str, lock: &str, no_records: bool) {
     if no_records {
-        ui::status(
+        ui::finding(
             ui::BAD,
             "Missing",
             format!("no contract records in `{binary}`"),
