@@ -323,6 +323,20 @@ fn inspect_refuses_non_binaries_and_reports_empty_ones() {
     let summary = json_lines(&run.stdout).pop().unwrap();
     assert_eq!(summary["records"], 0);
     assert_eq!(summary["scanned"], true);
+    // A `--lock` that is not a lock: no advice to delete it.
+    let run = project
+        .run(&["verify-binary", &tool, "--lock", "notes.txt"])
+        .expect(2);
+    assert!(
+        run.stderr
+            .contains("error: `notes.txt` is not a valid contract-guard lock file")
+            && run
+                .stderr
+                .contains("help: `--lock` names the `contract-guard.lock`")
+            && !run.stderr.contains("delete"),
+        "{}",
+        run.stderr
+    );
     // A `-p` naming a crate the lock pins nothing for is a typo, not an empty requirement.
     project.write(
         "contract-guard.lock",

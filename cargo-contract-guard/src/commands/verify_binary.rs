@@ -22,7 +22,16 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
             })?
             .lock_path(),
     };
-    let lock = LockFile::read(&lock_path)?.ok_or_else(|| {
+    let lock = LockFile::read(&lock_path)
+        .map_err(|e| match &args.lock {
+            // Not "delete it and recreate it": a lock named on the command line is usually the
+            // one a release was built with, or a wrong path.
+            Some(_) => CliError::from(e).with_hint(
+                "`--lock` names the `contract-guard.lock` the binary should match, as `cargo contract-guard lock` wrote it",
+            ),
+            None => CliError::from(e),
+        })?
+        .ok_or_else(|| {
         CliError::new(format!("there is no lock file at `{}`", lock_path.display()))
             .with_hint("pass the lock the binary should match with `--lock <PATH>`, or run `cargo contract-guard lock`")
     })?;
