@@ -274,3 +274,25 @@ fn quiet_keeps_refusals_and_drops_tips() {
         run.stderr
     );
 }
+
+#[test]
+fn naming_a_contract_without_output_is_an_error() {
+    let project = Project::single("app");
+    project.copy_fixture("mini.yaml", "specs/mini.yaml");
+    project.run(&["add", "mini", "specs/mini.yaml"]).expect(0);
+    let run = project.run(&["generate", "mini"]).expect(2);
+    assert!(
+        run.stderr.contains(
+            "error: contract `app/mini` has no `output`: it is pinned only, so there is no client to generate\nhelp: add `output = \"src/generated/mini.rs\"` to its table in `"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Without names, contracts without output are simply not generated.
+    let run = project.run(&["generate"]).expect(0);
+    assert!(
+        run.stderr.contains("no contract has an `output`"),
+        "{}",
+        run.stderr
+    );
+}

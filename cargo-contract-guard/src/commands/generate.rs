@@ -14,6 +14,20 @@ use crate::{exit, ui};
 pub fn run(args: &GenerateArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
     let selected = workspace.selected_contracts(&args.ws.selection(), &args.names)?;
+    // A contract named on the command line must have something to generate.
+    if !args.names.is_empty()
+        && let Some(pinned_only) = selected.iter().find(|c| c.output.is_none())
+    {
+        return Err(CliError::new(format!(
+            "contract `{}` has no `output`: it is pinned only, so there is no client to generate",
+            pinned_only.display_name()
+        ))
+        .with_hint(format!(
+            "add `output = \"src/generated/{}.rs\"` to its table in `{}`",
+            pinned_only.name,
+            pinned_only.manifest_path.display()
+        )));
+    }
     let with_output: Vec<_> = selected
         .into_iter()
         .filter(|c| c.output.is_some())
