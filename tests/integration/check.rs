@@ -54,6 +54,21 @@ pub(crate) fn assert_added_line_is(diff: &str, line: usize) {
     assert_eq!(added, [line], "{diff}");
 }
 
+/// Every finding kind is documented in `check --help` and in the README's table of kinds.
+#[test]
+fn every_finding_kind_is_documented() {
+    let help = crate::support::run_in(&crate::support::repo_root(), &["check", "--help"]).expect(0);
+    let readme = std::fs::read_to_string(crate::support::repo_root().join("README.md")).unwrap();
+    for kind in contract_core::check::FindingKind::ALL {
+        let id = kind.id();
+        assert!(help.stdout.contains(id), "`check --help` lacks {id}");
+        assert!(
+            readme.contains(&format!("\n| `{id}` | ")),
+            "README's check table lacks {id}"
+        );
+    }
+}
+
 #[test]
 fn clean_project_passes() {
     let project = generated_project();
