@@ -228,16 +228,17 @@ fn unsupported_specs_fail_with_a_reason() {
         "specs/v2.yaml",
         "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
     );
-    project
-        .run(&[
-            "add",
-            "v2",
-            "specs/v2.yaml",
-            "--output",
-            "src/v2.rs",
-            "--no-deps",
-        ])
-        .expect(0);
+    // `add --output` refuses Swagger 2.0 (`add_refuses_an_output_for_swagger_2`); a table
+    // written by hand still reaches `generate`.
+    project.run(&["add", "v2", "specs/v2.yaml"]).expect(0);
+    let manifest = project.read("Cargo.toml");
+    project.write(
+        "Cargo.toml",
+        &manifest.replace(
+            "spec = \"specs/v2.yaml\"\n",
+            "spec = \"specs/v2.yaml\"\noutput = \"src/v2.rs\"\n",
+        ),
+    );
     let run = project.run(&["generate"]).expect(2);
     assert!(run.stderr.contains("Swagger 2.0"), "{}", run.stderr);
     assert!(!project.path("src/v2.rs").exists());
@@ -295,4 +296,32 @@ fn naming_a_contract_without_output_is_an_error() {
         "{}",
         run.stderr
     );
+}
+
+/// Swagger 2.0 can be pinned but never generated: `add --output` refuses it up front instead of
+/// declaring a client that `generate` cannot write and `check` reports missing forever.
+#[test]
+fn add_refuses_an_output_for_swagger_2() {
+    let project = Project::single("app");
+    project.write(
+        "specs/sw.yaml",
+        "swagger: \"2.0\"\ninfo: {title: sw, version: \"1\"}\npaths: {}\n",
+    );
+    let before = project.read("Cargo.toml");
+    let run = project
+        .run(&["add", "sw", "specs/sw.yaml", "--output", OUT])
+        .expect(2);
+    assert!(
+        run.stderr.contains(
+            "error: `specs/sw.yaml` is Swagger 2.0: it can be pinned but not generated, so it cannot have an `--output`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(project.read("Cargo.toml"), before, "Cargo.toml untouched");
+    assert!(
+        !project.path("contract-guard.lock").exists(),
+        "no lock written"
+    );
+    project.run(&["add", "sw", "specs/sw.yaml"]).expect(0);
 }
