@@ -195,7 +195,7 @@ pub enum Error {
 
     /// The spec a contract is pinned at is neither in the spec cache nor in git history.
     #[error(
-        "the spec `{contract}` is pinned at ({fingerprint}) is in neither the cache `{}` nor git history, so there is nothing to compare with",
+        "the spec that `{contract}` is pinned at ({fingerprint}) is in neither the cache `{}` nor git history, so there is nothing to compare with",
         cache.display()
     )]
     PinnedSpecUnavailable {
