@@ -80,7 +80,7 @@ pub enum Command {
     /// The CI gate: report every drift between specs, pins and generated clients; exit 1 on any.
     ///
     /// Finds spec-changed, stale-generated, hand-edited, missing-output, missing-spec,
-    /// not-locked and lock-orphan. The default check reads and hashes files only; `--deep` also
+    /// not-locked, lock-orphan and cross-crate-drift. The default check reads and hashes files only; `--deep` also
     /// regenerates each client in memory and compares bytes.
     Check(CheckArgs),
     /// List the contract records embedded in a binary (ELF, Mach-O or PE).
@@ -284,7 +284,7 @@ pub struct VerifyBinaryArgs {
     pub lock: Option<PathBuf>,
     /// A package the binary was built from: every contract the lock pins for it must be
     /// embedded, even if the binary has no record from it (the crates that have records in the
-    /// binary are always checked this way).
+    /// binary are always checked this way). The lock must pin a contract for it.
     #[arg(short, long = "package", value_name = "NAME")]
     pub packages: Vec<String>,
     /// Output format.

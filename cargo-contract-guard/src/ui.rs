@@ -36,9 +36,14 @@ pub fn verbose() -> bool {
 /// Prints a cargo-style status line to stderr: a right-aligned verb, then the message.
 /// Silent under `--quiet`.
 pub fn status(style: Style, verb: &str, message: impl std::fmt::Display) {
-    if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
-        return;
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        finding(style, verb, message);
     }
+}
+
+/// Prints a status line that is a finding (a refusal, missing records): like [`status`], but
+/// also under `--quiet`, which keeps findings and errors.
+pub fn finding(style: Style, verb: &str, message: impl std::fmt::Display) {
     let mut err = anstream::stderr().lock();
     let _ = writeln!(
         err,
@@ -46,6 +51,14 @@ pub fn status(style: Style, verb: &str, message: impl std::fmt::Display) {
         style.render(),
         style.render_reset()
     );
+}
+
+/// Prints `help: <text>` for a tip after a successful step (a next command, how to see more):
+/// silent under `--quiet`, unlike [`help`], which follows findings and errors.
+pub fn tip(text: impl std::fmt::Display) {
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        help(text);
+    }
 }
 
 /// Prints `help: <text>` to stderr: the command that fixes what was just reported.

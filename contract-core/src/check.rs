@@ -424,17 +424,19 @@ fn check_output(
 
     if header::body_hash(body) != found.body_sha256 {
         let expected = regenerate(&mut fresh);
-        let header_lines = found.render().lines().count();
         let (diff, line) = match &expected {
-            Some(expected) => (
-                Some(crate::generate::diff::unified(
-                    expected,
-                    body,
-                    &output.rel,
-                    60,
-                )),
-                crate::generate::diff::first_changed_line(expected, body).map(|l| l + header_lines),
-            ),
+            Some(expected) => {
+                let expected = crate::generate::diff::as_generated(&text, body, expected);
+                (
+                    Some(crate::generate::diff::unified(
+                        &expected,
+                        &text,
+                        &output.rel,
+                        60,
+                    )),
+                    crate::generate::diff::first_changed_line(&expected, &text),
+                )
+            }
             None => (None, None),
         };
         report.findings.push(Finding {

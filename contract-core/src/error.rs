@@ -195,7 +195,7 @@ pub enum Error {
 
     /// The spec a contract is pinned at is neither in the spec cache nor in git history.
     #[error(
-        "the spec `{contract}` is pinned at ({fingerprint}) is in neither the cache `{}` nor git history, so there is nothing to compare with",
+        "the spec that `{contract}` is pinned at ({fingerprint}) is in neither the cache `{}` nor git history, so there is nothing to compare with",
         cache.display()
     )]
     PinnedSpecUnavailable {
@@ -232,6 +232,9 @@ impl Error {
     /// The command or edit that most likely fixes this error, if there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
+            Error::UnsupportedVersion { version, .. } if version == "2.0" => Some(
+                "convert the spec to OpenAPI 3.0 or 3.1 (Swagger 2.0 can only be pinned)".into(),
+            ),
             Error::UnsupportedVersion { .. } => {
                 Some("set `openapi` to a 3.0.x or 3.1.x version string".into())
             }

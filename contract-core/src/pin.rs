@@ -35,9 +35,15 @@ pub struct ContractStatus<'w> {
 }
 
 impl ContractStatus<'_> {
-    /// Whether this row is drift (anything but a match).
+    /// Whether this row is drift: the spec moved from its pin, or has none. A spec that could
+    /// not be read is an error, not drift ([`ContractStatus::is_error`]).
     pub fn is_drift(&self) -> bool {
-        !matches!(self.state, PinState::Matches)
+        matches!(self.state, PinState::Drifted | PinState::NotLocked)
+    }
+
+    /// Whether the spec could not be read.
+    pub fn is_error(&self) -> bool {
+        matches!(self.state, PinState::SpecError(_))
     }
 }
 

@@ -32,6 +32,43 @@ fn expect_single(project: &Project, kind: &str, file: &str) -> serde_json::Value
     found[0].clone()
 }
 
+/// Asserts that the diff's only added line, counted from its hunk header, is line `line` of
+/// the file on disk (hunks are numbered as in the file, header included).
+#[track_caller]
+pub(crate) fn assert_added_line_is(diff: &str, line: usize) {
+    let mut next = None;
+    let mut added = Vec::new();
+    for l in diff.lines() {
+        if let Some(rest) = l.strip_prefix("@@ -") {
+            let plus = rest.split(' ').nth(1).unwrap().trim_start_matches('+');
+            next = Some(plus.split(',').next().unwrap().parse::<usize>().unwrap());
+        } else if let Some(n) = next.as_mut() {
+            if l.starts_with('+') {
+                added.push(*n);
+            }
+            if !l.starts_with('-') {
+                *n += 1;
+            }
+        }
+    }
+    assert_eq!(added, [line], "{diff}");
+}
+
+/// Every finding kind is documented in `check --help` and in the README's table of kinds.
+#[test]
+fn every_finding_kind_is_documented() {
+    let help = crate::support::run_in(&crate::support::repo_root(), &["check", "--help"]).expect(0);
+    let readme = std::fs::read_to_string(crate::support::repo_root().join("README.md")).unwrap();
+    for kind in contract_core::check::FindingKind::ALL {
+        let id = kind.id();
+        assert!(help.stdout.contains(id), "`check --help` lacks {id}");
+        assert!(
+            readme.contains(&format!("\n| `{id}` | ")),
+            "README's check table lacks {id}"
+        );
+    }
+}
+
 #[test]
 fn clean_project_passes() {
     let project = generated_project();
@@ -125,6 +162,7 @@ fn hand_edited_reports_the_line_and_diff() {
             .any(|l| l.starts_with('+') && l.ends_with("pub id: i32,")),
         "{diff}"
     );
+    assert_added_line_is(diff, line);
 }
 
 #[test]

@@ -492,7 +492,9 @@ fn a_pin_without_a_copy_is_found_in_git_or_reported() {
     breaking_edit(&project);
     let run = project.run(&["diff", "mini"]).expect(2);
     assert!(
-        run.stderr.contains("is in neither the cache"),
+        run.stderr
+            .contains("error: the spec that `app/mini` is pinned at (sha256:")
+            && run.stderr.contains(") is in neither the cache"),
         "{}",
         run.stderr
     );

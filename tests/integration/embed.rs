@@ -323,6 +323,42 @@ fn inspect_refuses_non_binaries_and_reports_empty_ones() {
     let summary = json_lines(&run.stdout).pop().unwrap();
     assert_eq!(summary["records"], 0);
     assert_eq!(summary["scanned"], true);
+    // A `--lock` that is not a lock: no advice to delete it.
+    let run = project
+        .run(&["verify-binary", &tool, "--lock", "notes.txt"])
+        .expect(2);
+    assert!(
+        run.stderr
+            .contains("error: `notes.txt` is not a valid contract-guard lock file")
+            && run
+                .stderr
+                .contains("help: `--lock` names the `contract-guard.lock`")
+            && !run.stderr.contains("delete"),
+        "{}",
+        run.stderr
+    );
+    // A `-p` naming a crate the lock pins nothing for is a typo, not an empty requirement.
+    project.write(
+        "contract-guard.lock",
+        "version = 1\n\n[[contract]]\nname = \"pets\"\ncrate = \"app\"\nspec = \"specs/pets.yaml\"\nopenapi = \"3.0.3\"\nraw-sha256 = \"sha256:2640a707e3ab1893ed1fb9ea34747346495b81bd85044164fae3fccd2902ed48\"\nfingerprint = \"sha256:0c95ac2419cf988f204cf19395d4424bd3e867ef8dd04ce042e30effeff7e75a\"\n",
+    );
+    let run = project
+        .run(&[
+            "verify-binary",
+            &tool,
+            "--lock",
+            "contract-guard.lock",
+            "-p",
+            "ap",
+        ])
+        .expect(2);
+    assert!(
+        run.stderr.contains(
+            "error: `-p ap`: `contract-guard.lock` pins no contract for that crate\nhelp: crates with pinned contracts: `app`"
+        ),
+        "{}",
+        run.stderr
+    );
     // verify-binary without a lock file is an error naming the fix.
     let run = project
         .run(&["verify-binary", &tool, "--lock", "missing.lock"])

@@ -184,6 +184,8 @@ fn a_hand_edit_is_never_lost() {
         run.stderr
     );
     assert_eq!(project.read(OUT), edited, "the edit survives");
+    let line = edited.lines().position(|l| l.ends_with("// mine")).unwrap() + 1;
+    crate::check::assert_added_line_is(&run.stderr, line);
 
     let run = project.run(&["generate", "--force"]).expect(0);
     assert!(run.stderr.contains(".orig"), "{}", run.stderr);
@@ -226,17 +228,100 @@ fn unsupported_specs_fail_with_a_reason() {
         "specs/v2.yaml",
         "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
     );
-    project
-        .run(&[
-            "add",
-            "v2",
-            "specs/v2.yaml",
-            "--output",
-            "src/v2.rs",
-            "--no-deps",
-        ])
-        .expect(0);
+    // `add --output` refuses Swagger 2.0 (`add_refuses_an_output_for_swagger_2`); a table
+    // written by hand still reaches `generate`.
+    project.run(&["add", "v2", "specs/v2.yaml"]).expect(0);
+    let manifest = project.read("Cargo.toml");
+    project.write(
+        "Cargo.toml",
+        &manifest.replace(
+            "spec = \"specs/v2.yaml\"\n",
+            "spec = \"specs/v2.yaml\"\noutput = \"src/v2.rs\"\n",
+        ),
+    );
     let run = project.run(&["generate"]).expect(2);
     assert!(run.stderr.contains("Swagger 2.0"), "{}", run.stderr);
     assert!(!project.path("src/v2.rs").exists());
+}
+
+/// `--quiet` keeps findings (a refusal) and drops tips (the next command, `--verbose`).
+#[test]
+fn quiet_keeps_refusals_and_drops_tips() {
+    let project = Project::single("app");
+    project.copy_fixture("v31.yaml", "specs/v31.yaml");
+    let run = project
+        .run(&[
+            "-q",
+            "add",
+            "v31",
+            "specs/v31.yaml",
+            "--output",
+            OUT,
+            "--no-deps",
+        ])
+        .expect(0);
+    assert_eq!(run.stderr, "", "no tip under --quiet");
+    let run = project.run(&["-q", "generate"]).expect(0);
+    assert_eq!(run.stderr, "", "no rewrite summary nor tip under --quiet");
+    let run = project.run(&["generate"]).expect(0);
+    assert!(run.stderr.contains("--verbose"), "{}", run.stderr);
+
+    let text = project.read(OUT);
+    project.write(OUT, &text.replacen("pub ", "pub(crate) ", 1));
+    let run = project.run(&["-q", "generate"]).expect(1);
+    assert!(
+        run.stderr.contains("Refused app/v31: ") && run.stderr.contains("was edited by hand"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn naming_a_contract_without_output_is_an_error() {
+    let project = Project::single("app");
+    project.copy_fixture("mini.yaml", "specs/mini.yaml");
+    project.run(&["add", "mini", "specs/mini.yaml"]).expect(0);
+    let run = project.run(&["generate", "mini"]).expect(2);
+    assert!(
+        run.stderr.contains(
+            "error: contract `app/mini` has no `output`: it is pinned only, so there is no client to generate\nhelp: add `output = \"src/generated/mini.rs\"` to its table in `"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Without names, contracts without output are simply not generated.
+    let run = project.run(&["generate"]).expect(0);
+    assert!(
+        run.stderr.contains("no contract has an `output`"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Swagger 2.0 can be pinned but never generated: `add --output` refuses it up front instead of
+/// declaring a client that `generate` cannot write and `check` reports missing forever.
+#[test]
+fn add_refuses_an_output_for_swagger_2() {
+    let project = Project::single("app");
+    project.write(
+        "specs/sw.yaml",
+        "swagger: \"2.0\"\ninfo: {title: sw, version: \"1\"}\npaths: {}\n",
+    );
+    let before = project.read("Cargo.toml");
+    let run = project
+        .run(&["add", "sw", "specs/sw.yaml", "--output", OUT])
+        .expect(2);
+    assert!(
+        run.stderr.contains(
+            "error: `specs/sw.yaml` is Swagger 2.0: it can be pinned but not generated, so it cannot have an `--output`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(project.read("Cargo.toml"), before, "Cargo.toml untouched");
+    assert!(
+        !project.path("contract-guard.lock").exists(),
+        "no lock written"
+    );
+    project.run(&["add", "sw", "specs/sw.yaml"]).expect(0);
 }

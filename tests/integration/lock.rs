@@ -222,3 +222,36 @@ fn bad_declarations_and_inputs_exit_2_without_writing() {
         "no lock written on error"
     );
 }
+
+#[test]
+fn status_reports_an_unreadable_spec_as_an_error_not_as_drift() {
+    let project = Project::single("app");
+    project.copy_fixture("mini.yaml", "specs/mini.yaml");
+    project.run(&["add", "mini", "specs/mini.yaml"]).expect(0);
+    std::fs::remove_file(project.path("specs/mini.yaml")).unwrap();
+
+    let run = project.run(&["status"]).expect(2);
+    assert!(run.stdout.contains("error"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("error: app/mini: could not read"),
+        "{}",
+        run.stderr
+    );
+    // No "Drift" summary and no advice to re-lock: `lock` cannot read the spec either.
+    assert!(!run.stderr.contains("Drift"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("contract-guard lock"),
+        "{}",
+        run.stderr
+    );
+
+    let json = project
+        .run(&["status", "--message-format", "json"])
+        .expect(2);
+    let summary: serde_json::Value =
+        serde_json::from_str(json.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        summary,
+        serde_json::json!({"type": "summary", "contracts": 1, "drift": 0, "errors": 1})
+    );
+}

@@ -31,6 +31,16 @@ pub fn run(args: &AddArgs) -> CliResult {
     // Validate the spec before touching Cargo.toml.
     let spec_abs = absolute(&args.spec)?;
     let loaded = spec::load_in(&spec_abs, &workspace.root)?;
+    if args.output.is_some() && !loaded.version.generates() {
+        return Err(CliError::new(format!(
+            "`{}` is {}: it can be pinned but not generated, so it cannot have an `--output`",
+            args.spec.display(),
+            loaded.version
+        ))
+        .with_hint(
+            "convert the spec to OpenAPI 3.0 or 3.1, or run `add` without `--output` to pin it only",
+        ));
+    }
     let spec_rel = relative_to(&workspace, &base_dir, &spec_abs, "spec")?;
     let output_rel = match &args.output {
         Some(output) => Some(relative_to(
@@ -93,7 +103,7 @@ pub fn run(args: &AddArgs) -> CliResult {
         add_dependencies(contract, output, &loaded)?;
     }
     if contract.output.is_some() {
-        ui::help(format!(
+        ui::tip(format!(
             "run `cargo contract-guard generate {}` to write the client",
             args.name
         ));

@@ -306,7 +306,7 @@ pub(super) fn summarize(report: &Report, old: &str, new: &str, fail_on: Severity
         ),
     );
     if summary.info > 0 && !verbose {
-        ui::help(format!(
+        ui::tip(format!(
             "{} info change(s) not listed; `--verbose` lists them",
             summary.info
         ));

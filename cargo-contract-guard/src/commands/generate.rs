@@ -14,6 +14,20 @@ use crate::{exit, ui};
 pub fn run(args: &GenerateArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
     let selected = workspace.selected_contracts(&args.ws.selection(), &args.names)?;
+    // A contract named on the command line must have something to generate.
+    if !args.names.is_empty()
+        && let Some(pinned_only) = selected.iter().find(|c| c.output.is_none())
+    {
+        return Err(CliError::new(format!(
+            "contract `{}` has no `output`: it is pinned only, so there is no client to generate",
+            pinned_only.display_name()
+        ))
+        .with_hint(format!(
+            "add `output = \"src/generated/{}.rs\"` to its table in `{}`",
+            pinned_only.name,
+            pinned_only.manifest_path.display()
+        )));
+    }
     let with_output: Vec<_> = selected
         .into_iter()
         .filter(|c| c.output.is_some())
@@ -97,7 +111,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
         }
     }
     if rewritten && !ui::verbose() {
-        ui::help("run `cargo contract-guard generate --verbose` to list the rewrites");
+        ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
     }
     if with_output.len() > 1 {
         ui::status(
@@ -177,7 +191,7 @@ fn report_notes(name: &str, notes: &[Note], verbose: bool) -> bool {
 pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
     match refusal {
         Refusal::NotLocked => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!("{display}: the contract is not pinned in the lock"),
@@ -187,7 +201,7 @@ pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
             ));
         }
         Refusal::SpecChanged { pinned, current } => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!(
@@ -199,7 +213,7 @@ pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
             ));
         }
         Refusal::HandEdited { file, diff } => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!(
@@ -213,7 +227,7 @@ pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
             ));
         }
         Refusal::LockWouldChange => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!(
@@ -225,7 +239,7 @@ pub(super) fn report_refusal(name: &str, display: &str, refusal: &Refusal) {
             ));
         }
         Refusal::Foreign { file, reason } => {
-            ui::status(
+            ui::finding(
                 ui::BAD,
                 "Refused",
                 format!(

@@ -52,7 +52,7 @@ pub fn run(args: &InspectArgs) -> CliResult {
             }
             report_problems(&binary, &found);
             if found.records.is_empty() {
-                ui::status(
+                ui::finding(
                     ui::BAD,
                     "Missing",
                     format!("no contract records in `{binary}`"),
@@ -110,7 +110,7 @@ fn location(found: &Inspection) -> String {
 /// Warnings about invalid or dropped records (stderr).
 pub fn report_problems(binary: &str, found: &Inspection) {
     for bad in &found.invalid {
-        ui::status(
+        ui::finding(
             ui::WARN,
             "Warning",
             format!(
@@ -120,7 +120,7 @@ pub fn report_problems(binary: &str, found: &Inspection) {
         );
     }
     if found.truncated {
-        ui::status(
+        ui::finding(
             ui::WARN,
             "Warning",
             format!(

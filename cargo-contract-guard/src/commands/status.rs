@@ -14,6 +14,7 @@ pub fn run(args: &StatusArgs) -> CliResult {
     let lock = LockFile::read(&workspace.lock_path())?;
     let rows = pin::status(&contracts, lock.as_ref());
     let drift = rows.iter().filter(|r| r.is_drift()).count();
+    let errors = rows.iter().filter(|r| r.is_error()).count();
     match args.message_format {
         MessageFormat::Json => {
             for row in &rows {
@@ -28,7 +29,9 @@ pub fn run(args: &StatusArgs) -> CliResult {
                     "error": match &row.state { PinState::SpecError(e) => Some(e.to_string()), _ => None },
                 }));
             }
-            ui::json_line(&json!({"type": "summary", "contracts": rows.len(), "drift": drift}));
+            ui::json_line(
+                &json!({"type": "summary", "contracts": rows.len(), "drift": drift, "errors": errors}),
+            );
         }
         MessageFormat::Human => {
             if rows.is_empty() {
@@ -43,7 +46,11 @@ pub fn run(args: &StatusArgs) -> CliResult {
             for row in &rows {
                 let short =
                     |d: Option<contract_core::Sha256Digest>| d.map_or("-".into(), |d| d.short());
-                let style = if row.is_drift() { ui::BAD } else { ui::GOOD };
+                let style = if row.is_drift() || row.is_error() {
+                    ui::BAD
+                } else {
+                    ui::GOOD
+                };
                 table.row_with_state(
                     vec![
                         row.contract.display_name(),
@@ -74,10 +81,7 @@ pub fn run(args: &StatusArgs) -> CliResult {
             }
         }
     }
-    let errors = rows
-        .iter()
-        .any(|r| matches!(r.state, PinState::SpecError(_)));
-    Ok(if errors {
+    Ok(if errors > 0 {
         exit::ERROR
     } else if drift > 0 {
         exit::DRIFT

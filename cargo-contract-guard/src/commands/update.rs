@@ -65,7 +65,7 @@ pub fn run(args: &UpdateArgs) -> CliResult {
                 );
                 if report.fails(fail_on) {
                     if !args.allow_breaking {
-                        ui::status(
+                        ui::finding(
                             ui::BAD,
                             "Refused",
                             format!(

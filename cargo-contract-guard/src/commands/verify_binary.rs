@@ -22,10 +22,41 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
             })?
             .lock_path(),
     };
-    let lock = LockFile::read(&lock_path)?.ok_or_else(|| {
+    let lock = LockFile::read(&lock_path)
+        .map_err(|e| match &args.lock {
+            // Not "delete it and recreate it": a lock named on the command line is usually the
+            // one a release was built with, or a wrong path.
+            Some(_) => CliError::from(e).with_hint(
+                "`--lock` names the `contract-guard.lock` the binary should match, as `cargo contract-guard lock` wrote it",
+            ),
+            None => CliError::from(e),
+        })?
+        .ok_or_else(|| {
         CliError::new(format!("there is no lock file at `{}`", lock_path.display()))
             .with_hint("pass the lock the binary should match with `--lock <PATH>`, or run `cargo contract-guard lock`")
     })?;
+    let unpinned = verify::unpinned_packages(&lock, &args.packages);
+    if !unpinned.is_empty() {
+        let crates: BTreeSet<_> = lock
+            .contracts
+            .iter()
+            .filter_map(|e| e.package.as_deref())
+            .map(|p| format!("`{p}`"))
+            .collect();
+        return Err(CliError::new(format!(
+            "`-p {}`: `{}` pins no contract for that crate",
+            unpinned.join(" -p "),
+            lock_path.display()
+        ))
+        .with_hint(format!(
+            "crates with pinned contracts: {}",
+            if crates.is_empty() {
+                "none".to_string()
+            } else {
+                crates.into_iter().collect::<Vec<_>>().join(", ")
+            }
+        )));
+    }
     let rows = verify::verify(&found.records, &lock, &args.packages);
     let failures = rows.iter().filter(|r| r.verdict.is_failure()).count();
     let binary = args.binary.display().to_string();
@@ -96,7 +127,7 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
 
 fn summarize(rows: &[verify::Row], binary: &str, lock: &str, no_records: bool) {
     if no_records {
-        ui::status(
+        ui::finding(
             ui::BAD,
             "Missing",
             format!("no contract records in `{binary}`"),

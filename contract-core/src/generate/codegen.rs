@@ -11,7 +11,7 @@ use crate::contract::{Contract, Output};
 use crate::error::{Error, Result};
 use crate::note::Note;
 use crate::settings::{GeneratorSettings, Interface, TagStyle};
-use crate::spec::{LoadedSpec, SpecVersion};
+use crate::spec::LoadedSpec;
 
 /// Version of the progenitor library this build generates with (checked against Cargo.lock by
 /// a test).
@@ -114,7 +114,7 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
         path: spec.path.clone(),
         message,
     };
-    if let SpecVersion::Swagger2(_) = &spec.version {
+    if !spec.version.generates() {
         return Err(fail(
             "Swagger 2.0 documents can be pinned but not generated; convert the spec to OpenAPI 3"
                 .into(),

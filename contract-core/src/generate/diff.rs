@@ -25,6 +25,14 @@ pub fn unified(expected: &str, actual: &str, file: &str, max_lines: usize) -> St
     out
 }
 
+/// The file `expected_body` would make: `on_disk`'s header (everything before `body`, which
+/// must be a suffix of `on_disk`) followed by `expected_body`. Diffing it against `on_disk`
+/// numbers hunks and lines as in the file on disk, not from the end of the header.
+pub fn as_generated(on_disk: &str, body: &str, expected_body: &str) -> String {
+    let head = on_disk.strip_suffix(body).unwrap_or_default();
+    format!("{head}{expected_body}")
+}
+
 /// The 1-based line of `actual` where it first departs from `expected`: the first inserted
 /// line, or for a pure deletion the line that now stands where the deleted one was.
 pub fn first_changed_line(expected: &str, actual: &str) -> Option<usize> {
@@ -46,5 +54,16 @@ mod tests {
         assert_eq!(first_changed_line("a\n", "a\n"), None);
         let diff = unified("a\nb\n", "a\nB\n", "f.rs", 100);
         assert!(diff.contains("-b\n+B\n"), "{diff}");
+    }
+
+    #[test]
+    fn hunks_are_numbered_as_lines_of_the_file_on_disk() {
+        let on_disk = "// h1\n// h2\n\nbody1\nEDIT\n";
+        let body = &on_disk["// h1\n// h2\n\n".len()..];
+        let expected = as_generated(on_disk, body, "body1\nbody2\n");
+        assert_eq!(expected, "// h1\n// h2\n\nbody1\nbody2\n");
+        assert_eq!(first_changed_line(&expected, on_disk), Some(5));
+        let diff = unified(&expected, on_disk, "f.rs", 100);
+        assert!(diff.contains("@@ -2,4 +2,4 @@"), "{diff}");
     }
 }

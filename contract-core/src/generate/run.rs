@@ -155,7 +155,12 @@ fn inspect_existing(path: &Path, existing: &str, fresh: &GeneratedFile) -> Optio
         Ok((found, body)) if header::body_hash(body) == found.body_sha256 => None,
         Ok((_, body)) => Some(Refusal::HandEdited {
             file: path.to_path_buf(),
-            diff: diff::unified(fresh.body(), body, &path.display().to_string(), 60),
+            diff: diff::unified(
+                &diff::as_generated(existing, body, fresh.body()),
+                existing,
+                &path.display().to_string(),
+                60,
+            ),
         }),
         Err(reason) => Some(Refusal::Foreign {
             file: path.to_path_buf(),

@@ -85,10 +85,14 @@ pub struct Inspection {
 /// Reads the records of the binary at `path`.
 pub fn read_file(path: &Path) -> Result<Inspection> {
     let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-    let len = file
-        .metadata()
-        .map_err(|e| Error::io("read", path, e))?
-        .len();
+    let metadata = file.metadata().map_err(|e| Error::io("read", path, e))?;
+    if metadata.is_dir() {
+        return Err(Error::NotABinary {
+            path: path.to_path_buf(),
+            reason: "it is a directory".into(),
+        });
+    }
+    let len = metadata.len();
     if len > MAX_BINARY_LEN {
         return Err(Error::NotABinary {
             path: path.to_path_buf(),

@@ -130,6 +130,21 @@ pub fn verify(records: &[Record], lock: &LockFile, also_required: &[String]) -> 
     rows
 }
 
+/// The names in `also_required` (`verify-binary -p`) for which `lock` pins no contract: a typo
+/// there would otherwise require nothing and let the gate pass.
+pub fn unpinned_packages<'a>(lock: &LockFile, also_required: &'a [String]) -> Vec<&'a str> {
+    also_required
+        .iter()
+        .filter(|p| {
+            !lock
+                .contracts
+                .iter()
+                .any(|e| e.package.as_deref() == Some(p.as_str()))
+        })
+        .map(String::as_str)
+        .collect()
+}
+
 /// Both sides know the value and they disagree.
 fn differs<T: PartialEq>(pinned: &Option<T>, found: &Option<T>) -> bool {
     matches!((pinned, found), (Some(a), Some(b)) if a != b)
@@ -184,6 +199,17 @@ mod tests {
         rows.iter()
             .map(|r| (r.display_name(), r.verdict.name()))
             .collect()
+    }
+
+    #[test]
+    fn required_packages_without_pins_are_named() {
+        let lock = lock(vec![
+            pin(Some("app"), "pets", "v1"),
+            pin(None, "shared", "s1"),
+        ]);
+        let asked = ["app".to_string(), "ap".to_string(), "shared".to_string()];
+        assert_eq!(unpinned_packages(&lock, &asked), ["ap", "shared"]);
+        assert!(unpinned_packages(&lock, &asked[..1]).is_empty());
     }
 
     #[test]

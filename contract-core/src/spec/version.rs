@@ -64,6 +64,11 @@ impl SpecVersion {
         }
     }
 
+    /// Whether clients can be generated from it (Swagger 2.0 can be pinned and checked only).
+    pub fn generates(&self) -> bool {
+        !matches!(self, SpecVersion::Swagger2(_))
+    }
+
     /// The version string as declared.
     pub fn as_str(&self) -> &str {
         match self {
