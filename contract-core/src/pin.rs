@@ -127,7 +127,10 @@ pub fn plan_relock(workspace: &Workspace, selected: &[&Contract]) -> Result<Relo
     let mut changed = Vec::new();
     for (contract, spec) in &loaded {
         let previous = old.entry(contract);
-        let entry = LockEntry::pin(contract, spec, previous);
+        let mut entry = LockEntry::pin(contract, spec, previous);
+        if entry.generator.is_none() {
+            recover_generation(&mut entry, contract);
+        }
         if previous != Some(&entry) {
             changed.push(contract.display_name());
         }
@@ -142,4 +145,28 @@ pub fn plan_relock(workspace: &Workspace, selected: &[&Contract]) -> Result<Relo
         written,
         specs: loaded.into_iter().map(|(_, spec)| spec).collect(),
     })
+}
+
+/// Fills in what the last generation recorded (options, body hash, generator) from the header
+/// of the contract's generated file, when the lock has lost it (deleted and re-created) and
+/// the file is intact and was generated from the spec just pinned. Without this, a re-created
+/// lock would silently skip the stale-options and generator checks.
+fn recover_generation(entry: &mut LockEntry, contract: &Contract) {
+    let Some(output) = &contract.output else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(&output.path) else {
+        return;
+    };
+    let Ok((header, body)) = crate::generate::header::split(&text) else {
+        return;
+    };
+    if header.contract == contract.name
+        && header.spec_fingerprint == entry.fingerprint
+        && crate::generate::header::body_hash(body) == header.body_sha256
+    {
+        entry.settings_fingerprint = Some(header.settings_fingerprint);
+        entry.body_sha256 = Some(header.body_sha256);
+        entry.generator = Some(header.generator);
+    }
 }

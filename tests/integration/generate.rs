@@ -2,7 +2,7 @@
 
 use crate::support::Project;
 
-const OUT: &str = "src/generated/mini.rs";
+pub const OUT: &str = "src/generated/mini.rs";
 
 /// A crate with the mini contract declared, pinned and generated.
 pub fn generated_project() -> Project {

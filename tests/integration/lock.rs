@@ -255,3 +255,30 @@ fn status_reports_an_unreadable_spec_as_an_error_not_as_drift() {
         serde_json::json!({"type": "summary", "contracts": 1, "drift": 0, "errors": 1})
     );
 }
+
+#[test]
+fn a_recreated_lock_keeps_what_the_last_generation_recorded() {
+    let project = crate::generate::generated_project();
+    let generated = project.read("contract-guard.lock");
+    assert!(generated.contains("generator = "), "{generated}");
+    std::fs::remove_file(project.path("contract-guard.lock")).unwrap();
+    project.run(&["lock"]).expect(0);
+    assert_eq!(
+        project.read("contract-guard.lock"),
+        generated,
+        "recovered from the generated file's header"
+    );
+    project.run(&["generate", "--locked"]).expect(0);
+
+    // A hand-edited file vouches for nothing: the pin has no generation record.
+    let out = crate::generate::OUT;
+    let edited = project.read(out).replacen("pub ", "pub(crate) ", 1);
+    project.write(out, &edited);
+    std::fs::remove_file(project.path("contract-guard.lock")).unwrap();
+    project.run(&["lock"]).expect(0);
+    assert!(
+        !project.read("contract-guard.lock").contains("generator = "),
+        "{}",
+        project.read("contract-guard.lock")
+    );
+}
