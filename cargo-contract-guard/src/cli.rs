@@ -122,10 +122,16 @@ pub struct WorkspaceArgs {
 }
 
 impl WorkspaceArgs {
-    /// The package selection (all members unless `-p` is given).
+    /// The package selection: all members unless `-p` is given; `--workspace` selects them all
+    /// even then, as in cargo; `--exclude` narrows either.
     pub fn selection(&self) -> contract_core::workspace::Selection {
+        let all = self.workspace.workspace || self.workspace.all;
         contract_core::workspace::Selection {
-            packages: self.workspace.package.clone(),
+            packages: if all {
+                Vec::new()
+            } else {
+                self.workspace.package.clone()
+            },
             exclude: self.workspace.exclude.clone(),
         }
     }

@@ -144,6 +144,17 @@ fn workspace_with_two_members() {
     }
     let only_a = project.run(&["status", "-p", "client-a"]).expect(0);
     assert!(!only_a.stdout.contains("client-b"), "{}", only_a.stdout);
+    // As in cargo, `--workspace` selects every member even with `-p`; `--exclude` narrows.
+    let all = project
+        .run(&["status", "-p", "client-a", "--workspace"])
+        .expect(0);
+    assert!(all.stdout.contains("client-b/own"), "{}", all.stdout);
+    let not_a = project.run(&["status", "--exclude", "client-a"]).expect(0);
+    assert!(
+        not_a.stdout.contains("client-b/own") && !not_a.stdout.contains("client-a"),
+        "{}",
+        not_a.stdout
+    );
 
     // At a virtual root, `add` needs a package.
     let run = project.run(&["add", "x", "specs/mini.yaml"]).expect(2);
