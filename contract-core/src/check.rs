@@ -290,16 +290,13 @@ fn check_contract(
     let name = &contract.name;
     let mut spec_now = None;
     if !contract.spec_path.is_file() {
+        let missing = contract.missing_spec();
         report.findings.push(finding(
             contract,
             FindingKind::MissingSpec,
             &contract.spec_rel,
-            format!(
-                "spec `{}` of `{}` does not exist",
-                contract.spec_rel,
-                contract.display_name()
-            ),
-            format!("restore the spec, or remove the `{name}` contract table from Cargo.toml"),
+            missing.to_string(),
+            missing.hint().unwrap_or_default(),
         ));
     } else {
         match current_fingerprint(contract, entry) {

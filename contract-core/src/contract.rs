@@ -92,7 +92,23 @@ pub struct Contract {
 impl Contract {
     /// Loads the contract's spec (references may reach anywhere in the workspace).
     pub fn load_spec(&self) -> Result<crate::spec::LoadedSpec> {
-        crate::spec::load_in(&self.spec_path, &self.root)
+        crate::spec::load_in(&self.spec_path, &self.root).map_err(|err| match err {
+            crate::Error::Io { path, source, .. }
+                if source.kind() == std::io::ErrorKind::NotFound && path == self.spec_path =>
+            {
+                self.missing_spec()
+            }
+            other => other,
+        })
+    }
+
+    /// The error of a declared spec that does not exist.
+    pub fn missing_spec(&self) -> crate::Error {
+        crate::Error::MissingSpec {
+            contract: self.display_name(),
+            spec: self.spec_rel.clone(),
+            name: self.name.clone(),
+        }
     }
 
     /// `crate/name`, or `name` for a workspace-level contract: how messages name it.

@@ -105,6 +105,17 @@ pub enum Error {
         reason: String,
     },
 
+    /// A contract's spec does not exist.
+    #[error("spec `{spec}` of `{contract}` does not exist")]
+    MissingSpec {
+        /// `crate/name` of the contract.
+        contract: String,
+        /// The spec, workspace-relative.
+        spec: String,
+        /// The contract's name, for the fix.
+        name: String,
+    },
+
     /// `cargo metadata` failed.
     #[error("could not read the cargo workspace: {message}")]
     Metadata {
@@ -241,6 +252,9 @@ impl Error {
             Error::NoCurrentPackage { .. } => {
                 Some("choose a package with `-p <NAME>` or `--manifest-path <MEMBER>/Cargo.toml`".into())
             }
+            Error::MissingSpec { name, .. } => Some(format!(
+                "restore the spec, or remove the `{name}` contract table from Cargo.toml"
+            )),
             Error::UnknownContract { .. } => {
                 Some("run `cargo contract-guard status` to list the declared contracts".into())
             }

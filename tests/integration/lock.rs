@@ -293,3 +293,27 @@ fn a_recreated_lock_keeps_what_the_last_generation_recorded() {
         project.read("contract-guard.lock")
     );
 }
+
+#[test]
+fn a_missing_spec_is_named_with_its_contract_and_the_fix() {
+    let project = Project::single("app");
+    project.copy_fixture("mini.yaml", "specs/mini.yaml");
+    project.run(&["add", "mini", "specs/mini.yaml"]).expect(0);
+    let lock = project.read("contract-guard.lock");
+    std::fs::remove_file(project.path("specs/mini.yaml")).unwrap();
+    for args in [&["lock"][..], &["update", "mini"]] {
+        let run = project.run(args).expect(2);
+        assert!(
+            run.stderr
+                .contains("spec `specs/mini.yaml` of `app/mini` does not exist"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("help: restore the spec"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(project.read("contract-guard.lock"), lock, "nothing written");
+}
