@@ -176,7 +176,12 @@ fn a_hand_edit_is_never_lost() {
     project.write(OUT, &edited);
 
     let run = project.run(&["generate"]).expect(1);
-    assert!(run.stderr.contains("edited by hand"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`src/generated/mini.rs` was edited by hand"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr
             .contains("+        pub name: ::std::string::String, // mine"),
@@ -188,7 +193,13 @@ fn a_hand_edit_is_never_lost() {
     crate::check::assert_added_line_is(&run.stderr, line);
 
     let run = project.run(&["generate", "--force"]).expect(0);
-    assert!(run.stderr.contains(".orig"), "{}", run.stderr);
+    // Files are named as `check` names them: relative to the workspace root.
+    assert!(
+        run.stderr
+            .contains("the hand-edited file as `src/generated/mini.rs.orig`"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(
         project.read(&format!("{OUT}.orig")),
         edited,

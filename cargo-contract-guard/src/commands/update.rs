@@ -95,7 +95,7 @@ pub fn run(args: &UpdateArgs) -> CliResult {
         };
         match generate::generate_contract(&workspace, contract, options)? {
             Err(refusal) => {
-                super::generate::report_refusal(name, &display, &refusal);
+                super::generate::report_refusal(contract, &refusal);
                 return Ok(exit::DRIFT);
             }
             Ok(done) => {

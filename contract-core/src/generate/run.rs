@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::codegen::{self, GeneratedFile};
 use super::{diff, header};
-use crate::contract::Contract;
+use crate::contract::{Contract, Output};
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::hash::Sha256Digest;
@@ -114,7 +114,7 @@ pub fn generate_contract(
     let mut saved_original = None;
     if let Some(existing) = read_existing(&output.path)?
         && let Some(refusal) = inspect_existing(
-            &output.path,
+            output,
             &String::from_utf8_lossy(&existing),
             &generated,
         )
@@ -148,22 +148,22 @@ fn read_existing(path: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
-/// Whether an existing output file must not be overwritten: it was edited by hand, or it is
-/// not a file we generated.
-fn inspect_existing(path: &Path, existing: &str, fresh: &GeneratedFile) -> Option<Refusal> {
+/// Whether an existing output file must not be overwritten: it was edited by hand (the diff
+/// names it relative to the workspace root), or it is not a file we generated.
+fn inspect_existing(output: &Output, existing: &str, fresh: &GeneratedFile) -> Option<Refusal> {
     match header::split(existing) {
         Ok((found, body)) if header::body_hash(body) == found.body_sha256 => None,
         Ok((_, body)) => Some(Refusal::HandEdited {
-            file: path.to_path_buf(),
+            file: output.path.clone(),
             diff: diff::unified(
                 &diff::as_generated(existing, body, fresh.body()),
                 existing,
-                &path.display().to_string(),
+                &output.rel,
                 60,
             ),
         }),
         Err(reason) => Some(Refusal::Foreign {
-            file: path.to_path_buf(),
+            file: output.path.clone(),
             reason: reason.to_string(),
         }),
     }
