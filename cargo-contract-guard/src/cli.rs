@@ -83,7 +83,7 @@ pub enum Command {
     /// not-locked, lock-orphan and cross-crate-drift. The default check reads and hashes files only; `--deep` also
     /// regenerates each client in memory and compares bytes.
     Check(CheckArgs),
-    /// List the contract records embedded in a binary (ELF, Mach-O or PE).
+    /// List the contract records embedded in a binary (ELF, Mach-O, PE or COFF).
     ///
     /// Generated clients and `contract_macros::embed!` embed a record of each contract a crate
     /// was built against. Exit 0 when records were found, 1 when the binary has none, 2 when

@@ -167,9 +167,16 @@ fn workspace_with_two_members() {
 fn workspace_level_contracts_and_orphans() {
     let project = Project::workspace(&["app"]);
     project.copy_fixture("mini.yaml", "specs/mini.yaml");
-    project
+    let added = project
         .run(&["add", "shared", "specs/mini.yaml", "--workspace-level"])
         .expect(0);
+    assert!(
+        added
+            .stderr
+            .contains("contract `shared` (OpenAPI 3.0.3) to the workspace (`[workspace.metadata]`)"),
+        "{}",
+        added.stderr
+    );
     let root = project.read("Cargo.toml");
     assert!(
         root.contains("[workspace.metadata.contract-guard.contracts.shared]"),

@@ -57,15 +57,15 @@ pub fn run(args: &AddArgs) -> CliResult {
         output: output_rel.as_deref(),
     };
     let changed = manifest::add_contract(&manifest_path, scope, &new)?;
-    let where_ = package.clone().unwrap_or_else(|| "workspace".into());
+    let where_ = match &package {
+        Some(package) => format!("crate `{package}`"),
+        None => "the workspace (`[workspace.metadata]`)".into(),
+    };
     if changed {
         ui::status(
             ui::GOOD,
             "Added",
-            format!(
-                "contract `{}` ({}) to `{}`",
-                args.name, loaded.version, where_
-            ),
+            format!("contract `{}` ({}) to {where_}", args.name, loaded.version),
         );
     }
 

@@ -113,11 +113,8 @@ pub fn generate_contract(
 
     let mut saved_original = None;
     if let Some(existing) = read_existing(&output.path)?
-        && let Some(refusal) = inspect_existing(
-            output,
-            &String::from_utf8_lossy(&existing),
-            &generated,
-        )
+        && let Some(refusal) =
+            inspect_existing(output, &String::from_utf8_lossy(&existing), &generated)
     {
         if !options.force {
             return Ok(Err(refusal));
