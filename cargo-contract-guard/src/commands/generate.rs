@@ -53,7 +53,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     }
     let started = Instant::now();
     let (mut refused, mut failed) = (0, 0);
-    let mut rewritten = false;
+    let mut tipped = false;
     for (index, contract) in with_output.iter().enumerate() {
         let name = contract.display_name();
         if with_output.len() > 1 {
@@ -107,12 +107,17 @@ pub fn run(args: &GenerateArgs) -> CliResult {
                         done.file.elapsed.as_secs_f64()
                     ),
                 );
-                rewritten |= report_notes(&name, &done.file.notes, ui::verbose());
+                // The tip follows the first summary of rewrites, so it never reads as the fix
+                // of an error printed after it.
+                if report_notes(&name, &done.file.notes, ui::verbose())
+                    && !ui::verbose()
+                    && !tipped
+                {
+                    ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
+                    tipped = true;
+                }
             }
         }
-    }
-    if rewritten && !ui::verbose() {
-        ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
     }
     if with_output.len() > 1 {
         ui::status(
