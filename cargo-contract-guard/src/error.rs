@@ -76,10 +76,12 @@ impl CliError {
 }
 
 impl CliError {
-    /// A library error about one contract, prefixed with its `crate/name`.
+    /// A library error about one contract, prefixed with its `crate/name` unless it names it.
     pub fn for_contract(contract: &str, err: &contract_core::Error) -> Self {
         let mut rendered = CliError::from_core(err);
-        rendered.message = format!("{contract}: {}", rendered.message);
+        if !rendered.message.contains(&format!("`{contract}`")) {
+            rendered.message = format!("{contract}: {}", rendered.message);
+        }
         rendered
     }
 }

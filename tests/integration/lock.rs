@@ -251,7 +251,8 @@ fn status_reports_an_unreadable_spec_as_an_error_not_as_drift() {
     let run = project.run(&["status"]).expect(2);
     assert!(run.stdout.contains("error"), "{}", run.stdout);
     assert!(
-        run.stderr.contains("error: app/mini: could not read"),
+        run.stderr
+            .contains("error: spec `specs/mini.yaml` of `app/mini` does not exist"),
         "{}",
         run.stderr
     );
