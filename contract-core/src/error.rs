@@ -272,6 +272,11 @@ impl Error {
             Error::LockParse { .. } => {
                 Some("delete the lock file and run `cargo contract-guard lock` to recreate it".into())
             }
+            Error::Syntax { path, .. }
+                if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) =>
+            {
+                Some("this is a TOML file: give the OpenAPI spec (JSON or YAML) instead".into())
+            }
             Error::Syntax { message, .. } if message.contains("recursion limit") || message.contains("depth") => {
                 Some("the document nests deeper than the loader allows; specs are never this deep".into())
             }

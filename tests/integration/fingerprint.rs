@@ -121,3 +121,15 @@ fn collect_leaves(value: &serde_json::Value, pointer: String, out: &mut Vec<Stri
         _ => out.push(pointer),
     }
 }
+
+#[test]
+fn a_manifest_given_for_a_spec_gets_a_hint() {
+    let project = Project::empty();
+    project.write("Cargo.toml", "[package]\nname = \"x\"\n");
+    let run = project.run(&["fingerprint", "Cargo.toml"]).expect(2);
+    assert!(
+        run.stderr.contains("help: this is a TOML file"),
+        "{}",
+        run.stderr
+    );
+}

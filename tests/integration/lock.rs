@@ -171,9 +171,9 @@ fn workspace_level_contracts_and_orphans() {
         .run(&["add", "shared", "specs/mini.yaml", "--workspace-level"])
         .expect(0);
     assert!(
-        added
-            .stderr
-            .contains("contract `shared` (OpenAPI 3.0.3) to the workspace (`[workspace.metadata]`)"),
+        added.stderr.contains(
+            "contract `shared` (OpenAPI 3.0.3) to the workspace (`[workspace.metadata]`)"
+        ),
         "{}",
         added.stderr
     );

@@ -109,9 +109,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
                 );
                 // The tip follows the first summary of rewrites, so it never reads as the fix
                 // of an error printed after it.
-                if report_notes(&name, &done.file.notes, ui::verbose())
-                    && !ui::verbose()
-                    && !tipped
+                if report_notes(&name, &done.file.notes, ui::verbose()) && !ui::verbose() && !tipped
                 {
                     ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
                     tipped = true;
