@@ -4,7 +4,7 @@
 //! this module only turns them into tokens.
 //!
 //! What is emitted stays light for the user's binary: a byte-array static, string literals and
-//! `include_bytes!` constants (for rebuild tracking, unused at run time), no runtime crate.
+//! `include_bytes!` in functions never called (rebuild tracking only), no runtime crate.
 
 use contract_core::generate::header::Header;
 use contract_core::locate::{self, Located, MacroEnv};
@@ -41,9 +41,7 @@ fn pinned(env: &MacroEnv, name: &LitStr) -> syn::Result<(Located, TokenStream)> 
     let mut files =
         locate::verify_pinned(&located).map_err(|m| syn::Error::new_spanned(name, m))?;
     files.extend(located.pin_files());
-    let files = files.iter().map(|p| p.to_string_lossy().into_owned());
-    let track = quote! { #( const _: &[u8] = include_bytes!(#files); )* };
-    Ok((located, track))
+    Ok((located, locate::track_files(&files)))
 }
 
 /// `embed!("name")`.

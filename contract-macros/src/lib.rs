@@ -195,10 +195,10 @@ fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenSt
     ) {
         Ok(ok) => {
             // Rebuild when the spec (or a file it references) changes.
-            let files = ok.files.iter().map(|f| f.to_string_lossy().into_owned());
+            let track = contract_core::locate::track_files(&ok.files);
             let record = embed::generated_client_record(&ok.header, args.contract.span())?;
             Ok(quote! {
-                #(const _: &[u8] = include_bytes!(#files);)*
+                #track
                 #record
             })
         }
