@@ -162,6 +162,8 @@ pub enum Error {
         name: String,
         /// The Cargo.toml.
         manifest: PathBuf,
+        /// The table that declares it.
+        table: String,
         /// What it declares now.
         existing_spec: String,
     },
@@ -258,10 +260,9 @@ impl Error {
             Error::UnknownContract { .. } => {
                 Some("run `cargo contract-guard status` to list the declared contracts".into())
             }
-            Error::ContractExists { .. } => Some(
-                "pick another name, or edit the existing `[package.metadata.contract-guard.contracts.*]` table"
-                    .into(),
-            ),
+            Error::ContractExists { table, .. } => Some(format!(
+                "pick another name, or edit the existing `{table}` table"
+            )),
             Error::NotABinary { .. } => Some(
                 "give the path of a built executable, for example `target/release/<name>`".into(),
             ),

@@ -100,6 +100,7 @@ pub fn add_contract(manifest: &Path, scope: Scope, new: &NewContract<'_>) -> Res
         return Err(Error::ContractExists {
             name: new.name.to_string(),
             manifest: manifest.to_path_buf(),
+            table: format!("[{root}.metadata.contract-guard.contracts.{}]", new.name),
             existing_spec: spec.to_string(),
         });
     }
@@ -223,10 +224,16 @@ mod tests {
             spec: "other.yaml",
             ..new
         };
-        assert!(matches!(
-            add_contract(&path, Scope::Package, &other),
-            Err(Error::ContractExists { .. })
-        ));
+        let err = add_contract(&path, Scope::Package, &other).unwrap_err();
+        assert!(matches!(err, Error::ContractExists { .. }), "{err}");
+        let hint = err.hint().unwrap();
+        assert!(
+            hint.contains(&format!(
+                "`[package.metadata.contract-guard.contracts.{}]`",
+                new.name
+            )),
+            "{hint}"
+        );
     }
 
     #[test]
