@@ -12,6 +12,7 @@ use std::time::SystemTime;
 use crate::contract::{self, Contract, DeclarationContext};
 use crate::hash::Sha256Digest;
 use crate::lock::{LockEntry, LockFile};
+use crate::paths;
 use crate::spec::{self, LoadedSpec};
 use crate::workspace::LOCK_FILE_NAME;
 
@@ -288,12 +289,18 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, String> {
         .then_some((entry.raw_sha256, entry.fingerprint));
     let spec = cached(&contract.spec_path, &contract.root, pin).map_err(|e| e.to_string())?;
     if spec.fingerprint != entry.fingerprint {
+        // Relative to the crate, as the macros' other messages name files.
+        let crate_dir = contract.manifest_path.parent().unwrap_or(&contract.root);
         return Err(format!(
             "spec `{}` of contract `{}` does not match its pin\n\
              pinned:   {}\n\
              spec now: {}\n\
              help: review the change, then run `cargo contract-guard lock` (or `cargo contract-guard update {}`)",
-            contract.spec_rel, contract.name, entry.fingerprint, spec.fingerprint, contract.name
+            paths::relative_slash(crate_dir, &contract.spec_path),
+            contract.name,
+            entry.fingerprint,
+            spec.fingerprint,
+            contract.name
         ));
     }
     Ok(spec)

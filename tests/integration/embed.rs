@@ -234,7 +234,7 @@ fn records_survive_release_profiles_and_gate_releases() {
     );
     let err = build(&project, &[]).unwrap_err();
     assert!(
-        err.contains("spec `app/specs/billing.yaml` of contract `billing` does not match its pin"),
+        err.contains("spec `specs/billing.yaml` of contract `billing` does not match its pin"),
         "{err}"
     );
     assert!(err.contains("cargo contract-guard lock"), "{err}");
