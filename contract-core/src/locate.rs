@@ -430,7 +430,8 @@ mod tests {
         );
         let err = verify_pinned(&locate(&krate, "pets").unwrap()).unwrap_err();
         assert!(
-            err.contains("spec `app/specs/pets.yaml` of contract `pets` does not match its pin"),
+            // Named relative to the crate, as the guard names it.
+            err.contains("spec `specs/pets.yaml` of contract `pets` does not match its pin"),
             "{err}"
         );
         assert_eq!(err.matches("sha256:").count(), 2, "{err}");
