@@ -127,3 +127,15 @@ pub fn json_line(value: &serde_json::Value) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{value}");
 }
+
+/// How output names a file: relative to the current directory when it is inside it (the same
+/// on every checkout path), else as it is.
+pub fn shown_path(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = contract_core::paths::normalize(&cwd.join(path));
+    if cwd.as_os_str().is_empty() || !absolute.starts_with(&cwd) {
+        path.display().to_string()
+    } else {
+        contract_core::paths::relative_slash(&cwd, &absolute)
+    }
+}

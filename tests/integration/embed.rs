@@ -263,6 +263,8 @@ fn records_survive_release_profiles_and_gate_releases() {
     assert_eq!(lines[0]["expected"], relocked.as_str());
     assert_eq!(lines[0]["found"], billing.as_str());
     assert_eq!(lines.last().unwrap()["failures"], 1);
+    // Named relative to the current directory: the same on any checkout path.
+    assert_eq!(lines.last().unwrap()["lock"], "contract-guard.lock");
 
     // ...and the rebuilt one does (cargo rebuilt `app` because the spec and lock changed).
     let rebuilt = build(&project, &[]).unwrap();

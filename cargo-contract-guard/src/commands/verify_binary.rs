@@ -32,7 +32,7 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
             None => CliError::from(e),
         })?
         .ok_or_else(|| {
-        CliError::new(format!("there is no lock file at `{}`", lock_path.display()))
+        CliError::new(format!("there is no lock file at `{}`", ui::shown_path(&lock_path)))
             .with_hint("pass the lock the binary should match with `--lock <PATH>`, or run `cargo contract-guard lock`")
     })?;
     let unpinned = verify::unpinned_packages(&lock, &args.packages);
@@ -46,7 +46,7 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
         return Err(CliError::new(format!(
             "`-p {}`: `{}` pins no contract for that crate",
             unpinned.join(" -p "),
-            lock_path.display()
+            ui::shown_path(&lock_path)
         ))
         .with_hint(format!(
             "crates with pinned contracts: {}",
@@ -60,7 +60,7 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
     let rows = verify::verify(&found.records, &lock, &args.packages);
     let failures = rows.iter().filter(|r| r.verdict.is_failure()).count();
     let binary = args.binary.display().to_string();
-    let lock_name = lock_path.display().to_string();
+    let lock_name = ui::shown_path(&lock_path);
     match args.message_format {
         MessageFormat::Json => {
             for row in &rows {
