@@ -1,9 +1,5 @@
-//! What a change of a string's `pattern` means: whether the new pattern accepts the same
-//! strings as the old one, fewer, more, or different ones. Both are ECMA-262 patterns, which
-//! match anywhere in the string (JSON Schema); each is translated to the Rust syntax, compiled
-//! to a DFA of the strings that contain a match, and the two DFAs are walked together. Patterns
-//! a DFA cannot express (back-references, look-around) or that grow past a size bound are not
-//! judged.
+//! The DFA behind [`super::relation`]: each ECMA-262 pattern translated to the Rust syntax,
+//! compiled to a DFA of the strings that contain a match, and two DFAs walked together.
 
 use std::iter::Peekable;
 use std::str::Chars;
@@ -14,18 +10,7 @@ use regex_automata::util::start;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, MatchKind};
 
-/// How the strings one pattern accepts relate to another's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Relation {
-    /// The same strings.
-    Same,
-    /// The new pattern accepts a subset of the old one's strings.
-    Narrower,
-    /// The new pattern accepts a superset.
-    Wider,
-    /// Each accepts strings the other refuses.
-    Different,
-}
+use super::Relation;
 
 /// Bytes of memory a pattern's DFA may take while it is built, and once built: two and a half
 /// times the largest of the 169 distinct patterns of the corpus (400 KB, an AWS ARN pattern).
@@ -36,7 +21,7 @@ const MAX_PAIRS: usize = 50_000;
 
 /// How `new` relates to `old`; `None` when either cannot be judged (syntax a DFA cannot
 /// express, or too large).
-pub fn relation(old: &str, new: &str) -> Option<Relation> {
+pub(super) fn relation(old: &str, new: &str) -> Option<Relation> {
     let (old, new) = (Dfa::compile(old)?, Dfa::compile(new)?);
     let old_in_new = includes(&new, &old)?;
     let new_in_old = includes(&old, &new)?;
