@@ -13,6 +13,7 @@ mod fingerprint;
 mod gate;
 mod generate;
 mod golden;
+mod help;
 mod hostile;
 mod lock;
 mod lowering;
