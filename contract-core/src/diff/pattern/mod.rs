@@ -22,10 +22,33 @@ pub enum Relation {
 }
 
 /// How `new` relates to `old`; `None` when either cannot be judged (syntax a DFA cannot
-/// express, a DFA too large, or this build without the `patterns` feature).
+/// express, a DFA too large, or this build without the `patterns` feature). Remembered per
+/// thread: a spec that changes one shared pattern changes it in many schemas.
 pub fn relation(old: &str, new: &str) -> Option<Relation> {
     #[cfg(feature = "patterns")]
-    return dfa::relation(old, new);
+    {
+        use std::cell::RefCell;
+        use std::collections::HashMap;
+
+        /// Pairs remembered before the memo starts over (bounds its memory).
+        const MEMO_PAIRS: usize = 1024;
+        type Memo = HashMap<(String, String), Option<Relation>>;
+        thread_local!(static MEMO: RefCell<Memo> = RefCell::new(HashMap::new()));
+
+        let key = (old.to_string(), new.to_string());
+        if let Some(known) = MEMO.with(|memo| memo.borrow().get(&key).copied()) {
+            return known;
+        }
+        let judged = dfa::relation(old, new);
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.len() >= MEMO_PAIRS {
+                memo.clear();
+            }
+            memo.insert(key, judged);
+        });
+        judged
+    }
     #[cfg(not(feature = "patterns"))]
     {
         let _ = (old, new);
