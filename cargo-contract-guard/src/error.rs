@@ -58,7 +58,7 @@ impl CliError {
         }
     }
 
-    /// Prints the error to stderr.
+    /// Prints the error to stderr, files under the current directory named relative to it.
     pub fn render(&self) {
         let mut err = anstream::stderr().lock();
         let _ = writeln!(
@@ -66,7 +66,7 @@ impl CliError {
             "{}error:{} {}",
             ui::ERROR.render(),
             ui::ERROR.render_reset(),
-            self.message
+            ui::relative_paths(&self.message)
         );
         drop(err);
         if let Some(hint) = &self.hint {

@@ -139,3 +139,12 @@ pub fn shown_path(path: &std::path::Path) -> String {
         contract_core::paths::relative_slash(&cwd, &absolute)
     }
 }
+
+/// `text` with every `` `<current dir>/…` `` path written relative to the current directory, so a
+/// message reads the same on every checkout path.
+pub fn relative_paths(text: &str) -> String {
+    match std::env::current_dir() {
+        Ok(cwd) if cwd.parent().is_some() => text.replace(&format!("`{}/", cwd.display()), "`"),
+        _ => text.to_string(),
+    }
+}

@@ -234,10 +234,18 @@ fn bad_declarations_and_inputs_exit_2_without_writing() {
             "{before}\n[package.metadata.contract-guard.contracts.bad]\nspec = \"specs/bad.yaml\"\n"
         ),
     );
-    project.run(&["lock"]).expect(2);
+    let run = project.run(&["lock"]).expect(2);
     assert!(
         !project.path("contract-guard.lock").exists(),
         "no lock written on error"
+    );
+    // Named relative to the current directory, the same on every checkout path.
+    let root = project.path(".").canonicalize().unwrap();
+    assert!(run.stderr.contains("`specs/bad.yaml"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains(root.to_str().unwrap()),
+        "{}",
+        run.stderr
     );
 }
 
