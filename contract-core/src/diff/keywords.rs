@@ -21,14 +21,15 @@ enum Delta {
     Changed,
 }
 
-/// How a pattern moved, judged by the strings it accepts: `None` when it accepts the same
-/// ones (a rewrite); `Changed` when that cannot be decided.
-fn pattern_delta(old: &str, new: &str) -> Option<Delta> {
+/// How a pattern moved, judged by the strings it accepts, and how to say so: `None` when it
+/// accepts the same ones (a rewrite); `Changed` when that cannot be decided.
+fn pattern_delta(old: &str, new: &str) -> Option<(Delta, &'static str)> {
     match super::pattern::relation(old, new) {
         Some(Relation::Same) => None,
-        Some(Relation::Narrower) => Some(Delta::Tightened),
-        Some(Relation::Wider) => Some(Delta::Loosened),
-        Some(Relation::Different) | None => Some(Delta::Changed),
+        Some(Relation::Narrower) => Some((Delta::Tightened, " (it accepts fewer strings)")),
+        Some(Relation::Wider) => Some((Delta::Loosened, " (it accepts more strings)")),
+        Some(Relation::Different) => Some((Delta::Changed, " (it accepts other strings)")),
+        None => Some((Delta::Changed, " (not compared by meaning)")),
     }
 }
 
@@ -276,15 +277,15 @@ pub(super) fn compare(
     }
     let (a, b) = (ov.get("pattern"), nv.get("pattern"));
     if a != b {
-        let delta = match (a, b) {
-            (None, Some(_)) => Some(Delta::Tightened),
-            (Some(_), None) => Some(Delta::Loosened),
+        let judged = match (a, b) {
+            (None, Some(_)) => Some((Delta::Tightened, "")),
+            (Some(_), None) => Some((Delta::Loosened, "")),
             (Some(Value::String(old)), Some(Value::String(new))) => pattern_delta(old, new),
-            _ => Some(Delta::Changed),
+            _ => Some((Delta::Changed, "")),
         };
         let s = |v: Option<&Value>| v.map_or("(none)".into(), show);
-        if let Some(delta) = delta {
-            emit(cx, &PATTERN, delta, s(a), s(b));
+        if let Some((delta, meaning)) = judged {
+            emit(cx, &PATTERN, delta, s(a), format!("{}{meaning}", s(b)));
         }
     }
     let (a, b) = (

@@ -545,4 +545,18 @@ fn patterns_by_meaning(p: &dyn Fn(&str) -> Value) {
         ids(&request(p(r"^\d{3}$")), &request(p("^[0-9][0-9][0-9]$"))),
         Vec::<&str>::new()
     );
+    // The message says what the new pattern accepts.
+    let said = |old: &str, new: &str| {
+        compare(&request(p(old)), &request(p(new)))
+            .into_iter()
+            .map(|c| c.message)
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        said("^[0-9a-fA-F]+$", "^[0-9a-f]{40}$")[0].ends_with("(it accepts fewer strings)"),
+        "{:?}",
+        said("^[0-9a-fA-F]+$", "^[0-9a-f]{40}$")
+    );
+    assert!(said("^a", "^b")[0].ends_with("(it accepts other strings)"));
+    assert!(said("^a", "(a)\\1")[0].ends_with("(not compared by meaning)"));
 }
