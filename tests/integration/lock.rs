@@ -281,6 +281,18 @@ fn status_reports_an_unreadable_spec_as_an_error_not_as_drift() {
         summary,
         serde_json::json!({"type": "summary", "contracts": 1, "drift": 0, "errors": 1})
     );
+
+    // Errors in JSON name files as people's output does: relative to the current directory.
+    std::fs::create_dir(project.path("specs/mini.yaml")).unwrap();
+    let json = project
+        .run(&["status", "--message-format", "json"])
+        .expect(2);
+    let row: serde_json::Value = serde_json::from_str(json.stdout.lines().next().unwrap()).unwrap();
+    let error = row["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("could not read `specs/mini.yaml`"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -72,7 +72,9 @@ fn print_json(report: &CheckReport) {
         ui::json_line(&finding_json(finding));
     }
     for (contract, err) in &report.errors {
-        ui::json_line(&json!({"type": "error", "contract": contract, "message": err.to_string()}));
+        ui::json_line(
+            &json!({"type": "error", "contract": contract, "message": ui::relative_paths(&err.to_string())}),
+        );
     }
     ui::json_line(&json!({
         "type": "summary",

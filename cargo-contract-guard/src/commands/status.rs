@@ -26,7 +26,7 @@ pub fn run(args: &StatusArgs) -> CliResult {
                     "pinned": row.pinned.as_ref().map(|p| p.fingerprint.to_string()),
                     "current": row.current.map(|c| c.to_string()),
                     "state": state_name(&row.state),
-                    "error": match &row.state { PinState::SpecError(e) => Some(e.to_string()), _ => None },
+                    "error": match &row.state { PinState::SpecError(e) => Some(ui::relative_paths(&e.to_string())), _ => None },
                 }));
             }
             ui::json_line(
