@@ -1,6 +1,6 @@
 //! Bad spec files: each gives exit 2 and a one-paragraph error naming the file, never a panic.
 
-use crate::support::{Project, fixture, run_in};
+use crate::support::{Project, assert_has, fixture, run_in};
 
 #[track_caller]
 fn assert_clean_error(path: &std::path::Path, expected: &str) {
@@ -107,7 +107,7 @@ fn swagger_2_is_fingerprinted() {
 fn bad_usage_exits_2() {
     let project = Project::empty();
     let run = project.run(&["frobnicate"]).expect(2);
-    assert!(run.stderr.contains("frobnicate"), "{}", run.stderr);
+    assert_has(&run.stderr, "frobnicate");
     project.run(&["--help"]).expect(0);
     // `cargo contract-guard …` passes the subcommand name first.
     project.run(&["contract-guard", "--version"]).expect(0);

@@ -1,7 +1,7 @@
 //! `check`: one test per finding kind, asserting the kind, the file and the exit code.
 
 use crate::generate::generated_project;
-use crate::support::{Project, Run};
+use crate::support::{Project, Run, assert_has};
 
 const OUT: &str = "src/generated/mini.rs";
 
@@ -23,12 +23,8 @@ fn expect_single(project: &Project, kind: &str, file: &str) -> serde_json::Value
     assert_eq!(found[0]["kind"], kind, "{}", run.stdout);
     assert_eq!(found[0]["file"], file, "{}", run.stdout);
     let human = project.run(&["check"]).expect(1);
-    assert!(
-        human.stdout.contains(&format!("drift[{kind}]")),
-        "{}",
-        human.stdout
-    );
-    assert!(human.stdout.contains("= fix: "), "{}", human.stdout);
+    assert_has(&human.stdout, &format!("drift[{kind}]"));
+    assert_has(&human.stdout, "= fix: ");
     found[0].clone()
 }
 
@@ -73,7 +69,7 @@ fn every_finding_kind_is_documented() {
 fn clean_project_passes() {
     let project = generated_project();
     let run = project.run(&["check"]).expect(0);
-    assert!(run.stderr.contains("no drift"), "{}", run.stderr);
+    assert_has(&run.stderr, "no drift");
     project.run(&["check", "--deep"]).expect(0);
     let json = project
         .run(&["check", "--message-format", "json"])
@@ -262,5 +258,5 @@ fn every_finding_is_reported_at_once_and_bad_specs_exit_2() {
 
     project.copy_fixture("hostile/malformed.yaml", "specs/second.yaml");
     let run = project.run(&["check"]).expect(2);
-    assert!(run.stderr.contains("second.yaml"), "{}", run.stderr);
+    assert_has(&run.stderr, "second.yaml");
 }

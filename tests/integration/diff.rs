@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use crate::generate::generated_project;
-use crate::support::{Project, corpus, fixture};
+use crate::support::{Project, assert_has, corpus, fixture};
 
 const OUT: &str = "src/generated/mini.rs";
 const LOCK: &str = "contract-guard.lock";
@@ -56,24 +56,15 @@ fn files_exit_codes_and_formats() {
         &spec.replace("required: [id, name]", "required: [id]"),
     );
     let run = project.run(&["diff", "old.yaml", "new.yaml"]).expect(1);
-    assert!(
-        run.stdout.contains(
-            "breaking[response-property-became-optional]: property `name` became optional"
-        ),
-        "{}",
-        run.stdout
+    assert_has(
+        &run.stdout,
+        "breaking[response-property-became-optional]: property `name` became optional",
     );
-    assert!(
-        run.stdout
-            .contains("--> new.yaml:32  GET /items/{id}  /components/schemas/Item/properties/name"),
-        "{}",
-        run.stdout
+    assert_has(
+        &run.stdout,
+        "--> new.yaml:32  GET /items/{id}  /components/schemas/Item/properties/name",
     );
-    assert!(
-        run.stdout.contains("warning[version-not-bumped]"),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "warning[version-not-bumped]");
     project
         .run(&["diff", "old.yaml", "new.yaml", "--fail-on", "security"])
         .expect(0);
@@ -110,11 +101,11 @@ fn files_exit_codes_and_formats() {
         "{}",
         md.stdout
     );
-    assert!(md.stdout.contains("### Breaking (1)"), "{}", md.stdout);
+    assert_has(&md.stdout, "### Breaking (1)");
 
     // Bad input is an error (exit 2), never a verdict.
     let missing = project.run(&["diff", "old.yaml", "nope.yaml"]).expect(2);
-    assert!(missing.stderr.contains("error: "), "{}", missing.stderr);
+    assert_has(&missing.stderr, "error: ");
     project.write(
         "swagger.yaml",
         "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
@@ -129,18 +120,11 @@ fn contract_name_compares_the_pin_with_the_spec_on_disk() {
     project.run(&["diff", "mini"]).expect(0);
     breaking_edit(&project);
     let run = project.run(&["diff", "mini"]).expect(1);
-    assert!(
-        run.stdout.contains(
-            "breaking[response-enum-value-added]: enum value \"maybe\" was added to property `mode`"
-        ),
-        "{}",
-        run.stdout
+    assert_has(
+        &run.stdout,
+        "breaking[response-enum-value-added]: enum value \"maybe\" was added to property `mode`",
     );
-    assert!(
-        run.stderr.contains("`specs/mini.yaml@sha256:"),
-        "{}",
-        run.stderr
-    );
+    assert_has(&run.stderr, "`specs/mini.yaml@sha256:");
     // A contract name and a file mix.
     project.copy_fixture("mini.yaml", "original.yaml");
     project.run(&["diff", "original.yaml", "mini"]).expect(1);
@@ -149,11 +133,7 @@ fn contract_name_compares_the_pin_with_the_spec_on_disk() {
     let check = project
         .run(&["check", "--message-format", "json"])
         .expect(1);
-    assert!(
-        check.stdout.contains("1 breaking and 0 security change(s)"),
-        "{}",
-        check.stdout
-    );
+    assert_has(&check.stdout, "1 breaking and 0 security change(s)");
     assert!(
         project
             .run(&["diff", "nosuch"])
@@ -175,29 +155,19 @@ fn suppressions_from_cargo_toml() {
         &with("ignore = [{ rule = \"response-enum-value-added\", operation = \"getItem\", reason = \"clients match `mode` with a catch-all\" }, { rule = \"version-not-bumped\", reason = \"internal API\" }]\n"),
     );
     let run = project.run(&["diff", "mini"]).expect(0);
-    assert!(
-        run.stdout.contains("ignored[response-enum-value-added]"),
-        "{}",
-        run.stdout
+    assert_has(&run.stdout, "ignored[response-enum-value-added]");
+    assert_has(
+        &run.stdout,
+        "= reason: clients match `mode` with a catch-all",
     );
-    assert!(
-        run.stdout
-            .contains("= reason: clients match `mode` with a catch-all"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stderr.contains("(1 ignored)"), "{}", run.stderr);
+    assert_has(&run.stderr, "(1 ignored)");
 
     project.write(
         "Cargo.toml",
         &with("severity = { \"response-enum-value-added\" = \"warning\" }\n"),
     );
     let run = project.run(&["diff", "mini"]).expect(0);
-    assert!(
-        run.stdout.contains("warning[response-enum-value-added]"),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "warning[response-enum-value-added]");
     project
         .run(&["diff", "mini", "--fail-on", "warning"])
         .expect(1);
@@ -213,12 +183,7 @@ fn suppressions_from_cargo_toml() {
         &with("severity = { \"response-enum-value-add\" = \"info\" }\n"),
     );
     let bad = project.run(&["diff", "mini"]).expect(2);
-    assert!(
-        bad.stderr
-            .contains("unknown rule `response-enum-value-add`"),
-        "{}",
-        bad.stderr
-    );
+    assert_has(&bad.stderr, "unknown rule `response-enum-value-add`");
     project.write(
         "Cargo.toml",
         &with("ignore = [{ rule = \"path-removed\", reason = \"\" }]\n"),
@@ -263,12 +228,11 @@ fn sarif_and_github_annotate_the_new_spec() {
     let github = project
         .run(&["diff", "mini", "--format", "github"])
         .expect(1);
-    assert!(
-        github.stdout.contains(&format!(
+    assert_has(
+        &github.stdout,
+        &format!(
             "::error file=specs/mini.yaml,line={line},title=response-enum-value-added::breaking: "
-        )),
-        "{}",
-        github.stdout
+        ),
     );
 
     // Accepted changes stay in SARIF as suppressed results and leave the annotations.
@@ -321,41 +285,22 @@ fn specs_spanning_several_files_are_compared_with_their_files() {
     // Only the referenced file changes: `name` becomes optional in a response.
     project.write("specs/common/pet.yaml", &pet("[id]"));
     let run = project.run(&["diff", "api"]).expect(1);
-    assert!(
-        run.stdout.contains(
-            "breaking[response-property-became-optional]: property `name` became optional"
-        ),
-        "{}",
-        run.stdout
+    assert_has(
+        &run.stdout,
+        "breaking[response-property-became-optional]: property `name` became optional",
     );
     // The change is placed in the file it was made in, not on the root's `$ref`.
-    assert!(
-        run.stdout.contains("--> specs/common/pet.yaml:5"),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "--> specs/common/pet.yaml:5");
     let github = project
         .run(&["diff", "api", "--format", "github"])
         .expect(1);
-    assert!(
-        github.stdout.contains("file=specs/common/pet.yaml,line=5"),
-        "{}",
-        github.stdout
-    );
+    assert_has(&github.stdout, "file=specs/common/pet.yaml,line=5");
     let check = project
         .run(&["check", "--message-format", "json"])
         .expect(1);
-    assert!(
-        check.stdout.contains("1 breaking and 0 security change(s)"),
-        "{}",
-        check.stdout
-    );
+    assert_has(&check.stdout, "1 breaking and 0 security change(s)");
     let update = project.run(&["update", "api"]).expect(1);
-    assert!(
-        update.stdout.contains("--> specs/common/pet.yaml:5"),
-        "{}",
-        update.stdout
-    );
+    assert_has(&update.stdout, "--> specs/common/pet.yaml:5");
 
     // Two files on the command line: each with its own referenced files.
     project.write("old/api.yaml", &project.read("specs/api.yaml"));
@@ -377,11 +322,7 @@ fn specs_spanning_several_files_are_compared_with_their_files() {
             "sarif",
         ])
         .expect(1);
-    assert!(
-        sarif.stdout.contains(r#""uri": "specs/common/pet.yaml""#),
-        "{}",
-        sarif.stdout
-    );
+    assert_has(&sarif.stdout, r#""uri": "specs/common/pet.yaml""#);
 
     // Without the cache, the pin is found in git: the spec and its files as committed.
     project.write("specs/common/pet.yaml", &pet("[id, name]"));
@@ -391,11 +332,7 @@ fn specs_spanning_several_files_are_compared_with_their_files() {
     std::fs::remove_dir_all(project.path("target/contract-guard")).unwrap();
     project.write("specs/common/pet.yaml", &pet("[id]"));
     let run = project.run(&["diff", "api"]).expect(1);
-    assert!(
-        run.stdout.contains("response-property-became-optional"),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "response-property-became-optional");
 }
 
 #[test]
@@ -412,19 +349,15 @@ fn update_refuses_breaking_changes_and_touches_nothing() {
         "{}",
         refused.stdout
     );
-    assert!(refused.stderr.contains("Refused"), "{}", refused.stderr);
-    assert!(
-        refused.stderr.contains("--allow-breaking"),
-        "{}",
-        refused.stderr
-    );
+    assert_has(&refused.stderr, "Refused");
+    assert_has(&refused.stderr, "--allow-breaking");
     assert_eq!(project.read(LOCK), lock_before);
     assert_eq!(project.read(OUT), generated_before);
 
     let accepted = project
         .run(&["update", "mini", "--allow-breaking"])
         .expect(0);
-    assert!(accepted.stderr.contains("Updated"), "{}", accepted.stderr);
+    assert_has(&accepted.stderr, "Updated");
     assert_ne!(project.read(LOCK), lock_before);
     assert!(
         project.read(OUT).contains("Maybe"),
@@ -446,12 +379,7 @@ fn update_applies_compatible_changes_in_one_step() {
     compatible_edit(&project);
     project.run(&["check"]).expect(1);
     let run = project.run(&["update", "mini", "-v"]).expect(0);
-    assert!(
-        run.stdout
-            .contains("info[request-parameter-added-optional]"),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "info[request-parameter-added-optional]");
     assert!(
         project.read(OUT).contains("verbose"),
         "the client was regenerated"
@@ -491,14 +419,12 @@ fn a_pin_without_a_copy_is_found_in_git_or_reported() {
     std::fs::remove_dir_all(project.path("target/contract-guard")).unwrap();
     breaking_edit(&project);
     let run = project.run(&["diff", "mini"]).expect(2);
-    assert!(
-        run.stderr
-            .contains("error: the spec that `app/mini` is pinned at (sha256:")
-            && run.stderr.contains(") is in neither the cache"),
-        "{}",
-        run.stderr
+    assert_has(
+        &run.stderr,
+        "error: the spec that `app/mini` is pinned at (sha256:",
     );
-    assert!(run.stderr.contains("help: "), "{}", run.stderr);
+    assert_has(&run.stderr, ") is in neither the cache");
+    assert_has(&run.stderr, "help: ");
     project.run(&["update", "mini"]).expect(2);
 
     // Commit the pinned spec, then edit it again in the working tree.
@@ -509,11 +435,7 @@ fn a_pin_without_a_copy_is_found_in_git_or_reported() {
     }
     project.write("specs/mini.yaml", &edited);
     let run = project.run(&["diff", "mini"]).expect(1);
-    assert!(
-        run.stdout.contains("response-enum-value-added"),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "response-enum-value-added");
     // The copy found in git is cached for next time.
     std::fs::remove_dir_all(project.path(".git")).unwrap();
     project.run(&["diff", "mini"]).expect(1);

@@ -19,7 +19,7 @@ use contract_core::Sha256Digest;
 use contract_core::generate::header::{self, Header};
 use object::{Object as _, ObjectSection as _};
 
-use crate::support::{Project, fixture, repo_root, run_in};
+use crate::support::{Project, assert_has, fixture, repo_root, run_in};
 
 const GUARD: &str = "::contract_macros::verify_generated! {
     contract = \"mini\",
@@ -213,13 +213,9 @@ fn records_survive_release_profiles_and_gate_releases() {
 
     // Human output names both records and where they were found.
     let run = project.run(&["inspect", last.to_str().unwrap()]).expect(0);
-    assert!(run.stdout.contains("app/billing"), "{}", run.stdout);
-    assert!(run.stdout.contains(&mini), "{}", run.stdout);
-    assert!(
-        run.stderr.contains("Found 2 contract record(s)"),
-        "{}",
-        run.stderr
-    );
+    assert_has(&run.stdout, "app/billing");
+    assert_has(&run.stdout, &mini);
+    assert_has(&run.stderr, "Found 2 contract record(s)");
 
     // Keep the binary built before the spec changes.
     let before = project.path("app-before");
@@ -254,7 +250,7 @@ fn records_survive_release_profiles_and_gate_releases() {
         row.contains(&relocked[..19]) && row.contains(&billing[..19]),
         "{row}"
     );
-    assert!(run.stderr.contains("1 of 2 contract(s)"), "{}", run.stderr);
+    assert_has(&run.stderr, "1 of 2 contract(s)");
     let run = project
         .run(&["verify-binary", before, "--message-format", "json"])
         .expect(1);
@@ -305,11 +301,9 @@ fn inspect_refuses_non_binaries_and_reports_empty_ones() {
     let project = Project::empty();
     project.write("notes.txt", "not a binary\n");
     let run = project.run(&["inspect", "notes.txt"]).expect(2);
-    assert!(
-        run.stderr
-            .contains("error: `notes.txt` cannot be inspected: it is not an executable"),
-        "{}",
-        run.stderr
+    assert_has(
+        &run.stderr,
+        "error: `notes.txt` cannot be inspected: it is not an executable",
     );
     project
         .run(&["verify-binary", "notes.txt", "--lock", "x.lock"])
@@ -317,7 +311,7 @@ fn inspect_refuses_non_binaries_and_reports_empty_ones() {
     // The tool's own binary has no records (it merely contains the magic bytes as a constant).
     let tool = crate::support::bin().to_str().unwrap().to_string();
     let run = run_in(project.dir.path(), &["inspect", &tool]).expect(1);
-    assert!(run.stderr.contains("no contract records"), "{}", run.stderr);
+    assert_has(&run.stderr, "no contract records");
     assert!(run.stdout.is_empty());
     let run = project
         .run(&["inspect", &tool, "--message-format", "json"])
@@ -354,23 +348,15 @@ fn inspect_refuses_non_binaries_and_reports_empty_ones() {
             "ap",
         ])
         .expect(2);
-    assert!(
-        run.stderr.contains(
-            "error: `-p ap`: `contract-guard.lock` pins no contract for that crate\nhelp: crates with pinned contracts: `app`"
-        ),
-        "{}",
-        run.stderr
+    assert_has(
+        &run.stderr,
+        "error: `-p ap`: `contract-guard.lock` pins no contract for that crate\nhelp: crates with pinned contracts: `app`",
     );
     // verify-binary without a lock file is an error naming the fix.
     let run = project
         .run(&["verify-binary", &tool, "--lock", "missing.lock"])
         .expect(2);
-    assert!(
-        run.stderr
-            .contains("there is no lock file at `missing.lock`"),
-        "{}",
-        run.stderr
-    );
+    assert_has(&run.stderr, "there is no lock file at `missing.lock`");
 }
 
 /// `#[schema]` embeds its contract's record once per crate, however many types carry it.

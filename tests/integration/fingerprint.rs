@@ -1,6 +1,6 @@
 //! `fingerprint`: one line, equal across renderings, different after any value change.
 
-use crate::support::{Project, corpus, fixture, run_in};
+use crate::support::{Project, assert_has, corpus, fixture, run_in};
 
 fn fingerprint_of(path: &std::path::Path) -> String {
     let run = run_in(
@@ -127,9 +127,5 @@ fn a_manifest_given_for_a_spec_gets_a_hint() {
     let project = Project::empty();
     project.write("Cargo.toml", "[package]\nname = \"x\"\n");
     let run = project.run(&["fingerprint", "Cargo.toml"]).expect(2);
-    assert!(
-        run.stderr.contains("help: this is a TOML file"),
-        "{}",
-        run.stderr
-    );
+    assert_has(&run.stderr, "help: this is a TOML file");
 }

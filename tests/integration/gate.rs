@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{Project, fixture};
+use crate::support::{Project, assert_has, fixture};
 
 /// A copy of `tests/fixtures/workspace-drift`: three crates, two of which pin the same API
 /// (`Payments` at `https://payments.example.com/v1`) at different versions.
@@ -32,21 +32,9 @@ fn copy_dir(from: &Path, to: &Path) {
 fn cross_crate_drift_in_every_format() {
     let project = drift_workspace();
     let human = project.run(&["check"]).expect(1);
-    assert!(
-        human.stdout.contains("drift[cross-crate-drift]"),
-        "{}",
-        human.stdout
-    );
-    assert!(
-        human.stdout.contains("payments-a/payments sha256:"),
-        "{}",
-        human.stdout
-    );
-    assert!(
-        human.stdout.contains("payments-b/payments sha256:"),
-        "{}",
-        human.stdout
-    );
+    assert_has(&human.stdout, "drift[cross-crate-drift]");
+    assert_has(&human.stdout, "payments-a/payments sha256:");
+    assert_has(&human.stdout, "payments-b/payments sha256:");
     assert!(!human.stdout.contains("catalog"), "{}", human.stdout);
 
     let json = project
@@ -99,11 +87,9 @@ fn an_explicit_id_groups_contracts_with_different_specs() {
     let run = project
         .run(&["check", "--message-format", "json"])
         .expect(1);
-    assert!(
-        run.stdout
-            .contains("`payments-api` is pinned at different fingerprints"),
-        "{}",
-        run.stdout
+    assert_has(
+        &run.stdout,
+        "`payments-api` is pinned at different fingerprints",
     );
 }
 
@@ -193,7 +179,7 @@ fn locked_refuses_to_change_the_lock() {
         &catalog.replace("version: 2.0.0", "version: 2.0.1"),
     );
     let run = project.run(&["lock", "--locked"]).expect(1);
-    assert!(run.stderr.contains("catalog/catalog"), "{}", run.stderr);
+    assert_has(&run.stderr, "catalog/catalog");
     project.run(&["lock", "--frozen"]).expect(1);
     assert_eq!(
         project.read("contract-guard.lock"),
@@ -203,7 +189,7 @@ fn locked_refuses_to_change_the_lock() {
     let run = project
         .run(&["check", "--locked", "-p", "catalog"])
         .expect(1);
-    assert!(run.stderr.contains("`--locked`"), "{}", run.stderr);
+    assert_has(&run.stderr, "`--locked`");
 
     let generated = crate::generate::generated_project();
     generated.run(&["generate", "--locked"]).expect(0);
@@ -216,11 +202,7 @@ fn locked_refuses_to_change_the_lock() {
         ),
     );
     let run = generated.run(&["generate", "--locked"]).expect(1);
-    assert!(
-        run.stderr.contains("would change `contract-guard.lock`"),
-        "{}",
-        run.stderr
-    );
+    assert_has(&run.stderr, "would change `contract-guard.lock`");
     generated
         .run(&["generate", "--relock", "--locked"])
         .expect(2);

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{Project, Run, fixture, run_in};
+use crate::support::{Project, Run, assert_has, fixture, run_in};
 
 /// Expected exit codes: `fingerprint`, `lock`, `generate` (after a successful lock), `check`.
 struct Case {
@@ -315,11 +315,7 @@ fn external_files_are_part_of_the_fingerprint_and_tracked_by_check() {
     let run = project
         .run(&["check", "--message-format", "json"])
         .expect(1);
-    assert!(
-        run.stdout.contains("\"kind\":\"spec-changed\""),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "\"kind\":\"spec-changed\"");
 }
 
 #[test]
@@ -347,7 +343,7 @@ fn corrupt_lock_files_are_errors_and_are_left_alone() {
                 "contract-guard.lock",
                 "not a valid contract-guard lock file",
             );
-            assert!(run.stderr.contains("help: "), "{}", run.stderr);
+            assert_has(&run.stderr, "help: ");
             assert_eq!(
                 project.read("contract-guard.lock"),
                 text,
@@ -365,16 +361,8 @@ fn a_generated_file_with_a_forged_header() {
     let run = project
         .run(&["check", "--message-format", "json"])
         .expect(1);
-    assert!(
-        run.stdout.contains("\"kind\":\"hand-edited\""),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("header line 4 is malformed"),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "\"kind\":\"hand-edited\"");
+    assert_has(&run.stdout, "header line 4 is malformed");
     project.run(&["generate"]).expect(1);
     assert_eq!(
         project.read("src/generated/mini.rs"),

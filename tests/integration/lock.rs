@@ -1,6 +1,6 @@
 //! `add`, `lock` and `status` on temporary crates and workspaces.
 
-use crate::support::Project;
+use crate::support::{Project, assert_has};
 
 #[test]
 fn add_pins_and_status_reports_match_then_drift() {
@@ -30,7 +30,7 @@ fn add_pins_and_status_reports_match_then_drift() {
     );
 
     let status = project.run(&["status"]).expect(0);
-    assert!(status.stdout.contains("app/mini"), "{}", status.stdout);
+    assert_has(&status.stdout, "app/mini");
     assert!(
         status
             .stdout
@@ -58,12 +58,8 @@ fn add_pins_and_status_reports_match_then_drift() {
         &spec.replace("title: Mini", "title: Maxi"),
     );
     let status = project.run(&["status"]).expect(1);
-    assert!(status.stdout.contains("changed"), "{}", status.stdout);
-    assert!(
-        status.stderr.contains("cargo contract-guard lock"),
-        "{}",
-        status.stderr
-    );
+    assert_has(&status.stdout, "changed");
+    assert_has(&status.stderr, "cargo contract-guard lock");
 
     let json = project
         .run(&["status", "--message-format", "json"])
@@ -93,7 +89,7 @@ fn lock_is_stable_and_idempotent() {
     let zeta = first.find("name = \"zeta\"").unwrap();
     assert!(alpha < zeta, "entries are sorted: {first}");
     let run = project.run(&["lock"]).expect(0);
-    assert!(run.stderr.contains("up to date"), "{}", run.stderr);
+    assert_has(&run.stderr, "up to date");
     assert_eq!(project.read("contract-guard.lock"), first);
     std::fs::remove_file(project.path("contract-guard.lock")).unwrap();
     project.run(&["lock"]).expect(0);
@@ -140,7 +136,7 @@ fn workspace_with_two_members() {
 
     let status = project.run(&["status"]).expect(0);
     for name in ["client-a/mini", "client-b/mini", "client-b/own"] {
-        assert!(status.stdout.contains(name), "{}", status.stdout);
+        assert_has(&status.stdout, name);
     }
     let only_a = project.run(&["status", "-p", "client-a"]).expect(0);
     assert!(!only_a.stdout.contains("client-b"), "{}", only_a.stdout);
@@ -148,7 +144,7 @@ fn workspace_with_two_members() {
     let all = project
         .run(&["status", "-p", "client-a", "--workspace"])
         .expect(0);
-    assert!(all.stdout.contains("client-b/own"), "{}", all.stdout);
+    assert_has(&all.stdout, "client-b/own");
     let not_a = project.run(&["status", "--exclude", "client-a"]).expect(0);
     assert!(
         not_a.stdout.contains("client-b/own") && !not_a.stdout.contains("client-a"),
@@ -158,8 +154,8 @@ fn workspace_with_two_members() {
 
     // At a virtual root, `add` needs a package.
     let run = project.run(&["add", "x", "specs/mini.yaml"]).expect(2);
-    assert!(run.stderr.contains("virtual workspace"), "{}", run.stderr);
-    assert!(run.stderr.contains("-p <NAME>"), "{}", run.stderr);
+    assert_has(&run.stderr, "virtual workspace");
+    assert_has(&run.stderr, "-p <NAME>");
     project.run(&["status", "-p", "nope"]).expect(2);
 }
 
@@ -170,12 +166,9 @@ fn workspace_level_contracts_and_orphans() {
     let added = project
         .run(&["add", "shared", "specs/mini.yaml", "--workspace-level"])
         .expect(0);
-    assert!(
-        added.stderr.contains(
-            "contract `shared` (OpenAPI 3.0.3) to the workspace (`[workspace.metadata]`)"
-        ),
-        "{}",
-        added.stderr
+    assert_has(
+        &added.stderr,
+        "contract `shared` (OpenAPI 3.0.3) to the workspace (`[workspace.metadata]`)",
     );
     let root = project.read("Cargo.toml");
     assert!(
@@ -197,7 +190,7 @@ fn workspace_level_contracts_and_orphans() {
         ),
     );
     let run = project.run(&["lock"]).expect(0);
-    assert!(run.stderr.contains("Removed"), "{}", run.stderr);
+    assert_has(&run.stderr, "Removed");
     assert!(!project.read("contract-guard.lock").contains("shared"));
 }
 
@@ -207,7 +200,7 @@ fn bad_declarations_and_inputs_exit_2_without_writing() {
     project.copy_fixture("hostile/malformed.yaml", "specs/bad.yaml");
     let before = project.read("Cargo.toml");
     let run = project.run(&["add", "bad", "specs/bad.yaml"]).expect(2);
-    assert!(run.stderr.contains("bad.yaml"), "{}", run.stderr);
+    assert_has(&run.stderr, "bad.yaml");
     assert_eq!(project.read("Cargo.toml"), before, "Cargo.toml untouched");
     assert!(!project.path("contract-guard.lock").exists());
 
@@ -217,17 +210,13 @@ fn bad_declarations_and_inputs_exit_2_without_writing() {
         &format!("{before}\n[package.metadata.contract-guard.contracts.esc]\nspec = \"../../etc/passwd\"\n"),
     );
     let run = project.run(&["lock"]).expect(2);
-    assert!(
-        run.stderr.contains("outside the workspace"),
-        "{}",
-        run.stderr
-    );
+    assert_has(&run.stderr, "outside the workspace");
     project.write(
         "Cargo.toml",
         &format!("{before}\n[package.metadata.contract-guard.contracts.typo]\nsepc = \"x.yaml\"\n"),
     );
     let run = project.run(&["status"]).expect(2);
-    assert!(run.stderr.contains("sepc"), "{}", run.stderr);
+    assert_has(&run.stderr, "sepc");
     project.write(
         "Cargo.toml",
         &format!(
@@ -241,7 +230,7 @@ fn bad_declarations_and_inputs_exit_2_without_writing() {
     );
     // Named relative to the current directory, the same on every checkout path.
     let root = project.path(".").canonicalize().unwrap();
-    assert!(run.stderr.contains("`specs/bad.yaml"), "{}", run.stderr);
+    assert_has(&run.stderr, "`specs/bad.yaml");
     assert!(
         !run.stderr.contains(root.to_str().unwrap()),
         "{}",
@@ -257,12 +246,10 @@ fn status_reports_an_unreadable_spec_as_an_error_not_as_drift() {
     std::fs::remove_file(project.path("specs/mini.yaml")).unwrap();
 
     let run = project.run(&["status"]).expect(2);
-    assert!(run.stdout.contains("error"), "{}", run.stdout);
-    assert!(
-        run.stderr
-            .contains("error: spec `specs/mini.yaml` of `app/mini` does not exist"),
-        "{}",
-        run.stderr
+    assert_has(&run.stdout, "error");
+    assert_has(
+        &run.stderr,
+        "error: spec `specs/mini.yaml` of `app/mini` does not exist",
     );
     // No "Drift" summary and no advice to re-lock: `lock` cannot read the spec either.
     assert!(!run.stderr.contains("Drift"), "{}", run.stderr);
@@ -337,11 +324,7 @@ fn a_missing_spec_is_named_with_its_contract_and_the_fix() {
             "{args:?}: {}",
             run.stderr
         );
-        assert!(
-            run.stderr.contains("help: restore the spec"),
-            "{}",
-            run.stderr
-        );
+        assert_has(&run.stderr, "help: restore the spec");
     }
     assert_eq!(project.read("contract-guard.lock"), lock, "nothing written");
 }

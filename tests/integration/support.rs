@@ -201,3 +201,12 @@ pub fn cargo_in_shared_target(project: &Project, subcommand: &str) -> (bool, Str
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// Asserts that `haystack` contains `needle`, showing the whole haystack when it does not.
+#[track_caller]
+pub fn assert_has(haystack: &str, needle: &str) {
+    assert!(
+        haystack.contains(needle),
+        "expected {needle:?} in:\n{haystack}"
+    );
+}

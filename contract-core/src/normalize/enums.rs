@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::schemas::short;
+use super::schemas::{short, single_type};
 use crate::note::Note;
 
 /// Rule `normalize/enum-values`.
@@ -17,11 +17,7 @@ pub(super) fn enum_values(schema: &mut Map<String, Value>, at: &str, notes: &mut
     let Some(Value::Array(values)) = schema.get("enum") else {
         return;
     };
-    let Some(t) = schema
-        .get("type")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-    else {
+    let Some(t) = single_type(schema) else {
         return;
     };
     let mut out: Vec<Value> = Vec::new();

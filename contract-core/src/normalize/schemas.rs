@@ -213,14 +213,18 @@ pub(super) fn exclusive_bounds(schema: &mut Map<String, Value>, at: &str, notes:
     }
 }
 
-/// Rule `normalize/format`: a `format` on an object, array or boolean schema → dropped (the
-/// generator only reads formats of strings and numbers, and rejects the others).
-pub(super) fn format(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec<Note>) {
-    let Some(t) = schema
+/// The schema's `type` when it is one name (not a list), owned so the schema can be edited.
+pub(super) fn single_type(schema: &Map<String, Value>) -> Option<String> {
+    schema
         .get("type")
         .and_then(Value::as_str)
         .map(str::to_string)
-    else {
+}
+
+/// Rule `normalize/format`: a `format` on an object, array or boolean schema → dropped (the
+/// generator only reads formats of strings and numbers, and rejects the others).
+pub(super) fn format(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec<Note>) {
+    let Some(t) = single_type(schema) else {
         return;
     };
     if !["object", "array", "boolean"].contains(&t.as_str()) {
