@@ -47,12 +47,22 @@ pub fn verify_generated(
 ) -> Result<GuardOk, GuardError> {
     let fail = |arg, message: String| GuardError { arg, message };
     let file_path = crate_dir.join(file_rel);
-    let text = std::fs::read_to_string(&file_path).map_err(|e| {
-        fail(
-            GuardArg::File,
-            format!("cannot read generated client `{file_rel}`: {e}"),
-        )
-    })?;
+    let text = crate::fsio::read_bounded(&file_path, crate::fsio::MAX_TEXT_BYTES)
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| {
+                crate::Error::io(
+                    "read",
+                    &file_path,
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                )
+            })
+        })
+        .map_err(|e| {
+            fail(
+                GuardArg::File,
+                format!("cannot read generated client `{file_rel}`: {e}"),
+            )
+        })?;
     let (found, body) = header::split(&text).map_err(|e| {
         fail(
             GuardArg::File,

@@ -158,16 +158,16 @@ impl Default for LockFile {
 }
 
 impl LockFile {
-    /// Reads the lock file; `Ok(None)` when it does not exist.
+    /// Reads the lock file; `Ok(None)` when it does not exist. It must be a regular file
+    /// ([`fsio::read_bounded`]).
     pub fn read(path: &Path) -> Result<Option<LockFile>> {
-        let text = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::LockParse {
-                path: path.to_path_buf(),
-                message: "it is not UTF-8 text".into(),
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io("read", path, e)),
+        let Some(bytes) = fsio::read_bounded_if_exists(path, fsio::MAX_TEXT_BYTES)? else {
+            return Ok(None);
         };
+        let text = String::from_utf8(bytes).map_err(|_| Error::LockParse {
+            path: path.to_path_buf(),
+            message: "it is not UTF-8 text".into(),
+        })?;
         Self::parse(path, &text).map(Some)
     }
 

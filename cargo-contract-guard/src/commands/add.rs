@@ -13,6 +13,7 @@ use crate::{exit, ui};
 pub fn run(args: &AddArgs) -> CliResult {
     contract_core::contract::validate_name(&args.name).map_err(CliError::new)?;
     let workspace = super::load_workspace(&args.ws)?;
+    let _guard = super::lock_workspace(&workspace)?;
     let (scope, manifest_path, package) = if args.workspace_level {
         (Scope::Workspace, workspace.root_manifest.clone(), None)
     } else {

@@ -18,7 +18,7 @@ pub use bundle::{
 };
 pub use lines::{Located, locate, pointer_lines};
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
-pub use refs::{MAX_EXTERNAL_FILES, Origin};
+pub use refs::{MAX_EXTERNAL_FILES, Origin, may_reference_files};
 pub use version::SpecVersion;
 
 use crate::canonical;
@@ -156,10 +156,11 @@ pub fn load_bytes_in(path: &Path, bytes: &[u8], sandbox: &Path) -> Result<Loaded
 }
 
 /// Loads a spec whose pin recorded `pinned_raw` (the SHA-256 of the file's bytes) and
-/// `pinned_fingerprint`, and no other files. When the bytes still hash to `pinned_raw`, they are
-/// the bytes that were fingerprinted, so the document is parsed but not canonicalised again
-/// (the trust `check`'s hash-only fast path already places in the lock); otherwise the spec is
-/// loaded and fingerprinted in full, as by [`load_in`].
+/// `pinned_fingerprint`. When the bytes still hash to `pinned_raw` and cannot reference another
+/// file ([`refs::may_reference_files`]), they are the bytes that were fingerprinted, so the
+/// document is parsed but not canonicalised again (the trust `check`'s hash-only fast path
+/// already places in the lock); otherwise the spec is loaded and fingerprinted in full, as by
+/// [`load_in`]. The lock's list of referenced files is never trusted to be complete.
 pub fn load_pinned_in(
     path: &Path,
     sandbox: &Path,
@@ -177,7 +178,7 @@ pub fn load_pinned_in(
             parsed,
         )
     });
-    if raw_sha256 != pinned_raw {
+    if raw_sha256 != pinned_raw || refs::may_reference_files(&bytes) {
         return load_bytes_in(path, &bytes, sandbox);
     }
     let ParsedSpec {
@@ -273,35 +274,8 @@ pub fn json_type(value: &Value) -> &'static str {
     }
 }
 
-/// Reads a whole file, refusing directories and files over [`MAX_FILE_BYTES`].
+/// Reads a whole spec file: a regular file of at most [`MAX_FILE_BYTES`]
+/// ([`crate::fsio::read_bounded`]).
 pub fn read_capped(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-    let meta = file.metadata().map_err(|e| Error::io("read", path, e))?;
-    if meta.is_dir() {
-        return Err(Error::io(
-            "read",
-            path,
-            std::io::Error::other("it is a directory, not a file"),
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io("read", path, e))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: bytes.len() as u64,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    Ok(bytes)
+    crate::fsio::read_bounded(path, MAX_FILE_BYTES)
 }
