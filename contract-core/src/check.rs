@@ -273,8 +273,7 @@ fn current_fingerprint(
     // Same bytes, same document: no need to parse. A spec that may span several files is
     // always loaded, since any of them may have changed.
     if let Some(entry) = entry
-        && !spec::may_reference_files(&bytes)
-        && Sha256Digest::of(&bytes) == entry.raw_sha256
+        && spec::is_pinned_single_file(&bytes, entry.raw_sha256)
     {
         return Ok((entry.fingerprint, None));
     }

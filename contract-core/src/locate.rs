@@ -252,10 +252,8 @@ pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, String> {
     let contract = &located.contract;
     if let Some(entry) = &located.entry
         && entry.spec == contract.spec_rel
-        && spec::read_capped(&contract.spec_path).is_ok_and(|bytes| {
-            !spec::may_reference_files(&bytes)
-                && crate::hash::Sha256Digest::of(&bytes) == entry.raw_sha256
-        })
+        && spec::read_capped(&contract.spec_path)
+            .is_ok_and(|bytes| spec::is_pinned_single_file(&bytes, entry.raw_sha256))
     {
         return Ok(vec![contract.spec_path.clone()]);
     }

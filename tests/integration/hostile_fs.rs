@@ -37,6 +37,10 @@ fn mkfifo(path: &std::path::Path) {
     assert!(status.success(), "mkfifo {}", path.display());
 }
 
+/// Puts a special file where a file was.
+#[cfg(unix)]
+type Replace = fn(&std::path::Path);
+
 #[cfg(unix)]
 fn replace_with_link_to_dev_zero(path: &std::path::Path) {
     let _ = std::fs::remove_file(path);
@@ -78,7 +82,7 @@ fn a_lock_that_is_dev_zero_or_a_fifo_is_refused_by_every_command() {
 #[test]
 fn a_spec_or_a_generated_file_that_is_dev_zero_or_a_fifo_is_refused() {
     // A link to `/dev/zero` is a link out of the workspace; a FIFO inside it is not a file.
-    let replacements: [(fn(&std::path::Path), &str); 2] = [
+    let replacements: [(Replace, &str); 2] = [
         (
             replace_with_link_to_dev_zero,
             "leads outside the workspace through a symbolic link",

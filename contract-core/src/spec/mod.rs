@@ -170,15 +170,15 @@ pub fn load_pinned_in(
     let bytes = read_capped(path)?;
     // Hashing and parsing overlap: in a proc macro, both run unoptimised (cargo's default
     // for build dependencies), and hashing a large spec takes nearly as long as parsing it.
-    let (raw_sha256, parsed) = std::thread::scope(|scope| {
-        let hash = scope.spawn(|| Sha256Digest::of(&bytes));
+    let ((raw_sha256, single_file), parsed) = std::thread::scope(|scope| {
+        let hash = scope.spawn(|| (Sha256Digest::of(&bytes), !may_reference_files(&bytes)));
         let parsed = parse_bytes(path, &bytes);
         (
-            hash.join().unwrap_or_else(|_| Sha256Digest::of(&bytes)),
+            hash.join().unwrap_or((Sha256Digest::of(&bytes), false)),
             parsed,
         )
     });
-    if raw_sha256 != pinned_raw || refs::may_reference_files(&bytes) {
+    if raw_sha256 != pinned_raw || !single_file {
         return load_bytes_in(path, &bytes, sandbox);
     }
     let ParsedSpec {
@@ -195,6 +195,17 @@ pub fn load_pinned_in(
         fingerprint: pinned_fingerprint,
         raw_sha256,
         external_files: Vec::new(),
+    })
+}
+
+/// Whether `bytes` are the bytes a pin hashed (`pinned_raw`) and reach no other file
+/// ([`may_reference_files`], read from the bytes, never from the lock): then the pin's
+/// fingerprint is theirs, and they need not be parsed. Both checks run in parallel.
+pub fn is_pinned_single_file(bytes: &[u8], pinned_raw: Sha256Digest) -> bool {
+    std::thread::scope(|scope| {
+        let single_file = scope.spawn(|| !may_reference_files(bytes));
+        let same = Sha256Digest::of(bytes) == pinned_raw;
+        single_file.join().unwrap_or(false) && same
     })
 }
 
