@@ -159,8 +159,15 @@ impl Default for LockFile {
 
 impl LockFile {
     /// Reads the lock file; `Ok(None)` when it does not exist. It must be a regular file
-    /// ([`fsio::read_bounded`]).
+    /// ([`fsio::read_bounded`]) inside its directory, the workspace root, once links are
+    /// followed.
     pub fn read(path: &Path) -> Result<Option<LockFile>> {
+        if let Some(root) = path.parent()
+            && let Err(problem) = crate::paths::confine(root, path)
+        {
+            let why = std::io::Error::new(std::io::ErrorKind::PermissionDenied, problem.describe());
+            return Err(Error::io("read", path, why));
+        }
         let Some(bytes) = fsio::read_bounded_if_exists(path, fsio::MAX_TEXT_BYTES)? else {
             return Ok(None);
         };

@@ -56,9 +56,15 @@ fn replace_with_fifo(path: &std::path::Path) {
 #[cfg(unix)]
 #[test]
 fn a_lock_that_is_dev_zero_or_a_fifo_is_refused_by_every_command() {
-    let replacements: [fn(&std::path::Path); 2] =
-        [replace_with_link_to_dev_zero, replace_with_fifo];
-    for replace in replacements {
+    // A link to `/dev/zero` is a link out of the workspace; a FIFO inside it is not a file.
+    let replacements: [(Replace, &str); 2] = [
+        (
+            replace_with_link_to_dev_zero,
+            "leads outside the workspace through a symbolic link",
+        ),
+        (replace_with_fifo, "not a regular file"),
+    ];
+    for (replace, says) in replacements {
         let project = generated_project();
         replace(&project.path(LOCK));
         let commands: [&[&str]; 5] = [
@@ -71,11 +77,26 @@ fn a_lock_that_is_dev_zero_or_a_fifo_is_refused_by_every_command() {
         for command in commands {
             let run = project.run(command).expect(2);
             assert_has(&run.stderr, "`contract-guard.lock`");
-            assert_has(&run.stderr, "not a regular file");
+            assert_has(&run.stderr, says);
         }
         let left = std::fs::symlink_metadata(project.path(LOCK)).unwrap();
         assert!(!left.is_file(), "the special file is left where it was");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_lock_linked_out_of_the_workspace_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let project = generated_project();
+    std::fs::rename(project.path(LOCK), outside.path().join(LOCK)).unwrap();
+    std::os::unix::fs::symlink(outside.path().join(LOCK), project.path(LOCK)).unwrap();
+    refused_by(
+        &project,
+        &[&["status"], &["check"], &["generate"], &["lock"]],
+        "`contract-guard.lock`",
+        "leads outside the workspace through a symbolic link",
+    );
 }
 
 #[cfg(unix)]
@@ -135,6 +156,42 @@ fn the_macros_refuse_a_fifo_spec_and_a_fifo_generated_file() {
     .unwrap_err();
     assert_has(&err.message, "`src/generated/fifo.rs`");
     assert_has(&err.message, "not a regular file");
+}
+
+/// The guard of a generated client names its spec and its file: both stay in the workspace.
+#[test]
+fn the_guard_reads_nothing_outside_the_workspace() {
+    let project = generated_project();
+    let crate_dir = project.dir.path();
+    contract_core::guard::verify_generated(crate_dir, "mini", "specs/mini.yaml", OUT).unwrap();
+    let err =
+        contract_core::guard::verify_generated(crate_dir, "mini", "specs/mini.yaml", "../x.rs")
+            .unwrap_err();
+    assert_has(&err.message, "path `../x.rs` points outside the workspace");
+    let err = contract_core::guard::verify_generated(crate_dir, "mini", "../../mini.yaml", OUT)
+        .unwrap_err();
+    assert_has(
+        &err.message,
+        "path `../../mini.yaml` points outside the workspace",
+    );
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::copy(project.path(OUT), outside.path().join("mini.rs")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("mini.rs"), project.path("src/out.rs"))
+            .unwrap();
+        let err = contract_core::guard::verify_generated(
+            crate_dir,
+            "mini",
+            "specs/mini.yaml",
+            "src/out.rs",
+        )
+        .unwrap_err();
+        assert_has(
+            &err.message,
+            "leads outside the workspace through a symbolic link",
+        );
+    }
 }
 
 #[cfg(unix)]
