@@ -462,6 +462,21 @@ fn a_command_that_fails_leaves_the_lock_as_it_was() {
 }
 
 #[test]
+fn an_add_that_cannot_pin_leaves_cargo_toml_as_it_was() {
+    let project = Project::single("app");
+    project.copy_fixture("mini.yaml", "specs/mini.yaml");
+    let corrupt = "version = 1\n[[contract]\n";
+    project.write(LOCK, corrupt);
+    let manifest = project.read("Cargo.toml");
+    let run = project
+        .run(&["add", "mini", "specs/mini.yaml", "--output", OUT])
+        .expect(2);
+    assert_has(&run.stderr, "contract-guard.lock");
+    assert_eq!(project.read("Cargo.toml"), manifest, "{}", run.stderr);
+    assert_eq!(project.read(LOCK), corrupt);
+}
+
+#[test]
 fn temporary_files_left_by_a_killed_run_are_removed_by_the_next() {
     let project = generated_project();
     let stale = [
