@@ -134,11 +134,36 @@ pub enum Error {
         message: String,
     },
 
+    /// A key under `contract-guard` metadata that this tool does not read (a typo would
+    /// silently leave contracts undeclared).
+    #[error("unknown key `{key}` in `[{table}]` at `{}{}`", manifest.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    UnknownMetadataKey {
+        /// The Cargo.toml holding it.
+        manifest: PathBuf,
+        /// Its line, when found.
+        line: Option<usize>,
+        /// The table holding it.
+        table: String,
+        /// The key as written.
+        key: String,
+        /// The near miss it most likely means.
+        suggestion: Option<String>,
+        /// The keys that table may hold.
+        known: Vec<String>,
+    },
+
     /// `-p NAME` names no workspace member.
     #[error("package `{name}` is not a member of the workspace")]
     PackageNotFound {
         /// The name given.
         name: String,
+    },
+
+    /// `-p`/`--exclude` got something that is not a package id spec.
+    #[error("invalid package id spec {reason}")]
+    BadPackageSpec {
+        /// What is wrong, naming the spec.
+        reason: String,
     },
 
     /// A command needs one package and none was selected.
@@ -251,6 +276,12 @@ impl Error {
             Error::UnsupportedVersion { .. } => {
                 Some("set `openapi` to a 3.0.x or 3.1.x version string".into())
             }
+            Error::UnknownMetadataKey {
+                suggestion, known, ..
+            } => Some(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the keys of this table are `{}`", known.join("`, `")),
+            }),
             Error::NoCurrentPackage { .. } => {
                 Some("choose a package with `-p <NAME>` or `--manifest-path <MEMBER>/Cargo.toml`".into())
             }

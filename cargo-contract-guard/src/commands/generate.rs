@@ -14,7 +14,7 @@ use crate::{exit, ui};
 
 pub fn run(args: &GenerateArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
-    let selected = workspace.selected_contracts(&args.ws.selection(), &args.names)?;
+    let selected = workspace.selected_contracts(&args.ws.selection(&workspace)?, &args.names)?;
     // A contract named on the command line must have something to generate.
     if !args.names.is_empty()
         && let Some(pinned_only) = selected.iter().find(|c| c.output.is_none())

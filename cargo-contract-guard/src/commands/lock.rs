@@ -9,18 +9,15 @@ use crate::{exit, ui};
 
 pub fn run(args: &LockArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
-    let selected = workspace.selected_contracts(&args.ws.selection(), &[])?;
+    let selected = workspace.selected_contracts(&args.ws.selection(&workspace)?, &[])?;
     if args.locked.any() {
         let plan = pin::plan_relock(&workspace, &selected)?;
-        if plan.written {
-            let changes: Vec<String> = plan.changed.iter().chain(&plan.removed).cloned().collect();
+        let on_disk = std::fs::read_to_string(workspace.lock_path()).ok();
+        let changes = contract_core::lock::locked_changes(&plan.lock, on_disk.as_deref());
+        if plan.written && !changes.is_empty() {
             return Err(CliError::new(format!(
                 "`{LOCK_FILE_NAME}` needs to change ({}) but `--locked` was given",
-                if changes.is_empty() {
-                    "format".to_string()
-                } else {
-                    changes.join(", ")
-                }
+                changes.join("; ")
             ))
             .with_hint("run `cargo contract-guard lock` without `--locked` and commit the result")
             .with_code(exit::DRIFT));

@@ -10,7 +10,7 @@ use crate::{exit, ui};
 
 pub fn run(args: &StatusArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
-    let contracts = workspace.selected_contracts(&args.ws.selection(), &[])?;
+    let contracts = workspace.selected_contracts(&args.ws.selection(&workspace)?, &[])?;
     let lock = LockFile::read(&workspace.lock_path())?;
     let rows = pin::status(&contracts, lock.as_ref());
     let drift = rows.iter().filter(|r| r.is_drift()).count();
