@@ -10,6 +10,7 @@ Exit status:
   1  drift found: a spec moved from its pin, generated code is stale or hand-edited, a diff
      has changes at or above --fail-on, an update was refused, ...
   2  the command could not complete: bad input, bad usage, I/O error
+  3  `diff`, `update` or `generate` met a Swagger 2.0 spec (pinned and checked only)
 
 Contracts are declared in Cargo.toml:
   [package.metadata.contract-guard.contracts.petstore]

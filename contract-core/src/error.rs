@@ -92,6 +92,17 @@ pub enum Error {
         version: String,
     },
 
+    /// A Swagger 2.0 description given to a command that reads OpenAPI 3 only.
+    #[error(
+        "`{spec}` is Swagger 2.0: contract-guard pins and checks it, but cannot {action} it (OpenAPI 3.0 and 3.1 only)"
+    )]
+    Swagger2 {
+        /// The spec, as the user knows it.
+        spec: String,
+        /// What cannot be done: `diff`, `generate a client from`.
+        action: &'static str,
+    },
+
     /// A `$ref` that cannot be followed safely.
     #[error("`$ref: {reference}` at `{}{pointer}` {reason}", path.display())]
     Reference {
@@ -272,6 +283,9 @@ impl Error {
         match self {
             Error::UnsupportedVersion { version, .. } if version == "2.0" => Some(
                 "convert the spec to OpenAPI 3.0 or 3.1 (Swagger 2.0 can only be pinned)".into(),
+            ),
+            Error::Swagger2 { .. } => Some(
+                "convert the spec to OpenAPI 3.0 or 3.1, then run `cargo contract-guard lock` (full Swagger 2.0 support is planned)".into(),
             ),
             Error::UnsupportedVersion { .. } => {
                 Some("set `openapi` to a 3.0.x or 3.1.x version string".into())

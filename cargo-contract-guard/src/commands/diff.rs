@@ -226,6 +226,13 @@ pub(super) fn pinned_side(workspace: &Workspace, contract: &Contract) -> Result<
         ))
         .with_hint("run `cargo contract-guard lock`"));
     };
+    if entry.openapi == "2.0" {
+        return Err(contract_core::Error::Swagger2 {
+            spec: format!("{}@{}", contract.spec_rel, entry.fingerprint.short()),
+            action: "diff",
+        }
+        .into());
+    }
     match spec_cache::pinned(workspace, entry) {
         Some((spec, _source)) => checked(
             spec,

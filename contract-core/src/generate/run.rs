@@ -91,6 +91,12 @@ pub fn generate_contract(
         }
         _ => contract.load_spec()?,
     };
+    if !spec.version.generates() {
+        return Err(Error::Swagger2 {
+            spec: contract.spec_rel.clone(),
+            action: "generate a client from",
+        });
+    }
     match &previous {
         Some(p) if p.fingerprint == spec.fingerprint => {}
         _ if options.relock => {}
