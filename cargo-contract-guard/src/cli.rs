@@ -363,7 +363,7 @@ pub struct DiffArgs {
     /// `fail-on`, else breaking].
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
-    /// Output format (`--format` is an alias).
+    /// Output format.
     #[arg(
         long = "message-format",
         visible_alias = "format",
