@@ -233,10 +233,7 @@ fn check_keys(metadata: &serde_json::Value, package: bool, manifest_path: &Path)
     Err(Error::UnknownMetadataKey {
         manifest: manifest_path.to_path_buf(),
         line: unknown.line(&text),
-        table: unknown.table_name(),
-        key: unknown.key.clone(),
-        suggestion: unknown.suggestion.map(str::to_string),
-        known: unknown.known.iter().map(|k| k.to_string()).collect(),
+        unknown: Box::new(unknown),
     })
 }
 

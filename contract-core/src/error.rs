@@ -147,20 +147,14 @@ pub enum Error {
 
     /// A key under `contract-guard` metadata that this tool does not read (a typo would
     /// silently leave contracts undeclared).
-    #[error("unknown key `{key}` in `[{table}]` at `{}{}`", manifest.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    #[error("unknown key `{}` in `[{}]` at `{}{}`", unknown.key, unknown.table_name(), manifest.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     UnknownMetadataKey {
         /// The Cargo.toml holding it.
         manifest: PathBuf,
         /// Its line, when found.
         line: Option<usize>,
-        /// The table holding it.
-        table: String,
-        /// The key as written.
-        key: String,
-        /// The near miss it most likely means.
-        suggestion: Option<String>,
-        /// The keys that table may hold.
-        known: Vec<String>,
+        /// The key, its table, and the near miss it most likely means.
+        unknown: Box<crate::manifest_keys::UnknownKey>,
     },
 
     /// `-p NAME` names no workspace member.
@@ -290,11 +284,9 @@ impl Error {
             Error::UnsupportedVersion { .. } => {
                 Some("set `openapi` to a 3.0.x or 3.1.x version string".into())
             }
-            Error::UnknownMetadataKey {
-                suggestion, known, ..
-            } => Some(match suggestion {
+            Error::UnknownMetadataKey { unknown, .. } => Some(match unknown.suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("the keys of this table are `{}`", known.join("`, `")),
+                None => format!("the keys of this table are `{}`", unknown.known.join("`, `")),
             }),
             Error::NoCurrentPackage { .. } => {
                 Some("choose a package with `-p <NAME>` or `--manifest-path <MEMBER>/Cargo.toml`".into())
