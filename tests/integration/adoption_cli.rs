@@ -86,7 +86,17 @@ fn unknown_keys_are_errors_at_every_depth_and_at_the_workspace_level() {
 fn reformatting_a_spec_passes_check_locked_and_a_real_change_says_what_moved() {
     let project = Project::single("app");
     project.copy_fixture("mini.yaml", "specs/mini.yaml");
-    project.run(&["add", "mini", "specs/mini.yaml"]).expect(0);
+    project
+        .run(&[
+            "add",
+            "mini",
+            "specs/mini.yaml",
+            "--output",
+            "src/mini.rs",
+            "--no-deps",
+        ])
+        .expect(0);
+    project.run(&["generate"]).expect(0);
     let lock = project.read("contract-guard.lock");
     // The same document, reformatted: comments, blank lines, a quoted version.
     let spec = project.read("specs/mini.yaml");
@@ -98,6 +108,7 @@ fn reformatting_a_spec_passes_check_locked_and_a_real_change_says_what_moved() {
     );
     project.run(&["check", "--locked"]).expect(0);
     project.run(&["lock", "--locked"]).expect(0);
+    project.run(&["generate", "--locked"]).expect(0);
     assert_eq!(
         project.read("contract-guard.lock"),
         lock,

@@ -113,6 +113,14 @@ pub fn generate_contract(
     entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
     entry.body_sha256 = Some(generated.header.body_sha256);
     entry.generator = Some(generated.header.generator.clone());
+    // Under `--locked`, a spec whose bytes moved but whose fingerprint did not keeps its
+    // recorded byte hash: that alone is no reason to change the lock.
+    if options.locked
+        && let Some(p) = &previous
+        && p.fingerprint == entry.fingerprint
+    {
+        entry.raw_sha256 = p.raw_sha256;
+    }
     if options.locked && previous.as_ref() != Some(&entry) {
         return Ok(Err(Refusal::LockWouldChange));
     }
