@@ -300,6 +300,22 @@ fn a_member_directory_selects_that_member_unless_workspace() {
     assert_eq!(listed(&run), ["billing/billing-api", "shop/shop-api"]);
     let run = run_in(&member, &["check"]).expect(0);
     assert_has(&run.stderr, "Checked 1 contract(s): no drift");
+    // A member without contracts says so rather than passing silently on nothing.
+    project.write(
+        "crates/docs/Cargo.toml",
+        "[package]\nname = \"docs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    project.write("crates/docs/src/lib.rs", "");
+    let manifest = project.read("Cargo.toml");
+    project.write(
+        "Cargo.toml",
+        &manifest.replace("\"crates/shop\"", "\"crates/shop\", \"crates/docs\""),
+    );
+    let run = run_in(&project.path("crates/docs"), &["check"]).expect(0);
+    assert_has(
+        &run.stderr,
+        "no contract in the selected package(s) `docs`; the workspace declares 2: `--workspace` selects every member",
+    );
 }
 
 #[test]

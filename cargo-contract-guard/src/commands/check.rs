@@ -18,6 +18,9 @@ pub fn run(args: &CheckArgs) -> CliResult {
     let selected = workspace.selected_contracts(&selection, &args.names)?;
     let lock = LockFile::read(&workspace.lock_path())?;
     let options = CheckOptions { deep: args.deep };
+    if args.message_format == ReportFormat::Human {
+        super::warn_if_narrowed_to_nothing(&workspace, &selection, selected.len());
+    }
     let report = check::check(&workspace, &selection, &selected, lock.as_ref(), options);
     let lock_changes = if (args.locked || args.frozen) && report.errors.is_empty() {
         locked_changes(&workspace)?
