@@ -230,6 +230,77 @@ impl LockFile {
     }
 }
 
+/// What `--locked` refuses: how `planned` (the lock `lock` would write) differs from the lock
+/// file read from disk (`None`: no lock file), one phrase per change, empty when nothing
+/// that matters would change. A moved `raw-sha256` alone is not a change: it is the hash of the
+/// spec file's bytes, which reformatting moves while the fingerprint stays.
+pub fn locked_changes(planned: &LockFile, on_disk: Option<&LockFile>) -> Vec<String> {
+    let Some(old) = on_disk else {
+        return vec![format!(
+            "`{}` does not exist",
+            crate::workspace::LOCK_FILE_NAME
+        )];
+    };
+    let mut changes = Vec::new();
+    for entry in &planned.contracts {
+        let name = entry.display_name();
+        match old
+            .contracts
+            .iter()
+            .find(|o| o.name == entry.name && o.package == entry.package)
+        {
+            None => changes.push(format!("`{name}` is not pinned")),
+            Some(o) if o.fingerprint != entry.fingerprint => changes.push(format!(
+                "`{name}` would move from {} to {}",
+                o.fingerprint.short(),
+                entry.fingerprint.short()
+            )),
+            Some(o) => {
+                let fields = changed_fields(o, entry);
+                if !fields.is_empty() {
+                    changes.push(format!("`{name}`: {} would change", fields.join(", ")));
+                }
+            }
+        }
+    }
+    for o in &old.contracts {
+        if !planned
+            .contracts
+            .iter()
+            .any(|e| e.name == o.name && e.package == o.package)
+        {
+            changes.push(format!(
+                "`{}` is pinned but no crate declares it",
+                o.display_name()
+            ));
+        }
+    }
+    if changes.is_empty() && old.version != planned.version {
+        changes.push(format!(
+            "format version {} would become {}",
+            old.version, planned.version
+        ));
+    }
+    changes
+}
+
+/// The lock fields (as the file names them) that differ between two pins of one contract,
+/// `raw-sha256` aside.
+fn changed_fields(old: &LockEntry, new: &LockEntry) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(new))) =
+        (serde_json::to_value(old), serde_json::to_value(new))
+    else {
+        return vec!["the entry".into()];
+    };
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| *k != "raw-sha256" && old.get(*k) != new.get(*k))
+        .map(|k| format!("`{k}`"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
