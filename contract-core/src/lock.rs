@@ -334,6 +334,38 @@ mod tests {
     }
 
     #[test]
+    fn locked_changes_ignore_a_moved_byte_hash_and_name_the_rest() {
+        let pinned = LockFile {
+            version: LOCK_VERSION,
+            contracts: vec![entry(Some("a"), "x"), entry(Some("a"), "gone")],
+        };
+        let on_disk = pinned.render();
+        let mut planned = pinned.clone();
+        planned.contracts.pop();
+        planned.contracts[0].raw_sha256 = Sha256Digest::of(b"reformatted");
+        assert_eq!(
+            locked_changes(&planned, Some(&on_disk)),
+            ["`a/gone` is pinned but no crate declares it"]
+        );
+        planned.contracts.push(entry(Some("a"), "gone"));
+        assert!(locked_changes(&planned, Some(&on_disk)).is_empty());
+        planned.contracts[0].fingerprint = Sha256Digest::of(b"moved");
+        planned.contracts[1].output = Some("src/gen.rs".into());
+        planned.contracts.push(entry(None, "new"));
+        let changes = locked_changes(&planned, Some(&on_disk));
+        assert!(
+            changes[0].starts_with("`a/x` would move from sha256:"),
+            "{changes:?}"
+        );
+        assert_eq!(changes[1], "`a/gone`: `output` would change");
+        assert_eq!(changes[2], "`new` is not pinned");
+        assert_eq!(
+            locked_changes(&planned, None),
+            ["`contract-guard.lock` does not exist"]
+        );
+    }
+
+    #[test]
     fn malformed_locks_are_errors() {
         for bad in [
             "version = 1\n[[contract]]\nname = \"x\"\n",
