@@ -339,7 +339,7 @@ mod tests {
             version: LOCK_VERSION,
             contracts: vec![entry(Some("a"), "x"), entry(Some("a"), "gone")],
         };
-        let on_disk = pinned.render();
+        let on_disk = pinned.clone();
         let mut planned = pinned.clone();
         planned.contracts.pop();
         planned.contracts[0].raw_sha256 = Sha256Digest::of(b"reformatted");
