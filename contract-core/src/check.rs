@@ -321,7 +321,7 @@ fn check_contract(
                             fingerprint,
                             diff_summary(workspace, contract, entry, loaded.as_ref()).unwrap_or_default()
                         ),
-                        format!("review the change, then `cargo contract-guard lock` and `cargo contract-guard generate {name}`"),
+                        crate::advice::spec_moved(name),
                     )),
                     Some(_) => {}
                 }
@@ -444,10 +444,7 @@ fn check_output(
                 FindingKind::HandEdited,
                 &output.rel,
                 format!("generated client `{}` was edited by hand", output.rel),
-                format!(
-                    "move the change into the spec, then `cargo contract-guard generate {name}` (`--force` keeps the edit as `{}.orig`)",
-                    output.rel
-                ),
+                crate::advice::hand_edited(name, &output.rel),
             )
         });
         return;

@@ -1,12 +1,16 @@
 //! The compile-time guard a generated client carries (`contract_macros::verify_generated!`):
 //! the file must still hash to its header's body hash, and the spec must still have the
 //! fingerprint the code was generated from. Messages name the file, both fingerprints and the
-//! command that fixes it.
+//! command that fixes it. A moved spec is reported once per crate (see [`crate::reported`]); a
+//! hand edit is named by its line when git holds the file as generated.
+
+mod committed;
 
 use std::path::{Path, PathBuf};
 
 use crate::generate::header;
-use crate::spec;
+use crate::hash::Sha256Digest;
+use crate::{advice, paths, spec};
 
 /// Which argument of the guard a failure concerns, so the macro can point at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,11 +25,17 @@ pub enum GuardArg {
 
 /// A failed guard.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GuardError {
-    /// The argument to point at.
-    pub arg: GuardArg,
-    /// The full message (several lines: what, the evidence, the fix).
-    pub message: String,
+pub enum GuardError {
+    /// An error to report.
+    At {
+        /// The argument to point at.
+        arg: GuardArg,
+        /// The full message (several lines: what, the evidence, the fix).
+        message: String,
+    },
+    /// The spec moved and an earlier macro of this crate's compilation reported it: the crate
+    /// fails with that error, the guard adds none.
+    Reported,
 }
 
 /// What a passing guard tracks for recompilation.
@@ -45,7 +55,7 @@ pub fn verify_generated(
     spec_rel: &str,
     file_rel: &str,
 ) -> Result<GuardOk, GuardError> {
-    let fail = |arg, message: String| GuardError { arg, message };
+    let fail = |arg, message: String| GuardError::At { arg, message };
     let file_path = crate_dir.join(file_rel);
     let text = std::fs::read_to_string(&file_path).map_err(|e| {
         fail(
@@ -63,14 +73,17 @@ pub fn verify_generated(
         )
     })?;
     if header::body_hash(body) != found.body_sha256 {
+        let what = match committed::first_edit(&file_path, &text, found.body_sha256) {
+            Some(edit) => format!(" at line {}:\n{:>5} | {}", edit.line, edit.line, edit.text),
+            None => ": its body no longer matches the body-sha256 in its header \
+                     (`cargo contract-guard check` shows the edit as a diff)"
+                .to_string(),
+        };
         return Err(fail(
             GuardArg::File,
             format!(
-                "generated client `{file_rel}` was edited by hand: its body no longer matches the \
-                 body-sha256 in its header\n\
-                 help: move the change into the spec or the generator options, then run \
-                 `cargo contract-guard generate {contract}`; `--force` regenerates and keeps the \
-                 edited file as `{file_rel}.orig`"
+                "generated client `{file_rel}` was edited by hand{what}\nhelp: {}",
+                advice::hand_edited(contract, file_rel)
             ),
         ));
     }
@@ -100,14 +113,23 @@ pub fn verify_generated(
     let loaded =
         spec::load_in(&spec_path, &sandbox).map_err(|e| fail(GuardArg::Spec, e.to_string()))?;
     if loaded.fingerprint != found.spec_fingerprint {
+        if !crate::reported::first_report(contract, &paths::normalize(&spec_path), loaded.fingerprint)
+        {
+            return Err(GuardError::Reported);
+        }
+        // Re-pinned already (`lock`) but not regenerated: only `generate` is left to do.
+        let fix = if pinned_fingerprint(crate_dir, contract) == Some(loaded.fingerprint) {
+            advice::regenerate(contract)
+        } else {
+            advice::spec_moved(contract)
+        };
         return Err(fail(
             GuardArg::Spec,
             format!(
                 "spec `{spec_rel}` of contract `{contract}` changed since `{file_rel}` was generated from it\n\
                  generated from: {}\n\
                  spec now:       {}\n\
-                 help: review the change, then run `cargo contract-guard lock` and \
-                 `cargo contract-guard generate {contract}`",
+                 help: {fix}",
                 found.spec_fingerprint, loaded.fingerprint
             ),
         ));
@@ -116,4 +138,11 @@ pub fn verify_generated(
         files: loaded.files(),
         header: found,
     })
+}
+
+/// The fingerprint the lock pins for `contract`, as the crate at `crate_dir` declares it.
+fn pinned_fingerprint(crate_dir: &Path, contract: &str) -> Option<Sha256Digest> {
+    let krate = crate::locate::find_crate(crate_dir)?;
+    let located = crate::locate::locate(&krate, contract).ok()?;
+    located.entry.map(|entry| entry.fingerprint)
 }

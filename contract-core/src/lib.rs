@@ -23,6 +23,7 @@
 
 #![deny(missing_docs)]
 
+pub mod advice;
 pub mod canonical;
 pub mod check;
 #[cfg(feature = "generate")]
@@ -45,6 +46,7 @@ pub mod paths;
 pub mod pin;
 pub mod record;
 pub mod report;
+pub mod reported;
 pub mod schema_check;
 pub mod settings;
 pub mod spec;

@@ -4,6 +4,7 @@ mod support;
 
 mod bad_input;
 mod check;
+mod compile_errors;
 mod compile_guard;
 mod crash;
 mod determinism;
