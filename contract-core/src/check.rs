@@ -307,22 +307,28 @@ fn check_contract(
                         contract,
                         FindingKind::NotLocked,
                         &contract.spec_rel,
-                        format!("`{}` is declared but not pinned in the lock", contract.display_name()),
+                        format!(
+                            "`{}` is declared but not pinned in the lock",
+                            contract.display_name()
+                        ),
                         "cargo contract-guard lock".into(),
                     )),
-                    Some(entry) if entry.fingerprint != fingerprint => report.findings.push(finding(
-                        contract,
-                        FindingKind::SpecChanged,
-                        &contract.spec_rel,
-                        format!(
-                            "spec `{}` changed since it was pinned: pinned {}, now {}{}",
-                            contract.spec_rel,
-                            entry.fingerprint,
-                            fingerprint,
-                            diff_summary(workspace, contract, entry, loaded.as_ref()).unwrap_or_default()
-                        ),
-                        crate::advice::spec_moved(name),
-                    )),
+                    Some(entry) if entry.fingerprint != fingerprint => {
+                        report.findings.push(finding(
+                            contract,
+                            FindingKind::SpecChanged,
+                            &contract.spec_rel,
+                            format!(
+                                "spec `{}` changed since it was pinned: pinned {}, now {}{}",
+                                contract.spec_rel,
+                                entry.fingerprint,
+                                fingerprint,
+                                diff_summary(workspace, contract, entry, loaded.as_ref())
+                                    .unwrap_or_default()
+                            ),
+                            crate::advice::spec_moved(name),
+                        ))
+                    }
                     Some(_) => {}
                 }
                 spec_now = Some((fingerprint, loaded));

@@ -73,18 +73,12 @@ pub fn verify_generated(
         )
     })?;
     if header::body_hash(body) != found.body_sha256 {
-        let what = match committed::first_edit(&file_path, &text, found.body_sha256) {
-            Some(edit) => format!(" at line {}:\n{:>5} | {}", edit.line, edit.line, edit.text),
-            None => ": its body no longer matches the body-sha256 in its header \
-                     (`cargo contract-guard check` shows the edit as a diff)"
-                .to_string(),
-        };
-        return Err(fail(
-            GuardArg::File,
-            format!(
-                "generated client `{file_rel}` was edited by hand{what}\nhelp: {}",
-                advice::hand_edited(contract, file_rel)
-            ),
+        return Err(hand_edited(
+            &file_path,
+            &text,
+            found.body_sha256,
+            contract,
+            file_rel,
         ));
     }
     if found.contract != contract {
@@ -113,31 +107,73 @@ pub fn verify_generated(
     let loaded =
         spec::load_in(&spec_path, &sandbox).map_err(|e| fail(GuardArg::Spec, e.to_string()))?;
     if loaded.fingerprint != found.spec_fingerprint {
-        if !crate::reported::first_report(contract, &paths::normalize(&spec_path), loaded.fingerprint)
-        {
-            return Err(GuardError::Reported);
-        }
-        // Re-pinned already (`lock`) but not regenerated: only `generate` is left to do.
-        let fix = if pinned_fingerprint(crate_dir, contract) == Some(loaded.fingerprint) {
-            advice::regenerate(contract)
-        } else {
-            advice::spec_moved(contract)
-        };
-        return Err(fail(
-            GuardArg::Spec,
-            format!(
-                "spec `{spec_rel}` of contract `{contract}` changed since `{file_rel}` was generated from it\n\
-                 generated from: {}\n\
-                 spec now:       {}\n\
-                 help: {fix}",
-                found.spec_fingerprint, loaded.fingerprint
-            ),
+        return Err(spec_moved(
+            crate_dir,
+            &found,
+            loaded.fingerprint,
+            &spec_path,
+            file_rel,
         ));
     }
     Ok(GuardOk {
         files: loaded.files(),
         header: found,
     })
+}
+
+/// A body that no longer hashes to its header's `body-sha256`: the error names the first
+/// edited line when git holds the file as generated.
+fn hand_edited(
+    file_path: &Path,
+    text: &str,
+    body_sha256: Sha256Digest,
+    contract: &str,
+    file_rel: &str,
+) -> GuardError {
+    let what = match committed::first_edit(file_path, text, body_sha256) {
+        Some(edit) => format!(" at line {}:\n{:>5} | {}", edit.line, edit.line, edit.text),
+        None => ": its body no longer matches the body-sha256 in its header \
+                 (`cargo contract-guard check` shows the edit as a diff)"
+            .to_string(),
+    };
+    GuardError::At {
+        arg: GuardArg::File,
+        message: format!(
+            "generated client `{file_rel}` was edited by hand{what}\nhelp: {}",
+            advice::hand_edited(contract, file_rel)
+        ),
+    }
+}
+
+/// A spec whose fingerprint is no longer the one the file was generated from (`found`'s):
+/// reported once per crate.
+fn spec_moved(
+    crate_dir: &Path,
+    found: &header::Header,
+    now: Sha256Digest,
+    spec_path: &Path,
+    file_rel: &str,
+) -> GuardError {
+    let (contract, spec_rel) = (&found.contract, &found.spec);
+    if !crate::reported::first_report(contract, &paths::normalize(spec_path), now) {
+        return GuardError::Reported;
+    }
+    // Re-pinned already (`lock`) but not regenerated: only `generate` is left to do.
+    let fix = if pinned_fingerprint(crate_dir, contract) == Some(now) {
+        advice::regenerate(contract)
+    } else {
+        advice::spec_moved(contract)
+    };
+    GuardError::At {
+        arg: GuardArg::Spec,
+        message: format!(
+            "spec `{spec_rel}` of contract `{contract}` changed since `{file_rel}` was generated from it\n\
+             generated from: {}\n\
+             spec now:       {now}\n\
+             help: {fix}",
+            found.spec_fingerprint
+        ),
+    }
 }
 
 /// The fingerprint the lock pins for `contract`, as the crate at `crate_dir` declares it.

@@ -68,7 +68,10 @@ mod tests {
         assert!(first_in(&set, true, key("a", b"v2")));
         assert!(!first_in(&set, true, key("a", b"v2")), "said already");
         assert!(first_in(&set, true, key("b", b"v2")), "another contract");
-        assert!(first_in(&set, true, key("a", b"v3")), "the spec moved again");
+        assert!(
+            first_in(&set, true, key("a", b"v3")),
+            "the spec moved again"
+        );
     }
 
     #[test]
@@ -78,7 +81,15 @@ mod tests {
         assert!(first_in(&set, false, key("a", b"v2")));
         // This test binary is not rustc.
         assert!(!one_crate_per_process());
-        assert!(first_report("a", Path::new("/w/a.yaml"), Sha256Digest::of(b"x")));
-        assert!(first_report("a", Path::new("/w/a.yaml"), Sha256Digest::of(b"x")));
+        assert!(first_report(
+            "a",
+            Path::new("/w/a.yaml"),
+            Sha256Digest::of(b"x")
+        ));
+        assert!(first_report(
+            "a",
+            Path::new("/w/a.yaml"),
+            Sha256Digest::of(b"x")
+        ));
     }
 }

@@ -33,7 +33,7 @@ fn a_moved_spec_is_one_error_per_crate_with_the_fix_check_gives() {
     let (ok, stderr) = cargo_in_shared_target(&project, "build");
     assert!(!ok);
     assert_has(&stderr, "due to 1 previous error");
-    assert_has(&stderr, "`id`");
+    assert_has(&stderr, "pub id: u64");
     project.write("src/lib.rs", &LIB.replace("id: u64", "id: i64"));
     let (ok, stderr) = cargo_in_shared_target(&project, "build");
     assert!(ok, "the fresh crate compiles:\n{stderr}");
@@ -46,7 +46,11 @@ fn a_moved_spec_is_one_error_per_crate_with_the_fix_check_gives() {
     );
     let (ok, stderr) = cargo_in_shared_target(&project, "build");
     assert!(!ok, "a moved spec fails the build");
-    assert_eq!(stderr.matches("error: spec `specs/mini.yaml`").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("error: spec `specs/mini.yaml`").count(),
+        1,
+        "{stderr}"
+    );
     assert_has(&stderr, "of contract `mini`");
     assert_has(&stderr, "due to 1 previous error");
     let check = project.run(&["check"]).expect(1);
@@ -104,5 +108,8 @@ fn a_hand_edit_is_named_by_its_line() {
     git(&project, &["commit", "-q", "-am", "edit"]);
     let (ok, stderr) = cargo_in_shared_target(&project, "build");
     assert!(!ok, "a committed hand edit fails the build too");
-    assert_has(&stderr, "`cargo contract-guard check` shows the edit as a diff");
+    assert_has(
+        &stderr,
+        "`cargo contract-guard check` shows the edit as a diff",
+    );
 }

@@ -136,7 +136,9 @@ mod tests {
     #[test]
     fn names_the_first_edited_line_from_the_committed_original() {
         let dir = tempfile::tempdir().unwrap();
-        let body: String = (1..=40).map(|i| format!("pub const C{i}: i32 = {i};\n")).collect();
+        let body: String = (1..=40)
+            .map(|i| format!("pub const C{i}: i32 = {i};\n"))
+            .collect();
         let hash = committed(dir.path(), &body);
         let file = dir.path().join("src/generated/mini.rs");
         let text = std::fs::read_to_string(&file).unwrap();
@@ -164,7 +166,10 @@ mod tests {
         let hash = committed(dir.path(), &body);
         let file = dir.path().join("src/generated/mini.rs");
         assert!(original(&file, hash, 1 << 20).is_some());
-        assert!(original(&file, hash, 100).is_none(), "larger than the bound");
+        assert!(
+            original(&file, hash, 100).is_none(),
+            "larger than the bound"
+        );
     }
 
     #[test]
