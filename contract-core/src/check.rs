@@ -262,22 +262,32 @@ fn check_contract(
                         contract,
                         FindingKind::NotLocked,
                         &contract.spec_rel,
-                        format!("`{}` is declared but not pinned in the lock", contract.display_name()),
+                        format!(
+                            "`{}` is declared but not pinned in the lock",
+                            contract.display_name()
+                        ),
                         "cargo contract-guard lock".into(),
                     )),
-                    Some(entry) if entry.fingerprint != fingerprint => report.findings.push(finding(
-                        contract,
-                        FindingKind::SpecChanged,
-                        &contract.spec_rel,
-                        format!(
-                            "spec `{}` changed since it was pinned: pinned {}, now {}{}",
-                            contract.spec_rel,
-                            entry.fingerprint,
-                            fingerprint,
-                            diff_summary(workspace, contract, entry, loaded.as_ref()).unwrap_or_default()
-                        ),
-                        format!("review the change, then `cargo contract-guard lock` and `cargo contract-guard generate {name}`"),
-                    )),
+                    Some(entry) if entry.fingerprint != fingerprint => {
+                        report.findings.push(finding(
+                            contract,
+                            FindingKind::SpecChanged,
+                            &contract.spec_rel,
+                            format!(
+                                "spec `{}` changed since it was pinned: pinned {}, now {}{}",
+                                contract.spec_rel,
+                                entry.fingerprint,
+                                fingerprint,
+                                diff_summary(workspace, contract, entry, loaded.as_ref())
+                                    .unwrap_or_default()
+                            ),
+                            if entry.openapi == "2.0" {
+                                crate::advice::swagger2_moved()
+                            } else {
+                                crate::advice::spec_moved(name)
+                            },
+                        ))
+                    }
                     Some(_) => {}
                 }
                 spec_now = Some((fingerprint, loaded));
@@ -411,10 +421,7 @@ fn check_output(
                 FindingKind::HandEdited,
                 &output.rel,
                 format!("generated client `{}` was edited by hand", output.rel),
-                format!(
-                    "move the change into the spec, then `cargo contract-guard generate {name}` (`--force` keeps the edit as `{}.orig`)",
-                    output.rel
-                ),
+                crate::advice::hand_edited(name, &output.rel),
             )
         });
         return;

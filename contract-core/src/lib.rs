@@ -23,6 +23,7 @@
 
 #![deny(missing_docs)]
 
+pub mod advice;
 pub mod canonical;
 pub mod check;
 #[cfg(feature = "generate")]
@@ -47,6 +48,7 @@ pub mod pin;
 pub mod pkgid;
 pub mod record;
 pub mod report;
+pub mod reported;
 pub mod schema_check;
 pub mod settings;
 pub mod spec;

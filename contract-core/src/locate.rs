@@ -245,10 +245,39 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
     })
 }
 
+/// Why a macro cannot use a pinned contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinError {
+    /// The error to report at the contract's argument: what, the evidence, the fix.
+    Message(String),
+    /// The spec moved from its pin and an earlier macro of this crate's compilation reported it
+    /// (see [`crate::reported`]): the crate fails with that error, this invocation adds none.
+    Reported,
+}
+
+impl PinError {
+    /// The compile error to emit at `at`; `None` when an earlier macro reported it.
+    pub fn to_syn(&self, at: &impl quote::ToTokens) -> Option<syn::Error> {
+        match self {
+            PinError::Message(message) => Some(syn::Error::new_spanned(at, message)),
+            PinError::Reported => None,
+        }
+    }
+}
+
+impl std::fmt::Display for PinError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PinError::Message(message) => f.write_str(message),
+            PinError::Reported => f.write_str("the spec moved from its pin (reported above)"),
+        }
+    }
+}
+
 /// Checks the contract's spec against its pin like [`load_pinned`], without parsing it when
 /// its bytes are the ones pinned and cannot reference other files (read from the spec, not
 /// from the lock's `files`). Returns the spec files to track for rebuilds.
-pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, String> {
+pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, PinError> {
     let contract = &located.contract;
     if let Some(entry) = &located.entry
         && entry.spec == contract.spec_rel
@@ -261,40 +290,44 @@ pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, String> {
 }
 
 /// The contract's spec, checked against its pin: a compile error names both fingerprints and
-/// the fix when they differ.
-pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, String> {
+/// the fix when they differ, once per crate.
+pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, PinError> {
     let contract = &located.contract;
     let Some(entry) = &located.entry else {
-        return Err(format!(
+        return Err(PinError::Message(format!(
             "contract `{}` is not pinned in `{}`\nhelp: run `cargo contract-guard lock`",
             contract.name,
             located.lock_path.display()
-        ));
+        )));
     };
     if entry.spec != contract.spec_rel {
-        return Err(format!(
+        return Err(PinError::Message(format!(
             "contract `{}` was pinned from `{}`, but its spec is now `{}`\nhelp: run `cargo contract-guard lock`",
             contract.name, entry.spec, contract.spec_rel
-        ));
+        )));
     }
     // A pin vouches for the fingerprint of the bytes it hashed, when they reach no other file
     // (`load_pinned_in` reads that from the spec).
     let pin = Some((entry.raw_sha256, entry.fingerprint));
-    let spec = cached(&contract.spec_path, &contract.root, pin).map_err(|e| e.to_string())?;
+    let spec = cached(&contract.spec_path, &contract.root, pin)
+        .map_err(|e| PinError::Message(e.to_string()))?;
     if spec.fingerprint != entry.fingerprint {
+        if !crate::reported::first_report(&contract.name, &contract.spec_path, spec.fingerprint) {
+            return Err(PinError::Reported);
+        }
         // Relative to the crate, as the macros' other messages name files.
         let crate_dir = contract.manifest_path.parent().unwrap_or(&contract.root);
-        return Err(format!(
+        return Err(PinError::Message(format!(
             "spec `{}` of contract `{}` does not match its pin\n\
              pinned:   {}\n\
              spec now: {}\n\
-             help: review the change, then run `cargo contract-guard lock` (or `cargo contract-guard update {}`)",
+             help: {}",
             paths::relative_slash(crate_dir, &contract.spec_path),
             contract.name,
             entry.fingerprint,
             spec.fingerprint,
-            contract.name
-        ));
+            crate::advice::spec_moved(&contract.name)
+        )));
     }
     Ok(spec)
 }
@@ -421,14 +454,16 @@ mod tests {
             "app/specs/pets.yaml",
             &SPEC.replace("version: '1'", "version: '2'"),
         );
-        let err = verify_pinned(&locate(&krate, "pets").unwrap()).unwrap_err();
+        let err = verify_pinned(&locate(&krate, "pets").unwrap())
+            .unwrap_err()
+            .to_string();
         assert!(
             // Named relative to the crate, as the guard names it.
             err.contains("spec `specs/pets.yaml` of contract `pets` does not match its pin"),
             "{err}"
         );
         assert_eq!(err.matches("sha256:").count(), 2, "{err}");
-        assert!(err.contains("cargo contract-guard lock"), "{err}");
+        assert!(err.contains("cargo contract-guard update pets"), "{err}");
     }
 
     #[test]
@@ -447,7 +482,9 @@ mod tests {
                 .contains("not a valid contract name")
         );
         std::fs::remove_file(root.join(LOCK_FILE_NAME)).unwrap();
-        let err = verify_pinned(&locate(&krate, "pets").unwrap()).unwrap_err();
+        let err = verify_pinned(&locate(&krate, "pets").unwrap())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not pinned"), "{err}");
     }
 

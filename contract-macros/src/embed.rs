@@ -33,20 +33,25 @@ pub(crate) fn generated_client_record(header: &Header, span: Span) -> syn::Resul
 
 /// Looks up the contract named by `name` and verifies the spec still matches its pin. Returns
 /// the pin and the tracking constants that make cargo rebuild when the spec, the lock or a
-/// manifest changes.
-fn pinned(env: &MacroEnv, name: &LitStr) -> syn::Result<(Located, TokenStream)> {
+/// manifest changes; `None` when the spec moved and an earlier macro of this crate reported it
+/// (that error fails the build).
+fn pinned(env: &MacroEnv, name: &LitStr) -> syn::Result<Option<(Located, TokenStream)>> {
     let krate = env.find_crate()?;
     let located =
         locate::locate(&krate, &name.value()).map_err(|m| syn::Error::new_spanned(name, m))?;
-    let mut files =
-        locate::verify_pinned(&located).map_err(|m| syn::Error::new_spanned(name, m))?;
+    let mut files = match locate::verify_pinned(&located) {
+        Ok(files) => files,
+        Err(error) => return error.to_syn(name).map_or(Ok(None), Err),
+    };
     files.extend(located.pin_files());
-    Ok((located, locate::track_files(&files)))
+    Ok(Some((located, locate::track_files(&files))))
 }
 
 /// `embed!("name")`.
 pub(crate) fn expand_embed(env: &MacroEnv, name: &LitStr) -> syn::Result<TokenStream> {
-    let (located, track) = pinned(env, name)?;
+    let Some((located, track)) = pinned(env, name)? else {
+        return Ok(TokenStream::new());
+    };
     let entry = located
         .entry
         .as_ref()
@@ -62,7 +67,10 @@ pub(crate) fn expand_embed(env: &MacroEnv, name: &LitStr) -> syn::Result<TokenSt
 
 /// `fingerprint!("name")`: a `&'static str` block, usable in constants.
 pub(crate) fn expand_fingerprint(env: &MacroEnv, name: &LitStr) -> syn::Result<TokenStream> {
-    let (located, track) = pinned(env, name)?;
+    let Some((located, track)) = pinned(env, name)? else {
+        // The build fails on the earlier error; an empty string keeps constants well-typed.
+        return Ok(quote!(""));
+    };
     let entry = located
         .entry
         .as_ref()

@@ -166,6 +166,14 @@ fn swagger_2_contracts_get_the_same_message_and_exit_3_everywhere() {
         .expect(3);
     insta::assert_snapshot!("swagger2_diff", run.stderr);
 
+    // A moved 2.0 pin is drift like any other, with a fix that works for 2.0 (not `update`).
+    project.write("specs/legacy.yaml", &SWAGGER2.replace("1.0.0", "1.0.1"));
+    let run = project.run(&["check"]).expect(1);
+    assert_has(&run.stdout, "spec-changed");
+    assert_has(&run.stdout, "then move the pin with `cargo contract-guard lock`");
+    assert!(!run.stdout.contains("update legacy"), "{}", run.stdout);
+    project.run(&["lock"]).expect(0);
+
     declare_output(&project);
     let run = project.run(&["generate"]).expect(3);
     assert_has(&run.stderr, "cannot generate a client from it");

@@ -5,11 +5,12 @@
 
 use crate::support::{Project, cargo_in_shared_target, repo_root};
 
-const OUT: &str = "src/generated/mini.rs";
+pub(crate) const OUT: &str = "src/generated/mini.rs";
 
-#[test]
-fn generated_client_guards_its_spec_and_body() {
-    let project = Project::single("guarded");
+/// A crate `name` with contract `mini` (`specs/mini.yaml`) and its client generated at
+/// [`OUT`], depending on contract-macros and resolving what this repository resolved.
+pub(crate) fn guarded_project(name: &str) -> Project {
+    let project = Project::single(name);
     let macros = repo_root().join("contract-macros");
     let manifest = project.read("Cargo.toml").replace(
         "[dependencies]\n",
@@ -26,6 +27,12 @@ fn generated_client_guards_its_spec_and_body() {
         .run(&["add", "mini", "specs/mini.yaml", "--output", OUT])
         .expect(0);
     project.run(&["generate"]).expect(0);
+    project
+}
+
+#[test]
+fn generated_client_guards_its_spec_and_body() {
+    let project = guarded_project("guarded");
     project.write(
         "src/lib.rs",
         "pub mod generated { pub mod mini; }\npub fn client() -> generated::mini::Client { generated::mini::Client::new(\"http://localhost\") }\n",
@@ -47,7 +54,10 @@ fn generated_client_guards_its_spec_and_body() {
         2,
         "both fingerprints: {stderr}"
     );
-    assert!(stderr.contains("cargo contract-guard lock"), "{stderr}");
+    assert!(
+        stderr.contains("cargo contract-guard update mini"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("spec = \"specs/mini.yaml\""),
         "the error points at the spec argument: {stderr}"

@@ -233,7 +233,7 @@ fn records_survive_release_profiles_and_gate_releases() {
         err.contains("spec `specs/billing.yaml` of contract `billing` does not match its pin"),
         "{err}"
     );
-    assert!(err.contains("cargo contract-guard lock"), "{err}");
+    assert!(err.contains("cargo contract-guard update billing"), "{err}");
 
     // Pinned: the old binary no longer passes the gate...
     project.run(&["lock"]).expect(0);

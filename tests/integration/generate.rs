@@ -149,7 +149,8 @@ fn refuses_a_spec_that_moved_from_its_pin() {
     );
     let run = project.run(&["generate", "mini"]).expect(1);
     assert_has(&run.stderr, "spec changed since it was pinned");
-    assert_has(&run.stderr, "cargo contract-guard lock");
+    // The fix `check` and the compile errors give.
+    assert_has(&run.stderr, "`cargo contract-guard update mini`");
     assert_eq!(project.read(OUT), before, "nothing written");
     project.run(&["generate", "mini", "--relock"]).expect(0);
     assert_ne!(project.read(OUT), before);

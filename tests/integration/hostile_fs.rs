@@ -153,9 +153,10 @@ fn the_macros_refuse_a_fifo_spec_and_a_fifo_generated_file() {
         "specs/mini.yaml",
         "src/generated/fifo.rs",
     )
-    .unwrap_err();
-    assert_has(&err.message, "`src/generated/fifo.rs`");
-    assert_has(&err.message, "not a regular file");
+    .unwrap_err()
+    .to_string();
+    assert_has(&err, "`src/generated/fifo.rs`");
+    assert_has(&err, "not a regular file");
 }
 
 /// The guard of a generated client names its spec and its file: both stay in the workspace.
@@ -166,14 +167,13 @@ fn the_guard_reads_nothing_outside_the_workspace() {
     contract_core::guard::verify_generated(crate_dir, "mini", "specs/mini.yaml", OUT).unwrap();
     let err =
         contract_core::guard::verify_generated(crate_dir, "mini", "specs/mini.yaml", "../x.rs")
-            .unwrap_err();
-    assert_has(&err.message, "path `../x.rs` points outside the workspace");
+            .unwrap_err()
+            .to_string();
+    assert_has(&err, "path `../x.rs` points outside the workspace");
     let err = contract_core::guard::verify_generated(crate_dir, "mini", "../../mini.yaml", OUT)
-        .unwrap_err();
-    assert_has(
-        &err.message,
-        "path `../../mini.yaml` points outside the workspace",
-    );
+        .unwrap_err()
+        .to_string();
+    assert_has(&err, "path `../../mini.yaml` points outside the workspace");
     #[cfg(unix)]
     {
         let outside = tempfile::tempdir().unwrap();
@@ -186,11 +186,9 @@ fn the_guard_reads_nothing_outside_the_workspace() {
             "specs/mini.yaml",
             "src/out.rs",
         )
-        .unwrap_err();
-        assert_has(
-            &err.message,
-            "leads outside the workspace through a symbolic link",
-        );
+        .unwrap_err()
+        .to_string();
+        assert_has(&err, "leads outside the workspace through a symbolic link");
     }
 }
 

@@ -5,6 +5,7 @@ mod support;
 mod adoption_cli;
 mod bad_input;
 mod check;
+mod compile_errors;
 mod compile_guard;
 mod crash;
 mod determinism;

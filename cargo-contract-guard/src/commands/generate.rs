@@ -242,9 +242,7 @@ pub(super) fn report_refusal(contract: &Contract, refusal: &Refusal) {
                     "{display}: the spec changed since it was pinned (pinned {pinned}, now {current})"
                 ),
             );
-            ui::help(format!(
-                "review the change, then run `cargo contract-guard lock` (or `generate {name} --relock`)"
-            ));
+            ui::help(contract_core::advice::spec_moved(name));
         }
         Refusal::HandEdited { diff, .. } => {
             ui::finding(
@@ -253,9 +251,7 @@ pub(super) fn report_refusal(contract: &Contract, refusal: &Refusal) {
                 format!("{display}: `{output}` was edited by hand; it was not overwritten"),
             );
             eprint!("{diff}");
-            ui::help(format!(
-                "move the change into the spec, or run `cargo contract-guard generate {name} --force` (keeps the edit as `.orig`)"
-            ));
+            ui::help(contract_core::advice::hand_edited(name, output));
         }
         Refusal::LockWouldChange => {
             ui::finding(

@@ -86,8 +86,11 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
         (Some(contract), None) => {
             let located = locate::locate(&krate, &contract.value())
                 .map_err(|m| syn::Error::new_spanned(contract, m))?;
-            let spec =
-                locate::load_pinned(&located).map_err(|m| syn::Error::new_spanned(contract, m))?;
+            let spec = match locate::load_pinned(&located) {
+                Ok(spec) => spec,
+                // Reported by an earlier macro of this crate, which fails the build.
+                Err(error) => return error.to_syn(contract).map_or(Ok(TokenStream::new()), Err),
+            };
             let mut tracked = spec.files();
             tracked.push(located.lock_path.clone());
             (spec, tracked)
