@@ -2,6 +2,7 @@
 
 mod support;
 
+mod adoption;
 mod bad_input;
 mod check;
 mod compile_guard;
