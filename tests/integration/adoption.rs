@@ -134,12 +134,15 @@ fn a_crate_made_with_cargo_new_builds_with_what_add_wrote() {
         "mod mini;\nuse mini::ClientInfo as _;\nfn main() {\n    let client = mini::Client::new(\"http://localhost:1\");\n    println!(\"client for {}\", client.baseurl());\n}\n",
     )
     .unwrap();
-    let target = repo_root().join("target/contract-guard-it");
+    // Its own target directory: the build runs as a user's would, without CI's RUSTFLAGS,
+    // which would otherwise rebuild the dependencies the other cargo tests share.
+    let target = repo_root().join("target/contract-guard-adopt");
     let build = Command::new(env!("CARGO"))
         .args(["build", "--quiet"])
         .current_dir(&app)
         .env("CARGO_TARGET_DIR", &target)
         .env("CARGO_TERM_COLOR", "never")
+        .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
     assert!(
@@ -182,8 +185,31 @@ struct Step {
     outputs: String,
 }
 
+/// Whether `jq` (which run.sh uses, as GitHub's runners provide it) is here. Without it the
+/// action's tests skip with a printed reason, except in CI (`CI` set), where `.ci/run`
+/// installs it and its absence is a failure.
+fn jq_available() -> bool {
+    let found = Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "jq is missing in CI: .ci/run installs it"
+    );
+    if !found {
+        eprintln!("skipped: jq is not installed (the action's script needs it)");
+    }
+    found
+}
+
 impl ActionRepo {
-    fn new() -> ActionRepo {
+    /// The repository, or `None` (with a printed reason) when `jq` is missing.
+    fn new() -> Option<ActionRepo> {
+        jq_available().then(ActionRepo::create)
+    }
+
+    fn create() -> ActionRepo {
         let dir = tempfile::Builder::new()
             .prefix("cg-action-")
             .tempdir()
@@ -307,7 +333,9 @@ impl Step {
 
 #[test]
 fn action_names_files_from_the_repository_root() {
-    let repo = ActionRepo::new();
+    let Some(repo) = ActionRepo::new() else {
+        return;
+    };
     repo.edit_spec("version: 1.0.0", "version: 1.0.1");
     let step = repo.run("check", &[]).expect(0);
     assert_has(&step.outputs, "code=1\n");
@@ -336,7 +364,9 @@ fn action_names_files_from_the_repository_root() {
 
 #[test]
 fn action_uploads_no_sarif_when_the_check_cannot_complete() {
-    let repo = ActionRepo::new();
+    let Some(repo) = ActionRepo::new() else {
+        return;
+    };
     let manifest = repo.path("repo/service/Cargo.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(&manifest, text.replace("spec = ", "bogus = 1\nspec = ")).unwrap();
@@ -351,7 +381,9 @@ fn action_uploads_no_sarif_when_the_check_cannot_complete() {
 
 #[test]
 fn action_skips_the_sarif_upload_on_pull_requests_from_forks() {
-    let repo = ActionRepo::new();
+    let Some(repo) = ActionRepo::new() else {
+        return;
+    };
     let event = [("GITHUB_EVENT_NAME", "pull_request")];
     repo.pull_request_from("someone/service");
     let step = repo.run("check", &event).expect(0);
@@ -370,40 +402,59 @@ fn action_skips_the_sarif_upload_on_pull_requests_from_forks() {
 
 #[test]
 fn action_inputs_are_data_not_code() {
-    let repo = ActionRepo::new();
+    let Some(repo) = ActionRepo::new() else {
+        return;
+    };
     let pwned = repo.path("pwned");
-    let evil = format!("\"; touch {}; \"", pwned.display());
+    // Shell syntax, and a line that would be a workflow command of its own if echoed as is.
+    let evil = format!("\"; touch {}; \"\n::add-path::/tmp/evil", pwned.display());
     let evil = evil.as_str();
     let event = ("GITHUB_EVENT_NAME", "pull_request");
     repo.pull_request_from("owner/service");
-    let step = repo
-        .run("check", &[("INPUT_WORKING_DIRECTORY", evil)])
-        .expect(2);
-    assert_has(&step.stderr, "is not a directory");
-    let step = repo
-        .run("diff", &[event, ("INPUT_FAIL_ON", evil)])
-        .expect(2);
-    assert_has(
-        &step.stderr,
-        "fail-on must be security, breaking or warning",
-    );
-    let step = repo
-        .run("diff", &[event, ("INPUT_BASE_REF", evil)])
-        .expect(2);
-    assert_has(&step.stderr, "is not a branch name");
-    let step = repo
-        .run(
+    let cases = [
+        (
+            "check",
+            vec![("INPUT_WORKING_DIRECTORY", evil)],
+            2,
+            "is not a directory",
+        ),
+        (
+            "diff",
+            vec![event, ("INPUT_FAIL_ON", evil)],
+            2,
+            "fail-on must be security, breaking or warning",
+        ),
+        (
+            "diff",
+            vec![event, ("INPUT_BASE_REF", evil)],
+            2,
+            "is not a branch name",
+        ),
+        (
+            "install",
+            vec![("INPUT_INSTALL", evil)],
+            2,
+            "unknown install mode",
+        ),
+        (
             "gate",
-            &[
+            vec![
                 ("CHECK_CODE", "0"),
                 ("DIFF_CODE", "1"),
                 ("INPUT_FAIL_ON", evil),
             ],
-        )
-        .expect(1);
-    assert_has(&step.stdout, evil);
-    let step = repo.run("install", &[("INPUT_INSTALL", evil)]).expect(2);
-    assert_has(&step.stderr, "unknown install mode");
+            1,
+            "needs review",
+        ),
+    ];
+    for (name, env, code, message) in cases {
+        let step = repo.run(name, &env).expect(code);
+        let both = format!("{}{}", step.stdout, step.stderr);
+        assert_has(&both, message);
+        // Echoed, the input stays inside the one error command.
+        assert_has(&both, &evil.replace('\n', "%0A"));
+        assert!(!both.contains("\n::add-path"), "{name}: {both}");
+    }
     assert!(!pwned.exists(), "an input ran as a command");
     // The workflow file itself: no expression is pasted into a script.
     let action = std::fs::read_to_string(action_dir().join("action.yml")).unwrap();
@@ -422,7 +473,9 @@ fn action_inputs_are_data_not_code() {
 
 #[test]
 fn action_diffs_specs_of_a_workspace_in_a_subfolder_against_the_base_branch() {
-    let repo = ActionRepo::new();
+    let Some(repo) = ActionRepo::new() else {
+        return;
+    };
     let origin = repo.path("repo");
     repo.git(&["remote", "add", "origin", origin.to_str().unwrap()]);
     repo.git(&["checkout", "--quiet", "-b", "feature"]);
@@ -452,7 +505,9 @@ fn action_diffs_specs_of_a_workspace_in_a_subfolder_against_the_base_branch() {
 
 #[test]
 fn action_cache_key_follows_the_tool_source() {
-    let repo = ActionRepo::new();
+    let Some(repo) = ActionRepo::new() else {
+        return;
+    };
     let source = repo.path("repo/service");
     let mode = format!("path:{}", source.display());
     let key = |repo: &ActionRepo| {
@@ -477,4 +532,26 @@ fn action_cache_key_follows_the_tool_source() {
         .run("cache-key", &[("INPUT_INSTALL", "none")])
         .expect(0);
     assert_eq!(none.outputs, "key=\n");
+}
+
+#[test]
+fn action_install_puts_a_restored_binary_on_path_without_building() {
+    let Some(repo) = ActionRepo::new() else {
+        return;
+    };
+    let root = repo.path("runner-temp/cargo-contract-guard");
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::copy(crate::support::bin(), root.join("bin/cargo-contract-guard")).unwrap();
+    let root_text = root.to_str().unwrap();
+    repo.run(
+        "install",
+        &[
+            ("INPUT_INSTALL", "source"),
+            ("INSTALL_ROOT", root_text),
+            ("CACHE_HIT", "true"),
+        ],
+    )
+    .expect(0);
+    let path = std::fs::read_to_string(repo.path("runner-temp/github-path")).unwrap();
+    assert_eq!(path, format!("{}\n", root.join("bin").display()));
 }

@@ -16,9 +16,19 @@ set -euo pipefail
 
 ACTION_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 
+# Text made safe as the message of a workflow command: an input echoed in it cannot start a
+# command of its own on a new line.
+escape_data() {
+    local text="$*"
+    text="${text//%/%25}"
+    text="${text//$'\r'/%0D}"
+    text="${text//$'\n'/%0A}"
+    printf '%s' "$text"
+}
+
 # A workflow error command on stderr (functions whose stdout is captured fail too), exit 2.
 fail() {
-    echo "::error::$*" >&2
+    echo "::error::$(escape_data "$*")" >&2
     exit 2
 }
 
@@ -53,9 +63,7 @@ repo_prefix() {
 # Workflow commands on stdin with `file=` prefixed (the prefix escaped as a property value).
 prefix_annotations() {
     local prefix="$1" line
-    prefix="${prefix//%/%25}"
-    prefix="${prefix//$'\r'/%0D}"
-    prefix="${prefix//$'\n'/%0A}"
+    prefix="$(escape_data "$prefix")"
     prefix="${prefix//:/%3A}"
     prefix="${prefix//,/%2C}"
     while IFS= read -r line || [[ -n "$line" ]]; do
@@ -92,22 +100,30 @@ cache_key() {
     local mode="${INPUT_INSTALL:-source}" hash
     case "$mode" in
         none) output key "" && return ;;
-        source) hash="$(source_hash "$ACTION_DIR/../../..")" ;;
+        source) hash="$(source_hash "$ACTION_DIR/../../../cargo-contract-guard")" ;;
         path:*) hash="$(source_hash "${mode#path:}")" ;;
-        crates-io) hash="crates-io-$(printf '%s' "${INPUT_VERSION:-latest}" | sha256sum | cut -c1-16)" ;;
+        crates-io) hash="crates-io-$(printf '%s' "${INPUT_VERSION:-latest}" | sha256 | cut -c1-16)" ;;
         *) fail "unknown install mode '$mode' (source, path:<dir>, crates-io or none)" ;;
     esac
     output key "cargo-contract-guard-${RUNNER_OS:-$(uname -s)}-${RUNNER_ARCH:-$(uname -m)}-$hash"
     output root "${RUNNER_TEMP:?}/cargo-contract-guard"
 }
 
-# SHA-256 of the files a build of the tool reads (its manifests, lock and sources).
+sha256() {
+    if command -v sha256sum >/dev/null; then sha256sum "$@"; else shasum -a 256 "$@"; fi
+}
+
+# SHA-256 of the files a build of the crate at `$1` can read: the manifests, lock files and
+# Rust sources of its cargo workspace (paths relative to it, in a fixed order).
 source_hash() {
     [[ -d "$1" ]] || fail "install source '$1' is not a directory"
+    local manifest
+    manifest="$(cd "$1" && cargo locate-project --workspace --message-format plain)" ||
+        fail "install source '$1' is not in a cargo workspace"
     (
-        cd "$1"
-        find . -path ./target -prune -o -type f \( -name '*.rs' -o -name 'Cargo.toml' -o -name 'Cargo.lock' \) -print |
-            LC_ALL=C sort | xargs -d '\n' sha256sum | sha256sum | cut -c1-32
+        cd "$(dirname "$manifest")"
+        find . -name target -prune -o -type f \( -name '*.rs' -o -name 'Cargo.toml' -o -name 'Cargo.lock' \) -print |
+            LC_ALL=C sort | while IFS= read -r file; do sha256 "$file"; done | sha256 | cut -c1-32
     )
 }
 
@@ -200,7 +216,7 @@ gate() {
     esac
     case "${DIFF_CODE:-}" in
         "" | 0) ;;
-        1) echo "::error::a spec change at or above '${INPUT_FAIL_ON:-security}' needs review (see the job summary)" && exit 1 ;;
+        1) echo "::error::$(escape_data "a spec change at or above '${INPUT_FAIL_ON:-security}' needs review (see the job summary)")" && exit 1 ;;
         *) echo "::error::cargo contract-guard diff could not compare a spec with the base branch (exit $DIFF_CODE)" && exit 1 ;;
     esac
 }
