@@ -262,17 +262,18 @@ fn finding(
     }
 }
 
-/// The spec's fingerprint, reading only the bytes when they are the ones pinned.
+/// The spec's fingerprint, reading only the bytes when they are the ones pinned and cannot
+/// reference other files. Whether they do is read from the spec, not from the lock's `files`
+/// (a record, which anyone may edit).
 fn current_fingerprint(
     contract: &Contract,
     entry: Option<&LockEntry>,
 ) -> Result<(Sha256Digest, Option<LoadedSpec>), Error> {
     let bytes = spec::read_capped(&contract.spec_path)?;
-    // Same bytes, same document: no need to parse. A spec spanning several files is always
-    // loaded, since any of them may have changed.
+    // Same bytes, same document: no need to parse. A spec that may span several files is
+    // always loaded, since any of them may have changed.
     if let Some(entry) = entry
-        && entry.files.is_empty()
-        && Sha256Digest::of(&bytes) == entry.raw_sha256
+        && spec::is_pinned_single_file(&bytes, entry.raw_sha256)
     {
         return Ok((entry.fingerprint, None));
     }
@@ -289,7 +290,7 @@ fn check_contract(
 ) {
     let name = &contract.name;
     let mut spec_now = None;
-    if !contract.spec_path.is_file() {
+    if !contract.spec_path.exists() {
         let missing = contract.missing_spec();
         report.findings.push(finding(
             contract,
@@ -371,9 +372,10 @@ fn check_output(
     report: &mut CheckReport,
 ) {
     let name = &contract.name;
-    let text = match std::fs::read(&output.path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match crate::fsio::read_bounded_if_exists(&output.path, crate::fsio::MAX_TEXT_BYTES)
+    {
+        Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        Ok(None) => {
             report.findings.push(finding(
                 contract,
                 FindingKind::MissingOutput,
@@ -383,10 +385,8 @@ fn check_output(
             ));
             return;
         }
-        Err(e) => {
-            report
-                .errors
-                .push((contract.display_name(), Error::io("read", &output.path, e)));
+        Err(err) => {
+            report.errors.push((contract.display_name(), err));
             return;
         }
     };

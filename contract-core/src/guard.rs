@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::generate::header;
-use crate::spec;
+use crate::{paths, spec};
 
 /// Which argument of the guard a failure concerns, so the macro can point at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +38,8 @@ pub struct GuardOk {
     pub header: header::Header,
 }
 
-/// Verifies a generated file. Paths are relative to `crate_dir`.
+/// Verifies a generated file. Paths are relative to `crate_dir` and must stay inside its
+/// workspace, as written and as resolved ([`paths::resolve_inside`]).
 pub fn verify_generated(
     crate_dir: &Path,
     contract: &str,
@@ -46,13 +47,30 @@ pub fn verify_generated(
     file_rel: &str,
 ) -> Result<GuardOk, GuardError> {
     let fail = |arg, message: String| GuardError { arg, message };
-    let file_path = crate_dir.join(file_rel);
-    let text = std::fs::read_to_string(&file_path).map_err(|e| {
-        fail(
-            GuardArg::File,
-            format!("cannot read generated client `{file_rel}`: {e}"),
-        )
-    })?;
+    let sandbox =
+        crate::locate::find_crate(crate_dir).map_or_else(|| crate_dir.to_path_buf(), |k| k.root);
+    let inside = |arg, written: &str| {
+        paths::resolve_inside(&sandbox, crate_dir, written)
+            .map_err(|p| fail(arg, format!("path `{written}` {}", p.describe())))
+    };
+    let file_path = inside(GuardArg::File, file_rel)?;
+    let spec_path = inside(GuardArg::Spec, spec_rel)?;
+    let text = crate::fsio::read_bounded(&file_path, crate::fsio::MAX_TEXT_BYTES)
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| {
+                crate::Error::io(
+                    "read",
+                    &file_path,
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                )
+            })
+        })
+        .map_err(|e| {
+            fail(
+                GuardArg::File,
+                format!("cannot read generated client `{file_rel}`: {e}"),
+            )
+        })?;
     let (found, body) = header::split(&text).map_err(|e| {
         fail(
             GuardArg::File,
@@ -94,9 +112,6 @@ pub fn verify_generated(
             ),
         ));
     }
-    let spec_path = crate_dir.join(spec_rel);
-    let sandbox =
-        crate::locate::find_crate(crate_dir).map_or_else(|| crate_dir.to_path_buf(), |k| k.root);
     let loaded =
         spec::load_in(&spec_path, &sandbox).map_err(|e| fail(GuardArg::Spec, e.to_string()))?;
     if loaded.fingerprint != found.spec_fingerprint {

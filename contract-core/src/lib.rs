@@ -50,6 +50,7 @@ pub mod settings;
 pub mod spec;
 pub mod spec_cache;
 pub mod workspace;
+pub mod workspace_lock;
 
 pub use error::{Error, Result};
 pub use hash::Sha256Digest;

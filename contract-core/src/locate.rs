@@ -121,13 +121,8 @@ impl Located {
 const MAX_MANIFEST_LEN: u64 = 4 << 20;
 
 fn read_toml(path: &Path) -> Option<toml::Table> {
-    if std::fs::metadata(path).ok()?.len() > MAX_MANIFEST_LEN {
-        return None;
-    }
-    std::fs::read_to_string(path)
-        .ok()?
-        .parse::<toml::Table>()
-        .ok()
+    let bytes = crate::fsio::read_bounded(path, MAX_MANIFEST_LEN).ok()?;
+    String::from_utf8(bytes).ok()?.parse::<toml::Table>().ok()
 }
 
 /// The crate containing `start` (a source file or directory): the nearest ancestor with a
@@ -251,14 +246,14 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
 }
 
 /// Checks the contract's spec against its pin like [`load_pinned`], without parsing it when
-/// its bytes are the ones pinned. Returns the spec files to track for rebuilds.
+/// its bytes are the ones pinned and cannot reference other files (read from the spec, not
+/// from the lock's `files`). Returns the spec files to track for rebuilds.
 pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, String> {
     let contract = &located.contract;
     if let Some(entry) = &located.entry
-        && entry.files.is_empty()
         && entry.spec == contract.spec_rel
-        && std::fs::read(&contract.spec_path)
-            .is_ok_and(|bytes| crate::hash::Sha256Digest::of(&bytes) == entry.raw_sha256)
+        && spec::read_capped(&contract.spec_path)
+            .is_ok_and(|bytes| spec::is_pinned_single_file(&bytes, entry.raw_sha256))
     {
         return Ok(vec![contract.spec_path.clone()]);
     }
@@ -282,11 +277,9 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, String> {
             contract.name, entry.spec, contract.spec_rel
         ));
     }
-    // A pin that reached no other file vouches for the fingerprint of the bytes it hashed.
-    let pin = entry
-        .files
-        .is_empty()
-        .then_some((entry.raw_sha256, entry.fingerprint));
+    // A pin vouches for the fingerprint of the bytes it hashed, when they reach no other file
+    // (`load_pinned_in` reads that from the spec).
+    let pin = Some((entry.raw_sha256, entry.fingerprint));
     let spec = cached(&contract.spec_path, &contract.root, pin).map_err(|e| e.to_string())?;
     if spec.fingerprint != entry.fingerprint {
         // Relative to the crate, as the macros' other messages name files.

@@ -158,16 +158,23 @@ impl Default for LockFile {
 }
 
 impl LockFile {
-    /// Reads the lock file; `Ok(None)` when it does not exist.
+    /// Reads the lock file; `Ok(None)` when it does not exist. It must be a regular file
+    /// ([`fsio::read_bounded`]) inside its directory, the workspace root, once links are
+    /// followed.
     pub fn read(path: &Path) -> Result<Option<LockFile>> {
-        let text = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::LockParse {
-                path: path.to_path_buf(),
-                message: "it is not UTF-8 text".into(),
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io("read", path, e)),
+        if let Some(root) = path.parent()
+            && let Err(problem) = crate::paths::confine(root, path)
+        {
+            let why = std::io::Error::new(std::io::ErrorKind::PermissionDenied, problem.describe());
+            return Err(Error::io("read", path, why));
+        }
+        let Some(bytes) = fsio::read_bounded_if_exists(path, fsio::MAX_TEXT_BYTES)? else {
+            return Ok(None);
         };
+        let text = String::from_utf8(bytes).map_err(|_| Error::LockParse {
+            path: path.to_path_buf(),
+            message: "it is not UTF-8 text".into(),
+        })?;
         Self::parse(path, &text).map(Some)
     }
 

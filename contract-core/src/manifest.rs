@@ -68,7 +68,14 @@ fn edit_error(path: &Path, message: impl Into<String>) -> Error {
 }
 
 fn read_document(path: &Path) -> Result<DocumentMut> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    let bytes = crate::fsio::read_bounded(path, crate::fsio::MAX_TEXT_BYTES)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::io(
+            "read",
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        )
+    })?;
     text.parse::<DocumentMut>()
         .map_err(|e| edit_error(path, e.message().to_string()))
 }

@@ -1,6 +1,7 @@
 //! Path arithmetic for paths written in Cargo.toml tables and the lock: lexical normalisation,
-//! containment in the workspace, and relative paths with `/` separators (the same text on every
-//! platform and checkout location).
+//! containment in the workspace (by text, then by the path the file system resolves, so a
+//! symbolic link cannot lead out), and relative paths with `/` separators (the same text on
+//! every platform and checkout location).
 
 use std::path::{Component, Path, PathBuf};
 
@@ -28,6 +29,8 @@ pub enum PathProblem {
     Absolute,
     /// The path leaves the workspace.
     OutsideWorkspace,
+    /// The path is inside the workspace as written, but a symbolic link on it leads out.
+    LinkOutsideWorkspace,
     /// The path is empty.
     Empty,
 }
@@ -38,12 +41,16 @@ impl PathProblem {
         match self {
             PathProblem::Absolute => "is absolute; write it relative to the crate",
             PathProblem::OutsideWorkspace => "points outside the workspace",
+            PathProblem::LinkOutsideWorkspace => {
+                "leads outside the workspace through a symbolic link"
+            }
             PathProblem::Empty => "is empty",
         }
     }
 }
 
-/// Joins a relative `written` path onto `base` and checks that the result stays in `root`.
+/// Joins a relative `written` path onto `base` and checks that the result stays in `root`,
+/// as written and as resolved by the file system ([`confine`]).
 pub fn resolve_inside(root: &Path, base: &Path, written: &str) -> Result<PathBuf, PathProblem> {
     if written.trim().is_empty() {
         return Err(PathProblem::Empty);
@@ -53,10 +60,43 @@ pub fn resolve_inside(root: &Path, base: &Path, written: &str) -> Result<PathBuf
         return Err(PathProblem::Absolute);
     }
     let joined = normalize(&base.join(as_path));
-    if joined.starts_with(normalize(root)) {
-        Ok(joined)
+    if !joined.starts_with(normalize(root)) {
+        return Err(PathProblem::OutsideWorkspace);
+    }
+    confine(root, &joined)?;
+    Ok(joined)
+}
+
+/// Checks that `path`, resolved by the file system (every symbolic link on it followed), stays
+/// inside `root`, for a file to read or to write. Parts of `path` that do not exist yet are
+/// taken as written (they are created as directories, never followed). Returns the resolved
+/// path.
+pub fn confine(root: &Path, path: &Path) -> Result<PathBuf, PathProblem> {
+    let root = resolve_existing(&normalize(root));
+    let resolved = resolve_existing(&normalize(path));
+    if resolved.starts_with(&root) {
+        Ok(resolved)
     } else {
-        Err(PathProblem::OutsideWorkspace)
+        Err(PathProblem::LinkOutsideWorkspace)
+    }
+}
+
+/// `path` with its longest existing prefix canonicalised (links followed) and the rest
+/// appended.
+fn resolve_existing(path: &Path) -> PathBuf {
+    let mut existing = path;
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(real, |acc, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
     }
 }
 
@@ -105,6 +145,34 @@ mod tests {
             Err(PathProblem::Absolute)
         );
         assert_eq!(resolve_inside(root, base, " "), Err(PathProblem::Empty));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_leading_out_are_refused_for_existing_and_new_files() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("spec.yaml"), "x").unwrap();
+        let ws = tempfile::tempdir().unwrap();
+        let root = ws.path();
+        std::fs::create_dir(root.join("specs")).unwrap();
+        std::fs::write(root.join("specs/own.yaml"), "x").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("spec.yaml"),
+            root.join("specs/out.yaml"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("gen")).unwrap();
+        std::os::unix::fs::symlink(root.join("specs/own.yaml"), root.join("in.yaml")).unwrap();
+        for ok in ["specs/own.yaml", "in.yaml", "new/dir/file.rs"] {
+            assert!(resolve_inside(root, root, ok).is_ok(), "{ok}");
+        }
+        for bad in ["specs/out.yaml", "gen/client.rs", "gen/new/client.rs"] {
+            assert_eq!(
+                resolve_inside(root, root, bad),
+                Err(PathProblem::LinkOutsideWorkspace),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -136,8 +136,8 @@ pub fn plan_relock(workspace: &Workspace, selected: &[&Contract]) -> Result<Relo
         }
         lock.upsert(entry);
     }
-    let on_disk = std::fs::read_to_string(&path).ok();
-    let written = on_disk.as_deref() != Some(lock.render().as_str());
+    let on_disk = crate::fsio::read_bounded(&path, crate::fsio::MAX_TEXT_BYTES).ok();
+    let written = on_disk.as_deref() != Some(lock.render().as_bytes());
     Ok(RelockOutcome {
         lock,
         changed,
@@ -155,7 +155,10 @@ fn recover_generation(entry: &mut LockEntry, contract: &Contract) {
     let Some(output) = &contract.output else {
         return;
     };
-    let Ok(text) = std::fs::read_to_string(&output.path) else {
+    let Some(text) = crate::fsio::read_bounded(&output.path, crate::fsio::MAX_TEXT_BYTES)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+    else {
         return;
     };
     let Ok((header, body)) = crate::generate::header::split(&text) else {

@@ -93,7 +93,7 @@ fn add_with_an_unusable_macros_path_changes_nothing() {
         .expect(2);
     assert_has(
         &run.stderr,
-        "as the source of the `contract-macros` dependency: cannot read",
+        "as the source of the `contract-macros` dependency: could not read",
     );
     assert_has(&run.stderr, "help: pass `--macros-path <DIR>`");
     assert_eq!(project.read("Cargo.toml"), before, "Cargo.toml was changed");
@@ -198,7 +198,7 @@ fn jq_available() -> bool {
         "jq is missing in CI: .ci/run installs it"
     );
     if !found {
-        eprintln!("skipped: jq is not installed (the action's script needs it)");
+        crate::support::skipped("jq is not installed (the action's script needs it)");
     }
     found
 }

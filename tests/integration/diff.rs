@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use crate::generate::generated_project;
-use crate::support::{Project, assert_has, corpus, fixture};
+use crate::support::{Project, assert_has, corpus, fixture, skipped};
 
 const OUT: &str = "src/generated/mini.rs";
 const LOCK: &str = "contract-guard.lock";
@@ -405,7 +405,7 @@ fn commit_all(project: &Project) -> bool {
             .output()
     };
     if git(&["init", "-q"]).is_err() {
-        eprintln!("skipped the git fallback: git is not installed");
+        skipped("the git fallback: git is not installed");
         return false;
     }
     git(&["add", "-A"]).unwrap();
@@ -444,6 +444,7 @@ fn a_pin_without_a_copy_is_found_in_git_or_reported() {
 /// Counts per rule id of the GitHub pair, checked against `tests/fixtures/github-v22-v23.rules`
 /// (regenerate with `UPDATE_GOLDEN=1`).
 #[test]
+#[cfg_attr(no_corpus, ignore = "needs the corpus at ../shared/corpus (absent)")]
 fn github_pair_golden_summary() {
     let Some(corpus) = corpus() else { return };
     let dir = corpus.join("github");
@@ -518,6 +519,7 @@ fn readme_documents_every_rule() {
 /// Every corpus spec diffed against a second parse of itself has no change (skipped without
 /// the corpus): the matching never pairs a thing with the wrong counterpart.
 #[test]
+#[cfg_attr(no_corpus, ignore = "needs the corpus at ../shared/corpus (absent)")]
 fn corpus_self_diffs_are_empty() {
     let Some(corpus) = corpus() else { return };
     let mut checked = 0;

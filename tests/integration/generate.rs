@@ -1,6 +1,6 @@
 //! `generate`: from the pinned spec only, deterministic, never losing a hand edit.
 
-use crate::support::{Project, assert_has};
+use crate::support::{Project, assert_has, skipped};
 
 pub const OUT: &str = "src/generated/mini.rs";
 
@@ -121,7 +121,7 @@ fn output_has_a_provenance_header_and_is_deterministic() {
             "rustfmt would rewrite the generated file:\n{}",
             String::from_utf8_lossy(&out.stdout)
         ),
-        Err(_) => eprintln!("skipped the rustfmt check: rustfmt is not installed"),
+        Err(_) => skipped("the rustfmt check: rustfmt is not installed"),
     }
 
     // Again: nothing changes.

@@ -16,6 +16,7 @@ mod generate;
 mod golden;
 mod help;
 mod hostile;
+mod hostile_fs;
 mod lock;
 mod lowering;
 mod schema_github;

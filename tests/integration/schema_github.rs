@@ -5,6 +5,7 @@
 use crate::support::{Project, cargo_in_shared_target, corpus, fixture, repo_root};
 
 #[test]
+#[cfg_attr(no_corpus, ignore = "needs the corpus at ../shared/corpus (absent)")]
 fn github_types_match_their_schemas() {
     let Some(corpus) = corpus() else { return };
     let project = Project::single("github-types");

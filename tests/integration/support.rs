@@ -19,15 +19,25 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The shared corpus, or `None` (with a printed reason) when it is absent.
+/// The shared corpus, or `None` (with a visible reason) when it is absent. Tests that need it
+/// whole also carry `#[cfg_attr(no_corpus, ignore = …)]` (see `tests/build.rs`), so they are
+/// counted as ignored rather than passed.
 pub fn corpus() -> Option<PathBuf> {
     let dir = repo_root().join("../shared/corpus");
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: the corpus folder {} is absent", dir.display());
+        skipped(&format!("the corpus folder {} is absent", dir.display()));
         None
     }
+}
+
+/// Says that part of a test was skipped, on the real standard error: libtest captures
+/// `eprintln!` of passing tests, which would hide the skip.
+pub fn skipped(reason: &str) {
+    use std::io::Write;
+    let test = std::thread::current().name().unwrap_or("test").to_string();
+    let _ = writeln!(std::io::stderr(), "SKIPPED in {test}: {reason}");
 }
 
 /// The `cargo-contract-guard` binary of this build. `cargo test -p contract-guard-tests` does

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use contract_core::generate::deps::MacrosChoice;
 use contract_core::manifest::{self, DependencySource, NewContract, Scope};
 use contract_core::workspace::Workspace;
-use contract_core::{generate, paths, pin, spec};
+use contract_core::{fsio, generate, paths, pin, spec};
 
 use crate::cli::AddArgs;
 use crate::error::{CliError, CliResult};
@@ -14,6 +14,7 @@ use crate::{exit, ui};
 pub fn run(args: &AddArgs) -> CliResult {
     contract_core::contract::validate_name(&args.name).map_err(CliError::new)?;
     let workspace = super::load_workspace(&args.ws)?;
+    let _guard = super::lock_workspace(&workspace)?;
     let (scope, manifest_path, package) = if args.workspace_level {
         (Scope::Workspace, workspace.root_manifest.clone(), None)
     } else {
@@ -66,7 +67,27 @@ pub fn run(args: &AddArgs) -> CliResult {
         spec: &spec_rel,
         output: output_rel.as_deref(),
     };
+    // Cargo.toml keeps the new contract only if its pin is written too.
+    let manifest_before = fsio::read_bounded(&manifest_path, fsio::MAX_TEXT_BYTES)?;
     let changed = manifest::add_contract(&manifest_path, scope, &new)?;
+    let undo = |err: CliError| {
+        if changed {
+            let _ = fsio::write_atomic(&manifest_path, &manifest_before);
+        }
+        err
+    };
+    let workspace = Workspace::load(Some(&workspace.root_manifest)).map_err(|e| undo(e.into()))?;
+    let contract = workspace
+        .contracts
+        .iter()
+        .find(|c| c.name == args.name && c.package == package)
+        .ok_or_else(|| {
+            undo(CliError::new(format!(
+                "contract `{}` was not found after adding it",
+                args.name
+            )))
+        })?;
+    let outcome = pin::relock(&workspace, &[contract]).map_err(|e| undo(e.into()))?;
     let where_ = match &package {
         Some(package) => format!("crate `{package}`"),
         None => "the workspace (`[workspace.metadata]`)".into(),
@@ -78,19 +99,6 @@ pub fn run(args: &AddArgs) -> CliResult {
             format!("contract `{}` ({}) to {where_}", args.name, loaded.version),
         );
     }
-
-    let workspace = Workspace::load(Some(&workspace.root_manifest))?;
-    let contract = workspace
-        .contracts
-        .iter()
-        .find(|c| c.name == args.name && c.package == package)
-        .ok_or_else(|| {
-            CliError::new(format!(
-                "contract `{}` was not found after adding it",
-                args.name
-            ))
-        })?;
-    let outcome = pin::relock(&workspace, &[contract])?;
     ui::status(
         ui::GOOD,
         "Pinned",

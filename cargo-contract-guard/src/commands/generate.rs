@@ -6,7 +6,7 @@ use std::time::Instant;
 use contract_core::contract::Contract;
 use contract_core::generate::{self, GenerateOptions, Refusal};
 use contract_core::note::Note;
-use contract_core::{paths, pin};
+use contract_core::paths;
 
 use crate::cli::GenerateArgs;
 use crate::error::{CliError, CliResult};
@@ -51,6 +51,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
             "`--relock` changes the lock, so it cannot be combined with `--locked`",
         ));
     }
+    let _guard = super::lock_workspace(&workspace)?;
     let started = Instant::now();
     let (mut refused, mut failed) = (0, 0);
     let mut tipped = false;
@@ -62,9 +63,6 @@ pub fn run(args: &GenerateArgs) -> CliResult {
                 "Generating",
                 format!("{name} [{}/{}]", index + 1, with_output.len()),
             );
-        }
-        if args.relock {
-            pin::relock(&workspace, &[contract])?;
         }
         match generate::generate_contract(&workspace, contract, options) {
             Err(err) => {

@@ -9,6 +9,7 @@ use crate::{exit, ui};
 
 pub fn run(args: &LockArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
+    let _guard = super::lock_workspace(&workspace)?;
     let selected = workspace.selected_contracts(&args.ws.selection(), &[])?;
     if args.locked.any() {
         let plan = pin::plan_relock(&workspace, &selected)?;

@@ -11,7 +11,8 @@ mod status;
 mod update;
 mod verify_binary;
 
-use contract_core::workspace::Workspace;
+use contract_core::workspace::{LOCK_FILE_NAME, Workspace};
+use contract_core::workspace_lock::WorkspaceLock;
 
 use crate::cli::{Command, WorkspaceArgs};
 use crate::error::CliResult;
@@ -35,4 +36,16 @@ pub fn dispatch(command: Command) -> CliResult {
 /// Loads the workspace named by `--manifest-path` (or around the current directory).
 fn load_workspace(ws: &WorkspaceArgs) -> Result<Workspace, crate::error::CliError> {
     Ok(Workspace::load(ws.manifest.manifest_path.as_deref())?)
+}
+
+/// Takes the workspace's lock for a command that changes `contract-guard.lock`, saying so when
+/// it has to wait for another run. Held until the returned guard is dropped.
+fn lock_workspace(workspace: &Workspace) -> Result<WorkspaceLock, crate::error::CliError> {
+    Ok(WorkspaceLock::acquire(workspace, || {
+        crate::ui::status(
+            crate::ui::HELP,
+            "Blocking",
+            format!("waiting for file lock on `{LOCK_FILE_NAME}`"),
+        );
+    })?)
 }

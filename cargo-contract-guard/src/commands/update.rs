@@ -15,6 +15,7 @@ use super::diff::{find_contract, pinned_side, print_human, summarize};
 
 pub fn run(args: &UpdateArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
+    let _guard = super::lock_workspace(&workspace)?;
     let contract = find_contract(Some(&workspace), &args.ws, &args.name)?;
     let display = contract.display_name();
     let name = &contract.name;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::codegen::Needs;
 use crate::error::{Error, Result};
 use crate::manifest::{Dependency, DependencySource};
-use crate::paths;
+use crate::{fsio, paths};
 
 /// Whether `contract-macros` at this version is on crates.io. While it is not, `add` points the
 /// dependency at a source that resolves now (see [`MacrosChoice::Auto`]). Set it to `true` in the
@@ -145,8 +145,9 @@ fn workspace_version(folder: &Path) -> Result<String, String> {
 }
 
 fn read_manifest(path: &Path) -> Result<toml::Table, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let bytes = fsio::read_bounded(path, fsio::MAX_TEXT_BYTES).map_err(|e| e.to_string())?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8", path.display()))?;
     text.parse::<toml::Table>()
         .map_err(|e| format!("`{}` is not valid TOML: {}", path.display(), e.message()))
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::codegen::{self, GeneratedFile};
 use super::{diff, header};
 use crate::contract::{Contract, Output};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fsio;
 use crate::hash::Sha256Digest;
 use crate::lock::{LockEntry, LockFile};
@@ -79,16 +79,15 @@ pub fn generate_contract(
     let lock_path = workspace.lock_path();
     let mut lock = LockFile::read(&lock_path)?.unwrap_or_default();
     let previous = lock.entry(contract).cloned();
-    // Bytes that still hash to the pin's are the bytes it fingerprinted: no re-canonicalising.
+    // Bytes that still hash to the pin's are the bytes it fingerprinted: no re-canonicalising
+    // (unless they may reference other files, whatever the lock's `files` says).
     let spec = match &previous {
-        Some(p) if p.files.is_empty() && p.spec == contract.spec_rel => {
-            crate::spec::load_pinned_in(
-                &contract.spec_path,
-                &contract.root,
-                p.raw_sha256,
-                p.fingerprint,
-            )?
-        }
+        Some(p) if p.spec == contract.spec_rel => crate::spec::load_pinned_in(
+            &contract.spec_path,
+            &contract.root,
+            p.raw_sha256,
+            p.fingerprint,
+        )?,
         _ => contract.load_spec()?,
     };
     match &previous {
@@ -111,6 +110,9 @@ pub fn generate_contract(
         return Ok(Err(Refusal::LockWouldChange));
     }
 
+    // The `.orig`, the output and the lock change together or not at all; the lock last, so
+    // a pin never moves for a client that was not written.
+    let mut transaction = fsio::Transaction::default();
     let mut saved_original = None;
     if let Some(existing) = read_existing(&output.path)?
         && let Some(refusal) =
@@ -121,13 +123,17 @@ pub fn generate_contract(
         }
         // The bytes exactly as they were, even if they are not UTF-8.
         let orig = orig_path(&output.path);
-        fsio::write_atomic(&orig, &existing)?;
+        transaction.write(&orig, &existing)?;
         saved_original = Some(orig);
     }
-    let written = fsio::write_atomic(&output.path, generated.text.as_bytes())?;
-
+    let written = transaction.write(&output.path, generated.text.as_bytes())?;
     lock.upsert(entry);
-    lock.write(&lock_path)?;
+    transaction.write(&lock_path, lock.render().as_bytes())?;
+    transaction.commit();
+    if options.relock {
+        // Best effort, as in `lock`: `diff` and `update` compare against it later.
+        let _ = crate::spec_cache::store(&workspace.target_dir, &spec);
+    }
 
     Ok(Ok(Some(Generation {
         path: output.path.clone(),
@@ -138,11 +144,7 @@ pub fn generate_contract(
 }
 
 fn read_existing(path: &Path) -> Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io("read", path, e)),
-    }
+    fsio::read_bounded_if_exists(path, fsio::MAX_TEXT_BYTES)
 }
 
 /// Whether an existing output file must not be overwritten: it was edited by hand (the diff

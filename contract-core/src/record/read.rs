@@ -9,7 +9,6 @@
 //! itself checks every offset against the file, so a hostile binary is an error, never a panic.
 
 use std::collections::BTreeSet;
-use std::io::Read as _;
 use std::path::Path;
 
 use object::read::macho::{FatArch, MachOFatFile32, MachOFatFile64};
@@ -84,25 +83,19 @@ pub struct Inspection {
 
 /// Reads the records of the binary at `path`.
 pub fn read_file(path: &Path) -> Result<Inspection> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-    let metadata = file.metadata().map_err(|e| Error::io("read", path, e))?;
-    if metadata.is_dir() {
-        return Err(Error::NotABinary {
-            path: path.to_path_buf(),
-            reason: "it is a directory".into(),
-        });
-    }
-    let len = metadata.len();
-    if len > MAX_BINARY_LEN {
-        return Err(Error::NotABinary {
-            path: path.to_path_buf(),
-            reason: format!("it is {len} bytes, more than the {MAX_BINARY_LEN}-byte limit"),
-        });
-    }
-    let mut data = Vec::with_capacity(len as usize);
-    file.take(MAX_BINARY_LEN + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| Error::io("read", path, e))?;
+    let not_a_binary = |reason: String| Error::NotABinary {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let data = crate::fsio::read_bounded(path, MAX_BINARY_LEN).map_err(|err| match err {
+        Error::TooLarge { size, .. } => not_a_binary(format!(
+            "it is {size} bytes, more than the {MAX_BINARY_LEN}-byte limit"
+        )),
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::InvalidInput => {
+            not_a_binary(source.to_string())
+        }
+        other => other,
+    })?;
     inspect_bytes(&data).map_err(|reason| Error::NotABinary {
         path: path.to_path_buf(),
         reason,

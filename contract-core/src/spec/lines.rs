@@ -58,7 +58,10 @@ pub fn locate(path: &Path, origins: &[Origin], pointers: &[&str], base: &Path) -
         pointers.len()
     ];
     for (file, wanted) in by_file {
-        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let text = super::read_capped(file)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default();
         let in_file: Vec<&str> = wanted.iter().map(|(_, p)| p.as_str()).collect();
         let name = paths::relative_slash(base, file);
         for ((index, _), line) in wanted.iter().zip(pointer_lines(&text, &in_file)) {

@@ -18,7 +18,7 @@ pub use bundle::{
 };
 pub use lines::{Located, locate, pointer_lines};
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
-pub use refs::{MAX_EXTERNAL_FILES, Origin};
+pub use refs::{MAX_EXTERNAL_FILES, Origin, may_reference_files};
 pub use version::SpecVersion;
 
 use crate::canonical;
@@ -156,10 +156,11 @@ pub fn load_bytes_in(path: &Path, bytes: &[u8], sandbox: &Path) -> Result<Loaded
 }
 
 /// Loads a spec whose pin recorded `pinned_raw` (the SHA-256 of the file's bytes) and
-/// `pinned_fingerprint`, and no other files. When the bytes still hash to `pinned_raw`, they are
-/// the bytes that were fingerprinted, so the document is parsed but not canonicalised again
-/// (the trust `check`'s hash-only fast path already places in the lock); otherwise the spec is
-/// loaded and fingerprinted in full, as by [`load_in`].
+/// `pinned_fingerprint`. When the bytes still hash to `pinned_raw` and cannot reference another
+/// file ([`refs::may_reference_files`]), they are the bytes that were fingerprinted, so the
+/// document is parsed but not canonicalised again (the trust `check`'s hash-only fast path
+/// already places in the lock); otherwise the spec is loaded and fingerprinted in full, as by
+/// [`load_in`]. The lock's list of referenced files is never trusted to be complete.
 pub fn load_pinned_in(
     path: &Path,
     sandbox: &Path,
@@ -169,15 +170,15 @@ pub fn load_pinned_in(
     let bytes = read_capped(path)?;
     // Hashing and parsing overlap: in a proc macro, both run unoptimised (cargo's default
     // for build dependencies), and hashing a large spec takes nearly as long as parsing it.
-    let (raw_sha256, parsed) = std::thread::scope(|scope| {
-        let hash = scope.spawn(|| Sha256Digest::of(&bytes));
+    let ((raw_sha256, single_file), parsed) = std::thread::scope(|scope| {
+        let hash = scope.spawn(|| (Sha256Digest::of(&bytes), !may_reference_files(&bytes)));
         let parsed = parse_bytes(path, &bytes);
         (
-            hash.join().unwrap_or_else(|_| Sha256Digest::of(&bytes)),
+            hash.join().unwrap_or((Sha256Digest::of(&bytes), false)),
             parsed,
         )
     });
-    if raw_sha256 != pinned_raw {
+    if raw_sha256 != pinned_raw || !single_file {
         return load_bytes_in(path, &bytes, sandbox);
     }
     let ParsedSpec {
@@ -194,6 +195,17 @@ pub fn load_pinned_in(
         fingerprint: pinned_fingerprint,
         raw_sha256,
         external_files: Vec::new(),
+    })
+}
+
+/// Whether `bytes` are the bytes a pin hashed (`pinned_raw`) and reach no other file
+/// ([`may_reference_files`], read from the bytes, never from the lock): then the pin's
+/// fingerprint is theirs, and they need not be parsed. Both checks run in parallel.
+pub fn is_pinned_single_file(bytes: &[u8], pinned_raw: Sha256Digest) -> bool {
+    std::thread::scope(|scope| {
+        let single_file = scope.spawn(|| !may_reference_files(bytes));
+        let same = Sha256Digest::of(bytes) == pinned_raw;
+        single_file.join().unwrap_or(false) && same
     })
 }
 
@@ -273,35 +285,8 @@ pub fn json_type(value: &Value) -> &'static str {
     }
 }
 
-/// Reads a whole file, refusing directories and files over [`MAX_FILE_BYTES`].
+/// Reads a whole spec file: a regular file of at most [`MAX_FILE_BYTES`]
+/// ([`crate::fsio::read_bounded`]).
 pub fn read_capped(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-    let meta = file.metadata().map_err(|e| Error::io("read", path, e))?;
-    if meta.is_dir() {
-        return Err(Error::io(
-            "read",
-            path,
-            std::io::Error::other("it is a directory, not a file"),
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io("read", path, e))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: bytes.len() as u64,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    Ok(bytes)
+    crate::fsio::read_bounded(path, MAX_FILE_BYTES)
 }

@@ -16,6 +16,39 @@ use crate::paths;
 /// The most files one spec may pull in.
 pub const MAX_EXTERNAL_FILES: usize = 256;
 
+/// Whether the text of a document may hold a `$ref` to another file, decided without parsing
+/// it. `false` only when the bytes are UTF-8, have no escape sequence that could spell
+/// `$ref` (`\u`, `\U`, `\x`, or a YAML escaped line break), and every `$ref` in them is a key
+/// whose value is a quoted string starting with `#`. Hash-only fast paths skip parsing only
+/// then: whether a spec reaches other files is read from the spec, never from the lock.
+pub fn may_reference_files(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return true;
+    };
+    let escapes = text.match_indices('\\').any(|(at, _)| {
+        matches!(
+            text.as_bytes().get(at + 1),
+            None | Some(b'u' | b'U' | b'x' | b'\n' | b'\r')
+        )
+    });
+    escapes
+        || text
+            .match_indices("$ref")
+            .any(|(at, _)| !quoted_local_value_follows(&text[at + "$ref".len()..]))
+}
+
+/// Whether `rest`, the text after a `$ref`, is `": "#…` (any quotes, spaces or tabs).
+fn quoted_local_value_follows(rest: &str) -> bool {
+    let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
+    let Some(value) = rest.trim_start_matches([' ', '\t']).strip_prefix(':') else {
+        return false;
+    };
+    value
+        .trim_start_matches([' ', '\t'])
+        .strip_prefix(['"', '\''])
+        .is_some_and(|v| v.starts_with('#'))
+}
+
 /// What a `$ref` points at.
 #[derive(Debug, PartialEq, Eq)]
 enum Target<'r> {
@@ -309,6 +342,31 @@ impl Inliner<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_references_are_found_without_parsing() {
+        for local in [
+            "{\"$ref\": \"#/components/schemas/A\"}",
+            "a:\n  $ref: '#/x'\n  b: \"line\\nbreak\"\n",
+            "{\"$ref\":\"#\"}",
+            "openapi: 3.0.0\n",
+        ] {
+            assert!(!may_reference_files(local.as_bytes()), "{local}");
+        }
+        for maybe in [
+            "{\"$ref\": \"common.json#/A\"}",
+            "$ref: common.yaml\n",
+            "$ref: # a comment, the value is on the next line\n  common.yaml\n",
+            "$ref: *alias\n",
+            "? $ref\n: common.yaml\n",
+            "{\"\\u0024ref\": \"common.json\"}",
+            "\"$r\\\nef\": common.yaml\n",
+            "\"\\x24ref\": common.yaml\n",
+        ] {
+            assert!(may_reference_files(maybe.as_bytes()), "{maybe}");
+        }
+        assert!(may_reference_files(b"\xff$ref"));
+    }
 
     #[test]
     fn classifies_references() {
