@@ -10,6 +10,7 @@ Exit status:
   1  drift found: a spec moved from its pin, generated code is stale or hand-edited, a diff
      has changes at or above --fail-on, an update was refused, ...
   2  the command could not complete: bad input, bad usage, I/O error
+  3  `diff`, `update` or `generate` met a Swagger 2.0 spec (pinned and checked only)
 
 Contracts are declared in Cargo.toml:
   [package.metadata.contract-guard.contracts.petstore]
@@ -28,9 +29,9 @@ Contracts are declared in Cargo.toml:
 )]
 pub struct Cli {
     /// When to color output: auto (only on a terminal; NO_COLOR and CLICOLOR_FORCE are honoured),
-    /// always, never.
-    #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
-    pub color: ColorWhen,
+    /// always, never [default: `CARGO_TERM_COLOR`, else auto].
+    #[arg(long, value_name = "WHEN", global = true)]
+    pub color: Option<ColorWhen>,
 
     /// Print only findings and errors (no progress or status lines).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -122,18 +123,19 @@ pub struct WorkspaceArgs {
 }
 
 impl WorkspaceArgs {
-    /// The package selection: all members unless `-p` is given; `--workspace` selects them all
-    /// even then, as in cargo; `--exclude` narrows either.
-    pub fn selection(&self) -> contract_core::workspace::Selection {
-        let all = self.workspace.workspace || self.workspace.all;
-        contract_core::workspace::Selection {
-            packages: if all {
-                Vec::new()
-            } else {
-                self.workspace.package.clone()
-            },
-            exclude: self.workspace.exclude.clone(),
-        }
+    /// The package selection, as cargo makes it: `--workspace` selects every member (even with
+    /// `-p`); `-p SPEC` selects those; with neither (nor `--exclude`) the member whose directory
+    /// holds the current directory (or named by `--manifest-path`), else every member;
+    /// `--exclude` narrows.
+    pub fn selection(
+        &self,
+        workspace: &contract_core::workspace::Workspace,
+    ) -> contract_core::Result<contract_core::workspace::Selection> {
+        workspace.selection(
+            &self.workspace.package,
+            &self.workspace.exclude,
+            self.workspace.workspace || self.workspace.all,
+        )
     }
 }
 
@@ -271,9 +273,13 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_name = "FMT", default_value = "human")]
     pub message_format: ReportFormat,
-    #[command(flatten)]
-    /// `--locked`: also fail when `cargo contract-guard lock` would change the lock.
-    pub locked: LockedArgs,
+    /// Also fail (exit 1) when `cargo contract-guard lock` would change `contract-guard.lock`
+    /// other than in a spec's byte hash (`check` never writes the lock).
+    #[arg(long)]
+    pub locked: bool,
+    /// Same as `--locked`.
+    #[arg(long)]
+    pub frozen: bool,
     #[command(flatten)]
     /// Workspace selection.
     pub ws: WorkspaceArgs,
@@ -337,7 +343,7 @@ impl FailOn {
     }
 }
 
-/// `diff --format`.
+/// `diff --message-format`.
 #[derive(Debug, Clone, Copy, Default, ValueEnum, PartialEq, Eq)]
 pub enum DiffFormat {
     /// Text for people.
@@ -368,7 +374,12 @@ pub struct DiffArgs {
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
     /// Output format.
-    #[arg(long, value_name = "FMT", default_value = "human")]
+    #[arg(
+        long = "message-format",
+        visible_alias = "format",
+        value_name = "FMT",
+        default_value = "human"
+    )]
     pub format: DiffFormat,
     #[command(flatten)]
     /// Workspace selection.

@@ -54,7 +54,10 @@ impl CliError {
         CliError {
             message,
             hint: err.hint(),
-            code: exit::ERROR,
+            code: match err {
+                contract_core::Error::Swagger2 { .. } => exit::UNSUPPORTED,
+                _ => exit::ERROR,
+            },
         }
     }
 

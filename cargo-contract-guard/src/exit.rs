@@ -6,3 +6,6 @@ pub const OK: u8 = 0;
 pub const DRIFT: u8 = 1;
 /// The command could not complete: bad input, bad usage, I/O failure.
 pub const ERROR: u8 = 2;
+/// The command does not support a spec it was given: Swagger 2.0 to `diff`, `update` or
+/// `generate` (pinned and checked only), so scripts can tell it from a failure.
+pub const UNSUPPORTED: u8 = 3;

@@ -36,7 +36,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             };
         }
     };
-    let choice = match cli.color {
+    let when = match cli.color.map_or_else(color_from_env, Ok) {
+        Ok(when) => when,
+        Err(err) => {
+            err.render();
+            return err.code;
+        }
+    };
+    let choice = match when {
         cli::ColorWhen::Auto => anstream::ColorChoice::Auto,
         cli::ColorWhen::Always => anstream::ColorChoice::Always,
         cli::ColorWhen::Never => anstream::ColorChoice::Never,
@@ -50,4 +57,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             err.code
         }
     }
+}
+
+/// `CARGO_TERM_COLOR`, which `--color` overrides (as in cargo); auto when unset or empty.
+fn color_from_env() -> Result<cli::ColorWhen, error::CliError> {
+    use clap::ValueEnum as _;
+    let value = std::env::var("CARGO_TERM_COLOR").unwrap_or_default();
+    if value.is_empty() {
+        return Ok(cli::ColorWhen::Auto);
+    }
+    cli::ColorWhen::from_str(&value, false).map_err(|_| {
+        error::CliError::new(format!(
+            "`CARGO_TERM_COLOR` is `{value}`, which is not a color choice"
+        ))
+        .with_hint("set it to `auto`, `always` or `never` (or pass `--color`)")
+    })
 }

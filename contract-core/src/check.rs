@@ -10,6 +10,8 @@ use crate::lock::{LockEntry, LockFile};
 use crate::spec::{self, LoadedSpec};
 use crate::workspace::{Selection, Workspace};
 
+mod cross_crate;
+
 /// The kinds of drift, with stable kebab-case ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
@@ -165,7 +167,7 @@ pub fn check(
         check_contract(workspace, contract, entry, options, &mut report);
     }
     if let Some(lock) = lock {
-        cross_crate_drift(selected, lock, &mut report);
+        cross_crate::cross_crate_drift(workspace, selected, lock, &mut report);
         for entry in &lock.contracts {
             let declared = workspace.contracts.iter().any(|c| entry.is_for(c));
             let in_scope = match &entry.package {
@@ -193,54 +195,6 @@ pub fn check(
         }
     }
     report
-}
-
-/// The same API pinned at different fingerprints by different crates. An API is identified by
-/// an explicit `id`, else by its spec file, or by `info.title` and the first server URL.
-fn cross_crate_drift(selected: &[&Contract], lock: &LockFile, report: &mut CheckReport) {
-    use std::collections::{BTreeMap, BTreeSet};
-    let mut groups: BTreeMap<String, Vec<(&Contract, &LockEntry)>> = BTreeMap::new();
-    for contract in selected {
-        let Some(entry) = lock.entry(contract) else {
-            continue;
-        };
-        let mut keys = Vec::new();
-        match &contract.id {
-            Some(id) => keys.push(format!("`{id}`")),
-            None => {
-                keys.push(format!("spec `{}`", contract.spec_rel));
-                if let (Some(title), Some(server)) = (&entry.title, &entry.server) {
-                    keys.push(format!("`{title}` at `{server}`"));
-                }
-            }
-        }
-        for key in keys {
-            groups.entry(key).or_default().push((contract, entry));
-        }
-    }
-    let mut reported: BTreeSet<Vec<String>> = BTreeSet::new();
-    for (api, members) in groups {
-        let packages: BTreeSet<_> = members.iter().map(|(c, _)| &c.package).collect();
-        let fingerprints: BTreeSet<_> = members.iter().map(|(_, e)| e.fingerprint).collect();
-        let names: Vec<String> = members.iter().map(|(c, _)| c.display_name()).collect();
-        if packages.len() < 2 || fingerprints.len() < 2 || !reported.insert(names.clone()) {
-            continue;
-        }
-        let pins: Vec<String> = members
-            .iter()
-            .map(|(c, e)| format!("{} {}", c.display_name(), e.fingerprint.short()))
-            .collect();
-        report.findings.push(Finding {
-            kind: FindingKind::CrossCrateDrift,
-            contract: names.join(", "),
-            name: members[0].0.name.clone(),
-            file: crate::workspace::LOCK_FILE_NAME.into(),
-            line: None,
-            message: format!("{api} is pinned at different fingerprints: {}", pins.join(", ")),
-            fix: "bring every crate to the same spec version, then `cargo contract-guard lock` and `cargo contract-guard generate`".into(),
-            diff: None,
-        });
-    }
 }
 
 fn finding(
@@ -331,6 +285,14 @@ fn check_contract(
         }
     }
     if let Some(output) = &contract.output {
+        if entry.is_some_and(|e| e.openapi == "2.0") {
+            let err = Error::Swagger2 {
+                spec: contract.spec_rel.clone(),
+                action: "generate a client from",
+            };
+            report.errors.push((contract.display_name(), err));
+            return;
+        }
         check_output(contract, output, entry, spec_now, options, report);
     }
 }
@@ -344,6 +306,11 @@ fn diff_summary(
     now: Option<&LoadedSpec>,
 ) -> Option<String> {
     let now = now?;
+    if entry.openapi == "2.0" || !now.version.generates() {
+        return Some(
+            "; Swagger 2.0 specs cannot be diffed, so the changes cannot be listed".into(),
+        );
+    }
     let pinned = crate::spec_cache::fetch(&workspace.target_dir, &entry.fingerprint)?;
     let now = now.single_document().ok()?;
     let report = crate::diff::diff(&pinned.document, &now, &contract.diff);

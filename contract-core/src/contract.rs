@@ -149,7 +149,8 @@ pub fn parse_declarations(
     package: Option<&str>,
     manifest_path: &Path,
 ) -> Result<Vec<Contract>> {
-    let Some(guard) = metadata.get("contract-guard") else {
+    check_keys(metadata, package.is_some(), manifest_path)?;
+    let Some(guard) = metadata.get(crate::manifest_keys::GUARD_KEY) else {
         return Ok(Vec::new());
     };
     let invalid = |contract: &str, message: String| Error::InvalidContract {
@@ -220,6 +221,22 @@ pub fn parse_declarations(
         });
     }
     Ok(contracts)
+}
+
+/// Refuses any key under `contract-guard` metadata that this tool does not read, naming its
+/// line in the manifest.
+fn check_keys(metadata: &serde_json::Value, package: bool, manifest_path: &Path) -> Result<()> {
+    let Some(unknown) = crate::manifest_keys::find_unknown(metadata, package) else {
+        return Ok(());
+    };
+    let text = crate::fsio::read_bounded(manifest_path, crate::fsio::MAX_TEXT_BYTES)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    Err(Error::UnknownMetadataKey {
+        manifest: manifest_path.to_path_buf(),
+        line: unknown.line(&text),
+        unknown: Box::new(unknown),
+    })
 }
 
 /// The crate that compiles `file`: the declaring package when it contains the file, else the

@@ -92,6 +92,17 @@ pub enum Error {
         version: String,
     },
 
+    /// A Swagger 2.0 description given to a command that reads OpenAPI 3 only.
+    #[error(
+        "`{spec}` is Swagger 2.0: contract-guard pins and checks it, but cannot {action} it (OpenAPI 3.0 and 3.1 only)"
+    )]
+    Swagger2 {
+        /// The spec, as the user knows it.
+        spec: String,
+        /// What cannot be done: `diff`, `generate a client from`.
+        action: &'static str,
+    },
+
     /// A `$ref` that cannot be followed safely.
     #[error("`$ref: {reference}` at `{}{pointer}` {reason}", path.display())]
     Reference {
@@ -134,11 +145,30 @@ pub enum Error {
         message: String,
     },
 
+    /// A key under `contract-guard` metadata that this tool does not read (a typo would
+    /// silently leave contracts undeclared).
+    #[error("unknown key `{}` in `[{}]` at `{}{}`", unknown.key, unknown.table_name(), manifest.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    UnknownMetadataKey {
+        /// The Cargo.toml holding it.
+        manifest: PathBuf,
+        /// Its line, when found.
+        line: Option<usize>,
+        /// The key, its table, and the near miss it most likely means.
+        unknown: Box<crate::manifest_keys::UnknownKey>,
+    },
+
     /// `-p NAME` names no workspace member.
     #[error("package `{name}` is not a member of the workspace")]
     PackageNotFound {
         /// The name given.
         name: String,
+    },
+
+    /// `-p`/`--exclude` got something that is not a package id spec.
+    #[error("invalid package id spec {reason}")]
+    BadPackageSpec {
+        /// What is wrong, naming the spec.
+        reason: String,
     },
 
     /// A command needs one package and none was selected.
@@ -257,9 +287,16 @@ impl Error {
             Error::UnsupportedVersion { version, .. } if version == "2.0" => Some(
                 "convert the spec to OpenAPI 3.0 or 3.1 (Swagger 2.0 can only be pinned)".into(),
             ),
+            Error::Swagger2 { .. } => Some(
+                "convert the spec to OpenAPI 3.0 or 3.1, then run `cargo contract-guard lock` (full Swagger 2.0 support is planned)".into(),
+            ),
             Error::UnsupportedVersion { .. } => {
                 Some("set `openapi` to a 3.0.x or 3.1.x version string".into())
             }
+            Error::UnknownMetadataKey { unknown, .. } => Some(match unknown.suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the keys of this table are `{}`", unknown.known.join("`, `")),
+            }),
             Error::NoCurrentPackage { .. } => {
                 Some("choose a package with `-p <NAME>` or `--manifest-path <MEMBER>/Cargo.toml`".into())
             }

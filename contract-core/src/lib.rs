@@ -38,11 +38,13 @@ pub mod locate;
 pub mod lock;
 pub mod lower;
 pub mod manifest;
+pub mod manifest_keys;
 #[cfg(feature = "generate")]
 pub mod normalize;
 pub mod note;
 pub mod paths;
 pub mod pin;
+pub mod pkgid;
 pub mod record;
 pub mod report;
 pub mod schema_check;

@@ -230,6 +230,77 @@ impl LockFile {
     }
 }
 
+/// What `--locked` refuses: how `planned` (the lock `lock` would write) differs from the lock
+/// file read from disk (`None`: no lock file), one phrase per change, empty when nothing
+/// that matters would change. A moved `raw-sha256` alone is not a change: it is the hash of the
+/// spec file's bytes, which reformatting moves while the fingerprint stays.
+pub fn locked_changes(planned: &LockFile, on_disk: Option<&LockFile>) -> Vec<String> {
+    let Some(old) = on_disk else {
+        return vec![format!(
+            "`{}` does not exist",
+            crate::workspace::LOCK_FILE_NAME
+        )];
+    };
+    let mut changes = Vec::new();
+    for entry in &planned.contracts {
+        let name = entry.display_name();
+        match old
+            .contracts
+            .iter()
+            .find(|o| o.name == entry.name && o.package == entry.package)
+        {
+            None => changes.push(format!("`{name}` is not pinned")),
+            Some(o) if o.fingerprint != entry.fingerprint => changes.push(format!(
+                "`{name}` would move from {} to {}",
+                o.fingerprint.short(),
+                entry.fingerprint.short()
+            )),
+            Some(o) => {
+                let fields = changed_fields(o, entry);
+                if !fields.is_empty() {
+                    changes.push(format!("`{name}`: {} would change", fields.join(", ")));
+                }
+            }
+        }
+    }
+    for o in &old.contracts {
+        if !planned
+            .contracts
+            .iter()
+            .any(|e| e.name == o.name && e.package == o.package)
+        {
+            changes.push(format!(
+                "`{}` is pinned but no crate declares it",
+                o.display_name()
+            ));
+        }
+    }
+    if changes.is_empty() && old.version != planned.version {
+        changes.push(format!(
+            "format version {} would become {}",
+            old.version, planned.version
+        ));
+    }
+    changes
+}
+
+/// The lock fields (as the file names them) that differ between two pins of one contract,
+/// `raw-sha256` aside.
+fn changed_fields(old: &LockEntry, new: &LockEntry) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(new))) =
+        (serde_json::to_value(old), serde_json::to_value(new))
+    else {
+        return vec!["the entry".into()];
+    };
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| *k != "raw-sha256" && old.get(*k) != new.get(*k))
+        .map(|k| format!("`{k}`"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +331,38 @@ mod tests {
         assert_eq!(parsed.render(), text);
         assert!(text.contains("fingerprint = \"sha256:"));
         assert!(text.contains("crate = \"a\""));
+    }
+
+    #[test]
+    fn locked_changes_ignore_a_moved_byte_hash_and_name_the_rest() {
+        let pinned = LockFile {
+            version: LOCK_VERSION,
+            contracts: vec![entry(Some("a"), "x"), entry(Some("a"), "gone")],
+        };
+        let on_disk = pinned.clone();
+        let mut planned = pinned.clone();
+        planned.contracts.pop();
+        planned.contracts[0].raw_sha256 = Sha256Digest::of(b"reformatted");
+        assert_eq!(
+            locked_changes(&planned, Some(&on_disk)),
+            ["`a/gone` is pinned but no crate declares it"]
+        );
+        planned.contracts.push(entry(Some("a"), "gone"));
+        assert!(locked_changes(&planned, Some(&on_disk)).is_empty());
+        planned.contracts[0].fingerprint = Sha256Digest::of(b"moved");
+        planned.contracts[1].output = Some("src/gen.rs".into());
+        planned.contracts.push(entry(None, "new"));
+        let changes = locked_changes(&planned, Some(&on_disk));
+        assert!(
+            changes[0].starts_with("`a/x` would move from sha256:"),
+            "{changes:?}"
+        );
+        assert_eq!(changes[1], "`a/gone`: `output` would change");
+        assert_eq!(changes[2], "`new` is not pinned");
+        assert_eq!(
+            locked_changes(&planned, None),
+            ["`contract-guard.lock` does not exist"]
+        );
     }
 
     #[test]

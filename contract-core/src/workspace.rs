@@ -14,6 +14,8 @@ pub const LOCK_FILE_NAME: &str = "contract-guard.lock";
 pub struct Member {
     /// Package name.
     pub name: String,
+    /// Package version.
+    pub version: String,
     /// Its Cargo.toml.
     pub manifest_path: PathBuf,
 }
@@ -74,6 +76,7 @@ impl Workspace {
             .into_iter()
             .map(|p| Member {
                 name: p.name.to_string(),
+                version: p.version.to_string(),
                 manifest_path: p.manifest_path.clone().into_std_path_buf(),
             })
             .collect();
@@ -120,6 +123,46 @@ impl Workspace {
             .iter()
             .find(|m| m.name == name)
             .ok_or_else(|| Error::PackageNotFound { name: name.into() })
+    }
+
+    /// The member a package id spec (`-p` / `--exclude`: `name`, `name@1.2`,
+    /// `path+file:///dir#name@1.2.3`) names.
+    pub fn member_by_spec(&self, spec: &str) -> Result<&Member> {
+        let parsed = crate::pkgid::PkgIdSpec::parse(spec)
+            .map_err(|reason| Error::BadPackageSpec { reason })?;
+        self.members
+            .iter()
+            .find(|m| parsed.matches(&m.name, &m.version, m.dir()))
+            .ok_or_else(|| Error::PackageNotFound { name: spec.into() })
+    }
+
+    /// The packages a command works on, as cargo picks them: `--workspace` (`all`) selects
+    /// every member; `-p` specs (`packages`) select those; with neither, nor `--exclude`, the
+    /// member around the current directory (or named by `--manifest-path`) alone, else every
+    /// member. `--exclude` narrows. Specs are resolved to member names.
+    pub fn selection(
+        &self,
+        packages: &[String],
+        exclude: &[String],
+        all: bool,
+    ) -> Result<Selection> {
+        let resolve = |specs: &[String]| -> Result<Vec<String>> {
+            specs
+                .iter()
+                .map(|s| self.member_by_spec(s).map(|m| m.name.clone()))
+                .collect()
+        };
+        let packages = if all {
+            Vec::new()
+        } else if packages.is_empty() && exclude.is_empty() {
+            self.current.iter().cloned().collect()
+        } else {
+            resolve(packages)?
+        };
+        Ok(Selection {
+            packages,
+            exclude: resolve(exclude)?,
+        })
     }
 
     /// The single package a command that edits a Cargo.toml works on: `-p NAME`, or the

@@ -555,3 +555,34 @@ fn action_install_puts_a_restored_binary_on_path_without_building() {
     let path = std::fs::read_to_string(repo.path("runner-temp/github-path")).unwrap();
     assert_eq!(path, format!("{}\n", root.join("bin").display()));
 }
+
+#[test]
+fn action_skips_swagger_2_diffs_with_a_notice() {
+    let Some(repo) = ActionRepo::new() else {
+        return;
+    };
+    let origin = repo.path("repo");
+    repo.git(&["remote", "add", "origin", origin.to_str().unwrap()]);
+    repo.git(&["checkout", "--quiet", "-b", "feature"]);
+    std::fs::write(
+        repo.path("repo/service/specs/mini.yaml"),
+        "swagger: \"2.0\"\ninfo: {title: Mini, version: \"1.0.0\"}\npaths: {}\n",
+    )
+    .unwrap();
+    repo.commit("back to Swagger 2.0");
+    repo.pull_request_from("owner/service");
+    let step = repo
+        .run(
+            "diff",
+            &[
+                ("GITHUB_EVENT_NAME", "pull_request"),
+                ("INPUT_BASE_REF", "main"),
+            ],
+        )
+        .expect(0);
+    assert_has(&step.outputs, "code=0\n");
+    assert_has(
+        &step.stdout,
+        "::notice file=service/specs/mini.yaml::not diffed: Swagger 2.0",
+    );
+}

@@ -110,7 +110,7 @@ fn files_exit_codes_and_formats() {
         "swagger.yaml",
         "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
     );
-    project.run(&["diff", "swagger.yaml", "old.yaml"]).expect(2);
+    project.run(&["diff", "swagger.yaml", "old.yaml"]).expect(3);
     project.run(&["diff", "old.yaml"]).expect(2);
 }
 

@@ -229,7 +229,7 @@ fn unsupported_specs_fail_with_a_reason() {
             "spec = \"specs/v2.yaml\"\noutput = \"src/v2.rs\"\n",
         ),
     );
-    let run = project.run(&["generate"]).expect(2);
+    let run = project.run(&["generate"]).expect(3);
     assert_has(&run.stderr, "Swagger 2.0");
     assert!(!project.path("src/v2.rs").exists());
 }

@@ -3,6 +3,7 @@
 mod support;
 
 mod adoption;
+mod adoption_cli;
 mod bad_input;
 mod check;
 mod compile_guard;

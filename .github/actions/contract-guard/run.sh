@@ -197,12 +197,18 @@ diff_specs() {
             continue
         fi
         rc=0
-        cargo contract-guard diff "$base" "$spec" --fail-on "$fail_on" --format markdown \
+        cargo contract-guard diff "$base" "$spec" --fail-on "$fail_on" --message-format markdown \
             >>"${GITHUB_STEP_SUMMARY:?}" </dev/null || rc=$?
+        # Exit 3: a side is Swagger 2.0, which is pinned and checked but not diffed.
+        if [[ "$rc" == 3 ]]; then
+            printf '::notice file=%s::not diffed: Swagger 2.0 specs are pinned and checked, not diffed (convert to OpenAPI 3.0 or 3.1 to get diffs)\n' "$spec" |
+                prefix_annotations "$prefix"
+            continue
+        fi
         # 1: a change at or above fail-on; 2 (could not compare) wins over it.
         if ((rc > code)); then code=$((rc > 2 ? 2 : rc)); fi
         # The same changes as annotations on the spec's lines in the pull request.
-        { cargo contract-guard diff "$base" "$spec" --fail-on "$fail_on" --format github </dev/null || true; } |
+        { cargo contract-guard diff "$base" "$spec" --fail-on "$fail_on" --message-format github </dev/null || true; } |
             prefix_annotations "$prefix"
     done <"$RUNNER_TEMP/contract-guard.specs"
     output code "$code"

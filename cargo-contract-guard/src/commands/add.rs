@@ -18,7 +18,7 @@ pub fn run(args: &AddArgs) -> CliResult {
     let (scope, manifest_path, package) = if args.workspace_level {
         (Scope::Workspace, workspace.root_manifest.clone(), None)
     } else {
-        let member = workspace.target_package(&args.ws.selection())?;
+        let member = workspace.target_package(&args.ws.selection(&workspace)?)?;
         (
             Scope::Package,
             member.manifest_path.clone(),

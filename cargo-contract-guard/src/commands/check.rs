@@ -14,18 +14,20 @@ use crate::{exit, ui};
 
 pub fn run(args: &CheckArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
-    let selection = args.ws.selection();
+    let selection = args.ws.selection(&workspace)?;
     let selected = workspace.selected_contracts(&selection, &args.names)?;
     let lock = LockFile::read(&workspace.lock_path())?;
     let options = CheckOptions { deep: args.deep };
+    if args.message_format == ReportFormat::Human {
+        super::warn_if_narrowed_to_nothing(&workspace, &selection, selected.len());
+    }
     let report = check::check(&workspace, &selection, &selected, lock.as_ref(), options);
-    let lock_would_change = args.locked.any()
-        && report.errors.is_empty()
-        && pin::plan_relock(
-            &workspace,
-            &workspace.selected_contracts(&Default::default(), &[])?,
-        )?
-        .written;
+    let lock_changes = if (args.locked || args.frozen) && report.errors.is_empty() {
+        locked_changes(&workspace)?
+    } else {
+        Vec::new()
+    };
+    let lock_would_change = !lock_changes.is_empty();
     match args.message_format {
         ReportFormat::Json => print_json(&report),
         ReportFormat::Sarif => print(&report::sarif::render(
@@ -43,8 +45,9 @@ pub fn run(args: &CheckArgs) -> CliResult {
     }
     if lock_would_change {
         CliError::new(format!(
-            "`{}` is not up to date and `--locked` was given",
-            contract_core::workspace::LOCK_FILE_NAME
+            "`{}` is not up to date and `--locked` was given: {}",
+            contract_core::workspace::LOCK_FILE_NAME,
+            lock_changes.join("; ")
         ))
         .with_hint("run `cargo contract-guard lock` and commit the result")
         .render();
@@ -56,6 +59,23 @@ pub fn run(args: &CheckArgs) -> CliResult {
     } else {
         exit::OK
     })
+}
+
+/// What `lock` would change in the lock file that `--locked` refuses (a spec's byte hash
+/// moving alone is not such a change).
+pub(super) fn locked_changes(
+    workspace: &contract_core::workspace::Workspace,
+) -> Result<Vec<String>, CliError> {
+    let all = workspace.selected_contracts(&Default::default(), &[])?;
+    let plan = pin::plan_relock(workspace, &all)?;
+    if !plan.written {
+        return Ok(Vec::new());
+    }
+    let on_disk = contract_core::lock::LockFile::read(&workspace.lock_path())?;
+    Ok(contract_core::lock::locked_changes(
+        &plan.lock,
+        on_disk.as_ref(),
+    ))
 }
 
 fn annotations(report: &CheckReport) -> Vec<report::Annotation> {

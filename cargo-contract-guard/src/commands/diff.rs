@@ -22,8 +22,15 @@ enum Input {
     Contract(String),
 }
 
+/// A file when one exists at `arg`, else a contract when `arg` is a contract name or
+/// `crate/name`, else a file (that the loader reports missing).
 fn classify(arg: &str) -> Input {
-    if Path::new(arg).exists() || contract_core::contract::validate_name(arg).is_err() {
+    let contract_name = |name: &str| contract_core::contract::validate_name(name).is_ok();
+    let names_contract = contract_name(arg)
+        || arg.split_once('/').is_some_and(|(krate, name)| {
+            !krate.is_empty() && !krate.contains(['/', '\\']) && contract_name(name)
+        });
+    if Path::new(arg).exists() || !names_contract {
         Input::File(PathBuf::from(arg))
     } else {
         Input::Contract(arg.to_string())
@@ -145,8 +152,22 @@ pub(super) fn find_contract<'w>(
     name: &str,
 ) -> Result<&'w Contract, CliError> {
     let workspace = workspace.expect("the workspace is loaded when a contract is named");
+    if let Some((package, contract)) = name.split_once('/') {
+        return workspace
+            .contracts
+            .iter()
+            .find(|c| c.package.as_deref() == Some(package) && c.name == contract)
+            .ok_or_else(|| {
+                CliError::new(format!(
+                    "no contract `{contract}` is declared by package `{package}`"
+                ))
+                .with_hint(
+                    "run `cargo contract-guard status --workspace` to list the declared contracts",
+                )
+            });
+    }
     let found = workspace
-        .selected_contracts(&ws.selection(), &[name.to_string()])
+        .selected_contracts(&ws.selection(workspace)?, &[name.to_string()])
         .map_err(|e| {
             let mut err = CliError::from(e);
             err.message = format!("`{name}` is neither a spec file nor a declared contract");
@@ -205,6 +226,13 @@ pub(super) fn pinned_side(workspace: &Workspace, contract: &Contract) -> Result<
         ))
         .with_hint("run `cargo contract-guard lock`"));
     };
+    if entry.openapi == "2.0" {
+        return Err(contract_core::Error::Swagger2 {
+            spec: format!("{}@{}", contract.spec_rel, entry.fingerprint.short()),
+            action: "diff",
+        }
+        .into());
+    }
     match spec_cache::pinned(workspace, entry) {
         Some((spec, _source)) => checked(
             spec,

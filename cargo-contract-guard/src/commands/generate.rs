@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use contract_core::contract::Contract;
 use contract_core::generate::{self, GenerateOptions, Refusal};
+use contract_core::lock::LockFile;
 use contract_core::note::Note;
 use contract_core::paths;
 
@@ -14,11 +15,24 @@ use crate::{exit, ui};
 
 pub fn run(args: &GenerateArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
-    let selected = workspace.selected_contracts(&args.ws.selection(), &args.names)?;
+    let selected = workspace.selected_contracts(&args.ws.selection(&workspace)?, &args.names)?;
+    let lock = LockFile::read(&workspace.lock_path())?;
+    let swagger2 = |c: &Contract| {
+        lock.as_ref()
+            .and_then(|l| l.entry(c))
+            .is_some_and(|e| e.openapi == "2.0")
+    };
     // A contract named on the command line must have something to generate.
     if !args.names.is_empty()
         && let Some(pinned_only) = selected.iter().find(|c| c.output.is_none())
     {
+        if swagger2(pinned_only) {
+            return Err(contract_core::Error::Swagger2 {
+                spec: pinned_only.spec_rel.clone(),
+                action: "generate a client from",
+            }
+            .into());
+        }
         return Err(CliError::new(format!(
             "contract `{}` has no `output`: it is pinned only, so there is no client to generate",
             pinned_only.display_name()
@@ -29,10 +43,17 @@ pub fn run(args: &GenerateArgs) -> CliResult {
             paths::relative_slash(&workspace.root, &pinned_only.manifest_path)
         )));
     }
-    let with_output: Vec<_> = selected
-        .into_iter()
-        .filter(|c| c.output.is_some())
-        .collect();
+    let (with_output, pinned_only): (Vec<_>, Vec<_>) =
+        selected.into_iter().partition(|c| c.output.is_some());
+    if with_output.is_empty() && !pinned_only.is_empty() && pinned_only.iter().all(|c| swagger2(c))
+    {
+        ui::status(
+            ui::WARN,
+            "Warning",
+            "no contract has an `output`: the selected contracts are Swagger 2.0, which is pinned and checked but not generated; convert a spec to OpenAPI 3.0 or 3.1 to generate its client",
+        );
+        return Ok(exit::OK);
+    }
     if with_output.is_empty() {
         ui::status(
             ui::WARN,
@@ -53,7 +74,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     }
     let _guard = super::lock_workspace(&workspace)?;
     let started = Instant::now();
-    let (mut refused, mut failed) = (0, 0);
+    let (mut refused, mut failed, mut unsupported) = (0, 0, 0);
     let mut tipped = false;
     for (index, contract) in with_output.iter().enumerate() {
         let name = contract.display_name();
@@ -66,8 +87,13 @@ pub fn run(args: &GenerateArgs) -> CliResult {
         }
         match generate::generate_contract(&workspace, contract, options) {
             Err(err) => {
-                failed += 1;
-                CliError::from(err).render();
+                let err = CliError::from(err);
+                if err.code == exit::UNSUPPORTED {
+                    unsupported += 1;
+                } else {
+                    failed += 1;
+                }
+                err.render();
             }
             Ok(Err(refusal)) => {
                 refused += 1;
@@ -128,6 +154,8 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     }
     Ok(if failed > 0 {
         exit::ERROR
+    } else if unsupported > 0 {
+        exit::UNSUPPORTED
     } else if refused > 0 {
         exit::DRIFT
     } else {

@@ -10,18 +10,15 @@ use crate::{exit, ui};
 pub fn run(args: &LockArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
     let _guard = super::lock_workspace(&workspace)?;
-    let selected = workspace.selected_contracts(&args.ws.selection(), &[])?;
+    let selected = workspace.selected_contracts(&args.ws.selection(&workspace)?, &[])?;
     if args.locked.any() {
         let plan = pin::plan_relock(&workspace, &selected)?;
-        if plan.written {
-            let changes: Vec<String> = plan.changed.iter().chain(&plan.removed).cloned().collect();
+        let on_disk = contract_core::lock::LockFile::read(&workspace.lock_path())?;
+        let changes = contract_core::lock::locked_changes(&plan.lock, on_disk.as_ref());
+        if plan.written && !changes.is_empty() {
             return Err(CliError::new(format!(
                 "`{LOCK_FILE_NAME}` needs to change ({}) but `--locked` was given",
-                if changes.is_empty() {
-                    "format".to_string()
-                } else {
-                    changes.join(", ")
-                }
+                changes.join("; ")
             ))
             .with_hint("run `cargo contract-guard lock` without `--locked` and commit the result")
             .with_code(exit::DRIFT));

@@ -49,3 +49,26 @@ fn lock_workspace(workspace: &Workspace) -> Result<WorkspaceLock, crate::error::
         );
     })?)
 }
+
+/// When the selection (`-p`, or the member around the current directory) holds no contract
+/// but the workspace declares some: a warning saying so, so that a gate run in the wrong
+/// directory does not pass silently on nothing.
+fn warn_if_narrowed_to_nothing(
+    workspace: &Workspace,
+    selection: &contract_core::workspace::Selection,
+    selected: usize,
+) -> bool {
+    if selected > 0 || selection.packages.is_empty() || workspace.contracts.is_empty() {
+        return false;
+    }
+    crate::ui::status(
+        crate::ui::WARN,
+        "Warning",
+        format!(
+            "no contract in the selected package(s) `{}`; the workspace declares {}: `--workspace` selects every member",
+            selection.packages.join("`, `"),
+            workspace.contracts.len()
+        ),
+    );
+    true
+}

@@ -10,7 +10,8 @@ use crate::{exit, ui};
 
 pub fn run(args: &StatusArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
-    let contracts = workspace.selected_contracts(&args.ws.selection(), &[])?;
+    let selection = args.ws.selection(&workspace)?;
+    let contracts = workspace.selected_contracts(&selection, &[])?;
     let lock = LockFile::read(&workspace.lock_path())?;
     let rows = pin::status(&contracts, lock.as_ref());
     let drift = rows.iter().filter(|r| r.is_drift()).count();
@@ -35,11 +36,13 @@ pub fn run(args: &StatusArgs) -> CliResult {
         }
         MessageFormat::Human => {
             if rows.is_empty() {
-                ui::status(
-                    ui::WARN,
-                    "Warning",
-                    "no contracts declared; add one with `cargo contract-guard add <NAME> <SPEC>`",
-                );
+                if !super::warn_if_narrowed_to_nothing(&workspace, &selection, 0) {
+                    ui::status(
+                        ui::WARN,
+                        "Warning",
+                        "no contracts declared; add one with `cargo contract-guard add <NAME> <SPEC>`",
+                    );
+                }
                 return Ok(exit::OK);
             }
             let mut table = ui::Table::new(&["CONTRACT", "SPEC", "PINNED", "CURRENT", "STATE"]);

@@ -81,9 +81,9 @@ pub fn ensure_supported(
     version: &crate::spec::SpecVersion,
 ) -> crate::Result<()> {
     match version {
-        crate::spec::SpecVersion::Swagger2(version) => Err(crate::Error::UnsupportedVersion {
-            path: path.to_path_buf(),
-            version: version.clone(),
+        crate::spec::SpecVersion::Swagger2(_) => Err(crate::Error::Swagger2 {
+            spec: path.display().to_string(),
+            action: "diff",
         }),
         _ => Ok(()),
     }

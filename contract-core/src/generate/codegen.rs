@@ -115,10 +115,10 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
         message,
     };
     if !spec.version.generates() {
-        return Err(fail(
-            "Swagger 2.0 documents can be pinned but not generated; convert the spec to OpenAPI 3"
-                .into(),
-        ));
+        return Err(Error::Swagger2 {
+            spec: contract.spec_rel.clone(),
+            action: "generate a client from",
+        });
     }
     contract.settings.validate().map_err(fail)?;
     let started = Instant::now();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::codegen::{self, GeneratedFile};
 use super::{diff, header};
 use crate::contract::{Contract, Output};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fsio;
 use crate::hash::Sha256Digest;
 use crate::lock::{LockEntry, LockFile};
@@ -90,6 +90,12 @@ pub fn generate_contract(
         )?,
         _ => contract.load_spec()?,
     };
+    if !spec.version.generates() {
+        return Err(Error::Swagger2 {
+            spec: contract.spec_rel.clone(),
+            action: "generate a client from",
+        });
+    }
     match &previous {
         Some(p) if p.fingerprint == spec.fingerprint => {}
         _ if options.relock => {}
@@ -106,6 +112,14 @@ pub fn generate_contract(
     entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
     entry.body_sha256 = Some(generated.header.body_sha256);
     entry.generator = Some(generated.header.generator.clone());
+    // Under `--locked`, a spec whose bytes moved but whose fingerprint did not keeps its
+    // recorded byte hash: that alone is no reason to change the lock.
+    if options.locked
+        && let Some(p) = &previous
+        && p.fingerprint == entry.fingerprint
+    {
+        entry.raw_sha256 = p.raw_sha256;
+    }
     if options.locked && previous.as_ref() != Some(&entry) {
         return Ok(Err(Refusal::LockWouldChange));
     }
