@@ -159,6 +159,16 @@ pub struct AddArgs {
     /// Do not add the generated client's dependencies to Cargo.toml.
     #[arg(long)]
     pub no_deps: bool,
+    /// Point the `contract-macros` dependency at this folder (default: crates.io once it is
+    /// published, until then the source this tool was installed from).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["no_deps", "macros_git"])]
+    pub macros_path: Option<PathBuf>,
+    /// Point the `contract-macros` dependency at this git repository.
+    #[arg(long, value_name = "URL", conflicts_with = "no_deps")]
+    pub macros_git: Option<String>,
+    /// The commit, tag or branch of `--macros-git`.
+    #[arg(long, value_name = "REV", requires = "macros_git")]
+    pub macros_rev: Option<String>,
     /// Declare it in `[workspace.metadata]` of the root Cargo.toml instead of a package.
     #[arg(long = "workspace-level")]
     pub workspace_level: bool,

@@ -198,6 +198,15 @@ pub enum Error {
         existing_spec: String,
     },
 
+    /// No usable source for the `contract-macros` dependency a generated client needs.
+    #[error("cannot use `{path}` as the source of the `contract-macros` dependency: {reason}")]
+    MacrosSource {
+        /// The folder that was tried.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
+
     /// A Cargo.toml could not be parsed for editing.
     #[error("could not edit `{path}`: {message}")]
     ManifestEdit {
@@ -300,6 +309,9 @@ impl Error {
             Error::ContractExists { table, .. } => Some(format!(
                 "pick another name, or edit the existing `{table}` table"
             )),
+            Error::MacrosSource { .. } => Some(
+                "pass `--macros-path <DIR>` (the `contract-macros` folder of a cargo-contract-guard checkout) or `--macros-git <URL>`, or `--no-deps` to add the dependencies yourself".into(),
+            ),
             Error::NotABinary { .. } => Some(
                 "give the path of a built executable, for example `target/release/<name>`".into(),
             ),

@@ -40,6 +40,24 @@ pub struct Dependency {
     pub features: &'static [&'static str],
     /// Whether to write `default-features = false` for a new entry.
     pub no_default_features: bool,
+    /// Where cargo gets it from, besides the version requirement.
+    pub source: DependencySource,
+}
+
+/// Where a new dependency entry points, besides its version requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DependencySource {
+    /// The registry (crates.io): `version` only.
+    Registry,
+    /// `path = "…"` (`/`-separated): used while building; publishing keeps only the version.
+    Path(String),
+    /// `git = "…"`, with an optional `rev = "…"`.
+    Git {
+        /// The repository URL.
+        url: String,
+        /// A commit, tag or branch name.
+        rev: Option<String>,
+    },
 }
 
 fn edit_error(path: &Path, message: impl Into<String>) -> Error {
@@ -133,6 +151,7 @@ pub fn ensure_dependencies(manifest: &Path, deps: &[Dependency]) -> Result<Vec<S
             None => {
                 let mut inline = toml_edit::InlineTable::new();
                 inline.insert("version", dep.version.into());
+                insert_source(&mut inline, &dep.source);
                 if dep.no_default_features {
                     inline.insert("default-features", false.into());
                 }
@@ -158,6 +177,21 @@ pub fn ensure_dependencies(manifest: &Path, deps: &[Dependency]) -> Result<Vec<S
         fsio::write_atomic(manifest, doc.to_string().as_bytes())?;
     }
     Ok(changed)
+}
+
+fn insert_source(inline: &mut toml_edit::InlineTable, source: &DependencySource) {
+    match source {
+        DependencySource::Registry => {}
+        DependencySource::Path(path) => {
+            inline.insert("path", path.as_str().into());
+        }
+        DependencySource::Git { url, rev } => {
+            inline.insert("git", url.as_str().into());
+            if let Some(rev) = rev {
+                inline.insert("rev", rev.as_str().into());
+            }
+        }
+    }
 }
 
 fn feature_array(features: &[&str]) -> Array {
@@ -254,12 +288,14 @@ mod tests {
                 version: "1.0",
                 features: &["derive"],
                 no_default_features: false,
+                source: DependencySource::Registry,
             },
             Dependency {
                 name: "reqwest",
                 version: "0.13",
                 features: &["json"],
                 no_default_features: false,
+                source: DependencySource::Registry,
             },
         ];
         let changed = ensure_dependencies(&path, &deps).unwrap();

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod adoption;
 mod adoption_cli;
 mod bad_input;
 mod check;

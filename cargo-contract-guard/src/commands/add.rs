@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use contract_core::manifest::{self, NewContract, Scope};
+use contract_core::generate::deps::MacrosChoice;
+use contract_core::manifest::{self, DependencySource, NewContract, Scope};
 use contract_core::workspace::Workspace;
 use contract_core::{fsio, generate, paths, pin, spec};
 
@@ -51,6 +52,15 @@ pub fn run(args: &AddArgs) -> CliResult {
             "output",
         )?),
         None => None,
+    };
+    // Where `contract-macros` comes from is settled before Cargo.toml is touched.
+    let macros = match &output_rel {
+        Some(_) if !args.no_deps => Some(generate::deps::macros_source(
+            macros_choice(args),
+            &base_dir,
+            &workspace.root,
+        )?),
+        _ => None,
     };
     let new = NewContract {
         name: &args.name,
@@ -105,10 +115,8 @@ pub fn run(args: &AddArgs) -> CliResult {
             format!("`{}`", contract_core::workspace::LOCK_FILE_NAME),
         );
     }
-    if let Some(output) = &contract.output
-        && !args.no_deps
-    {
-        add_dependencies(contract, output, &loaded)?;
+    if let (Some(output), Some(macros)) = (&contract.output, macros) {
+        add_dependencies(contract, output, &loaded, macros)?;
     }
     if contract.output.is_some() {
         ui::tip(format!(
@@ -125,6 +133,7 @@ fn add_dependencies(
     contract: &contract_core::contract::Contract,
     output: &contract_core::contract::Output,
     spec: &spec::LoadedSpec,
+    macros: DependencySource,
 ) -> Result<(), CliError> {
     let needs = match generate::generate(contract, output, spec) {
         Ok(generated) => generated.needs,
@@ -138,7 +147,8 @@ fn add_dependencies(
         }
     };
     let manifest = output.owner_dir.join("Cargo.toml");
-    let changed = manifest::ensure_dependencies(&manifest, &generate::deps::required(&needs))?;
+    let changed =
+        manifest::ensure_dependencies(&manifest, &generate::deps::required(&needs, macros))?;
     if !changed.is_empty() {
         ui::status(
             ui::GOOD,
@@ -147,6 +157,17 @@ fn add_dependencies(
         );
     }
     Ok(())
+}
+
+fn macros_choice(args: &AddArgs) -> MacrosChoice<'_> {
+    match (&args.macros_path, &args.macros_git) {
+        (Some(path), _) => MacrosChoice::Path(path),
+        (None, Some(url)) => MacrosChoice::Git {
+            url,
+            rev: args.macros_rev.as_deref(),
+        },
+        (None, None) => MacrosChoice::Auto,
+    }
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, CliError> {
