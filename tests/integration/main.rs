@@ -15,6 +15,8 @@ mod generate;
 mod golden;
 mod help;
 mod hostile;
+mod hostile_text;
 mod lock;
 mod lowering;
+mod machine_errors;
 mod schema_github;
