@@ -262,3 +262,47 @@ fn spec_text_in_errors_does_not_reach_the_terminal() {
     assert_has(&run.stderr, "4.0.0\\u{1b}[2J");
     assert!(!run.stderr.contains("\u{1b}[2J"), "{}", run.stderr);
 }
+
+/// Text the generator writes into docs without it being a description (a path, which must
+/// stay as it is to be called) is not rewritten: a path that would open a code block fails
+/// generation instead, and nothing is written.
+#[test]
+fn a_path_that_would_open_a_code_block_fails_generation() {
+    let project = Project::single("app");
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/items\n\n```rust\npanic!()\n```\n": {"get": {
+            "operationId": "getItems",
+            "responses": {"204": {"description": "ok"}}
+        }}}
+    });
+    project.write("spec.json", &spec.to_string());
+    project
+        .run(&["add", "api", "spec.json", "--output", "src/api.rs"])
+        .expect(0);
+    let run = project.run(&["generate"]).expect(2);
+    assert_has(
+        &run.stderr,
+        "the generated documentation would hold a code block that `cargo test` runs as a doctest",
+    );
+    assert!(!project.path("src/api.rs").exists());
+}
+
+#[test]
+fn update_shows_a_description_only_change_and_regenerates_its_docs() {
+    let project = crate::generate::generated_project();
+    let spec = project.read("specs/mini.yaml");
+    project.write(
+        "specs/mini.yaml",
+        &spec.replace(
+            "    Item:\n      type: object\n",
+            "    Item:\n      description: |\n        ```rust\n        panic!()\n        ```\n      type: object\n",
+        ),
+    );
+    let run = project.run(&["update", "mini"]).expect(0);
+    assert_has(&run.stderr, "0 security, 0 breaking, 0 warning, 1 info");
+    let code = project.read("src/generated/mini.rs");
+    assert_has(&code, "\\`\\`\\`rust");
+    assert!(!code.contains("```"));
+}
