@@ -149,14 +149,13 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
             ))
         })?
         .map_err(|e| fail(e.to_string()))?;
-    if let Some(line) = super::doc_check::runnable_code_block(&tokens) {
-        return Err(fail(format!(
-            "the generated documentation would hold a code block that `cargo test` runs as a doctest: {:?}",
-            line
-        )));
-    }
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("the generator produced invalid Rust: {e}")))?;
+    if let Some(line) = super::doc_check::runnable_code_block(&file) {
+        return Err(fail(format!(
+            "the generated documentation would hold a code block that `cargo test` runs as a doctest: {line:?}"
+        )));
+    }
     let type_space = generator.get_type_space();
     let needs = Needs {
         chrono: type_space.uses_chrono(),

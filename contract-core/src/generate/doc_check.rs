@@ -3,67 +3,51 @@
 //! other than the fenced ```` ```ignore ```` examples the generator writes itself. One found
 //! fails generation: nothing from a spec may reach `cargo test`.
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::visit::{self, Visit};
 
-/// The first line of a doc comment in `tokens` that opens a code block rustdoc would run, or
-/// `None` when there is none. Consecutive `#[doc = "…"]` attributes are read as one comment.
-pub(super) fn runnable_code_block(tokens: &TokenStream) -> Option<String> {
-    let mut docs: Vec<String> = Vec::new();
-    let mut found = None;
-    scan(tokens.clone(), &mut docs, &mut found);
-    found.or_else(|| first_code_block(&docs.join("\n")))
+/// The first line of a doc comment in `file` that opens a code block rustdoc would run, or
+/// `None` when there is none. The `#[doc = "…"]` attributes of one item (up to its name) are
+/// read as one comment, as rustdoc reads them.
+pub(super) fn runnable_code_block(file: &syn::File) -> Option<String> {
+    let mut scan = Scan::default();
+    scan.visit_file(file);
+    scan.flush();
+    scan.found
 }
 
-fn scan(tokens: TokenStream, docs: &mut Vec<String>, found: &mut Option<String>) {
-    let mut after_pound = false;
-    for tree in tokens {
-        if found.is_some() {
-            return;
+#[derive(Default)]
+struct Scan {
+    docs: Vec<String>,
+    found: Option<String>,
+}
+
+impl Scan {
+    fn flush(&mut self) {
+        if !self.docs.is_empty() && self.found.is_none() {
+            self.found = first_code_block(&self.docs.join("\n"));
         }
-        match &tree {
-            TokenTree::Punct(p) if p.as_char() == '#' => {
-                after_pound = true;
-                continue;
-            }
-            TokenTree::Group(g) if after_pound && g.delimiter() == Delimiter::Bracket => {
-                if let Some(text) = doc_text(g.stream()) {
-                    docs.push(text);
-                }
-            }
-            TokenTree::Punct(p) if after_pound && p.as_char() == '!' => continue,
-            TokenTree::Group(g) => {
-                flush(docs, found);
-                scan(g.stream(), docs, found);
-            }
-            _ => flush(docs, found),
+        self.docs.clear();
+    }
+}
+
+impl<'ast> Visit<'ast> for Scan {
+    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+        if let syn::Meta::NameValue(pair) = &attr.meta
+            && pair.path.is_ident("doc")
+            && let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) = &pair.value
+        {
+            self.docs.push(text.value());
         }
-        after_pound = false;
     }
-    flush(docs, found);
-}
 
-fn flush(docs: &mut Vec<String>, found: &mut Option<String>) {
-    if !docs.is_empty() && found.is_none() {
-        *found = first_code_block(&docs.join("\n"));
+    /// Attributes come before the name of what they document: a name ends a comment.
+    fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+        self.flush();
+        visit::visit_ident(self, ident);
     }
-    docs.clear();
-}
-
-/// The text of `doc = "…"`.
-fn doc_text(attr: TokenStream) -> Option<String> {
-    let mut trees = attr.into_iter();
-    match trees.next()? {
-        TokenTree::Ident(i) if i == "doc" => {}
-        _ => return None,
-    }
-    match trees.next()? {
-        TokenTree::Punct(p) if p.as_char() == '=' => {}
-        _ => return None,
-    }
-    let literal = trees.next()?;
-    syn::parse2::<syn::LitStr>(literal.into())
-        .ok()
-        .map(|l| l.value())
 }
 
 /// The first line of `doc` that opens a code block other than ```` ```ignore ````: a fence
@@ -141,7 +125,6 @@ fn strip_containers(line: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::quote;
 
     #[test]
     fn runnable_blocks_are_found_and_ignore_examples_are_not() {
@@ -163,8 +146,8 @@ mod tests {
     }
 
     #[test]
-    fn consecutive_doc_attributes_form_one_comment() {
-        let tokens = quote! {
+    fn the_doc_attributes_of_one_item_form_one_comment() {
+        let file: syn::File = syn::parse_quote! {
             mod m {
                 #[doc = "Intro"]
                 #[doc = ""]
@@ -172,13 +155,14 @@ mod tests {
                 pub struct S;
             }
         };
-        assert_eq!(runnable_code_block(&tokens).as_deref(), Some("    code()"));
-        let fine = quote! {
+        assert_eq!(runnable_code_block(&file).as_deref(), Some("    code()"));
+        let fine: syn::File = syn::parse_quote! {
             #[doc = "Intro"]
             #[derive(Debug)]
-            pub struct S;
-            #[doc = "    after another item: one line, not indented relative to itself"]
-            pub struct T;
+            pub struct S {
+                #[doc = "    a field: one line, not indented relative to itself"]
+                pub a: u8,
+            }
         };
         assert_eq!(runnable_code_block(&fine), None);
     }
