@@ -27,7 +27,11 @@ type Texts<'a> = BTreeMap<String, BTreeMap<String, &'a str>>;
 /// One `description-changed` change per section whose texts differ, for sections present in
 /// both documents.
 pub(super) fn changes(old: &Value, new: &Value) -> Vec<Change> {
-    let (old_texts, new_texts) = (texts(old), texts(new));
+    let (old_texts, new_texts) = std::thread::scope(|scope| {
+        let old_texts = scope.spawn(|| texts(old));
+        let new_texts = texts(new);
+        (old_texts.join().unwrap_or_default(), new_texts)
+    });
     let empty = BTreeMap::new();
     let mut sections: Vec<&String> = old_texts.keys().chain(new_texts.keys()).collect();
     // In the order the rest of the diff walks the document.
