@@ -69,7 +69,7 @@ impl CliError {
             "{}error:{} {}",
             ui::ERROR.render(),
             ui::ERROR.render_reset(),
-            ui::relative_paths(&self.message)
+            ui::printable(&ui::relative_paths(&self.message))
         );
         drop(err);
         if let Some(hint) = &self.hint {

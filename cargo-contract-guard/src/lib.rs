@@ -50,9 +50,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     };
     choice.write_global();
     ui::set_verbosity(cli.quiet, cli.verbose);
+    let machine = commands::fatal::format_of(&cli.command);
     match commands::dispatch(cli.command) {
         Ok(code) => code,
         Err(err) => {
+            if let Some(format) = machine {
+                commands::fatal::print(&err, format);
+            }
             err.render();
             err.code
         }

@@ -1,10 +1,12 @@
 //! Terminal presentation: styles (emitted only when the stream is a terminal, or forced with
 //! `--color always` / `CLICOLOR_FORCE`, and never with `NO_COLOR`), cargo-style status lines,
-//! and aligned tables.
+//! and aligned tables. Text that may come from a spec is passed through [`printable`] first:
+//! a control character (an ANSI escape) in a spec never reaches the terminal.
 
 use std::io::Write as _;
 
 use anstyle::{AnsiColor, Style};
+pub use contract_core::report::printable;
 
 /// `error:`.
 pub const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -47,9 +49,10 @@ pub fn finding(style: Style, verb: &str, message: impl std::fmt::Display) {
     let mut err = anstream::stderr().lock();
     let _ = writeln!(
         err,
-        "{}{verb:>12}{} {message}",
+        "{}{verb:>12}{} {}",
         style.render(),
-        style.render_reset()
+        style.render_reset(),
+        printable(&message.to_string())
     );
 }
 
@@ -64,7 +67,13 @@ pub fn tip(text: impl std::fmt::Display) {
 /// Prints `help: <text>` to stderr: the command that fixes what was just reported.
 pub fn help(text: impl std::fmt::Display) {
     let mut err = anstream::stderr().lock();
-    let _ = writeln!(err, "{}help:{} {text}", HELP.render(), HELP.render_reset());
+    let _ = writeln!(
+        err,
+        "{}help:{} {}",
+        HELP.render(),
+        HELP.render_reset(),
+        printable(&text.to_string())
+    );
 }
 
 /// A table whose columns are padded to the widest cell. The first row is the header.
@@ -82,7 +91,10 @@ impl Table {
 
     /// Adds a row whose last cell is styled.
     pub fn row_with_state(&mut self, mut cells: Vec<String>, state: String, style: Style) {
-        let mut row: Vec<(String, Style)> = cells.drain(..).map(|c| (c, Style::new())).collect();
+        let mut row: Vec<(String, Style)> = cells
+            .drain(..)
+            .map(|c| (printable(&c).into_owned(), Style::new()))
+            .collect();
         row.push((state, style));
         self.rows.push(row);
     }

@@ -170,7 +170,10 @@ fn swagger_2_contracts_get_the_same_message_and_exit_3_everywhere() {
     project.write("specs/legacy.yaml", &SWAGGER2.replace("1.0.0", "1.0.1"));
     let run = project.run(&["check"]).expect(1);
     assert_has(&run.stdout, "spec-changed");
-    assert_has(&run.stdout, "then move the pin with `cargo contract-guard lock`");
+    assert_has(
+        &run.stdout,
+        "then move the pin with `cargo contract-guard lock`",
+    );
     assert!(!run.stdout.contains("update legacy"), "{}", run.stdout);
     project.run(&["lock"]).expect(0);
 

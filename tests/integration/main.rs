@@ -19,6 +19,8 @@ mod golden;
 mod help;
 mod hostile;
 mod hostile_fs;
+mod hostile_text;
 mod lock;
 mod lowering;
+mod machine_errors;
 mod schema_github;

@@ -30,12 +30,18 @@ pub fn run(args: &CheckArgs) -> CliResult {
     let lock_would_change = !lock_changes.is_empty();
     match args.message_format {
         ReportFormat::Json => print_json(&report),
-        ReportFormat::Sarif => print(&report::sarif::render(
+        ReportFormat::Sarif => print(&report::sarif::render_with_errors(
             env!("CARGO_PKG_VERSION"),
             &FindingKind::ALL.map(FindingKind::rule),
             &annotations(&report),
+            &error_messages(&report),
         )),
-        ReportFormat::Github => print(&report::github::render(&annotations(&report))),
+        ReportFormat::Github => {
+            print(&report::github::render(&annotations(&report)));
+            for message in error_messages(&report) {
+                print(&report::github::render_error(&message));
+            }
+        }
         ReportFormat::Human => print_human(&report),
     }
     for (contract, err) in &report.errors {
@@ -76,6 +82,16 @@ pub(super) fn locked_changes(
         &plan.lock,
         on_disk.as_ref(),
     ))
+}
+
+/// The contracts that could not be checked, one message each.
+fn error_messages(report: &CheckReport) -> Vec<String> {
+    report
+        .errors
+        .iter()
+        .map(|(contract, err)| CliError::for_contract(contract, err).message)
+        .map(|message| ui::relative_paths(&message))
+        .collect()
 }
 
 fn annotations(report: &CheckReport) -> Vec<report::Annotation> {
@@ -147,16 +163,17 @@ fn print_finding(finding: &Finding) {
         ui::BAD.render(),
         finding.kind.id(),
         ui::BAD.render_reset(),
-        finding.message
+        ui::printable(&finding.message)
     );
     let _ = writeln!(
         out,
-        "  {}-->{} {location}",
+        "  {}-->{} {}",
         ui::HELP.render(),
-        ui::HELP.render_reset()
+        ui::HELP.render_reset(),
+        ui::printable(&location)
     );
     let _ = writeln!(out, "   = why: {}", finding.kind.why());
-    let _ = writeln!(out, "   = fix: {}", finding.fix);
+    let _ = writeln!(out, "   = fix: {}", ui::printable(&finding.fix));
     if let Some(diff) = &finding.diff {
         for line in diff.lines() {
             let style = match line.as_bytes().first() {
@@ -164,7 +181,13 @@ fn print_finding(finding: &Finding) {
                 Some(b'-') if !line.starts_with("---") => ui::BAD,
                 _ => anstyle::Style::new(),
             };
-            let _ = writeln!(out, "     {}{line}{}", style.render(), style.render_reset());
+            let _ = writeln!(
+                out,
+                "     {}{}{}",
+                style.render(),
+                ui::printable(line),
+                style.render_reset()
+            );
         }
     }
     let _ = writeln!(out);

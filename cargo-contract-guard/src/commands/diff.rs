@@ -276,7 +276,7 @@ pub(super) fn print_human(
             Some(line) => format!("{}:{line}", place.file),
             None => place.file,
         };
-        print_finding(&mut out, f, &file);
+        print_finding(&mut out, f, &ui::printable(&file));
     }
 }
 
@@ -292,7 +292,7 @@ fn print_finding(out: &mut impl std::io::Write, f: &Finding, file: &str) {
         style.render(),
         c.rule.id(),
         style.render_reset(),
-        c.message
+        ui::printable(&c.message)
     );
     let pointer = match (&c.old_pointer, &c.new_pointer) {
         (Some(o), Some(n)) if o == n => o.clone(),
@@ -307,12 +307,13 @@ fn print_finding(out: &mut impl std::io::Write, f: &Finding, file: &str) {
     };
     let _ = writeln!(
         out,
-        "  {}-->{} {file}  {at}",
+        "  {}-->{} {file}  {}",
         ui::HELP.render(),
-        ui::HELP.render_reset()
+        ui::HELP.render_reset(),
+        ui::printable(&at)
     );
     if let Some(reason) = &f.ignored {
-        let _ = writeln!(out, "   = reason: {reason}");
+        let _ = writeln!(out, "   = reason: {}", ui::printable(reason));
     }
 }
 

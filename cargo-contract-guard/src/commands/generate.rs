@@ -210,9 +210,9 @@ fn report_notes(name: &str, notes: &[Note], verbose: bool) -> bool {
     }
     let mut err = anstream::stderr().lock();
     for (group, list) in groups.iter().filter(|(_, l)| !l.is_empty()) {
-        let _ = writeln!(err, "{:>12} {group}", "");
+        let _ = writeln!(err, "{:>12} {}", "", ui::printable(group));
         for note in list {
-            let _ = writeln!(err, "{:>14} {note}", "");
+            let _ = writeln!(err, "{:>14} {}", "", ui::printable(&note.to_string()));
         }
     }
     true

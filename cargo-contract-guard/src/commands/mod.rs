@@ -3,6 +3,7 @@
 mod add;
 mod check;
 mod diff;
+pub mod fatal;
 mod fingerprint;
 mod generate;
 mod inspect;

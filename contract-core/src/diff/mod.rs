@@ -6,7 +6,7 @@
 //! - [`resolve`]: cycle-safe `$ref` following and JSON pointers;
 //! - `walk` matches paths (by template), operations, webhooks and named schemas;
 //!   `operation`, `callbacks`, `schema`, `object`, `variants`, `keywords` and `security`
-//!   compare the pairs;
+//!   compare the pairs; `docs` reports changed descriptions, summaries and titles;
 //! - [`rules`]: the catalogue; [`suppress`]: per-contract overrides and ignores;
 //! - [`report`]: the reviewed result, its counts, JSON and Markdown; [`annotate`]: SARIF and
 //!   GitHub annotations on the new spec file.
@@ -17,6 +17,7 @@
 
 pub mod annotate;
 mod callbacks;
+mod docs;
 mod keywords;
 mod object;
 mod operation;

@@ -171,13 +171,22 @@ impl Report {
     /// The Markdown rendering of `diff --format markdown`, for pull-request comments.
     pub fn to_markdown(&self, old_source: &str, new_source: &str, fail_on: Severity) -> String {
         let s = self.summary();
-        let version =
-            |v: &Option<String>| v.as_deref().map_or(String::new(), |v| format!(" ({v})"));
+        // A version made of letters, digits, `.`, `-` and `+` is shown as it is.
+        let version = |v: &Option<String>| match v.as_deref() {
+            None => String::new(),
+            Some(v)
+                if v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c)) =>
+            {
+                format!(" ({v})")
+            }
+            Some(v) => format!(" ({})", code_span(v, false)),
+        };
         let mut out = format!(
-            "## API changes: `{}`{} → `{}`{}\n\n",
-            cell(old_source),
+            "## API changes: {}{} → {}{}\n\n",
+            code_span(old_source, false),
             version(&self.old_version),
-            cell(new_source),
+            code_span(new_source, false),
             version(&self.new_version)
         );
         let verdict = if self.fails(fail_on) {
@@ -246,9 +255,38 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Escapes a Markdown table cell.
+/// Escapes a Markdown table cell (text the tool or the project wrote).
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// `text` as one Markdown code span, whatever it holds: the fence is one backtick longer than
+/// the longest run of backticks inside, so nothing in it can close the span, and nothing in a
+/// code span is markup (links, images, HTML, @mentions, autolinks). Line breaks become spaces,
+/// control characters `\u{…}` escapes, and in a table cell `|` is escaped (GitHub splits cells
+/// on it even inside code spans). Every spec-controlled string of the Markdown report goes
+/// through it; messages embed spec names, so they are code spans as a whole.
+pub fn code_span(text: &str, in_table: bool) -> String {
+    let mut inner = crate::report::printable(&text.replace(['\r', '\n'], " ")).into_owned();
+    if in_table {
+        inner = inner.replace('|', "\\|");
+    }
+    if inner.is_empty() {
+        return String::new();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in inner.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if inner.starts_with(['`', ' ']) || inner.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{inner}{pad}{fence}")
 }
 
 fn table(out: &mut String, rows: &[&Finding], reasons: bool) {
@@ -261,17 +299,35 @@ fn table(out: &mut String, rows: &[&Finding], reasons: bool) {
         let c = &f.change;
         let pointer = c.location();
         out.push_str(&format!(
-            "| `{}` | {} | {} | `{}` |",
+            "| `{}` | {} | {} | {} |",
             c.rule.id(),
             c.operation
                 .as_deref()
-                .map_or(String::new(), |o| format!("`{}`", cell(o))),
-            cell(&c.message),
-            cell(pointer)
+                .map_or(String::new(), |o| code_span(o, true)),
+            code_span(&c.message, true),
+            code_span(pointer, true)
         ));
         if reasons {
             out.push_str(&format!(" {} |", cell(f.ignored.as_deref().unwrap_or(""))));
         }
         out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_span;
+
+    #[test]
+    fn code_spans_cannot_be_closed_from_inside() {
+        assert_eq!(code_span("plain", true), "`plain`");
+        assert_eq!(
+            code_span("a`b``c", false),
+            "```a`b``c```",
+            "the fence is longer than any run inside"
+        );
+        assert_eq!(code_span("`x`", false), "`` `x` ``");
+        assert_eq!(code_span("a|b\nc\u{1b}", true), "`a\\|b c\\u{1b}`");
+        assert_eq!(code_span("", true), "");
     }
 }

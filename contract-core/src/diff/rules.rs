@@ -105,6 +105,7 @@ rules! {
     WebhookAdded = "webhook-added", Info, "a webhook was added";
     CallbackRemoved = "callback-removed", Warning, "a callback URL of an operation was removed: the server no longer calls it";
     CallbackAdded = "callback-added", Info, "a callback URL was added to an operation";
+    DescriptionChanged = "description-changed", Info, "a description, summary or title changed: the generated doc comments change";
 
     // Paths and operations.
     PathRemoved = "path-removed", Breaking, "a path and all its operations were removed";

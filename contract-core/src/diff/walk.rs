@@ -100,6 +100,7 @@ pub(super) fn run(old: &Value, new: &Value) -> Vec<Change> {
     webhooks(&mut cx, "webhooks");
     webhooks(&mut cx, "x-webhooks");
     components(&mut cx);
+    cx.changes.extend(super::docs::changes(old, new));
     let mut seen = HashSet::new();
     let mut changes = cx.changes;
     changes.retain(|c| {

@@ -9,6 +9,8 @@ mod codegen;
 #[cfg(feature = "generate")]
 pub mod deps;
 #[cfg(feature = "generate")]
+mod doc_check;
+#[cfg(feature = "generate")]
 mod panics;
 #[cfg(feature = "generate")]
 mod run;

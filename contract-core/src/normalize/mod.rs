@@ -4,7 +4,7 @@
 //! pointer; an operation is only ever dropped with a note naming it.
 //!
 //! The rules live next to what they rewrite: `refs.rs` (`normalize/ref-*`), `text.rs`
-//! (`normalize/control-characters`), `schemas.rs` (`normalize/schema-*`, `format`, `pattern`,
+//! (`normalize/control-characters`, `doc-text`), `schemas.rs` (`normalize/schema-*`, `format`, `pattern`,
 //! `exclusive-bound`), `enums.rs` (`normalize/enum-*`), `defaults.rs` (`normalize/default`),
 //! `operations.rs` (`normalize/operation-id`), `parameters.rs` (`normalize/parameter-*`,
 //! `path-parameter`), `bodies.rs` (`normalize/body-*`, `unsupported-body`), `responses.rs`
@@ -62,7 +62,7 @@ pub fn normalize(document: &mut Value) -> Vec<Note> {
         return notes;
     }
     refs::references(document, &mut notes);
-    text::control_characters(document, &mut notes);
+    text::doc_text(document, &mut notes);
 
     let mut with_default = Vec::new();
     walk::schemas(document, &mut |node, at| {

@@ -3,9 +3,11 @@
 
 use super::{Annotation, Level};
 
-/// Escapes message data (`%`, CR, LF) as the runner requires.
+/// Escapes message data (`%`, CR, LF) as the runner requires; other control characters (ANSI
+/// escapes) are written as `\u{…}` so that they do not reach the log.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    super::printable(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -13,6 +15,14 @@ fn escape_data(text: &str) -> String {
 /// Escapes a property value (also `:` and `,`).
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// An error of the tool itself (the command could not complete): one `::error` without a file.
+pub fn render_error(message: &str) -> String {
+    format!(
+        "::error title=cargo-contract-guard::{}\n",
+        escape_data(message)
+    )
 }
 
 /// One workflow command per annotation that is not suppressed, each ending with a newline.
@@ -48,12 +58,20 @@ mod tests {
             level: Level::Error,
             file: "a,b:c.rs".into(),
             line: Some(3),
-            message: "100% edited\nby hand".into(),
+            message: "100% edited\nby hand\r\u{1b}[2J".into(),
             suppressed: None,
         }]);
         assert_eq!(
             out,
-            "::error file=a%2Cb%3Ac.rs,line=3,title=hand-edited::100%25 edited%0Aby hand\n"
+            "::error file=a%2Cb%3Ac.rs,line=3,title=hand-edited::100%25 edited%0Aby hand\\u{d}\\u{1b}[2J\n"
+        );
+    }
+
+    #[test]
+    fn tool_errors_have_no_file() {
+        assert_eq!(
+            render_error("bad lock:\n  line 3"),
+            "::error title=cargo-contract-guard::bad lock:%0A  line 3\n"
         );
     }
 

@@ -4,6 +4,8 @@
 pub mod github;
 pub mod sarif;
 
+use std::borrow::Cow;
+
 /// How serious a finding is, as annotation formats grade them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -42,4 +44,42 @@ pub struct Rule {
     pub short: String,
     /// Why it matters and how to fix it.
     pub help: String,
+}
+
+/// `text` safe to print where it may be shown as is (a terminal, a CI log): control characters
+/// other than line breaks and tabs (ANSI escape sequences start with one) and the Unicode
+/// bidirectional controls, which can make text read differently from what it is, are written
+/// as `\u{…}` escapes. Names and messages from a spec go through it before being printed.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_and_bidi_characters_are_escaped() {
+        assert_eq!(
+            super::printable("a\u{1b}[31mred\u{7}\u{202e}b\nc\td"),
+            "a\\u{1b}[31mred\\u{7}\\u{202e}b\nc\td"
+        );
+        assert!(matches!(
+            super::printable("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

@@ -18,7 +18,23 @@ struct Log<'a> {
 #[derive(Serialize)]
 struct Run<'a> {
     tool: Tool<'a>,
+    invocations: [Invocation<'a>; 1],
     results: Vec<SarifResult<'a>>,
+}
+
+/// Whether the run completed; the errors that kept it from completing are notifications.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification<'a>>,
+}
+
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: Text<'a>,
 }
 
 #[derive(Serialize)]
@@ -105,6 +121,23 @@ fn level(level: Level) -> &'static str {
 /// A SARIF log with one run of `cargo-contract-guard` (`version`), its rules and results.
 /// Files are relative to the workspace root (`%SRCROOT%`).
 pub fn render(version: &str, rules: &[Rule], annotations: &[Annotation]) -> String {
+    render_with_errors(version, rules, annotations, &[])
+}
+
+/// A SARIF log of a run that could not complete: no results, the invocation not successful,
+/// and `message` as its error notification.
+pub fn render_failure(version: &str, message: &str) -> String {
+    render_with_errors(version, &[], &[], &[message.to_string()])
+}
+
+/// Like [`render`], for a run that found `annotations` but could not complete everything:
+/// each of `errors` is an error notification of an invocation that was not successful.
+pub fn render_with_errors(
+    version: &str,
+    rules: &[Rule],
+    annotations: &[Annotation],
+    errors: &[String],
+) -> String {
     let index = |id: &str| rules.iter().position(|r| r.id == id).unwrap_or(0);
     let log = Log {
         schema: SCHEMA,
@@ -125,6 +158,16 @@ pub fn render(version: &str, rules: &[Rule], annotations: &[Annotation]) -> Stri
                         .collect(),
                 },
             },
+            invocations: [Invocation {
+                execution_successful: errors.is_empty(),
+                tool_execution_notifications: errors
+                    .iter()
+                    .map(|text| Notification {
+                        level: "error",
+                        message: Text { text },
+                    })
+                    .collect(),
+            }],
             results: annotations
                 .iter()
                 .map(|a| SarifResult {

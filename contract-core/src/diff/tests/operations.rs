@@ -26,6 +26,16 @@ pub(super) fn paths_and_operations() {
     let d = doc(json!({"/pets": {"get": {"operationId": "listPets", "responses": {}}}}));
     let e = doc(json!({"/pets": {"get": {"operationId": "pets_list", "responses": {}}}}));
     case(&d, &e, "operation-id-changed", Some("operation-id-changed"));
+    // A description-only change: documentation, at info level.
+    let described =
+        doc(json!({"/pets": {"get": {"description": "```rust\npanic!()\n```", "responses": {}}}}));
+    case(
+        &a,
+        &described,
+        "description-changed",
+        Some("description-changed"),
+    );
+    assert_eq!(ids(&a, &described), ["description-changed"]);
     let f = doc(json!({"/pets": {"get": {"deprecated": true, "responses": {}}}}));
     case(
         &a,
