@@ -79,6 +79,13 @@ const CASES: &[Case] = &[
         generate: 2,
         says: "does not follow the OpenAPI 3.0 schema",
     },
+    // Six levels of ten references in a 2.5 KB referenced file: a million copies when inlined.
+    Case {
+        file: "ref-exponential.yaml",
+        fingerprint: 0,
+        generate: 2,
+        says: "copies more than 1000000 values",
+    },
     // The `lower` fuzz target's stack overflow: copies of a reference target that holds the
     // reference nested deeper every round. Now bounded: generated, the last copy dropped.
     Case {

@@ -18,7 +18,7 @@ pub use bundle::{
 };
 pub use lines::{Located, locate, pointer_lines};
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
-pub use refs::{MAX_EXTERNAL_FILES, Origin};
+pub use refs::{MAX_EXTERNAL_FILES, MAX_INLINED_DEPTH, MAX_INLINED_VALUES, Origin};
 pub use version::SpecVersion;
 
 use crate::canonical;
