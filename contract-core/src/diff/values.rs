@@ -84,8 +84,9 @@ fn feed(value: &Value, hasher: &mut DefaultHasher) {
         Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
             (Some(u), _, _) => (2u8, u).hash(hasher),
             (None, Some(i), _) => (3u8, i).hash(hasher),
-            (None, None, Some(f)) if f == 0.0 => (4u8, 0u64).hash(hasher),
-            (None, None, f) => (4u8, f.map(f64::to_bits)).hash(hasher),
+            // `0.0 == -0.0`: both hash as 0.
+            (None, None, Some(f)) => (4u8, if f == 0.0 { 0 } else { f.to_bits() }).hash(hasher),
+            (None, None, None) => 8u8.hash(hasher),
         },
         Value::String(s) => (5u8, s).hash(hasher),
         Value::Array(items) => {
