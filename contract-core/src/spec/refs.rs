@@ -364,10 +364,15 @@ impl Inliner<'_> {
             reason: reason.into(),
         };
         let key = (file, fragment);
-        if self.stack.contains(&key) || self.stack.len() > MAX_REFERENCE_CHAIN {
+        if self.stack.contains(&key) {
             return Err(error(
                 "is part of a cycle through other files, which cannot be inlined for the generator; move the recursive schema into the spec",
             ));
+        }
+        if self.stack.len() >= MAX_REFERENCE_CHAIN {
+            return Err(error(&format!(
+                "continues a chain of references through other files longer than {MAX_REFERENCE_CHAIN}, which is not inlined"
+            )));
         }
         let files = self.files;
         let external = files.get(&key.0).ok_or_else(|| error("was not loaded"))?;
@@ -537,6 +542,31 @@ mod tests {
         assert!(
             err.to_string()
                 .contains(&format!("nests deeper than {MAX_INLINED_DEPTH} levels")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_long_chain_of_references_through_files_is_refused() {
+        let chain = |n: usize| -> Vec<ExternalFile> {
+            (0..n)
+                .map(|i| {
+                    let value = if i + 1 < n {
+                        serde_json::json!({"$ref": format!("f{}.json", i + 1)})
+                    } else {
+                        serde_json::json!({"type": "string"})
+                    };
+                    external(&format!("f{i}.json"), value)
+                })
+                .collect()
+        };
+        let root = root_referring_to("f0.json");
+        let spec = Path::new("/w/spec.yaml");
+        assert!(inline_externals(spec, &root, &chain(MAX_REFERENCE_CHAIN)).is_ok());
+        let err = inline_externals(spec, &root, &chain(MAX_REFERENCE_CHAIN + 1)).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("continues a chain of references through other files longer than 64, which is not inlined"),
             "{err}"
         );
     }
