@@ -48,3 +48,31 @@ fn run(input: TokenStream, env: &MacroEnv) -> syn::Result<TokenStream> {
     )?;
     Ok(quote::quote!(#(#items)* #tracking #record))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `client!` runs the generator inside rustc, where a stack overflow crashed the compiler
+    /// (SIGSEGV): a contract whose schemas merge into themselves is a compile error instead.
+    #[test]
+    fn a_contract_the_generator_would_recurse_on_is_an_error() {
+        let ui =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../contract-macros/tests/ui");
+        let env = MacroEnv {
+            source_file: Some(ui.join("pass/client.rs")),
+            manifest_dir: None,
+            crate_name: None,
+        };
+        let output = expand(quote::quote!(contract = "cycle"), &env).to_string();
+        assert!(output.contains("compile_error"), "{output}");
+        assert!(
+            output.contains("cannot generate contract `schema-fixtures/cycle`"),
+            "{output}"
+        );
+        assert!(
+            output.contains("schema `A` includes itself through `allOf` (`A` → `B` → `A`)"),
+            "{output}"
+        );
+    }
+}

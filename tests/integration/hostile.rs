@@ -79,6 +79,32 @@ const CASES: &[Case] = &[
         generate: 2,
         says: "does not follow the OpenAPI 3.0 schema",
     },
+    // Six levels of ten references in a 2.5 KB referenced file: a million copies when inlined.
+    Case {
+        file: "ref-exponential.yaml",
+        fingerprint: 0,
+        generate: 2,
+        says: "copies more than 1000000 values",
+    },
+    // `allOf` cycles: the generator overflowed its stack (exit 134). Refused before it runs.
+    Case {
+        file: "allof-cycle.yaml",
+        fingerprint: 0,
+        generate: 2,
+        says: "schema `A` includes itself through `allOf` (`A` → `B` → `A`)",
+    },
+    Case {
+        file: "allof-cycle-discriminator.yaml",
+        fingerprint: 0,
+        generate: 2,
+        says: "includes itself through `allOf`",
+    },
+    Case {
+        file: "allof-cycle-31-siblings.yaml",
+        fingerprint: 0,
+        generate: 2,
+        says: "includes itself through `allOf`",
+    },
     // The `lower` fuzz target's stack overflow: copies of a reference target that holds the
     // reference nested deeper every round. Now bounded: generated, the last copy dropped.
     Case {

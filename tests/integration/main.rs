@@ -12,6 +12,7 @@ mod crash;
 mod determinism;
 mod diff;
 mod embed;
+mod expansion;
 mod fingerprint;
 mod gate;
 mod generate;

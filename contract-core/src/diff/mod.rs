@@ -29,6 +29,7 @@ mod schema;
 mod security;
 mod shape;
 pub mod suppress;
+mod values;
 mod variants;
 mod walk;
 

@@ -17,6 +17,7 @@ use super::shape::{
     ARRAY, OBJECT, View, covers, describe, describe_pair, is_null_schema, nullable, show,
     type_names, types_of, view,
 };
+use super::values::ValueSet;
 use super::variants::{compare_variants, split_constraints, variants};
 use super::walk::{Cx, Dir, Memo};
 use super::{keywords, object};
@@ -245,7 +246,7 @@ fn enum_like<'a>(doc: Doc<'a>, v: &'a Value) -> Option<Vec<&'a Value>> {
     if let Some(values) = enum_values(v) {
         return Some(values);
     }
-    let mut union: Vec<&Value> = Vec::new();
+    let mut union = ValueSet::default();
     let mut any = false;
     for key in ["oneOf", "anyOf"] {
         for m in v.get(key).and_then(Value::as_array).into_iter().flatten() {
@@ -265,14 +266,12 @@ fn enum_like<'a>(doc: Doc<'a>, v: &'a Value) -> Option<Vec<&'a Value>> {
                 return None;
             }
             for value in enum_values(member)? {
-                if !union.contains(&value) {
-                    union.push(value);
-                }
+                union.insert(value);
             }
             any = true;
         }
     }
-    any.then_some(union)
+    any.then(|| union.into_values())
 }
 
 type EnumSide<'s, 'a> = (Option<Vec<&'a Value>>, &'s str);
@@ -299,8 +298,10 @@ fn enums(
             format!("{what} is no longer restricted to an enum"),
         ),
         (Some(old), Some(new)) => {
+            let (old_set, new_set): (ValueSet<'_>, ValueSet<'_>) =
+                (old.iter().copied().collect(), new.iter().copied().collect());
             for v in &old {
-                if !new.contains(v) {
+                if !new_set.contains(v) {
                     cx.emit(
                         pick(
                             dir,
@@ -314,7 +315,7 @@ fn enums(
                 }
             }
             for v in &new {
-                if !old.contains(v) {
+                if !old_set.contains(v) {
                     cx.emit(
                         pick(
                             dir,

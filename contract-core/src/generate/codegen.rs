@@ -133,6 +133,8 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
                 "preparing the spec for the generator failed: {panic}"
             ))
         })?;
+    // The generator recurses without end on schemas merged into themselves: refused first.
+    super::merges::check(&prepared.document).map_err(fail)?;
     let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.document).map_err(|e| {
         fail(format!(
             "the document does not follow the OpenAPI 3.0 schema: {e}"

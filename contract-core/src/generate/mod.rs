@@ -11,6 +11,8 @@ pub mod deps;
 #[cfg(feature = "generate")]
 mod doc_check;
 #[cfg(feature = "generate")]
+mod merges;
+#[cfg(feature = "generate")]
 mod panics;
 #[cfg(feature = "generate")]
 mod run;
@@ -20,5 +22,7 @@ pub use codegen::{
     ClientCode, GeneratedFile, Needs, PIPELINE_REVISION, PROGENITOR_VERSION, generate,
     generate_client, generator_id,
 };
+#[cfg(feature = "generate")]
+pub use merges::MAX_MERGE_CHAIN;
 #[cfg(feature = "generate")]
 pub use run::{GenerateOptions, Generation, Refusal, generate_contract};

@@ -171,6 +171,9 @@ fn read_object(
         object::BinaryFormat::Coff => BinaryFormat::Coff,
         _ => return Err(not_binary()),
     };
+    // Sections may overlap (a hostile file can point a thousand headers at the same bytes):
+    // the bytes of overlapping record sections are scanned once, as one range.
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
     let mut any_section = false;
     for section in file.sections() {
         let Ok(name) = section.name_bytes() else {
@@ -186,8 +189,17 @@ fn read_object(
         let bytes = section
             .data()
             .map_err(|e| format!("its record section is malformed: {e}"))?;
-        let offset = section.file_range().map_or(0, |(start, _)| start);
-        found.scan(bytes, base + offset, true);
+        match offset_in(data, bytes) {
+            Some(start) => ranges.push((start, start + bytes.len())),
+            None => found.scan(bytes, base, true),
+        }
+    }
+    for (start, end) in merge_overlapping(ranges) {
+        found.scan(
+            data.get(start..end).unwrap_or(&[]),
+            base + start as u64,
+            true,
+        );
     }
     if !any_section {
         found.scanned = true;
@@ -203,6 +215,8 @@ struct Found {
     records: BTreeSet<SortKey>,
     invalid: Vec<InvalidRecord>,
     truncated: bool,
+    /// Bytes scanned for records: the work done, bounded by the file's size (tests check it).
+    scanned_bytes: usize,
 }
 
 /// Records sorted by crate, contract, kind, then the rest.
@@ -221,6 +235,7 @@ impl Found {
     /// Decodes every record in `bytes`. `strict`: report bytes that start with the magic but do
     /// not decode (inside a record section they are corruption; elsewhere, chance).
     fn scan(&mut self, bytes: &[u8], base: u64, strict: bool) {
+        self.scanned_bytes += bytes.len();
         let mut pos = 0;
         while let Some(at) = find(&bytes[pos..], &MAGIC).map(|i| pos + i) {
             match format::decode(&bytes[at..]) {
@@ -275,6 +290,26 @@ impl Found {
             truncated: self.truncated,
         }
     }
+}
+
+/// Where `part` (a slice `object` borrowed from `data`) starts in `data`.
+fn offset_in(data: &[u8], part: &[u8]) -> Option<usize> {
+    let start = (part.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
+    (start.checked_add(part.len())? <= data.len()).then_some(start)
+}
+
+/// The union of byte ranges `[start, end)`, sorted; ranges that overlap become one (ranges
+/// that only touch stay apart, so a record cannot run from one section into the next).
+fn merge_overlapping(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start < last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 /// The first position of `needle` in `haystack`.

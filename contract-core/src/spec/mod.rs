@@ -18,7 +18,9 @@ pub use bundle::{
 };
 pub use lines::{Located, locate, pointer_lines};
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
-pub use refs::{MAX_EXTERNAL_FILES, Origin, may_reference_files};
+pub use refs::{
+    MAX_EXTERNAL_FILES, MAX_INLINED_DEPTH, MAX_INLINED_VALUES, Origin, may_reference_files,
+};
 pub use version::SpecVersion;
 
 use crate::canonical;

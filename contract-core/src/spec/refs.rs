@@ -49,6 +49,24 @@ fn quoted_local_value_follows(rest: &str) -> bool {
         .is_some_and(|v| v.starts_with('#'))
 }
 
+/// How many JSON values (objects, arrays, scalars) copies of other files' content may add to
+/// the inlined document in all, at least. References inside referenced files are inlined too,
+/// so ten references to a schema that holds ten references, six levels deep, would copy a
+/// million schemas: beyond the budget the spec is refused, naming the reference.
+pub const MAX_INLINED_VALUES: usize = 1_000_000;
+
+/// The budget grows with the input: copies may hold this many times the values of all the
+/// referenced files, when that is more than [`MAX_INLINED_VALUES`].
+pub const INLINED_VALUES_PER_FILE_VALUE: usize = 4;
+
+/// How deeply nested the inlined document may get. A chain of references, each into a schema
+/// nested deeply in its own file, nests deeper than any one file may; every later stage walks
+/// the document recursively.
+pub const MAX_INLINED_DEPTH: usize = 256;
+
+/// How many references to other files may be open at once (a chain of references).
+const MAX_REFERENCE_CHAIN: usize = 64;
+
 /// What a `$ref` points at.
 #[derive(Debug, PartialEq, Eq)]
 enum Target<'r> {
@@ -235,10 +253,31 @@ pub fn inline_externals(
         files: &by_path,
         stack: Vec::new(),
         at: String::new(),
+        depth: 0,
+        here: String::new(),
+        copied: 0,
+        budget: inline_budget(files),
+        outermost: None,
         origins: Vec::new(),
     };
     let document = inliner.inline(root_path, root)?;
     Ok((document, inliner.origins))
+}
+
+/// How many values copies of `files` may hold: [`MAX_INLINED_VALUES`], or
+/// [`INLINED_VALUES_PER_FILE_VALUE`] times their values when that is more.
+fn inline_budget(files: &[ExternalFile]) -> usize {
+    let mut values = 0usize;
+    let mut stack: Vec<&Value> = files.iter().map(|f| &f.document).collect();
+    while let Some(value) = stack.pop() {
+        values += 1;
+        match value {
+            Value::Object(map) => stack.extend(map.values()),
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    MAX_INLINED_VALUES.max(values.saturating_mul(INLINED_VALUES_PER_FILE_VALUE))
 }
 
 struct Inliner<'a> {
@@ -246,13 +285,28 @@ struct Inliner<'a> {
     files: &'a BTreeMap<PathBuf, &'a ExternalFile>,
     /// The (file, fragment) references being inlined, outermost first: a repeat is a cycle.
     stack: Vec<(PathBuf, String)>,
-    /// Pointer of the value being inlined, in the output.
+    /// Pointer of the value being inlined, in the output, and its nesting depth.
     at: String,
+    depth: usize,
+    /// Pointer of the value being inlined, in the file it is read from.
+    here: String,
+    /// Values copied from other files so far (the budget is [`MAX_INLINED_VALUES`]).
+    copied: usize,
+    budget: usize,
+    /// The reference of the root being inlined (file, pointer, reference), which an error
+    /// about the budget names.
+    outermost: Option<(PathBuf, String, String)>,
     origins: Vec<Origin>,
 }
 
 impl Inliner<'_> {
     fn inline(&mut self, holder: &Path, value: &Value) -> Result<Value> {
+        if !self.stack.is_empty() {
+            self.copied += 1;
+            if self.copied > self.budget || self.depth > MAX_INLINED_DEPTH {
+                return Err(self.over_budget(holder));
+            }
+        }
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref")
@@ -277,11 +331,36 @@ impl Inliner<'_> {
     }
 
     fn inline_child(&mut self, holder: &Path, token: &str, child: &Value) -> Result<Value> {
-        let len = self.at.len();
+        let (len, here_len) = (self.at.len(), self.here.len());
         crate::note::push_token(&mut self.at, token);
+        crate::note::push_token(&mut self.here, token);
+        self.depth += 1;
         let inlined = self.inline(holder, child);
+        self.depth -= 1;
         self.at.truncate(len);
+        self.here.truncate(here_len);
         inlined
+    }
+
+    /// The error for a copy that goes over [`MAX_INLINED_VALUES`] or [`MAX_INLINED_DEPTH`]:
+    /// it names the root's reference being inlined, and where inside the files the copying was.
+    fn over_budget(&self, holder: &Path) -> Error {
+        let (path, pointer, reference) = self.outermost.clone().unwrap_or_default();
+        let what = if self.depth > MAX_INLINED_DEPTH {
+            format!("nests deeper than {MAX_INLINED_DEPTH} levels")
+        } else {
+            format!("copies more than {} values", self.budget)
+        };
+        Error::Reference {
+            path,
+            pointer,
+            reference,
+            reason: format!(
+                "{what} when the files it reaches are inlined (at `{}#{}`): references that copy each other grow exponentially; refer to the shared schemas from fewer places",
+                holder.display(),
+                self.here
+            ),
+        }
     }
 
     /// The file and fragment `reference` (held by `holder`) points at, unless it is a local
@@ -313,15 +392,20 @@ impl Inliner<'_> {
         }
         let error = |reason: &str| Error::Reference {
             path: holder.to_path_buf(),
-            pointer: String::new(),
+            pointer: format!("#{}", self.here),
             reference: reference.to_string(),
             reason: reason.into(),
         };
         let key = (file, fragment);
-        if self.stack.contains(&key) || self.stack.len() > 64 {
+        if self.stack.contains(&key) {
             return Err(error(
                 "is part of a cycle through other files, which cannot be inlined for the generator; move the recursive schema into the spec",
             ));
+        }
+        if self.stack.len() >= MAX_REFERENCE_CHAIN {
+            return Err(error(&format!(
+                "continues a chain of references through other files longer than {MAX_REFERENCE_CHAIN}, which is not inlined"
+            )));
         }
         let files = self.files;
         let external = files.get(&key.0).ok_or_else(|| error("was not loaded"))?;
@@ -331,10 +415,19 @@ impl Inliner<'_> {
             file: key.0.clone(),
             pointer: key.1.clone(),
         });
+        if self.stack.is_empty() {
+            self.outermost = Some((
+                holder.to_path_buf(),
+                format!("#{}", self.here),
+                reference.to_string(),
+            ));
+        }
         let holder = key.0.clone();
+        let here = std::mem::replace(&mut self.here, key.1.clone());
         self.stack.push(key);
         let inlined = self.inline(&holder, target);
         self.stack.pop();
+        self.here = here;
         inlined
     }
 }
@@ -408,6 +501,131 @@ mod tests {
                 ("#/b/0/c".to_string(), "#/a"),
                 ("#/d~1e".to_string(), "y.yaml#/z")
             ]
+        );
+    }
+
+    fn external(key: &str, document: Value) -> ExternalFile {
+        ExternalFile {
+            key: key.into(),
+            path: PathBuf::from("/w").join(key),
+            raw_sha256: crate::hash::Sha256Digest::of(b""),
+            document,
+        }
+    }
+
+    /// `levels` levels of `fanout` references each, the last to a string.
+    fn exponential(levels: usize, fanout: usize) -> Value {
+        let mut lib = serde_json::Map::new();
+        for level in 0..levels {
+            let properties: serde_json::Map<String, Value> = (0..fanout)
+                .map(|i| {
+                    (
+                        format!("p{i}"),
+                        serde_json::json!({"$ref": format!("#/L{}", level + 1)}),
+                    )
+                })
+                .collect();
+            lib.insert(
+                format!("L{level}"),
+                serde_json::json!({"properties": properties}),
+            );
+        }
+        lib.insert(format!("L{levels}"), serde_json::json!({"type": "string"}));
+        Value::Object(lib)
+    }
+
+    fn root_referring_to(reference: &str) -> Value {
+        serde_json::json!({"components": {"schemas": {"Root": {"$ref": reference}}}})
+    }
+
+    #[test]
+    fn references_that_copy_each_other_are_refused_naming_the_reference() {
+        let files = [external("lib.json", exponential(6, 10))];
+        let root = root_referring_to("lib.json#/L0");
+        let err = inline_externals(Path::new("/w/spec.yaml"), &root, &files).unwrap_err();
+        let Error::Reference {
+            path,
+            pointer,
+            reference,
+            reason,
+        } = &err
+        else {
+            panic!("{err}");
+        };
+        assert_eq!(path, Path::new("/w/spec.yaml"));
+        assert_eq!(pointer, "#/components/schemas/Root");
+        assert_eq!(reference, "lib.json#/L0");
+        assert!(
+            reason.starts_with("copies more than 1000000 values"),
+            "{reason}"
+        );
+        assert!(reason.contains("`/w/lib.json#/L"), "{reason}");
+    }
+
+    #[test]
+    fn the_budget_counts_copies_not_references() {
+        // 10^4 leaves: well inside the budget, inlined in full.
+        let files = [external("lib.json", exponential(4, 10))];
+        let root = root_referring_to("lib.json#/L0");
+        let (document, _) = inline_externals(Path::new("/w/spec.yaml"), &root, &files).unwrap();
+        let leaf = &document["components"]["schemas"]["Root"]["properties"]["p9"]["properties"]["p9"]
+            ["properties"]["p9"]["properties"]["p9"];
+        assert_eq!(leaf, &serde_json::json!({"type": "string"}));
+        // The budget grows with the files: a large file is copied once whatever its size.
+        let big: serde_json::Map<String, Value> = (0..MAX_INLINED_VALUES)
+            .map(|i| (format!("k{i}"), Value::Bool(true)))
+            .collect();
+        let files = [external("big.json", Value::Object(big))];
+        let root = root_referring_to("big.json");
+        assert!(inline_externals(Path::new("/w/spec.yaml"), &root, &files).is_ok());
+    }
+
+    #[test]
+    fn a_chain_of_deep_references_cannot_nest_without_bound() {
+        // Each file nests 100 levels, then refers to the next: 10 files would nest 1,000 deep.
+        let files: Vec<ExternalFile> = (0..10)
+            .map(|i| {
+                let mut value = serde_json::json!({"$ref": format!("f{}.json", i + 1)});
+                if i == 9 {
+                    value = serde_json::json!({"type": "string"});
+                }
+                for _ in 0..100 {
+                    value = serde_json::json!({"items": value});
+                }
+                external(&format!("f{i}.json"), value)
+            })
+            .collect();
+        let root = root_referring_to("f0.json");
+        let err = inline_externals(Path::new("/w/spec.yaml"), &root, &files).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("nests deeper than {MAX_INLINED_DEPTH} levels")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_long_chain_of_references_through_files_is_refused() {
+        let chain = |n: usize| -> Vec<ExternalFile> {
+            (0..n)
+                .map(|i| {
+                    let value = if i + 1 < n {
+                        serde_json::json!({"$ref": format!("f{}.json", i + 1)})
+                    } else {
+                        serde_json::json!({"type": "string"})
+                    };
+                    external(&format!("f{i}.json"), value)
+                })
+                .collect()
+        };
+        let root = root_referring_to("f0.json");
+        let spec = Path::new("/w/spec.yaml");
+        assert!(inline_externals(spec, &root, &chain(MAX_REFERENCE_CHAIN)).is_ok());
+        let err = inline_externals(spec, &root, &chain(MAX_REFERENCE_CHAIN + 1)).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("continues a chain of references through other files longer than 64, which is not inlined"),
+            "{err}"
         );
     }
 }

@@ -2,6 +2,7 @@
 //! report the rule, and `new → old` the opposite one (or not the same one). A final test
 //! checks that every rule of the catalogue is exercised by some pair.
 
+mod big;
 mod operations;
 mod schemas;
 mod security;
