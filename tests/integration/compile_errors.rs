@@ -20,15 +20,16 @@ pub struct ItemView { pub id: i64, pub name: String, pub enabled: Option<bool>, 
 pub struct ItemRow { pub id: u64, pub name: String, pub enabled: Option<bool>, pub mode: Option<String> }
 "#;
 
-fn project() -> Project {
-    let project = guarded_project("errs");
+/// A crate `name` (unique per test: see [`cargo_in_shared_target`]) with [`LIB`].
+fn project(name: &str) -> Project {
+    let project = guarded_project(name);
     project.write("src/lib.rs", LIB);
     project
 }
 
 #[test]
 fn a_moved_spec_is_one_error_per_crate_with_the_fix_check_gives() {
-    let project = project();
+    let project = project("errs_moved");
     // `ItemRow.id` is a `u64` for an `int64`: the one error of the fresh crate.
     let (ok, stderr) = cargo_in_shared_target(&project, "build");
     assert!(!ok);
@@ -78,7 +79,7 @@ fn git(project: &Project, args: &[&str]) {
 
 #[test]
 fn a_hand_edit_is_named_by_its_line() {
-    let project = project();
+    let project = project("errs_edited");
     project.write("src/lib.rs", &LIB.replace("id: u64", "id: i64"));
     git(&project, &["init", "-q"]);
     git(&project, &["add", "."]);

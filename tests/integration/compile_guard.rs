@@ -10,6 +10,12 @@ pub(crate) const OUT: &str = "src/generated/mini.rs";
 /// A crate `name` with contract `mini` (`specs/mini.yaml`) and its client generated at
 /// [`OUT`], depending on contract-macros and resolving what this repository resolved.
 pub(crate) fn guarded_project(name: &str) -> Project {
+    guarded_project_from(name, "mini.yaml", "mini")
+}
+
+/// A crate `name` with contract `contract` from the fixture `spec` (as
+/// `specs/<contract>.yaml`), its client generated at `src/generated/<contract>.rs`.
+pub(crate) fn guarded_project_from(name: &str, spec: &str, contract: &str) -> Project {
     let project = Project::single(name);
     let macros = repo_root().join("contract-macros");
     let manifest = project.read("Cargo.toml").replace(
@@ -22,9 +28,11 @@ pub(crate) fn guarded_project(name: &str) -> Project {
     project.write("Cargo.toml", &manifest);
     // Resolve exactly what this repository resolved (and so build offline).
     std::fs::copy(repo_root().join("Cargo.lock"), project.path("Cargo.lock")).unwrap();
-    project.copy_fixture("mini.yaml", "specs/mini.yaml");
+    let spec_rel = format!("specs/{contract}.yaml");
+    project.copy_fixture(spec, &spec_rel);
+    let output = format!("src/generated/{contract}.rs");
     project
-        .run(&["add", "mini", "specs/mini.yaml", "--output", OUT])
+        .run(&["add", contract, &spec_rel, "--output", &output])
         .expect(0);
     project.run(&["generate"]).expect(0);
     project

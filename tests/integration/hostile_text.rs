@@ -2,31 +2,15 @@
 //! `cargo test` runs, description changes are visible in `diff`, and names from a spec render
 //! inertly in Markdown, GitHub workflow commands, SARIF and on the terminal.
 
-use std::process::Command;
-
-use crate::support::{Project, assert_has, repo_root, run_with_env};
+use crate::compile_guard::guarded_project_from;
+use crate::support::{Project, assert_has, cargo_command_in_shared_target, run_with_env};
 
 const OUT: &str = "src/generated/api.rs";
 
 /// A crate whose generated client comes from `hostile-doc-text.yaml`: every description holds
 /// a code block (fenced, indented, in a list, in a quote, in HTML) that writes `doctest-ran`.
 fn hostile_docs_crate() -> Project {
-    let project = Project::single("hostile_docs");
-    let macros = repo_root().join("contract-macros");
-    let manifest = project.read("Cargo.toml").replace(
-        "[dependencies]\n",
-        &format!(
-            "[dependencies]\ncontract-macros = {{ path = {:?}, default-features = false }}\nreqwest = {{ version = \"0.13\", default-features = false }}\n",
-            macros.to_str().unwrap()
-        ),
-    );
-    project.write("Cargo.toml", &manifest);
-    std::fs::copy(repo_root().join("Cargo.lock"), project.path("Cargo.lock")).unwrap();
-    project.copy_fixture("hostile-doc-text.yaml", "specs/api.yaml");
-    project
-        .run(&["add", "api", "specs/api.yaml", "--output", OUT])
-        .expect(0);
-    project.run(&["generate"]).expect(0);
+    let project = guarded_project_from("hostile_docs", "hostile-doc-text.yaml", "api");
     project.write("src/lib.rs", "pub mod generated { pub mod api; }\n");
     project
 }
@@ -41,16 +25,7 @@ fn descriptions_never_become_doctests() {
     assert_has(&code, "\\<img src=x onerror=alert(1)>");
     assert!(!code.contains("```") && !code.contains("~~~"));
 
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--doc", "--offline"])
-        .current_dir(project.dir.path())
-        .env(
-            "CARGO_TARGET_DIR",
-            repo_root().join("target/contract-guard-it"),
-        )
-        .env("CARGO_TERM_COLOR", "never")
-        .output()
-        .unwrap();
+    let output = cargo_command_in_shared_target(&project, &["test", "--doc"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

@@ -196,8 +196,24 @@ impl Project {
 /// by every such test (`target/contract-guard-it`, so dependencies build once). Returns whether
 /// it succeeded and its stderr.
 pub fn cargo_in_shared_target(project: &Project, subcommand: &str) -> (bool, String) {
-    let output = Command::new(env!("CARGO"))
-        .args([subcommand, "--quiet", "--offline"])
+    let output = cargo_command_in_shared_target(project, &[subcommand, "--quiet"]);
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Runs `cargo <args> --offline` in a project, in the shared target directory (see
+/// [`cargo_in_shared_target`]), and returns its whole output.
+///
+/// Each such crate needs a name of its own: cargo hashes a workspace's root package by its path
+/// relative to the workspace, so two crates of one name in two temporary folders would share
+/// fingerprints here, and one's build could pass as the other's (a test reuses a name: panic).
+pub fn cargo_command_in_shared_target(project: &Project, args: &[&str]) -> std::process::Output {
+    claim_crate_name(project);
+    Command::new(env!("CARGO"))
+        .args(args)
+        .arg("--offline")
         .current_dir(project.dir.path())
         .env(
             "CARGO_TARGET_DIR",
@@ -205,11 +221,27 @@ pub fn cargo_in_shared_target(project: &Project, subcommand: &str) -> (bool, Str
         )
         .env("CARGO_TERM_COLOR", "never")
         .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+        .unwrap()
+}
+
+/// Records that `project`'s crate name is taken by its folder, panicking when another folder
+/// took it already in this test run.
+fn claim_crate_name(project: &Project) {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static TAKEN: Mutex<Option<HashMap<String, PathBuf>>> = Mutex::new(None);
+    let manifest: toml_edit::DocumentMut = project.read("Cargo.toml").parse().unwrap();
+    let name = manifest["package"]["name"].as_str().unwrap().to_string();
+    let mut taken = TAKEN.lock().unwrap_or_else(|e| e.into_inner());
+    let owner = taken
+        .get_or_insert_with(HashMap::new)
+        .entry(name.clone())
+        .or_insert_with(|| project.dir.path().to_path_buf());
+    assert_eq!(
+        owner,
+        project.dir.path(),
+        "crate name `{name}` is built by two tests in the shared target directory"
+    );
 }
 
 /// Asserts that `haystack` contains `needle`, showing the whole haystack when it does not.
