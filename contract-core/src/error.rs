@@ -225,6 +225,19 @@ pub enum Error {
         message: String,
     },
 
+    /// The lock file was written in a format version this build does not read.
+    #[error(
+        "`{path}` has lock format version {found}; this build of cargo-contract-guard reads version {reads}"
+    )]
+    LockVersion {
+        /// The lock file.
+        path: PathBuf,
+        /// The version the file declares.
+        found: u32,
+        /// The version this build reads and writes.
+        reads: u32,
+    },
+
     /// A path in the configuration points outside the workspace or is not valid UTF-8.
     #[error("path `{path}` in contract `{contract}` {reason}")]
     BadPath {
@@ -319,9 +332,20 @@ impl Error {
                 "copies are kept from the next `lock`/`update` on; compare two files with `cargo contract-guard diff OLD NEW`, or re-pin without a diff with `cargo contract-guard update <NAME> --allow-breaking`"
                     .into(),
             ),
-            Error::LockParse { .. } => {
-                Some("delete the lock file and run `cargo contract-guard lock` to recreate it".into())
-            }
+            Error::LockParse { .. } => Some(
+                "restore the lock from version control (`git checkout contract-guard.lock`); \
+                 recreating it with `cargo contract-guard lock` re-pins every spec as it is now, \
+                 without review"
+                    .into(),
+            ),
+            Error::LockVersion { found, reads, .. } if found > reads => Some(
+                "the lock was written by a newer cargo-contract-guard: upgrade it (`cargo install --locked cargo-contract-guard`, or from your checkout) rather than recreating the lock"
+                    .into(),
+            ),
+            Error::LockVersion { .. } => Some(
+                "restore the lock from version control, or re-pin with `cargo contract-guard lock` after reviewing the specs"
+                    .into(),
+            ),
             Error::Syntax { path, .. }
                 if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) =>
             {

@@ -180,17 +180,24 @@ impl LockFile {
 
     /// Parses lock file text; `path` is for messages.
     pub fn parse(path: &Path, text: &str) -> Result<LockFile> {
-        let lock: LockFile = toml::from_str(text).map_err(|e| Error::LockParse {
-            path: path.to_path_buf(),
-            message: e.message().to_string(),
+        let lock: LockFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|span| {
+                let before = &text.as_bytes()[..span.start.min(text.len())];
+                1 + before.iter().filter(|&&b| b == b'\n').count()
+            });
+            Error::LockParse {
+                path: path.to_path_buf(),
+                message: match line {
+                    Some(line) => format!("line {line}: {}", e.message()),
+                    None => e.message().to_string(),
+                },
+            }
         })?;
         if lock.version != LOCK_VERSION {
-            return Err(Error::LockParse {
+            return Err(Error::LockVersion {
                 path: path.to_path_buf(),
-                message: format!(
-                    "format version {} is not supported by this build (it reads version {LOCK_VERSION})",
-                    lock.version
-                ),
+                found: lock.version,
+                reads: LOCK_VERSION,
             });
         }
         Ok(lock)
@@ -331,6 +338,24 @@ mod tests {
         assert_eq!(parsed.render(), text);
         assert!(text.contains("fingerprint = \"sha256:"));
         assert!(text.contains("crate = \"a\""));
+    }
+
+    #[test]
+    fn a_broken_lock_names_its_line_and_a_newer_format_asks_for_a_newer_tool() {
+        let text = LockFile::default().render() + "\n[[contract]]\nname =\n";
+        let err = LockFile::parse(Path::new("l"), &text).unwrap_err();
+        let line = text.lines().count();
+        assert!(err.to_string().contains(&format!("line {line}:")), "{err}");
+        assert!(err.hint().unwrap().contains("git checkout"), "{err}");
+        let newer = LockFile::default()
+            .render()
+            .replace(&format!("version = {LOCK_VERSION}"), "version = 99");
+        let err = LockFile::parse(Path::new("l"), &newer).unwrap_err();
+        assert!(matches!(err, Error::LockVersion { found: 99, .. }), "{err}");
+        assert!(
+            err.hint().unwrap().contains("newer cargo-contract-guard"),
+            "{err}"
+        );
     }
 
     #[test]
