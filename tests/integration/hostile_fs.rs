@@ -53,18 +53,23 @@ fn replace_with_fifo(path: &std::path::Path) {
     mkfifo(path);
 }
 
+/// Ways to make a file unreadable, with what the refusal says: a link to `/dev/zero` is a link
+/// out of the workspace; a FIFO inside it is not a file.
 #[cfg(unix)]
-#[test]
-fn a_lock_that_is_dev_zero_or_a_fifo_is_refused_by_every_command() {
-    // A link to `/dev/zero` is a link out of the workspace; a FIFO inside it is not a file.
-    let replacements: [(Replace, &str); 2] = [
+fn unreadable_replacements() -> [(Replace, &'static str); 2] {
+    [
         (
             replace_with_link_to_dev_zero,
             "leads outside the workspace through a symbolic link",
         ),
         (replace_with_fifo, "not a regular file"),
-    ];
-    for (replace, says) in replacements {
+    ]
+}
+
+#[cfg(unix)]
+#[test]
+fn a_lock_that_is_dev_zero_or_a_fifo_is_refused_by_every_command() {
+    for (replace, says) in unreadable_replacements() {
         let project = generated_project();
         replace(&project.path(LOCK));
         let commands: [&[&str]; 5] = [
@@ -102,15 +107,7 @@ fn a_lock_linked_out_of_the_workspace_is_not_read() {
 #[cfg(unix)]
 #[test]
 fn a_spec_or_a_generated_file_that_is_dev_zero_or_a_fifo_is_refused() {
-    // A link to `/dev/zero` is a link out of the workspace; a FIFO inside it is not a file.
-    let replacements: [(Replace, &str); 2] = [
-        (
-            replace_with_link_to_dev_zero,
-            "leads outside the workspace through a symbolic link",
-        ),
-        (replace_with_fifo, "not a regular file"),
-    ];
-    for (replace, says) in replacements {
+    for (replace, says) in unreadable_replacements() {
         let project = generated_project();
         replace(&project.path("specs/mini.yaml"));
         refused_by(
