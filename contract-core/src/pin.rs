@@ -103,6 +103,17 @@ pub fn relock(workspace: &Workspace, selected: &[&Contract]) -> Result<RelockOut
     Ok(outcome)
 }
 
+/// What `--locked` refuses for `selected`: the changes `lock` would make to the lock file on
+/// disk ([`crate::lock::locked_changes`]), empty when it would write nothing that matters.
+pub fn locked_changes(workspace: &Workspace, selected: &[&Contract]) -> Result<Vec<String>> {
+    let plan = plan_relock(workspace, selected)?;
+    if !plan.written {
+        return Ok(Vec::new());
+    }
+    let on_disk = LockFile::read(&workspace.lock_path())?;
+    Ok(crate::lock::locked_changes(&plan.lock, on_disk.as_ref()))
+}
+
 /// What [`relock`] would do, without writing. `written` tells whether the file on disk would
 /// change.
 pub fn plan_relock(workspace: &Workspace, selected: &[&Contract]) -> Result<RelockOutcome> {

@@ -53,6 +53,15 @@ fn replace_with_fifo(path: &std::path::Path) {
     mkfifo(path);
 }
 
+/// A crate `app` whose `specs/mini.yaml` is a symbolic link to `target`.
+#[cfg(unix)]
+fn project_with_spec_linked_to(target: &std::path::Path) -> Project {
+    let project = Project::single("app");
+    std::fs::create_dir_all(project.path("specs")).unwrap();
+    std::os::unix::fs::symlink(target, project.path("specs/mini.yaml")).unwrap();
+    project
+}
+
 /// Ways to make a file unreadable, with what the refusal says: a link to `/dev/zero` is a link
 /// out of the workspace; a FIFO inside it is not a file.
 #[cfg(unix)]
@@ -198,13 +207,7 @@ fn a_spec_linked_out_of_the_workspace_is_never_read() {
         .unwrap()
         .replace("title: Mini", "title: Secret outside");
     std::fs::write(outside.path().join("mini.yaml"), secret).unwrap();
-    let project = Project::single("app");
-    std::fs::create_dir_all(project.path("specs")).unwrap();
-    std::os::unix::fs::symlink(
-        outside.path().join("mini.yaml"),
-        project.path("specs/mini.yaml"),
-    )
-    .unwrap();
+    let project = project_with_spec_linked_to(&outside.path().join("mini.yaml"));
     let manifest = project.read("Cargo.toml");
     project.write(
         "Cargo.toml",
@@ -218,13 +221,7 @@ fn a_spec_linked_out_of_the_workspace_is_never_read() {
     );
     assert!(!project.path(LOCK).exists(), "no lock was written");
     // `add` refuses it too, before touching Cargo.toml.
-    let project = Project::single("app");
-    std::fs::create_dir_all(project.path("specs")).unwrap();
-    std::os::unix::fs::symlink(
-        outside.path().join("mini.yaml"),
-        project.path("specs/mini.yaml"),
-    )
-    .unwrap();
+    let project = project_with_spec_linked_to(&outside.path().join("mini.yaml"));
     let manifest = project.read("Cargo.toml");
     project
         .run(&["add", "mini", "specs/mini.yaml", "--no-deps"])

@@ -23,7 +23,10 @@ pub fn run(args: &CheckArgs) -> CliResult {
     }
     let report = check::check(&workspace, &selection, &selected, lock.as_ref(), options);
     let lock_changes = if (args.locked || args.frozen) && report.errors.is_empty() {
-        locked_changes(&workspace)?
+        pin::locked_changes(
+            &workspace,
+            &workspace.selected_contracts(&Default::default(), &[])?,
+        )?
     } else {
         Vec::new()
     };
@@ -65,23 +68,6 @@ pub fn run(args: &CheckArgs) -> CliResult {
     } else {
         exit::OK
     })
-}
-
-/// What `lock` would change in the lock file that `--locked` refuses (a spec's byte hash
-/// moving alone is not such a change).
-pub(super) fn locked_changes(
-    workspace: &contract_core::workspace::Workspace,
-) -> Result<Vec<String>, CliError> {
-    let all = workspace.selected_contracts(&Default::default(), &[])?;
-    let plan = pin::plan_relock(workspace, &all)?;
-    if !plan.written {
-        return Ok(Vec::new());
-    }
-    let on_disk = contract_core::lock::LockFile::read(&workspace.lock_path())?;
-    Ok(contract_core::lock::locked_changes(
-        &plan.lock,
-        on_disk.as_ref(),
-    ))
 }
 
 /// The contracts that could not be checked, one message each.

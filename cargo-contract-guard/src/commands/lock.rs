@@ -12,10 +12,8 @@ pub fn run(args: &LockArgs) -> CliResult {
     let _guard = super::lock_workspace(&workspace)?;
     let selected = workspace.selected_contracts(&args.ws.selection(&workspace)?, &[])?;
     if args.locked.any() {
-        let plan = pin::plan_relock(&workspace, &selected)?;
-        let on_disk = contract_core::lock::LockFile::read(&workspace.lock_path())?;
-        let changes = contract_core::lock::locked_changes(&plan.lock, on_disk.as_ref());
-        if plan.written && !changes.is_empty() {
+        let changes = pin::locked_changes(&workspace, &selected)?;
+        if !changes.is_empty() {
             return Err(CliError::new(format!(
                 "`{LOCK_FILE_NAME}` needs to change ({}) but `--locked` was given",
                 changes.join("; ")

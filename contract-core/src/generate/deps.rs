@@ -282,30 +282,20 @@ mod tests {
         let user = tempfile::tempdir().unwrap();
         let other = source_tree("0.0.1");
         let macros = other.path().join("contract-macros");
-        let err = resolve(
-            MacrosChoice::Path(&macros),
-            &macros,
-            false,
-            user.path(),
-            user.path(),
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string().contains("it is contract-macros 0.0.1"),
-            "{err}"
-        );
-        let err = resolve(
-            MacrosChoice::Path(other.path()),
-            &macros,
-            false,
-            user.path(),
-            user.path(),
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("not the `contract-macros` package"),
-            "{err}"
-        );
+        let refusal = |folder: &Path| {
+            resolve(
+                MacrosChoice::Path(folder),
+                &macros,
+                false,
+                user.path(),
+                user.path(),
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        let err = refusal(&macros);
+        assert!(err.contains("it is contract-macros 0.0.1"), "{err}");
+        let err = refusal(other.path());
+        assert!(err.contains("not the `contract-macros` package"), "{err}");
     }
 }
