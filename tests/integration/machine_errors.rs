@@ -72,6 +72,10 @@ fn a_corrupt_lock_is_reported_in_every_machine_format() {
     assert_json_error(run(&["diff", "mini", "--format", "json"]));
     assert_sarif_error(run(&["diff", "mini", "--format", "sarif"]));
     assert_github_error(run(&["diff", "mini", "--format", "github"]));
+    // The pull-request comment says the comparison failed rather than being empty.
+    let markdown = run(&["diff", "mini", "--message-format", "markdown"]).expect(2);
+    assert_has(&markdown.stdout, "could not compare the specs");
+    assert_has(&markdown.stdout, "`contract-guard.lock` is not a valid");
     let binary = bin().to_str().unwrap();
     assert_json_error(run(&["verify-binary", binary, "--message-format", "json"]));
     // People's formats keep stdout empty and say it on stderr.

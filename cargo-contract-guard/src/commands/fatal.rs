@@ -16,6 +16,8 @@ pub enum Machine {
     Json,
     Sarif,
     Github,
+    /// `diff`'s pull-request comment: a failure must not post an empty comment.
+    Markdown,
 }
 
 /// The machine format `command` was asked to write, if any.
@@ -36,7 +38,8 @@ pub fn format_of(command: &Command) -> Option<Machine> {
             DiffFormat::Json => Some(Machine::Json),
             DiffFormat::Sarif => Some(Machine::Sarif),
             DiffFormat::Github => Some(Machine::Github),
-            DiffFormat::Human | DiffFormat::Markdown => None,
+            DiffFormat::Markdown => Some(Machine::Markdown),
+            DiffFormat::Human => None,
         },
         _ => None,
     }
@@ -55,6 +58,17 @@ pub fn render(err: &CliError, format: Machine) -> String {
             Some(hint) => format!("{message} (help: {hint})"),
             None => message,
         }),
+        Machine::Markdown => {
+            let span = |text: &str| contract_core::diff::report::code_span(text, false);
+            let hint = err
+                .hint
+                .as_deref()
+                .map_or(String::new(), |hint| format!("\n\nHelp: {}\n", span(hint)));
+            format!(
+                "### :x: cargo-contract-guard could not compare the specs\n\n{}\n{hint}",
+                span(&message)
+            )
+        }
     }
 }
 
