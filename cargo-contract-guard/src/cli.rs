@@ -129,8 +129,8 @@ impl WorkspaceArgs {
     /// `--exclude` narrows.
     pub fn selection(
         &self,
-        workspace: &contract_core::workspace::Workspace,
-    ) -> contract_core::Result<contract_core::workspace::Selection> {
+        workspace: &contract_core::project::workspace::Workspace,
+    ) -> contract_core::Result<contract_core::project::workspace::Selection> {
         workspace.selection(
             &self.workspace.package,
             &self.workspace.exclude,
@@ -332,8 +332,8 @@ pub enum FailOn {
 
 impl FailOn {
     /// The severity threshold.
-    pub fn severity(self) -> contract_core::diff::Severity {
-        use contract_core::diff::Severity;
+    pub fn severity(self) -> contract_core::gates::diff::Severity {
+        use contract_core::gates::diff::Severity;
         match self {
             FailOn::Security => Severity::Security,
             FailOn::Breaking => Severity::Breaking,

@@ -144,11 +144,11 @@ pub fn json_line(value: &serde_json::Value) {
 /// on every checkout path), else as it is.
 pub fn shown_path(path: &std::path::Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let absolute = contract_core::paths::normalize(&cwd.join(path));
+    let absolute = contract_core::util::paths::normalize(&cwd.join(path));
     if cwd.as_os_str().is_empty() || !absolute.starts_with(&cwd) {
         path.display().to_string()
     } else {
-        contract_core::paths::relative_slash(&cwd, &absolute)
+        contract_core::util::paths::relative_slash(&cwd, &absolute)
     }
 }
 

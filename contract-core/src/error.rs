@@ -154,7 +154,7 @@ pub enum Error {
         /// Its line, when found.
         line: Option<usize>,
         /// The key, its table, and the near miss it most likely means.
-        unknown: Box<crate::manifest_keys::UnknownKey>,
+        unknown: Box<crate::project::manifest_keys::UnknownKey>,
     },
 
     /// `-p NAME` names no workspace member.
@@ -267,7 +267,7 @@ pub enum Error {
         /// The contract, as `crate/name`.
         contract: String,
         /// The pinned fingerprint.
-        fingerprint: crate::hash::Sha256Digest,
+        fingerprint: crate::util::hash::Sha256Digest,
         /// The cache directory searched.
         cache: PathBuf,
     },

@@ -1,21 +1,22 @@
 //! # contract-core
 //!
 //! Everything cargo-contract-guard and contract-macros do, as a library that can be tested
-//! without rustc or a terminal:
+//! without rustc or a terminal. The modules follow the pipeline:
 //!
-//! - [`spec`]: load a JSON or YAML OpenAPI document safely and detect its version;
-//! - [`canonical`]: RFC 8785 canonical JSON and the `sha256:` fingerprint built on it;
-//! - [`contract`] and [`workspace`]: the contracts a cargo workspace declares;
-//! - [`lock`] and [`pin`]: `contract-guard.lock`, `status` and `lock`;
-//! - [`manifest`]: edits to Cargo.toml that keep the rest of the file intact;
-//! - [`generate`] and [`check`]: clients generated with progenitor, and the drift gate;
-//! - [`record`]: contract records embedded in binaries, and reading them back;
-//! - [`diff`] and [`spec_cache`]: classified spec changes, and the copies of pinned specs they
-//!   are computed from;
-//! - [`lower`] and [`normalize`]: OpenAPI 3.1 → 3.0 and the rewrites real-world specs need
-//!   before the generator takes them, each reported as a [`note::Note`].
+//! 1. [`spec`]: load a JSON or YAML OpenAPI document safely, detect its version, resolve and
+//!    bundle its references, and fingerprint it ([`spec::canonical`]: RFC 8785 canonical JSON
+//!    and the `sha256:` fingerprint); [`spec::cache`] keeps copies of pinned specs.
+//! 2. [`project`]: the cargo workspace, the contracts it declares, `contract-guard.lock` and
+//!    the pins in it, and edits to Cargo.toml.
+//! 3. [`codegen`]: OpenAPI 3.1 → 3.0 lowering, the normalisation rewrites (each reported as a
+//!    [`codegen::note::Note`]), and clients generated with progenitor.
+//! 4. [`gates`]: the drift gate (`check`), `#[schema]`'s comparison, classified spec diffs,
+//!    and the contract records embedded in binaries.
+//! 5. [`report`]: SARIF, GitHub annotations, the wording of fixes, and text diffs.
 //!
-//! Library errors are [`Error`]; the CLI and the macros render them.
+//! [`macros`] holds what the proc macros expand to; [`util`] the file I/O, path confinement
+//! and hashing every stage uses. Library errors are [`Error`]; the CLI and the macros render
+//! them.
 //!
 //! Dependency choices: YAML is read with `serde-saphyr` (maintained, no unsafe code, budgets
 //! against alias bombs and deep nesting; `serde_yaml` is deprecated and `serde_yml` is flagged
@@ -23,38 +24,15 @@
 
 #![deny(missing_docs)]
 
-pub mod advice;
-pub mod canonical;
-pub mod check;
-#[cfg(feature = "generate")]
-pub mod client_macro;
-pub mod contract;
-pub mod diff;
-pub mod error;
-pub mod fsio;
-pub mod generate;
-pub mod guard;
-pub mod hash;
-pub mod locate;
-pub mod lock;
-pub mod lower;
-pub mod manifest;
-pub mod manifest_keys;
-#[cfg(feature = "generate")]
-pub mod normalize;
-pub mod note;
-pub mod paths;
-pub mod pin;
-pub mod pkgid;
-pub mod record;
+pub mod codegen;
+pub mod gates;
+pub mod project;
 pub mod report;
-pub mod reported;
-pub mod schema_check;
-pub mod settings;
 pub mod spec;
-pub mod spec_cache;
-pub mod workspace;
-pub mod workspace_lock;
+
+pub mod error;
+pub mod macros;
+pub mod util;
 
 pub use error::{Error, Result};
-pub use hash::Sha256Digest;
+pub use util::hash::Sha256Digest;

@@ -1,15 +1,15 @@
 //! Contract records in binaries and pinned fingerprints: the expansions of `embed!` and
 //! `fingerprint!`, and the record static every generated client's guard places. The format,
-//! section names and pin lookup are in `contract_core::record` and `contract_core::locate`;
+//! section names and pin lookup are in `contract_core::gates::record` and `contract_core::macros::locate`;
 //! this module only turns them into tokens.
 //!
 //! What is emitted stays light for the user's binary: a byte-array static, string literals and
 //! `include_bytes!` in functions never called (rebuild tracking only), no runtime crate.
 
-use contract_core::generate::header::Header;
-use contract_core::locate::{self, Located, MacroEnv};
-use contract_core::record::emit::{current_crate, pinned_record, record_static};
-use contract_core::record::{Record, RecordKind};
+use contract_core::codegen::header::Header;
+use contract_core::gates::record::emit::{current_crate, pinned_record, record_static};
+use contract_core::gates::record::{Record, RecordKind};
+use contract_core::macros::locate::{self, Located, MacroEnv};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;

@@ -52,7 +52,7 @@ use syn::{Ident, LitStr, Token};
 /// field, type or variant. Cargo rebuilds the crate when the spec or the lock changes.
 #[proc_macro_attribute]
 pub fn schema(args: TokenStream, item: TokenStream) -> TokenStream {
-    contract_core::schema_check::expand(args.into(), item.into(), &macro_env()).into()
+    contract_core::gates::schema_check::expand(args.into(), item.into(), &macro_env()).into()
 }
 
 /// Generates a progenitor client at compile time from a contract's **pinned** spec: when the
@@ -70,7 +70,7 @@ pub fn schema(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn client(input: TokenStream) -> TokenStream {
     #[cfg(feature = "client")]
     {
-        contract_core::client_macro::expand(input.into(), &macro_env()).into()
+        contract_core::macros::client::expand(input.into(), &macro_env()).into()
     }
     #[cfg(not(feature = "client"))]
     {
@@ -84,8 +84,8 @@ pub fn client(input: TokenStream) -> TokenStream {
     }
 }
 
-fn macro_env() -> contract_core::locate::MacroEnv {
-    contract_core::locate::MacroEnv {
+fn macro_env() -> contract_core::macros::locate::MacroEnv {
+    contract_core::macros::locate::MacroEnv {
         source_file: Span::call_site().unwrap().local_file(),
         manifest_dir: std::env::var_os("CARGO_MANIFEST_DIR").map(Into::into),
         crate_name: std::env::var("CARGO_CRATE_NAME").ok(),
@@ -185,7 +185,7 @@ fn crate_dir() -> syn::Result<std::path::PathBuf> {
 }
 
 fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenStream> {
-    use contract_core::guard::{self, GuardArg, GuardError};
+    use contract_core::macros::guard::{self, GuardArg, GuardError};
     let dir = crate_dir()?;
     match guard::verify_generated(
         &dir,
@@ -195,7 +195,7 @@ fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenSt
     ) {
         Ok(ok) => {
             // Rebuild when the spec (or a file it references) changes.
-            let track = contract_core::locate::track_files(&ok.files);
+            let track = contract_core::macros::locate::track_files(&ok.files);
             let record = embed::generated_client_record(&ok.header, args.contract.span())?;
             Ok(quote! {
                 #track

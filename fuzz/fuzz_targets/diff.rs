@@ -13,8 +13,8 @@ fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.yaml");
     let Ok(old) = contract_core::spec::parse_bytes(path, old) else { return };
     let new = contract_core::spec::parse_bytes(path, new).map(|s| s.document).unwrap_or_else(|_| old.document.clone());
-    let report = contract_core::diff::diff(&old.document, &new, &Default::default());
+    let report = contract_core::gates::diff::diff(&old.document, &new, &Default::default());
     let _ = report.findings.len();
-    let same = contract_core::diff::compare(&old.document, &old.document);
+    let same = contract_core::gates::diff::compare(&old.document, &old.document);
     assert!(same.is_empty(), "a document differs from itself: {:?}", same.first());
 });

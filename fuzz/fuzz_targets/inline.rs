@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(loaded) = contract_core::spec::load_in(&spec_path, dir) else { return };
     let inlined = loaded.single_document();
     let from_files = contract_core::spec::parse_file_inlined(&spec_path, dir);
-    let bytes = contract_core::canonical::canonical_json(&loaded.fingerprinted_value()).unwrap();
+    let bytes = contract_core::spec::canonical::canonical_json(&loaded.fingerprinted_value()).unwrap();
     let from_bundle = contract_core::spec::parse_fingerprinted(Path::new("cache.json"), &bytes);
     match (&inlined, &from_files) {
         (Ok(a), Ok(b)) => assert_eq!(a.as_ref(), &b.document),
@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
         _ => panic!("inlining a loaded spec and the same files disagree"),
     }
     if let (Ok(a), Ok(b)) = (&inlined, &from_bundle) {
-        let canonical = |v: &serde_json::Value| contract_core::canonical::canonical_json(v).unwrap();
+        let canonical = |v: &serde_json::Value| contract_core::spec::canonical::canonical_json(v).unwrap();
         assert_eq!(canonical(a), canonical(&b.document), "the bundle inlines to another document");
     }
 });

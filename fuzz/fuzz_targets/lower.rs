@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(spec) = contract_core::spec::parse_bytes(Path::new("fuzz.yaml"), data) else {
         return;
     };
-    let first = contract_core::normalize::for_generator(&spec.document, &spec.version);
-    let second = contract_core::normalize::for_generator(&spec.document, &spec.version);
+    let first = contract_core::codegen::normalize::for_generator(&spec.document, &spec.version);
+    let second = contract_core::codegen::normalize::for_generator(&spec.document, &spec.version);
     assert_eq!(first.document, second.document, "preparation is deterministic");
 });

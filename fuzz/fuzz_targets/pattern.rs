@@ -3,7 +3,7 @@
 //! itself, and the judgement read backwards is its mirror.
 #![no_main]
 
-use contract_core::diff::pattern::{Relation, relation};
+use contract_core::gates::diff::pattern::{Relation, relation};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

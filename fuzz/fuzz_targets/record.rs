@@ -6,9 +6,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok((record, used)) = contract_core::record::decode(data) {
-        let again = contract_core::record::encode(&record).expect("a decoded record encodes");
+    if let Ok((record, used)) = contract_core::gates::record::decode(data) {
+        let again = contract_core::gates::record::encode(&record).expect("a decoded record encodes");
         assert_eq!(&again[..], &data[..used], "decode/encode round trip");
     }
-    let _ = contract_core::record::read::inspect_bytes(data);
+    let _ = contract_core::gates::record::read::inspect_bytes(data);
 });

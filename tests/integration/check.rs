@@ -55,7 +55,7 @@ pub(crate) fn assert_added_line_is(diff: &str, line: usize) {
 fn every_finding_kind_is_documented() {
     let help = crate::support::run_in(&crate::support::repo_root(), &["check", "--help"]).expect(0);
     let readme = std::fs::read_to_string(crate::support::repo_root().join("README.md")).unwrap();
-    for kind in contract_core::check::FindingKind::ALL {
+    for kind in contract_core::gates::check::FindingKind::ALL {
         let id = kind.id();
         assert!(help.stdout.contains(id), "`check --help` lacks {id}");
         assert!(
@@ -167,11 +167,11 @@ fn forged_header_is_caught_by_the_lock_and_by_deep() {
     let text = project.read(OUT);
     let (header, body) = text.split_at(text.find("\n\n::contract_macros").unwrap() + 1);
     let body = body.replacen("pub id: i64", "pub id: i32", 1);
-    let old_hash = contract_core::generate::header::split(&text)
+    let old_hash = contract_core::codegen::header::split(&text)
         .unwrap()
         .0
         .body_sha256;
-    let new_hash = contract_core::generate::header::body_hash(&body);
+    let new_hash = contract_core::codegen::header::body_hash(&body);
     project.write(
         OUT,
         &format!(

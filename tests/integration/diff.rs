@@ -458,7 +458,7 @@ fn github_pair_golden_summary() {
         let new = load("api.github.com-v23.0.2.json");
         (old.join().unwrap(), new)
     });
-    let report = contract_core::diff::diff(&old, &new, &Default::default());
+    let report = contract_core::gates::diff::diff(&old, &new, &Default::default());
     let counts: BTreeMap<&str, usize> = report.rule_counts();
     let mut text =
         String::from("# rule-id count: `diff` of the GitHub REST description v22.0.0 -> v23.0.2\n");
@@ -496,7 +496,7 @@ fn readme_documents_every_rule() {
         "multiple-of",
         "unique-items",
     ];
-    for rule in contract_core::diff::Rule::ALL {
+    for rule in contract_core::gates::diff::Rule::ALL {
         let id = rule.id();
         let keyword = keywords.iter().find(|k| {
             ["request-", "response-"]
@@ -534,7 +534,7 @@ fn corpus_self_diffs_are_empty() {
                 continue;
             };
             let b = contract_core::spec::parse_file(&file).unwrap();
-            let changes = contract_core::diff::compare(&a.document, &b.document);
+            let changes = contract_core::gates::diff::compare(&a.document, &b.document);
             assert!(
                 changes.is_empty(),
                 "{}: {:?}",

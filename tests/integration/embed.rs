@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use contract_core::Sha256Digest;
-use contract_core::generate::header::{self, Header};
+use contract_core::codegen::header::{self, Header};
 use object::{Object as _, ObjectSection as _};
 
 use crate::support::{Project, assert_has, fixture, repo_root, run_in};
@@ -119,7 +119,7 @@ fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
 
 /// The pinned fingerprint of `crate/name` in the project's lock.
 fn pinned(project: &Project, package: &str, name: &str) -> String {
-    let lock = contract_core::lock::LockFile::read(&project.path("contract-guard.lock"))
+    let lock = contract_core::project::lock::LockFile::read(&project.path("contract-guard.lock"))
         .unwrap()
         .unwrap();
     lock.contracts
@@ -269,9 +269,10 @@ fn records_survive_release_profiles_and_gate_releases() {
         .expect(0);
     // Against the old lock, the new binary fails: `--lock` picks the lock to compare with.
     let old_lock = project.path("old.lock");
-    let mut lock = contract_core::lock::LockFile::read(&project.path("contract-guard.lock"))
-        .unwrap()
-        .unwrap();
+    let mut lock =
+        contract_core::project::lock::LockFile::read(&project.path("contract-guard.lock"))
+            .unwrap()
+            .unwrap();
     for entry in &mut lock.contracts {
         if entry.name == "billing" {
             entry.fingerprint = billing.parse().unwrap();

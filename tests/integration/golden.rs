@@ -3,7 +3,7 @@
 //! the rule that binds them to the pipeline revision in headers, so that a change to what is
 //! generated cannot ship without `check` reporting older clients as stale.
 
-use contract_core::generate::PIPELINE_REVISION;
+use contract_core::codegen::PIPELINE_REVISION;
 
 use crate::support::Project;
 
@@ -16,7 +16,7 @@ const SPECS: [(&str, &str); 3] = [
 
 /// The pipeline revision and the `body-sha256` of each generated client it produces. When
 /// generated code changes on purpose: review the snapshot diffs, bump `PIPELINE_REVISION` in
-/// `contract-core/src/generate/codegen.rs`, then record the new digests here.
+/// `contract-core/src/codegen/progenitor.rs`, then record the new digests here.
 const RECORDED: (u32, [&str; 3]) = (
     2,
     [

@@ -148,12 +148,13 @@ fn the_macros_refuse_a_fifo_spec_and_a_fifo_generated_file() {
     let crate_dir = project.dir.path();
     mkfifo(&project.path("specs/fifo.yaml"));
     mkfifo(&project.path("src/generated/fifo.rs"));
-    let err = contract_core::locate::load_cached(&project.path("specs/fifo.yaml"), crate_dir)
-        .unwrap_err()
-        .to_string();
+    let err =
+        contract_core::macros::locate::load_cached(&project.path("specs/fifo.yaml"), crate_dir)
+            .unwrap_err()
+            .to_string();
     assert_has(&err, "fifo.yaml");
     assert_has(&err, "not a regular file");
-    let err = contract_core::guard::verify_generated(
+    let err = contract_core::macros::guard::verify_generated(
         crate_dir,
         "mini",
         "specs/mini.yaml",
@@ -170,15 +171,21 @@ fn the_macros_refuse_a_fifo_spec_and_a_fifo_generated_file() {
 fn the_guard_reads_nothing_outside_the_workspace() {
     let project = generated_project();
     let crate_dir = project.dir.path();
-    contract_core::guard::verify_generated(crate_dir, "mini", "specs/mini.yaml", OUT).unwrap();
+    contract_core::macros::guard::verify_generated(crate_dir, "mini", "specs/mini.yaml", OUT)
+        .unwrap();
+    let err = contract_core::macros::guard::verify_generated(
+        crate_dir,
+        "mini",
+        "specs/mini.yaml",
+        "../x.rs",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_has(&err, "path `../x.rs` points outside the workspace");
     let err =
-        contract_core::guard::verify_generated(crate_dir, "mini", "specs/mini.yaml", "../x.rs")
+        contract_core::macros::guard::verify_generated(crate_dir, "mini", "../../mini.yaml", OUT)
             .unwrap_err()
             .to_string();
-    assert_has(&err, "path `../x.rs` points outside the workspace");
-    let err = contract_core::guard::verify_generated(crate_dir, "mini", "../../mini.yaml", OUT)
-        .unwrap_err()
-        .to_string();
     assert_has(&err, "path `../../mini.yaml` points outside the workspace");
     #[cfg(unix)]
     {
@@ -186,7 +193,7 @@ fn the_guard_reads_nothing_outside_the_workspace() {
         std::fs::copy(project.path(OUT), outside.path().join("mini.rs")).unwrap();
         std::os::unix::fs::symlink(outside.path().join("mini.rs"), project.path("src/out.rs"))
             .unwrap();
-        let err = contract_core::guard::verify_generated(
+        let err = contract_core::macros::guard::verify_generated(
             crate_dir,
             "mini",
             "specs/mini.yaml",

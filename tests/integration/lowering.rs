@@ -4,9 +4,9 @@
 
 use std::process::Command;
 
-use contract_core::canonical;
-use contract_core::normalize::for_generator;
+use contract_core::codegen::normalize::for_generator;
 use contract_core::spec;
+use contract_core::spec::canonical;
 
 use crate::support::{Project, fixture, repo_root};
 

@@ -2,17 +2,20 @@
 
 use std::path::{Path, PathBuf};
 
-use contract_core::generate::deps::MacrosChoice;
-use contract_core::manifest::{self, DependencySource, NewContract, Scope};
-use contract_core::workspace::Workspace;
-use contract_core::{fsio, generate, paths, pin, spec};
+use contract_core::codegen;
+use contract_core::codegen::deps::MacrosChoice;
+use contract_core::project::manifest::{self, DependencySource, NewContract, Scope};
+use contract_core::project::pin;
+use contract_core::project::workspace::Workspace;
+use contract_core::spec;
+use contract_core::util::{fsio, paths};
 
 use crate::cli::AddArgs;
 use crate::error::{CliError, CliResult};
 use crate::{exit, ui};
 
 pub fn run(args: &AddArgs) -> CliResult {
-    contract_core::contract::validate_name(&args.name).map_err(CliError::new)?;
+    contract_core::project::contract::validate_name(&args.name).map_err(CliError::new)?;
     let workspace = super::load_workspace(&args.ws)?;
     let _guard = super::lock_workspace(&workspace)?;
     let (scope, manifest_path, package) = if args.workspace_level {
@@ -55,7 +58,7 @@ pub fn run(args: &AddArgs) -> CliResult {
     };
     // Where `contract-macros` comes from is settled before Cargo.toml is touched.
     let macros = match &output_rel {
-        Some(_) if !args.no_deps => Some(generate::deps::macros_source(
+        Some(_) if !args.no_deps => Some(codegen::deps::macros_source(
             macros_choice(args),
             &base_dir,
             &workspace.root,
@@ -112,7 +115,7 @@ pub fn run(args: &AddArgs) -> CliResult {
         ui::status(
             ui::GOOD,
             "Locked",
-            format!("`{}`", contract_core::workspace::LOCK_FILE_NAME),
+            format!("`{}`", contract_core::project::workspace::LOCK_FILE_NAME),
         );
     }
     if let (Some(output), Some(macros)) = (&contract.output, macros) {
@@ -130,12 +133,12 @@ pub fn run(args: &AddArgs) -> CliResult {
 /// Adds what the generated client needs to the compiling crate's `[dependencies]`, found by
 /// generating it in memory.
 fn add_dependencies(
-    contract: &contract_core::contract::Contract,
-    output: &contract_core::contract::Output,
+    contract: &contract_core::project::contract::Contract,
+    output: &contract_core::project::contract::Output,
     spec: &spec::LoadedSpec,
     macros: DependencySource,
 ) -> Result<(), CliError> {
-    let needs = match generate::generate(contract, output, spec) {
+    let needs = match codegen::generate(contract, output, spec) {
         Ok(generated) => generated.needs,
         Err(err) => {
             ui::status(
@@ -143,12 +146,12 @@ fn add_dependencies(
                 "Warning",
                 format!("{err}; adding the base dependencies only"),
             );
-            generate::Needs::default()
+            codegen::Needs::default()
         }
     };
     let manifest = output.owner_dir.join("Cargo.toml");
     let changed =
-        manifest::ensure_dependencies(&manifest, &generate::deps::required(&needs, macros))?;
+        manifest::ensure_dependencies(&manifest, &codegen::deps::required(&needs, macros))?;
     if !changed.is_empty() {
         ui::status(
             ui::GOOD,

@@ -3,9 +3,10 @@
 
 use std::io::Write as _;
 
-use contract_core::check::{self, CheckOptions, CheckReport, Finding, FindingKind};
-use contract_core::lock::LockFile;
-use contract_core::{pin, report};
+use contract_core::gates::check::{self, CheckOptions, CheckReport, Finding, FindingKind};
+use contract_core::project::lock::LockFile;
+use contract_core::project::pin;
+use contract_core::report;
 use serde_json::json;
 
 use crate::cli::{CheckArgs, ReportFormat};
@@ -55,7 +56,7 @@ pub fn run(args: &CheckArgs) -> CliResult {
     if lock_would_change {
         CliError::new(format!(
             "`{}` is not up to date and `--locked` was given: {}",
-            contract_core::workspace::LOCK_FILE_NAME,
+            contract_core::project::workspace::LOCK_FILE_NAME,
             lock_changes.join("; ")
         ))
         .with_hint("run `cargo contract-guard lock` and commit the result")

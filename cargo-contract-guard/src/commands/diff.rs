@@ -5,12 +5,13 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use contract_core::contract::Contract;
-use contract_core::diff::{self, DiffConfig, Finding, Report, Severity, annotate};
-use contract_core::lock::LockFile;
+use contract_core::gates::diff::{self, DiffConfig, Finding, Report, Severity, annotate};
+use contract_core::project::contract::Contract;
+use contract_core::project::lock::LockFile;
+use contract_core::project::workspace::Workspace;
+use contract_core::report;
+use contract_core::spec::cache as spec_cache;
 use contract_core::spec::{self, Located, ParsedSpec};
-use contract_core::workspace::Workspace;
-use contract_core::{report, spec_cache};
 
 use crate::cli::{DiffArgs, DiffFormat, WorkspaceArgs};
 use crate::error::{CliError, CliResult};
@@ -25,7 +26,7 @@ enum Input {
 /// A file when one exists at `arg`, else a contract when `arg` is a contract name or
 /// `crate/name`, else a file (that the loader reports missing).
 fn classify(arg: &str) -> Input {
-    let contract_name = |name: &str| contract_core::contract::validate_name(name).is_ok();
+    let contract_name = |name: &str| contract_core::project::contract::validate_name(name).is_ok();
     let names_contract = contract_name(arg)
         || arg.split_once('/').is_some_and(|(krate, name)| {
             !krate.is_empty() && !krate.contains(['/', '\\']) && contract_name(name)

@@ -59,7 +59,7 @@ pub fn render(err: &CliError, format: Machine) -> String {
             None => message,
         }),
         Machine::Markdown => {
-            let span = |text: &str| contract_core::diff::report::code_span(text, false);
+            let span = |text: &str| contract_core::gates::diff::review::code_span(text, false);
             let hint = err
                 .hint
                 .as_deref()

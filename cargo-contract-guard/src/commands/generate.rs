@@ -3,11 +3,11 @@
 use std::io::Write as _;
 use std::time::Instant;
 
-use contract_core::contract::Contract;
-use contract_core::generate::{self, GenerateOptions, Refusal};
-use contract_core::lock::LockFile;
-use contract_core::note::Note;
-use contract_core::paths;
+use contract_core::codegen::note::Note;
+use contract_core::codegen::{self, GenerateOptions, Refusal};
+use contract_core::project::contract::Contract;
+use contract_core::project::lock::LockFile;
+use contract_core::util::paths;
 
 use crate::cli::GenerateArgs;
 use crate::error::{CliError, CliResult};
@@ -85,7 +85,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
                 format!("{name} [{}/{}]", index + 1, with_output.len()),
             );
         }
-        match generate::generate_contract(&workspace, contract, options) {
+        match codegen::generate_contract(&workspace, contract, options) {
             Err(err) => {
                 let err = CliError::from(err);
                 if err.code == exit::UNSUPPORTED {
@@ -242,7 +242,7 @@ pub(super) fn report_refusal(contract: &Contract, refusal: &Refusal) {
                     "{display}: the spec changed since it was pinned (pinned {pinned}, now {current})"
                 ),
             );
-            ui::help(contract_core::advice::spec_moved(name));
+            ui::help(contract_core::report::advice::spec_moved(name));
         }
         Refusal::HandEdited { diff, .. } => {
             ui::finding(
@@ -251,7 +251,7 @@ pub(super) fn report_refusal(contract: &Contract, refusal: &Refusal) {
                 format!("{display}: `{output}` was edited by hand; it was not overwritten"),
             );
             eprint!("{diff}");
-            ui::help(contract_core::advice::hand_edited(name, output));
+            ui::help(contract_core::report::advice::hand_edited(name, output));
         }
         Refusal::LockWouldChange => {
             ui::finding(

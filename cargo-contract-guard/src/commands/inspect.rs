@@ -1,6 +1,6 @@
 //! `inspect`: the contract records embedded in a binary; exit 1 when it has none.
 
-use contract_core::record::{self, Inspection, Record};
+use contract_core::gates::record::{self, Inspection, Record};
 use serde_json::json;
 
 use crate::cli::{InspectArgs, MessageFormat};

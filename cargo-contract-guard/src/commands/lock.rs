@@ -1,7 +1,7 @@
 //! `lock`: pin every selected contract at its spec's current fingerprint.
 
-use contract_core::pin;
-use contract_core::workspace::LOCK_FILE_NAME;
+use contract_core::project::pin;
+use contract_core::project::workspace::LOCK_FILE_NAME;
 
 use crate::cli::LockArgs;
 use crate::error::{CliError, CliResult};

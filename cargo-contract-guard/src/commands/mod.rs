@@ -12,8 +12,8 @@ mod status;
 mod update;
 mod verify_binary;
 
-use contract_core::workspace::{LOCK_FILE_NAME, Workspace};
-use contract_core::workspace_lock::WorkspaceLock;
+use contract_core::project::workspace::{LOCK_FILE_NAME, Workspace};
+use contract_core::project::workspace_lock::WorkspaceLock;
 
 use crate::cli::{Command, WorkspaceArgs};
 use crate::error::CliResult;
@@ -56,7 +56,7 @@ fn lock_workspace(workspace: &Workspace) -> Result<WorkspaceLock, crate::error::
 /// directory does not pass silently on nothing.
 fn warn_if_narrowed_to_nothing(
     workspace: &Workspace,
-    selection: &contract_core::workspace::Selection,
+    selection: &contract_core::project::workspace::Selection,
     selected: usize,
 ) -> bool {
     if selected > 0 || selection.packages.is_empty() || workspace.contracts.is_empty() {

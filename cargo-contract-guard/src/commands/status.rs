@@ -1,7 +1,7 @@
 //! `status`: each contract's pinned and current fingerprint; exit 1 on any mismatch.
 
-use contract_core::lock::LockFile;
-use contract_core::pin::{self, PinState};
+use contract_core::project::lock::LockFile;
+use contract_core::project::pin::{self, PinState};
 use serde_json::json;
 
 use crate::cli::{MessageFormat, StatusArgs};

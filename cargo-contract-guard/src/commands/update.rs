@@ -2,10 +2,12 @@
 //! changes, refuse breaking and security changes unless allowed (writing nothing), else
 //! re-pin and regenerate in one step.
 
-use contract_core::diff::{self, Severity};
-use contract_core::generate::{self, GenerateOptions};
-use contract_core::lock::LockFile;
-use contract_core::{pin, spec, spec_cache};
+use contract_core::codegen::{self, GenerateOptions};
+use contract_core::gates::diff::{self, Severity};
+use contract_core::project::lock::LockFile;
+use contract_core::project::pin;
+use contract_core::spec;
+use contract_core::spec::cache as spec_cache;
 
 use crate::cli::UpdateArgs;
 use crate::error::{CliError, CliResult};
@@ -94,7 +96,7 @@ pub fn run(args: &UpdateArgs) -> CliResult {
             force: false,
             locked: false,
         };
-        match generate::generate_contract(&workspace, contract, options)? {
+        match codegen::generate_contract(&workspace, contract, options)? {
             Err(refusal) => {
                 super::generate::report_refusal(contract, &refusal);
                 return Ok(exit::DRIFT);

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use contract_core::lock::LockFile;
-use contract_core::record::{self, verify};
-use contract_core::workspace::Workspace;
+use contract_core::gates::record::{self, verify};
+use contract_core::project::lock::LockFile;
+use contract_core::project::workspace::Workspace;
 use serde_json::json;
 
 use crate::cli::{MessageFormat, VerifyBinaryArgs};

@@ -1,8 +1,11 @@
-//! Machine-readable renderings of findings shared by `check` and `diff`: SARIF 2.1.0 for code
-//! scanning, and GitHub Actions workflow commands for inline annotations.
+//! Reports: how findings reach people and machines. SARIF 2.1.0 for code scanning and GitHub
+//! Actions workflow commands for inline annotations (shared by `check` and `diff`), the one
+//! wording of each fix ([`advice`]), and unified diffs that show a hand edit ([`text_diff`]).
 
+pub mod advice;
 pub mod github;
 pub mod sarif;
+pub mod text_diff;
 
 use std::borrow::Cow;
 

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::{ExternalFile, ParsedSpec, SpecFormat, SpecVersion, parse, refs};
 use crate::error::{Error, Result};
-use crate::hash::Sha256Digest;
-use crate::paths;
+use crate::util::hash::Sha256Digest;
+use crate::util::paths;
 
 /// The one key of a bundle object.
 pub const BUNDLE_KEY: &str = "$contract-guard-bundle";
@@ -150,7 +150,7 @@ mod tests {
         let path = multi_file(dir.path());
         let loaded = super::super::load_in(&path, dir.path()).unwrap();
         assert_eq!(loaded.external_files.len(), 2);
-        let bytes = crate::canonical::canonical_json(&loaded.fingerprinted_value()).unwrap();
+        let bytes = crate::spec::canonical::canonical_json(&loaded.fingerprinted_value()).unwrap();
         assert_eq!(Sha256Digest::of(&bytes), loaded.fingerprint);
         let back = parse_fingerprinted(Path::new("cache.json"), &bytes).unwrap();
         assert_eq!(

@@ -10,8 +10,8 @@ use std::path::Path;
 use granit_parser::{Event, Parser};
 
 use super::{Origin, ParsedSpec};
-use crate::note::push_token;
-use crate::paths;
+use crate::codegen::note::push_token;
+use crate::util::paths;
 
 /// Where a pointer of a parsed spec is in the files it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,8 @@
 //! detect its OpenAPI version, and compute its fingerprints.
 
 mod bundle;
+pub mod cache;
+pub mod canonical;
 mod lines;
 mod parse;
 #[cfg(test)]
@@ -23,10 +25,9 @@ pub use refs::{
 };
 pub use version::SpecVersion;
 
-use crate::canonical;
 use crate::error::{Error, Result};
-use crate::hash::Sha256Digest;
-use crate::paths;
+use crate::util::hash::Sha256Digest;
+use crate::util::paths;
 
 /// A spec file, parsed and fingerprinted.
 #[derive(Debug, Clone)]
@@ -288,7 +289,7 @@ pub fn json_type(value: &Value) -> &'static str {
 }
 
 /// Reads a whole spec file: a regular file of at most [`MAX_FILE_BYTES`]
-/// ([`crate::fsio::read_bounded`]).
+/// ([`crate::util::fsio::read_bounded`]).
 pub fn read_capped(path: &Path) -> Result<Vec<u8>> {
-    crate::fsio::read_bounded(path, MAX_FILE_BYTES)
+    crate::util::fsio::read_bounded(path, MAX_FILE_BYTES)
 }

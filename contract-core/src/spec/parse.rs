@@ -20,7 +20,7 @@ use crate::error::{Error, Position, Result};
 pub const MAX_DEPTH: usize = 128;
 
 /// The largest spec file accepted, in bytes.
-pub const MAX_FILE_BYTES: u64 = crate::fsio::MAX_TEXT_BYTES;
+pub const MAX_FILE_BYTES: u64 = crate::util::fsio::MAX_TEXT_BYTES;
 
 /// How a spec file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

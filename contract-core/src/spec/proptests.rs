@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::SpecFormat;
 use super::parse::parse;
-use crate::canonical::fingerprint;
+use crate::spec::canonical::fingerprint;
 
 /// Keys that exercise YAML's traps (`yes`, `on`, `0755`, `1_000`, `null`, `~`) and JSON escaping.
 fn key() -> impl Strategy<Value = String> {

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{ExternalFile, SpecFormat, parse};
 use crate::error::{Error, Result};
-use crate::paths;
+use crate::util::paths;
 
 /// The most files one spec may pull in.
 pub const MAX_EXTERNAL_FILES: usize = 256;
@@ -190,7 +190,7 @@ pub fn collect(root_path: &Path, root: &Value, sandbox: &Path) -> Result<Vec<Ext
                 ExternalFile {
                     key,
                     path: target,
-                    raw_sha256: crate::hash::Sha256Digest::of(&bytes),
+                    raw_sha256: crate::util::hash::Sha256Digest::of(&bytes),
                     document,
                 },
             );
@@ -332,8 +332,8 @@ impl Inliner<'_> {
 
     fn inline_child(&mut self, holder: &Path, token: &str, child: &Value) -> Result<Value> {
         let (len, here_len) = (self.at.len(), self.here.len());
-        crate::note::push_token(&mut self.at, token);
-        crate::note::push_token(&mut self.here, token);
+        crate::codegen::note::push_token(&mut self.at, token);
+        crate::codegen::note::push_token(&mut self.here, token);
         self.depth += 1;
         let inlined = self.inline(holder, child);
         self.depth -= 1;
@@ -508,7 +508,7 @@ mod tests {
         ExternalFile {
             key: key.into(),
             path: PathBuf::from("/w").join(key),
-            raw_sha256: crate::hash::Sha256Digest::of(b""),
+            raw_sha256: crate::util::hash::Sha256Digest::of(b""),
             document,
         }
     }

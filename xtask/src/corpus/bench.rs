@@ -39,16 +39,16 @@ pub fn github(corpus: &Path, runs: usize) -> Result<Option<Bench>, String> {
         path.display()
     );
     let spec = contract_core::spec::load(&path).map_err(|e| e.to_string())?;
-    let prepared = contract_core::normalize::for_generator(&spec.document, &spec.version);
+    let prepared = contract_core::codegen::normalize::for_generator(&spec.document, &spec.version);
     let (contract, output) = super::worker::scratch_contract("github", &path, "src/github.rs");
     let (mut ours, mut plain, mut prepare) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let started = Instant::now();
-        let _ = contract_core::normalize::for_generator(&spec.document, &spec.version);
+        let _ = contract_core::codegen::normalize::for_generator(&spec.document, &spec.version);
         prepare.push(started.elapsed().as_secs_f64());
 
         let started = Instant::now();
-        let file = contract_core::generate::generate(&contract, &output, &spec)
+        let file = contract_core::codegen::generate(&contract, &output, &spec)
             .map_err(|e| e.to_string())?;
         ours.push(started.elapsed().as_secs_f64());
         drop(file);

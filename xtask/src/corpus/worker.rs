@@ -1,7 +1,7 @@
 //! One spec through one pipeline, in a child process: prints an [`Outcome`] as JSON and writes
 //! the generated code.
 //!
-//! - `ours`: [`contract_core::generate::generate`] (lowering, normalisation, progenitor, the
+//! - `ours`: [`contract_core::codegen::generate`] (lowering, normalisation, progenitor, the
 //!   formatted file), minus the compile-time guard, which needs the spec beside the crate;
 //! - `plain`: progenitor on the document as written — deserialise into `openapiv3::OpenAPI`,
 //!   `Generator::generate_tokens`, format with prettyplease — as its own README shows.
@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use contract_core::contract::{Contract, Output};
-use contract_core::settings::GeneratorSettings;
+use contract_core::project::contract::{Contract, Output};
+use contract_core::project::settings::GeneratorSettings;
 
 use super::{Outcome, Pipeline};
 
@@ -109,7 +109,7 @@ pub(super) fn scratch_contract(name: &str, spec_path: &Path, output: &str) -> (C
 
 fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result<String, String> {
     let started = Instant::now();
-    let prepared = contract_core::normalize::for_generator(&spec.document, &spec.version);
+    let prepared = contract_core::codegen::normalize::for_generator(&spec.document, &spec.version);
     outcome.prepare_ms = ms(started);
     for note in &prepared.notes {
         *outcome.notes.entry(note.rule.to_string()).or_default() += 1;
@@ -118,7 +118,7 @@ fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result
     let (contract, output) = scratch_contract("corpus", &spec.path, "src/lib.rs");
     let started = Instant::now();
     let file =
-        contract_core::generate::generate(&contract, &output, spec).map_err(|e| e.to_string())?;
+        contract_core::codegen::generate(&contract, &output, spec).map_err(|e| e.to_string())?;
     outcome.generate_ms = ms(started);
     outcome.operations = file.operations;
     outcome.types = file.types;

@@ -1,0 +1,315 @@
+//! Request bodies. The generator sends exactly one media type per operation, and only JSON,
+//! `application/x-www-form-urlencoded`, `application/octet-stream` (bytes) and `text/plain`
+//! (a string):
+//!
+//! - `normalize/body-media-types`: several media types → the first JSON one, else form, else
+//!   bytes, else text, else the first; the others are listed as dropped;
+//! - `normalize/body-json`: a JSON media type spelled otherwise (`application/merge-patch+json`,
+//!   `text/json`, `application/*+json`) → `application/json`;
+//! - `normalize/body-bytes`: `*/*` and `application/*` → `application/octet-stream`; a bytes
+//!   or text body's schema → the plain binary or string schema the generator expects;
+//! - `normalize/body-schema`: a JSON body without a schema → any JSON value; `encoding` dropped;
+//! - `normalize/unsupported-body`: any other media type (`multipart/form-data`, XML, …) → the
+//!   **operation is dropped**, with a note naming it, since its request cannot be sent.
+
+use serde_json::{Value, json};
+
+use super::operations::Operation;
+use super::resolve;
+use crate::codegen::note::{Note, child};
+use crate::spec::media_type_essence;
+
+/// What happened to an operation's request body.
+pub(super) enum Outcome {
+    /// Generate the operation.
+    Keep,
+    /// Drop the operation (the note says why).
+    Drop,
+}
+
+/// Applies the request body rules to one operation.
+pub(super) fn request_body(
+    op: &mut Operation<'_>,
+    components: &Value,
+    notes: &mut Vec<Note>,
+) -> Outcome {
+    let Some(original) = op.op.get("requestBody") else {
+        return Outcome::Keep;
+    };
+    let at = child(&op.at, "requestBody");
+    let mut body = resolve(original, components).clone();
+    let before = body.clone();
+    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
+        op.op.shift_remove("requestBody");
+        return Outcome::Keep;
+    };
+    if content.is_empty() {
+        op.op.shift_remove("requestBody");
+        return Outcome::Keep;
+    }
+    let at_content = child(&at, "content");
+    let chosen = content
+        .keys()
+        .min_by_key(|k| preference(k))
+        .cloned()
+        .expect("not empty");
+    if content.len() > 1 {
+        let dropped: Vec<String> = content
+            .keys()
+            .filter(|k| **k != chosen)
+            .map(|k| format!("`{k}`"))
+            .collect();
+        notes.push(Note::new(
+            "normalize/body-media-types",
+            &at_content,
+            format!(
+                "the request body is sent as `{chosen}`; {} dropped (the generator sends one media type)",
+                dropped.join(", ")
+            ),
+        ));
+        content.retain(|k, _| *k == chosen);
+    }
+    let mut media = content.shift_remove(&chosen).unwrap_or_else(|| json!({}));
+    let at_media = child(&at_content, &chosen);
+    let essence = media_type_essence(&chosen);
+    let target = match Kind::of(&essence) {
+        Kind::Json if essence == "application/json" => chosen.clone(),
+        Kind::Json => {
+            notes.push(Note::new(
+                "normalize/body-json",
+                &at_media,
+                format!("the JSON request body `{chosen}` is sent labelled `application/json`"),
+            ));
+            "application/json".into()
+        }
+        Kind::Form => chosen.clone(),
+        Kind::Bytes if essence == "application/octet-stream" => chosen.clone(),
+        Kind::Bytes => {
+            notes.push(Note::new(
+                "normalize/body-bytes",
+                &at_media,
+                format!("the `{chosen}` request body is sent as bytes labelled `application/octet-stream`"),
+            ));
+            "application/octet-stream".into()
+        }
+        Kind::Text => chosen.clone(),
+        Kind::Unsupported => {
+            notes.push(Note::new(
+                "normalize/unsupported-body",
+                &op.at,
+                format!(
+                    "operation `{}` dropped: its request body is `{chosen}`, which the generator cannot send",
+                    op.label()
+                ),
+            ));
+            return Outcome::Drop;
+        }
+    };
+    let kind = Kind::of(&media_type_essence(&target));
+    let schema = components_schema(&media, components);
+    fix_schema(&mut media, kind, &schema, &at_media, notes);
+    content.insert(target, media);
+    if body != before {
+        op.op.insert("requestBody".into(), body);
+    }
+    Outcome::Keep
+}
+
+/// What kind of body a media type is, for the generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Json,
+    Form,
+    Bytes,
+    Text,
+    Unsupported,
+}
+
+impl Kind {
+    fn of(essence: &str) -> Kind {
+        match essence {
+            "application/x-www-form-urlencoded" => Kind::Form,
+            "application/octet-stream" | "*/*" | "application/*" => Kind::Bytes,
+            "text/plain" | "text/x-markdown" => Kind::Text,
+            e if e == "application/json" || e == "text/json" || e.ends_with("+json") => Kind::Json,
+            _ => Kind::Unsupported,
+        }
+    }
+}
+
+/// Lower is better: JSON, form, bytes, text, anything else.
+fn preference(media_type: &str) -> (u8, bool) {
+    let essence = media_type_essence(media_type);
+    let rank = match Kind::of(&essence) {
+        Kind::Json => 0,
+        Kind::Form => 1,
+        Kind::Bytes => 2,
+        Kind::Text => 3,
+        Kind::Unsupported => 4,
+    };
+    // Among JSON types, plain `application/json` first.
+    (rank, essence != "application/json")
+}
+
+/// The media type's schema with a top-level `$ref` to a component schema followed.
+fn components_schema(media: &Value, components: &Value) -> Value {
+    media
+        .get("schema")
+        .map(|s| super::resolve(s, components).clone())
+        .unwrap_or(Value::Null)
+}
+
+fn fix_schema(media: &mut Value, kind: Kind, schema: &Value, at: &str, notes: &mut Vec<Note>) {
+    if !media.is_object() {
+        *media = json!({});
+    }
+    if let Some(m) = media.as_object_mut()
+        && m.shift_remove("encoding").is_some()
+    {
+        notes.push(Note::new(
+            "normalize/body-schema",
+            at,
+            "the body's `encoding` dropped (the generator does not use it)",
+        ));
+    }
+    let expected = match kind {
+        Kind::Bytes => json!({"type": "string", "format": "binary"}),
+        Kind::Text => json!({"type": "string"}),
+        Kind::Json | Kind::Form if schema.is_null() => {
+            notes.push(Note::new(
+                "normalize/body-schema",
+                at,
+                "the request body has no schema; it accepts any JSON value",
+            ));
+            media["schema"] = json!({});
+            return;
+        }
+        _ => return,
+    };
+    let plain = schema.get("type") == expected.get("type")
+        && schema.get("format") == expected.get("format")
+        && [
+            "enum",
+            "pattern",
+            "minLength",
+            "maxLength",
+            "default",
+            "nullable",
+        ]
+        .iter()
+        .all(|k| schema.get(*k).is_none());
+    if !plain {
+        notes.push(Note::new(
+            "normalize/body-bytes",
+            at,
+            format!(
+                "the request body's schema is written as `{expected}`, the form the generator sends"
+            ),
+        ));
+        media["schema"] = expected;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(op: Value) -> (Option<Value>, Vec<Note>) {
+        let Value::Object(mut op) = op else { panic!() };
+        let mut notes = Vec::new();
+        let mut operation = Operation {
+            path: "/a",
+            method: "post",
+            at: "/op".into(),
+            op: &mut op,
+        };
+        let outcome = request_body(&mut operation, &json!({}), &mut notes);
+        match outcome {
+            Outcome::Keep => (Some(Value::Object(op)), notes),
+            Outcome::Drop => (None, notes),
+        }
+    }
+
+    #[test]
+    fn one_media_type_is_kept_json_first() {
+        let (op, notes) = run(json!({"requestBody": {"content": {
+            "application/xml": {"schema": {}},
+            "application/json-patch+json": {"schema": {"type": "array"}},
+            "application/json": {"schema": {"type": "object"}}
+        }}}));
+        assert_eq!(
+            op.unwrap(),
+            json!({"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
+        );
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].rule, "normalize/body-media-types");
+        assert!(
+            notes[0]
+                .message
+                .contains("`application/xml`, `application/json-patch+json` dropped")
+        );
+    }
+
+    #[test]
+    fn json_like_types_are_sent_as_json() {
+        let (op, notes) = run(
+            json!({"requestBody": {"content": {"application/merge-patch+json": {"schema": {}}}}}),
+        );
+        assert_eq!(
+            op.unwrap()["requestBody"]["content"],
+            json!({"application/json": {"schema": {}}})
+        );
+        assert_eq!(notes[0].rule, "normalize/body-json");
+    }
+
+    #[test]
+    fn text_and_bytes_get_the_schema_the_generator_expects() {
+        let (op, notes) = run(json!({"requestBody": {"content": {
+            "text/plain": {"schema": {"type": "string", "maxLength": 10}},
+            "text/x-markdown": {"schema": {"type": "string"}}
+        }}}));
+        assert_eq!(
+            op.unwrap()["requestBody"]["content"],
+            json!({"text/plain": {"schema": {"type": "string"}}})
+        );
+        assert_eq!(notes.len(), 2);
+        let (op, notes) =
+            run(json!({"requestBody": {"content": {"*/*": {"schema": {"type": "object"}}}}}));
+        assert_eq!(
+            op.unwrap()["requestBody"]["content"],
+            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
+        );
+        assert_eq!(notes.len(), 2);
+    }
+
+    #[test]
+    fn multipart_drops_the_operation_with_a_note() {
+        let (op, notes) =
+            run(json!({"requestBody": {"content": {"multipart/form-data": {"schema": {}}}}}));
+        assert!(op.is_none());
+        assert_eq!(notes[0].rule, "normalize/unsupported-body");
+        assert_eq!(notes[0].pointer, "/op");
+        assert!(
+            notes[0].message.contains("`POST /a` dropped"),
+            "{}",
+            notes[0]
+        );
+    }
+
+    #[test]
+    fn json_without_schema_and_encoding() {
+        let (op, notes) = run(
+            json!({"requestBody": {"content": {"application/x-www-form-urlencoded": {"encoding": {"a": {}}}}}}),
+        );
+        assert_eq!(
+            op.unwrap()["requestBody"]["content"],
+            json!({"application/x-www-form-urlencoded": {"schema": {}}})
+        );
+        assert_eq!(notes.len(), 2);
+        let (op, notes) = run(
+            json!({"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}),
+        );
+        assert_eq!(notes.len(), 0);
+        assert!(op.is_some());
+    }
+}

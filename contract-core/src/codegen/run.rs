@@ -1,0 +1,191 @@
+//! `generate` for one contract: refuse unless the spec matches its pin, never overwrite a
+//! hand-edited file without `--force` (which keeps it as `<file>.orig`), write atomically, and
+//! record what was generated in the lock.
+
+use std::path::{Path, PathBuf};
+
+use super::header;
+use super::progenitor::{self, GeneratedFile};
+use crate::error::{Error, Result};
+use crate::project::contract::{Contract, Output};
+use crate::project::lock::{LockEntry, LockFile};
+use crate::project::workspace::Workspace;
+use crate::report::text_diff;
+use crate::util::fsio;
+use crate::util::hash::Sha256Digest;
+
+/// Options of `generate`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GenerateOptions {
+    /// Pin the spec's current fingerprint first instead of refusing on a mismatch.
+    pub relock: bool,
+    /// Overwrite a hand-edited or foreign file (the old one is saved as `<file>.orig`).
+    pub force: bool,
+    /// Refuse instead of changing the lock (`--locked`).
+    pub locked: bool,
+}
+
+/// Why `generate` did not write a contract's client (drift; exit 1).
+#[derive(Debug)]
+pub enum Refusal {
+    /// The contract has no pin.
+    NotLocked,
+    /// The spec no longer matches its pin.
+    SpecChanged {
+        /// The pinned fingerprint.
+        pinned: Sha256Digest,
+        /// The spec's fingerprint now.
+        current: Sha256Digest,
+    },
+    /// The generated file was edited by hand.
+    HandEdited {
+        /// The file.
+        file: PathBuf,
+        /// What was changed, against a fresh generation.
+        diff: String,
+    },
+    /// Generating would change the lock, and `--locked` was given.
+    LockWouldChange,
+    /// The output path holds a file cargo-contract-guard did not generate.
+    Foreign {
+        /// The file.
+        file: PathBuf,
+        /// Why its header is not ours.
+        reason: String,
+    },
+}
+
+/// What `generate` did for one contract.
+#[derive(Debug)]
+pub struct Generation {
+    /// The generated file.
+    pub file: GeneratedFile,
+    /// Where it was written.
+    pub path: PathBuf,
+    /// Whether the file on disk changed.
+    pub written: bool,
+    /// Where an overwritten hand edit was saved (`--force`).
+    pub saved_original: Option<PathBuf>,
+}
+
+/// Generates `contract`'s client into its output file. `Ok(None)` when it has no output.
+pub fn generate_contract(
+    workspace: &Workspace,
+    contract: &Contract,
+    options: GenerateOptions,
+) -> Result<Result<Option<Generation>, Refusal>> {
+    let Some(output) = &contract.output else {
+        return Ok(Ok(None));
+    };
+    let lock_path = workspace.lock_path();
+    let mut lock = LockFile::read(&lock_path)?.unwrap_or_default();
+    let previous = lock.entry(contract).cloned();
+    // Bytes that still hash to the pin's are the bytes it fingerprinted: no re-canonicalising
+    // (unless they may reference other files, whatever the lock's `files` says).
+    let spec = match &previous {
+        Some(p) if p.spec == contract.spec_rel => crate::spec::load_pinned_in(
+            &contract.spec_path,
+            &contract.root,
+            p.raw_sha256,
+            p.fingerprint,
+        )?,
+        _ => contract.load_spec()?,
+    };
+    if !spec.version.generates() {
+        return Err(Error::Swagger2 {
+            spec: contract.spec_rel.clone(),
+            action: "generate a client from",
+        });
+    }
+    match &previous {
+        Some(p) if p.fingerprint == spec.fingerprint => {}
+        _ if options.relock => {}
+        None => return Ok(Err(Refusal::NotLocked)),
+        Some(p) => {
+            return Ok(Err(Refusal::SpecChanged {
+                pinned: p.fingerprint,
+                current: spec.fingerprint,
+            }));
+        }
+    }
+    let generated = progenitor::generate(contract, output, &spec)?;
+    let mut entry = LockEntry::pin(contract, &spec, previous.as_ref());
+    entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
+    entry.body_sha256 = Some(generated.header.body_sha256);
+    entry.generator = Some(generated.header.generator.clone());
+    // Under `--locked`, a spec whose bytes moved but whose fingerprint did not keeps its
+    // recorded byte hash: that alone is no reason to change the lock.
+    if options.locked
+        && let Some(p) = &previous
+        && p.fingerprint == entry.fingerprint
+    {
+        entry.raw_sha256 = p.raw_sha256;
+    }
+    if options.locked && previous.as_ref() != Some(&entry) {
+        return Ok(Err(Refusal::LockWouldChange));
+    }
+
+    // The `.orig`, the output and the lock change together or not at all; the lock last, so
+    // a pin never moves for a client that was not written.
+    let mut transaction = fsio::Transaction::default();
+    let mut saved_original = None;
+    if let Some(existing) = read_existing(&output.path)?
+        && let Some(refusal) =
+            inspect_existing(output, &String::from_utf8_lossy(&existing), &generated)
+    {
+        if !options.force {
+            return Ok(Err(refusal));
+        }
+        // The bytes exactly as they were, even if they are not UTF-8.
+        let orig = orig_path(&output.path);
+        transaction.write(&orig, &existing)?;
+        saved_original = Some(orig);
+    }
+    let written = transaction.write(&output.path, generated.text.as_bytes())?;
+    lock.upsert(entry);
+    transaction.write(&lock_path, lock.render().as_bytes())?;
+    transaction.commit();
+    if options.relock {
+        // Best effort, as in `lock`: `diff` and `update` compare against it later.
+        let _ = crate::spec::cache::store(&workspace.target_dir, &spec);
+    }
+
+    Ok(Ok(Some(Generation {
+        path: output.path.clone(),
+        file: generated,
+        written,
+        saved_original,
+    })))
+}
+
+fn read_existing(path: &Path) -> Result<Option<Vec<u8>>> {
+    fsio::read_bounded_if_exists(path, fsio::MAX_TEXT_BYTES)
+}
+
+/// Whether an existing output file must not be overwritten: it was edited by hand (the diff
+/// names it relative to the workspace root), or it is not a file we generated.
+fn inspect_existing(output: &Output, existing: &str, fresh: &GeneratedFile) -> Option<Refusal> {
+    match header::split(existing) {
+        Ok((found, body)) if header::body_hash(body) == found.body_sha256 => None,
+        Ok((_, body)) => Some(Refusal::HandEdited {
+            file: output.path.clone(),
+            diff: text_diff::unified(
+                &text_diff::as_generated(existing, body, fresh.body()),
+                existing,
+                &output.rel,
+                60,
+            ),
+        }),
+        Err(reason) => Some(Refusal::Foreign {
+            file: output.path.clone(),
+            reason: reason.to_string(),
+        }),
+    }
+}
+
+/// `<file>.orig`.
+pub fn orig_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".orig");
+    path.with_file_name(name)
+}

@@ -1,0 +1,577 @@
+//! Finding a contract from inside a proc macro, without running `cargo metadata`: the crate is
+//! the nearest directory above the invoking source file with a `Cargo.toml` that has a
+//! `[package]`; its contract tables (or the workspace root's) give the spec; the lock at the
+//! workspace root gives the pin. Parsed specs are cached per process, so a crate with many
+//! attributes parses each spec once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+use crate::project::contract::{self, Contract, DeclarationContext};
+use crate::project::lock::{LockEntry, LockFile};
+use crate::project::workspace::LOCK_FILE_NAME;
+use crate::spec::{self, LoadedSpec};
+use crate::util::hash::Sha256Digest;
+use crate::util::paths;
+
+/// Where a proc macro runs.
+#[derive(Debug, Clone, Default)]
+pub struct MacroEnv {
+    /// The source file of the invocation (`Span::local_file`), when known.
+    pub source_file: Option<PathBuf>,
+    /// `CARGO_MANIFEST_DIR`, when set.
+    pub manifest_dir: Option<PathBuf>,
+    /// `CARGO_CRATE_NAME` of the crate being compiled (for once-per-crate rebuild tracking).
+    pub crate_name: Option<String>,
+}
+
+impl MacroEnv {
+    /// The crate the invocation belongs to: found from the source file (which also works under
+    /// trybuild, whose generated project is not the crate), else from `CARGO_MANIFEST_DIR`.
+    pub fn find_crate(&self) -> syn::Result<MacroCrate> {
+        self.source_file
+            .as_deref()
+            .and_then(find_crate)
+            .or_else(|| self.manifest_dir.as_deref().and_then(find_crate))
+            .ok_or_else(|| {
+                syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    "cannot find the Cargo.toml of the crate containing this file",
+                )
+            })
+    }
+
+    /// Whether this is the first time `key` is seen in this crate's compilation (so a crate
+    /// with 200 attributes for one contract embeds its record once).
+    pub fn first_in_crate(&self, krate: &MacroCrate, key: &str) -> bool {
+        let crate_name = self
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| krate.name.clone());
+        first_tracking(&crate_name, Path::new(key))
+    }
+
+    /// [`track_files`] for each of `files` not yet tracked in this crate's compilation.
+    pub fn tracking(&self, krate: &MacroCrate, files: &[PathBuf]) -> proc_macro2::TokenStream {
+        let crate_name = self
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| krate.name.clone());
+        let new: Vec<PathBuf> = files
+            .iter()
+            .filter(|path| path.is_file() && first_tracking(&crate_name, path))
+            .cloned()
+            .collect();
+        track_files(&new)
+    }
+}
+
+/// Items that make cargo rebuild the crate when one of `files` changes: an `include_bytes!(…)`
+/// of each, in a function that is named but never called, so rustc records the file as a
+/// dependency but neither stores nor compiles its bytes (a `const` holding them put the 13 MB
+/// GitHub spec twice into the crate's `.rmeta`, and took 0.16 s per build instead of 0.06 s).
+pub fn track_files(files: &[PathBuf]) -> proc_macro2::TokenStream {
+    let files = files.iter().map(|p| p.to_string_lossy().into_owned());
+    quote::quote!(#(
+        const _: () = {
+            fn track() {
+                let _ = include_bytes!(#files);
+            }
+            let _ = track;
+        };
+    )*)
+}
+
+/// A crate as a proc macro sees it.
+#[derive(Debug, Clone)]
+pub struct MacroCrate {
+    /// The crate's directory.
+    pub dir: PathBuf,
+    /// `package.name`.
+    pub name: String,
+    /// The workspace root (the crate's directory when it is not in a workspace).
+    pub root: PathBuf,
+}
+
+/// A contract found for a macro, with its pin.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The contract.
+    pub contract: Contract,
+    /// Its lock entry, if pinned.
+    pub entry: Option<LockEntry>,
+    /// The lock file.
+    pub lock_path: PathBuf,
+    /// The Cargo.toml files read (the crate's, and the root's when it was consulted).
+    pub manifests: Vec<PathBuf>,
+}
+
+impl Located {
+    /// Every file the pin depends on, for rebuild tracking: manifests and lock.
+    pub fn pin_files(&self) -> Vec<PathBuf> {
+        let mut files = self.manifests.clone();
+        files.push(self.lock_path.clone());
+        files
+    }
+}
+
+/// The largest Cargo.toml read (bigger ones are not manifests anyone writes by hand).
+const MAX_MANIFEST_LEN: u64 = 4 << 20;
+
+fn read_toml(path: &Path) -> Option<toml::Table> {
+    let bytes = crate::util::fsio::read_bounded(path, MAX_MANIFEST_LEN).ok()?;
+    String::from_utf8(bytes).ok()?.parse::<toml::Table>().ok()
+}
+
+/// The crate containing `start` (a source file or directory): the nearest ancestor with a
+/// `Cargo.toml` that has a `[package]` table.
+pub fn find_crate(start: &Path) -> Option<MacroCrate> {
+    // rustc may report the source file relative to its working directory.
+    let start = crate::util::paths::normalize(&std::path::absolute(start).ok()?);
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
+    while let Some(d) = dir {
+        if let Some(manifest) = read_toml(&d.join("Cargo.toml"))
+            && let Some(name) = manifest
+                .get("package")
+                .and_then(|p| p.get("name"))
+                .and_then(|n| n.as_str())
+        {
+            let root = find_root(d, &manifest);
+            return Some(MacroCrate {
+                dir: d.to_path_buf(),
+                name: name.to_string(),
+                root,
+            });
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// The workspace root of a crate, by cargo's rules: the crate itself when its manifest has
+/// `[workspace]`; `package.workspace` when set; else the nearest ancestor whose manifest has a
+/// `[workspace]` that does not exclude the crate; else the crate.
+fn find_root(crate_dir: &Path, manifest: &toml::Table) -> PathBuf {
+    if manifest.contains_key("workspace") {
+        return crate_dir.to_path_buf();
+    }
+    if let Some(explicit) = manifest
+        .get("package")
+        .and_then(|p| p.get("workspace"))
+        .and_then(toml::Value::as_str)
+    {
+        return crate::util::paths::normalize(&crate_dir.join(explicit));
+    }
+    for dir in crate_dir.ancestors().skip(1) {
+        let Some(workspace) =
+            read_toml(&dir.join("Cargo.toml")).and_then(|t| t.get("workspace").cloned())
+        else {
+            continue;
+        };
+        let excluded = workspace
+            .get("exclude")
+            .and_then(toml::Value::as_array)
+            .is_some_and(|list| {
+                list.iter()
+                    .filter_map(toml::Value::as_str)
+                    .any(|e| crate_dir.starts_with(crate::util::paths::normalize(&dir.join(e))))
+            });
+        return if excluded {
+            crate_dir.to_path_buf()
+        } else {
+            dir.to_path_buf()
+        };
+    }
+    crate_dir.to_path_buf()
+}
+
+/// Looks up contract `name` for `krate`: its own table first, then the workspace root's.
+pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
+    contract::validate_name(name)?;
+    let members = vec![(krate.dir.clone(), krate.name.clone())];
+    let ctx = DeclarationContext {
+        root: &krate.root,
+        members: &members,
+    };
+    let manifest_path = krate.dir.join("Cargo.toml");
+    let to_json = |table: Option<&toml::Value>| -> serde_json::Value {
+        table
+            .and_then(|t| serde_json::to_value(t).ok())
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let own = read_toml(&manifest_path)
+        .ok_or_else(|| format!("cannot read `{}`", manifest_path.display()))?;
+    let package_meta = to_json(own.get("package").and_then(|p| p.get("metadata")));
+    let mut manifests = vec![manifest_path.clone()];
+    let mut found =
+        contract::parse_declarations(&ctx, &package_meta, Some(&krate.name), &manifest_path)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|c| c.name == name);
+    if found.is_none() {
+        let root_manifest = krate.root.join("Cargo.toml");
+        if root_manifest != manifest_path {
+            manifests.push(root_manifest.clone());
+        }
+        if let Some(root) = read_toml(&root_manifest) {
+            let workspace_meta = to_json(root.get("workspace").and_then(|w| w.get("metadata")));
+            found = contract::parse_declarations(&ctx, &workspace_meta, None, &root_manifest)
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .find(|c| c.name == name);
+        }
+    }
+    let contract = found.ok_or_else(|| {
+        format!(
+            "no contract `{name}` is declared for crate `{}`\n\
+             help: declare it with `cargo contract-guard add {name} <SPEC>`, or use `spec = \"<path>\"`",
+            krate.name
+        )
+    })?;
+    let lock_path = krate.root.join(LOCK_FILE_NAME);
+    let lock = LockFile::read(&lock_path).map_err(|e| e.to_string())?;
+    let entry = lock.and_then(|l| l.entry(&contract).cloned());
+    Ok(Located {
+        contract,
+        entry,
+        lock_path,
+        manifests,
+    })
+}
+
+/// Why a macro cannot use a pinned contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinError {
+    /// The error to report at the contract's argument: what, the evidence, the fix.
+    Message(String),
+    /// The spec moved from its pin and an earlier macro of this crate's compilation reported it
+    /// (see [`crate::macros::reported`]): the crate fails with that error, this invocation adds none.
+    Reported,
+}
+
+impl PinError {
+    /// The compile error to emit at `at`; `None` when an earlier macro reported it.
+    pub fn to_syn(&self, at: &impl quote::ToTokens) -> Option<syn::Error> {
+        match self {
+            PinError::Message(message) => Some(syn::Error::new_spanned(at, message)),
+            PinError::Reported => None,
+        }
+    }
+}
+
+impl std::fmt::Display for PinError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PinError::Message(message) => f.write_str(message),
+            PinError::Reported => f.write_str("the spec moved from its pin (reported above)"),
+        }
+    }
+}
+
+/// Checks the contract's spec against its pin like [`load_pinned`], without parsing it when
+/// its bytes are the ones pinned and cannot reference other files (read from the spec, not
+/// from the lock's `files`). Returns the spec files to track for rebuilds.
+pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, PinError> {
+    let contract = &located.contract;
+    if let Some(entry) = &located.entry
+        && entry.spec == contract.spec_rel
+        && spec::read_capped(&contract.spec_path)
+            .is_ok_and(|bytes| spec::is_pinned_single_file(&bytes, entry.raw_sha256))
+    {
+        return Ok(vec![contract.spec_path.clone()]);
+    }
+    load_pinned(located).map(|spec| spec.files())
+}
+
+/// The contract's spec, checked against its pin: a compile error names both fingerprints and
+/// the fix when they differ, once per crate.
+pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, PinError> {
+    let contract = &located.contract;
+    let Some(entry) = &located.entry else {
+        return Err(PinError::Message(format!(
+            "contract `{}` is not pinned in `{}`\nhelp: run `cargo contract-guard lock`",
+            contract.name,
+            located.lock_path.display()
+        )));
+    };
+    if entry.spec != contract.spec_rel {
+        return Err(PinError::Message(format!(
+            "contract `{}` was pinned from `{}`, but its spec is now `{}`\nhelp: run `cargo contract-guard lock`",
+            contract.name, entry.spec, contract.spec_rel
+        )));
+    }
+    // A pin vouches for the fingerprint of the bytes it hashed, when they reach no other file
+    // (`load_pinned_in` reads that from the spec).
+    let pin = Some((entry.raw_sha256, entry.fingerprint));
+    let spec = cached(&contract.spec_path, &contract.root, pin)
+        .map_err(|e| PinError::Message(e.to_string()))?;
+    if spec.fingerprint != entry.fingerprint {
+        if !crate::macros::reported::first_report(
+            &contract.name,
+            &contract.spec_path,
+            spec.fingerprint,
+        ) {
+            return Err(PinError::Reported);
+        }
+        // Relative to the crate, as the macros' other messages name files.
+        let crate_dir = contract.manifest_path.parent().unwrap_or(&contract.root);
+        return Err(PinError::Message(format!(
+            "spec `{}` of contract `{}` does not match its pin\n\
+             pinned:   {}\n\
+             spec now: {}\n\
+             help: {}",
+            paths::relative_slash(crate_dir, &contract.spec_path),
+            contract.name,
+            entry.fingerprint,
+            spec.fingerprint,
+            crate::report::advice::spec_moved(&contract.name)
+        )));
+    }
+    Ok(spec)
+}
+
+type Cache = Mutex<HashMap<PathBuf, (u64, Option<SystemTime>, Arc<LoadedSpec>)>>;
+
+/// Loads a spec once per process while its size and modification time stay the same
+/// (references may reach anywhere inside `sandbox`).
+pub fn load_cached(path: &Path, sandbox: &Path) -> crate::Result<Arc<LoadedSpec>> {
+    cached(path, sandbox, None)
+}
+
+/// [`load_cached`], trusting `pin` (raw SHA-256, fingerprint) for bytes that hash to it.
+fn cached(
+    path: &Path,
+    sandbox: &Path,
+    pin: Option<(Sha256Digest, Sha256Digest)>,
+) -> crate::Result<Arc<LoadedSpec>> {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let meta = std::fs::metadata(path).map_err(|e| crate::Error::io("read", path, e))?;
+    let key = (meta.len(), meta.modified().ok());
+    if let Ok(map) = cache.lock()
+        && let Some((len, mtime, spec)) = map.get(path)
+        && (*len, *mtime) == key
+    {
+        return Ok(spec.clone());
+    }
+    let spec = Arc::new(match pin {
+        Some((raw, fingerprint)) => spec::load_pinned_in(path, sandbox, raw, fingerprint)?,
+        None => spec::load_in(path, sandbox)?,
+    });
+    if let Ok(mut map) = cache.lock() {
+        map.insert(path.to_path_buf(), (key.0, key.1, spec.clone()));
+    }
+    Ok(spec)
+}
+
+/// Whether this process has already emitted rebuild tracking for `path` in crate `krate`
+/// (so a crate with 200 attributes includes a large spec once, not 200 times).
+fn first_tracking(krate: &str, path: &Path) -> bool {
+    static SEEN: OnceLock<Mutex<std::collections::HashSet<(String, PathBuf)>>> = OnceLock::new();
+    SEEN.get_or_init(Default::default)
+        .lock()
+        .map(|mut seen| seen.insert((krate.to_string(), path.to_path_buf())))
+        .unwrap_or(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\n";
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// A workspace with a package contract (`app/pets`) and a workspace-level one (`shared`),
+    /// both pinned.
+    fn workspace() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\"]\n\n[workspace.metadata.contract-guard.contracts.shared]\nspec = \"specs/shared.yaml\"\n",
+        );
+        write(
+            root,
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion.workspace = true\n\n[package.metadata.contract-guard.contracts.pets]\nspec = \"specs/pets.yaml\"\n",
+        );
+        write(root, "app/specs/pets.yaml", SPEC);
+        write(
+            root,
+            "specs/shared.yaml",
+            &SPEC.replace("title: t", "title: s"),
+        );
+        let krate = find_crate(&root.join("app/src/lib.rs")).unwrap();
+        let mut lock = LockFile::default();
+        for name in ["pets", "shared"] {
+            let located = locate(&krate, name).unwrap();
+            let spec = located.contract.load_spec().unwrap();
+            lock.upsert(LockEntry::pin(&located.contract, &spec, None));
+        }
+        lock.write(&root.join(LOCK_FILE_NAME)).unwrap();
+        dir
+    }
+
+    #[test]
+    fn finds_package_and_workspace_contracts_and_their_pins() {
+        let dir = workspace();
+        let root = dir.path();
+        let krate = find_crate(&root.join("app/src/lib.rs")).unwrap();
+        let pets = locate(&krate, "pets").unwrap();
+        assert_eq!(pets.entry.as_ref().unwrap().package.as_deref(), Some("app"));
+        assert_eq!(pets.contract.spec_path, root.join("app/specs/pets.yaml"));
+        assert_eq!(pets.lock_path, root.join(LOCK_FILE_NAME));
+        let shared = locate(&krate, "shared").unwrap();
+        assert_eq!(shared.entry.as_ref().unwrap().package, None);
+        assert_eq!(
+            shared.manifests,
+            [root.join("app/Cargo.toml"), root.join("Cargo.toml")]
+        );
+        assert_eq!(
+            verify_pinned(&pets).unwrap(),
+            [root.join("app/specs/pets.yaml")]
+        );
+    }
+
+    #[test]
+    fn a_moved_spec_is_an_error_naming_both_fingerprints() {
+        let dir = workspace();
+        let root = dir.path();
+        let krate = find_crate(&root.join("app")).unwrap();
+        // Same document, other bytes: still matches (canonical fingerprint).
+        write(root, "app/specs/pets.yaml", &format!("# comment\n{SPEC}"));
+        verify_pinned(&locate(&krate, "pets").unwrap()).unwrap();
+        write(
+            root,
+            "app/specs/pets.yaml",
+            &SPEC.replace("version: '1'", "version: '2'"),
+        );
+        let err = verify_pinned(&locate(&krate, "pets").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            // Named relative to the crate, as the guard names it.
+            err.contains("spec `specs/pets.yaml` of contract `pets` does not match its pin"),
+            "{err}"
+        );
+        assert_eq!(err.matches("sha256:").count(), 2, "{err}");
+        assert!(err.contains("cargo contract-guard update pets"), "{err}");
+    }
+
+    #[test]
+    fn undeclared_unpinned_and_badly_named_contracts_are_errors() {
+        let dir = workspace();
+        let root = dir.path();
+        let krate = find_crate(&root.join("app")).unwrap();
+        assert!(
+            locate(&krate, "nope")
+                .unwrap_err()
+                .contains("no contract `nope`")
+        );
+        assert!(
+            locate(&krate, "bad name")
+                .unwrap_err()
+                .contains("not a valid contract name")
+        );
+        std::fs::remove_file(root.join(LOCK_FILE_NAME)).unwrap();
+        let err = verify_pinned(&locate(&krate, "pets").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not pinned"), "{err}");
+    }
+
+    #[test]
+    fn workspace_root_follows_cargo_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "Cargo.toml",
+            "[workspace]\nexclude = [\"standalone\"]\n",
+        );
+        let table = |t: &str| t.parse::<toml::Table>().unwrap();
+        let member = table("[package]\nname = \"m\"\n");
+        assert_eq!(find_root(&root.join("crates/m"), &member), root);
+        assert_eq!(
+            find_root(&root.join("standalone/x"), &member),
+            root.join("standalone/x")
+        );
+        let own = table("[package]\nname = \"m\"\n[workspace]\n");
+        assert_eq!(
+            find_root(&root.join("crates/m"), &own),
+            root.join("crates/m")
+        );
+        let explicit = table("[package]\nname = \"m\"\nworkspace = \"../..\"\n");
+        assert_eq!(find_root(&root.join("a/b"), &explicit), root);
+    }
+
+    #[test]
+    fn a_pin_vouches_only_for_the_bytes_it_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let text = r#"{"openapi": "3.0.3", "info": {"title": "a", "version": "1"}, "paths": {}}"#;
+        std::fs::write(&path, text).unwrap();
+        let real = spec::load_in(&path, dir.path()).unwrap();
+        let vouched = Sha256Digest::of(b"a fingerprint the pin recorded");
+        // Same bytes: the pinned fingerprint is taken, the document still parsed.
+        let trusted = spec::load_pinned_in(&path, dir.path(), real.raw_sha256, vouched).unwrap();
+        assert_eq!(trusted.fingerprint, vouched);
+        assert_eq!(trusted.document, real.document);
+        // Other bytes: fingerprinted in full.
+        let other = Sha256Digest::of(b"other bytes");
+        let full = spec::load_pinned_in(&path, dir.path(), other, vouched).unwrap();
+        assert_eq!(full.fingerprint, real.fingerprint);
+    }
+
+    #[test]
+    fn a_spec_is_parsed_once_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.yaml");
+        std::fs::write(
+            &path,
+            "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let first = load_cached(&path, dir.path()).unwrap();
+        let second = load_cached(&path, dir.path()).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &second),
+            "the second load came from the cache"
+        );
+        std::fs::write(
+            &path,
+            "openapi: 3.0.3\ninfo: {title: changed, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let third = load_cached(&path, dir.path()).unwrap();
+        assert_ne!(
+            third.fingerprint, first.fingerprint,
+            "a changed file is parsed again"
+        );
+    }
+
+    #[test]
+    fn finds_crates_and_workspace_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"a\"]\n").unwrap();
+        std::fs::create_dir_all(root.join("a/src")).unwrap();
+        std::fs::write(root.join("a/Cargo.toml"), "[package]\nname = \"a\"\n").unwrap();
+        let krate = find_crate(&root.join("a/src/lib.rs")).unwrap();
+        assert_eq!(krate.name, "a");
+        assert_eq!(krate.dir, root.join("a"));
+        assert_eq!(krate.root, root);
+    }
+}

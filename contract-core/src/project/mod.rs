@@ -1,0 +1,19 @@
+//! The project: the cargo workspace, the contracts its crates declare, and the state this tool
+//! keeps for them.
+//!
+//! - [`workspace`] and [`contract`]: the crates and the `[package.metadata.contract-guard]`
+//!   tables they declare ([`settings`] for generation, [`manifest_keys`] for the allowed keys,
+//!   [`pkgid`] for naming a crate);
+//! - [`lock`] and [`pin`]: `contract-guard.lock`, what `status` reports and `lock` changes;
+//! - [`manifest`]: edits to Cargo.toml that keep the rest of the file intact;
+//! - [`workspace_lock`]: one command at a time per target directory.
+
+pub mod contract;
+pub mod lock;
+pub mod manifest;
+pub mod manifest_keys;
+pub mod pin;
+pub mod pkgid;
+pub mod settings;
+pub mod workspace;
+pub mod workspace_lock;

@@ -1,0 +1,112 @@
+//! Generator options a contract may set in its Cargo.toml table, and their fingerprint
+//! (recorded in generated headers and the lock so a change of options makes code stale).
+
+use serde::{Deserialize, Serialize};
+
+use crate::spec::canonical;
+use crate::util::hash::Sha256Digest;
+
+/// How generated operations take their arguments (progenitor's `InterfaceStyle`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Interface {
+    /// `client.get_pet(id)`.
+    #[default]
+    Positional,
+    /// `client.get_pet().id(id).send()`.
+    Builder,
+}
+
+/// How OpenAPI tags shape the client (progenitor's `TagStyle`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TagStyle {
+    /// One `Client` with every operation.
+    #[default]
+    Merged,
+    /// One trait per tag (builder interface only).
+    Separate,
+}
+
+/// The options that change generated code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct GeneratorSettings {
+    /// Positional or builder methods.
+    pub interface: Interface,
+    /// Merged or separate tags.
+    pub tags: TagStyle,
+    /// Extra derives on every generated type, e.g. `"PartialEq"` or `"schemars::JsonSchema"`.
+    pub derives: Vec<String>,
+}
+
+impl GeneratorSettings {
+    /// Rejects combinations the generator cannot produce.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.interface == Interface::Positional && self.tags == TagStyle::Separate {
+            return Err("`tags = \"separate\"` needs `interface = \"builder\"`".into());
+        }
+        for derive in &self.derives {
+            let ok = !derive.is_empty()
+                && derive.split("::").all(|seg| {
+                    let mut chars = seg.chars();
+                    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                        && chars.all(|c| c.is_alphanumeric() || c == '_')
+                });
+            if !ok {
+                return Err(format!("`{derive}` in `derives` is not a Rust path"));
+            }
+        }
+        Ok(())
+    }
+
+    /// SHA-256 of the canonical JSON of these settings.
+    pub fn fingerprint(&self) -> Sha256Digest {
+        let value = serde_json::to_value(self).unwrap_or_default();
+        canonical::fingerprint(&value).unwrap_or_else(|_| Sha256Digest::of(b""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_follows_every_option() {
+        let base = GeneratorSettings::default();
+        let builder = GeneratorSettings {
+            interface: Interface::Builder,
+            ..GeneratorSettings::default()
+        };
+        let derives = GeneratorSettings {
+            derives: vec!["PartialEq".into()],
+            ..GeneratorSettings::default()
+        };
+        assert_eq!(
+            base.fingerprint(),
+            GeneratorSettings::default().fingerprint()
+        );
+        assert_ne!(base.fingerprint(), builder.fingerprint());
+        assert_ne!(base.fingerprint(), derives.fingerprint());
+    }
+
+    #[test]
+    fn validation_rejects_unsupported_combinations() {
+        let separate = GeneratorSettings {
+            tags: TagStyle::Separate,
+            ..GeneratorSettings::default()
+        };
+        assert!(separate.validate().is_err());
+        let ok = GeneratorSettings {
+            interface: Interface::Builder,
+            tags: TagStyle::Separate,
+            derives: vec!["schemars::JsonSchema".into()],
+        };
+        assert!(ok.validate().is_ok());
+        let bad = GeneratorSettings {
+            derives: vec!["Partial Eq".into()],
+            ..GeneratorSettings::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+}
