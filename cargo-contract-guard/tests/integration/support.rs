@@ -64,6 +64,46 @@ impl Run {
     }
 }
 
+impl Run {
+    /// The exit code, stdout and stderr as one text for a snapshot, the same on every machine
+    /// and run: `project`'s folder is written `[PROJECT]` and durations (`in 0.12s`) `[TIME]`.
+    pub fn transcript(&self, project: &Project) -> String {
+        let text = format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        redact_durations(&project.redact_path(&text))
+    }
+}
+
+/// `text` with the seconds of each `in <digits>.<digits>s` written `[TIME]`.
+pub fn redact_durations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" in ") {
+        let (before, after) = rest.split_at(at + 4);
+        out.push_str(before);
+        let number = after
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(after.len());
+        let seconds = after[..number]
+            .split_once('.')
+            .is_some_and(|(whole, part)| {
+                [whole, part]
+                    .iter()
+                    .all(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            });
+        if seconds && after[number..].starts_with('s') {
+            out.push_str("[TIME]");
+            rest = &after[number..];
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Runs the tool in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_with_env(dir, args, &[])
@@ -149,6 +189,16 @@ impl Project {
         std::fs::write(path, contents).unwrap();
     }
 
+    /// `text` with this project's folder (as given and canonical) written `[PROJECT]`.
+    pub fn redact_path(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        let dir = self.dir.path();
+        for path in [dir.canonicalize().unwrap(), dir.to_path_buf()] {
+            text = text.replace(path.to_str().unwrap(), "[PROJECT]");
+        }
+        text
+    }
+
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap()
     }
@@ -224,5 +274,17 @@ pub fn assert_has(haystack: &str, needle: &str) {
     assert!(
         haystack.contains(needle),
         "expected {needle:?} in:\n{haystack}"
+    );
+}
+
+#[test]
+fn durations_are_redacted_and_other_numbers_kept() {
+    assert_eq!(
+        redact_durations("1 operations, 7 types in 0.25s -> `a.rs`\n2 contract(s) in 12.5s\n"),
+        "1 operations, 7 types in [TIME]s -> `a.rs`\n2 contract(s) in [TIME]s\n"
+    );
+    assert_eq!(
+        redact_durations("pinned in 3 files in 2s; in 1.0.0s in x"),
+        "pinned in 3 files in 2s; in 1.0.0s in x"
     );
 }
