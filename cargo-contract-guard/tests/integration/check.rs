@@ -69,7 +69,7 @@ fn every_finding_kind_is_documented() {
 fn clean_project_passes() {
     let project = generated_project();
     let run = project.run(&["check"]).expect(0);
-    assert_has(&run.stderr, "no drift");
+    insta::assert_snapshot!("clean", run.transcript(&project));
     project.run(&["check", "--deep"]).expect(0);
     let json = project
         .run(&["check", "--message-format", "json"])
@@ -258,5 +258,5 @@ fn every_finding_is_reported_at_once_and_bad_specs_exit_2() {
 
     project.copy_fixture("hostile/malformed.yaml", "specs/second.yaml");
     let run = project.run(&["check"]).expect(2);
-    assert_has(&run.stderr, "second.yaml");
+    insta::assert_snapshot!("malformed_second_spec", run.transcript(&project));
 }
