@@ -8,9 +8,10 @@
 //! dependencies, which are shared across runs in `target/contract-guard-it`.
 //!
 //! The binary is built in every release profile setting that could drop the records: plain
-//! `--release`, `codegen-units = 1`, `panic = "abort"`, `strip = true`, `lto = true`, and all
-//! of them at once. The linker's section garbage collection (`--gc-sections`, which rustc
-//! passes in every profile) is also requested explicitly by the binary's build script.
+//! `--release` and all of them at once by default; `codegen-units = 1`, `panic = "abort"`,
+//! `strip = true` and `lto = true` alone in the release matrix (`#[ignore]`d, run by
+//! `.ci/run`). The linker's section garbage collection (`--gc-sections`, which rustc passes in
+//! every profile) is also requested explicitly by the binary's build script.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -136,33 +137,44 @@ fn has_symbol_table(binary: &Path) -> bool {
     file.sections().any(|s| s.name() == Ok(".symtab"))
 }
 
-#[test]
-fn records_survive_release_profiles_and_gate_releases() {
-    let project = Project::empty();
-    write_workspace(&project);
-    project.run(&["lock"]).expect(0);
-    let billing = pinned(&project, "app", "billing");
-    let mini = pinned(&project, "sdk", "mini");
+/// A release profile setting that could drop the records: a name and its `--config` overrides.
+type Profile = (&'static str, &'static [&'static str]);
 
-    let profiles: [(&str, &[&str]); 6] = [
-        ("release", &[]),
-        ("codegen-units = 1", &["codegen-units=1"]),
-        ("panic = abort", &["panic=\"abort\""]),
-        ("strip = true", &["strip=true"]),
-        ("lto = true", &["lto=true"]),
-        (
-            "all of them",
-            &[
-                "lto=true",
-                "codegen-units=1",
-                "strip=true",
-                "panic=\"abort\"",
-            ],
-        ),
-    ];
+/// Plain `--release` (what is shipped by default) and every setting at once (the most
+/// aggressive: one LTO build). Run by default.
+const PROFILES: [Profile; 2] = [
+    ("release", &[]),
+    (
+        "all of them",
+        &[
+            "lto=true",
+            "codegen-units=1",
+            "strip=true",
+            "panic=\"abort\"",
+        ],
+    ),
+];
+
+/// Each setting alone: the release matrix, run by `.ci/run` (`--ignored`).
+const EACH_SETTING: [Profile; 4] = [
+    ("codegen-units = 1", &["codegen-units=1"]),
+    ("panic = abort", &["panic=\"abort\""]),
+    ("strip = true", &["strip=true"]),
+    ("lto = true", &["lto=true"]),
+];
+
+/// Held by each test that builds `app`: both tiers build the same crates into one target
+/// directory, and `release/app` is the same file for every profile.
+static RELEASE_BUILDS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Builds `app` in each profile and asserts that `inspect` and `verify-binary` find both
+/// records with their pinned fingerprints; returns the last binary.
+fn assert_records_survive(project: &Project, profiles: &[Profile]) -> PathBuf {
+    let billing = pinned(project, "app", "billing");
+    let mini = pinned(project, "sdk", "mini");
     let mut last = PathBuf::new();
-    for (name, overrides) in profiles {
-        let binary = build(&project, overrides).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for &(name, overrides) in profiles {
+        let binary = build(project, overrides).unwrap_or_else(|e| panic!("{name}: {e}"));
         if overrides.contains(&"strip=true") && cfg!(target_os = "linux") {
             assert!(!has_symbol_table(&binary), "{name}: the binary is stripped");
         }
@@ -210,6 +222,30 @@ fn records_survive_release_profiles_and_gate_releases() {
         );
         last = binary;
     }
+    last
+}
+
+/// The release matrix: each setting that could drop the records, alone. Slow (four release
+/// builds, one with LTO), so out of the default run; `.ci/run` runs it.
+#[test]
+#[ignore = "release matrix: run by .ci/run"]
+fn records_survive_each_release_setting() {
+    let _builds = RELEASE_BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let project = Project::empty();
+    write_workspace(&project);
+    project.run(&["lock"]).expect(0);
+    assert_records_survive(&project, &EACH_SETTING);
+}
+
+#[test]
+fn records_survive_release_profiles_and_gate_releases() {
+    let _builds = RELEASE_BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let project = Project::empty();
+    write_workspace(&project);
+    project.run(&["lock"]).expect(0);
+    let billing = pinned(&project, "app", "billing");
+    let mini = pinned(&project, "sdk", "mini");
+    let last = assert_records_survive(&project, &PROFILES);
 
     // Human output names both records and where they were found.
     let run = project.run(&["inspect", last.to_str().unwrap()]).expect(0);
