@@ -1,6 +1,9 @@
 //! Text from specs is data, never code or markup: descriptions cannot become doctests that
 //! `cargo test` runs, description changes are visible in `diff`, and names from a spec render
 //! inertly in Markdown, GitHub workflow commands, SARIF and on the terminal.
+//!
+//! The checks for fences, escape sequences and forged workflow commands stay targeted rather than
+//! snapshots: each asserts that a byte sequence is absent, which a snapshot would only imply.
 
 use crate::compile_guard::guarded_project_from;
 use crate::support::{Project, assert_has, cargo_command_in_shared_target, run_with_env};
@@ -90,11 +93,11 @@ fn description_only_changes_are_info_findings_per_operation_and_schema() {
 
     // Listed by `--verbose`, counted otherwise.
     let human = project.run(&["diff", "old.yaml", "new.yaml"]).expect(0);
-    assert_has(&human.stderr, "0 security, 0 breaking, 0 warning, 2 info");
+    insta::assert_snapshot!("description_changes_counted", human.transcript(&project));
     let verbose = project
         .run(&["diff", "old.yaml", "new.yaml", "--verbose"])
         .expect(0);
-    assert_has(&verbose.stdout, "info[description-changed]");
+    insta::assert_snapshot!("description_changes_listed", verbose.transcript(&project));
     project
         .run(&["diff", "old.yaml", "new.yaml", "--fail-on", "info"])
         .expect(1);
@@ -257,10 +260,7 @@ fn a_path_that_would_open_a_code_block_fails_generation() {
         .run(&["add", "api", "spec.json", "--output", "src/api.rs"])
         .expect(0);
     let run = project.run(&["generate"]).expect(2);
-    assert_has(
-        &run.stderr,
-        "the generated documentation would hold a code block that `cargo test` runs as a doctest",
-    );
+    insta::assert_snapshot!("doctest_path_refused", run.transcript(&project));
     assert!(!project.path("src/api.rs").exists());
 }
 
@@ -276,7 +276,7 @@ fn update_shows_a_description_only_change_and_regenerates_its_docs() {
         ),
     );
     let run = project.run(&["update", "mini"]).expect(0);
-    assert_has(&run.stderr, "0 security, 0 breaking, 0 warning, 1 info");
+    insta::assert_snapshot!("description_only_update", run.transcript(&project));
     let code = project.read("src/generated/mini.rs");
     assert_has(&code, "\\`\\`\\`rust");
     assert!(!code.contains("```"));
