@@ -1,6 +1,9 @@
 //! The macros' compile errors in a real crate: a moved spec is one error per contract however
 //! many macros use it, with the fix `check` gives; a hand edit is named by its line. Builds with
 //! cargo in the target directory the guard tests share.
+//!
+//! Targeted assertions rather than snapshots: the output is rustc's and cargo's, whose layout
+//! changes between toolchains; the lines asserted are the macros' own.
 
 use std::process::Command;
 
