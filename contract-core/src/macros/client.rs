@@ -56,13 +56,7 @@ mod tests {
     /// (SIGSEGV): a contract whose schemas merge into themselves is a compile error instead.
     #[test]
     fn a_contract_the_generator_would_recurse_on_is_an_error() {
-        let ui =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../contract-macros/tests/ui");
-        let env = MacroEnv {
-            source_file: Some(ui.join("pass/client.rs")),
-            manifest_dir: None,
-            crate_name: None,
-        };
+        let env = crate::macros::ui_fixture_env();
         let output = expand(quote::quote!(contract = "cycle"), &env).to_string();
         assert!(output.contains("compile_error"), "{output}");
         assert!(

@@ -4,15 +4,54 @@
 //! command that fixes it. A moved spec is reported once per crate (see [`crate::macros::reported`]); a
 //! hand edit is named by its line when git holds the file as generated.
 
+mod args;
 mod committed;
 
 use std::path::{Path, PathBuf};
 
+use proc_macro2::{Span, TokenStream};
+
 use crate::codegen::header;
+use crate::gates::record::emit::generated_client_record;
+use crate::macros::locate::{MacroEnv, track_files};
 use crate::report::advice;
 use crate::spec;
 use crate::util::hash::Sha256Digest;
 use crate::util::paths;
+
+/// Expands `verify_generated! { contract = "…", spec = "…", file = "…" }`: nothing but rebuild
+/// tracking and the client's record when the file and its spec are as generated; else a
+/// compile error at the argument concerned.
+pub fn expand(input: TokenStream, env: &MacroEnv) -> syn::Result<TokenStream> {
+    let args: args::GuardArgs = syn::parse2(input)?;
+    let crate_dir = env.manifest_dir.as_deref().ok_or_else(|| {
+        syn::Error::new(
+            Span::call_site(),
+            "CARGO_MANIFEST_DIR is not set; build with cargo",
+        )
+    })?;
+    match verify_generated(
+        crate_dir,
+        &args.contract.value(),
+        &args.spec.value(),
+        &args.file.value(),
+    ) {
+        Ok(ok) => {
+            // Rebuild when the spec (or a file it references) changes.
+            let track = track_files(&ok.files);
+            let record = generated_client_record(&ok.header, args.contract.span())?;
+            Ok(quote::quote! {
+                #track
+                #record
+            })
+        }
+        // An earlier macro of this crate reported the moved spec, which fails the build.
+        Err(GuardError::Reported) => Ok(TokenStream::new()),
+        Err(GuardError::At { arg, message }) => {
+            Err(syn::Error::new_spanned(args.literal(arg), message))
+        }
+    }
+}
 
 /// Which argument of the guard a failure concerns, so the macro can point at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,4 +246,115 @@ fn pinned_fingerprint(crate_dir: &Path, contract: &str) -> Option<Sha256Digest> 
     let krate = crate::macros::locate::find_crate(crate_dir)?;
     let located = crate::macros::locate::locate(&krate, contract).ok()?;
     located.entry.map(|entry| entry.fingerprint)
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    /// Where the guard of `examples/petstore`'s generated client runs.
+    fn petstore_env() -> MacroEnv {
+        MacroEnv {
+            manifest_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/petstore")),
+            ..MacroEnv::default()
+        }
+    }
+
+    fn error(input: TokenStream, env: &MacroEnv) -> String {
+        expand(input, env).expect_err("an error").to_string()
+    }
+
+    #[test]
+    fn a_client_as_generated_embeds_its_record_and_tracks_its_spec() {
+        let out = expand(
+            quote!(
+                contract = "petstore",
+                spec = "specs/petstore.yaml",
+                file = "src/generated/petstore.rs",
+            ),
+            &petstore_env(),
+        )
+        .unwrap()
+        .to_string();
+        assert!(out.contains("static CONTRACT_GUARD_RECORD"), "{out}");
+        assert_eq!(out.matches("include_bytes !").count(), 1, "{out}");
+        assert!(out.contains("specs/petstore.yaml\""), "{out}");
+    }
+
+    #[test]
+    fn arguments_are_checked_before_anything_is_read() {
+        let env = petstore_env();
+        assert_eq!(
+            error(quote!(contract = "a", kind = "b"), &env),
+            "unknown argument `kind`; expected `contract`, `spec` or `file`"
+        );
+        assert_eq!(
+            error(quote!(contract = "a", contract = "b"), &env),
+            "duplicate argument"
+        );
+        assert_eq!(
+            error(quote!(contract = "a", spec = "s.yaml"), &env),
+            "missing argument `file = \"…\"`"
+        );
+        assert_eq!(error(quote!(contract = a), &env), "expected string literal");
+        assert_eq!(
+            error(
+                quote!(contract = "a", spec = "s.yaml", file = "f.rs"),
+                &MacroEnv::default()
+            ),
+            "CARGO_MANIFEST_DIR is not set; build with cargo"
+        );
+    }
+
+    #[test]
+    fn failures_name_the_argument_they_concern() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/petstore");
+        let check = |contract: &str, spec: &str, file: &str| {
+            verify_generated(&dir, contract, spec, file).expect_err("a failure")
+        };
+        let GuardError::At { arg, message } =
+            check("other", "specs/petstore.yaml", "src/generated/petstore.rs")
+        else {
+            panic!("reported")
+        };
+        assert_eq!(arg, GuardArg::Contract);
+        assert!(
+            message.starts_with(
+                "`src/generated/petstore.rs` was generated for contract `petstore`, not `other`"
+            ),
+            "{message}"
+        );
+        let GuardError::At { arg, message } =
+            check("petstore", "specs/other.yaml", "src/generated/petstore.rs")
+        else {
+            panic!("reported")
+        };
+        assert_eq!(arg, GuardArg::Spec);
+        assert!(
+            message.contains("was generated from `specs/petstore.yaml`, not `specs/other.yaml`"),
+            "{message}"
+        );
+        let GuardError::At { arg, message } =
+            check("petstore", "specs/petstore.yaml", "src/missing.rs")
+        else {
+            panic!("reported")
+        };
+        assert_eq!(arg, GuardArg::File);
+        assert!(
+            message.starts_with("cannot read generated client `src/missing.rs`"),
+            "{message}"
+        );
+        let GuardError::At { arg, message } =
+            check("petstore", "specs/petstore.yaml", "../../../outside.rs")
+        else {
+            panic!("reported")
+        };
+        assert_eq!(arg, GuardArg::File);
+        assert!(
+            message.starts_with("path `../../../outside.rs` "),
+            "{message}"
+        );
+    }
 }
