@@ -193,7 +193,10 @@ fn find_schema<'d>(
     match found {
         Some(name) => schema_view::lookup(
             document,
-            &format!("#/components/schemas/{}", schema_view::escape(name)),
+            &format!(
+                "#/components/schemas/{}",
+                crate::util::json_pointer::escape(name)
+            ),
         )
         .ok_or_else(|| syn::Error::new(Span::call_site(), "schema lookup failed")),
         None => {
