@@ -74,8 +74,7 @@ impl Parse for NameArg {
 /// (that error fails the build).
 fn pinned(env: &MacroEnv, name: &LitStr) -> syn::Result<Option<(Located, TokenStream)>> {
     let krate = env.find_crate()?;
-    let located =
-        locate::locate(&krate, &name.value()).map_err(|m| syn::Error::new_spanned(name, m))?;
+    let located = locate::locate(&krate, &name.value()).map_err(|error| error.to_syn(name))?;
     let mut files = match locate::verify_pinned(&located) {
         Ok(files) => files,
         Err(error) => return error.to_syn(name).map_or(Ok(None), Err),
