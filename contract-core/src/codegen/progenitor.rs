@@ -1,12 +1,12 @@
 //! Turning a loaded spec into the text of a generated client with progenitor: the provenance
 //! header, the compile-time guard, and the formatted client code.
 
-use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use progenitor::{GenerationSettings, Generator};
 
 use super::header::{self, Header};
+use super::panics::catch_panic;
 use crate::codegen::note::Note;
 use crate::error::{Error, Result};
 use crate::project::contract::{Contract, Output};
@@ -255,22 +255,6 @@ fn skip_rustfmt(file: &mut syn::File) {
             attrs.push(allow.clone());
         }
     }
-}
-
-/// Runs `f`, turning a panic into its message instead of unwinding into the caller and without
-/// printing the default panic report.
-pub(super) fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    panic::set_hook(previous);
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into())
-    })
 }
 
 #[cfg(test)]

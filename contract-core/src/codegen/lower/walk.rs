@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::codegen::note::{METHODS, push_token};
+use crate::spec::METHODS;
+use crate::util::json_pointer::push_token;
 
 /// Calls `visit` on every schema of `document`, parents before children, with its JSON pointer.
 /// The children walked are those of the schema as `visit` left it. Boolean schemas are visited

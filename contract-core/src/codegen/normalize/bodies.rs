@@ -16,8 +16,9 @@ use serde_json::{Value, json};
 
 use super::operations::Operation;
 use super::resolve;
-use crate::codegen::note::{Note, child};
+use crate::codegen::note::Note;
 use crate::spec::media_type_essence;
+use crate::util::json_pointer::child;
 
 /// What happened to an operation's request body.
 pub(super) enum Outcome {

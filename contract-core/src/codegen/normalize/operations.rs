@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::names;
-use crate::codegen::note::{METHODS, Note, child};
+use crate::codegen::note::Note;
+use crate::spec::METHODS;
+use crate::util::json_pointer::child;
 
 /// One operation while it is normalised.
 pub(super) struct Operation<'a> {

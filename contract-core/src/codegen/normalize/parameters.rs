@@ -17,7 +17,8 @@ use serde_json::{Value, json};
 
 use super::operations::Operation;
 use super::{names, resolve};
-use crate::codegen::note::{Note, child};
+use crate::codegen::note::Note;
+use crate::util::json_pointer::child;
 
 /// Applies the parameter rules to one operation.
 pub(super) fn parameters(op: &mut Operation<'_>, components: &Value, notes: &mut Vec<Note>) {

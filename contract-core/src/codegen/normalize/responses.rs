@@ -22,7 +22,8 @@ use serde_json::{Map, Value, json};
 
 use super::operations::Operation;
 use super::{names, resolve};
-use crate::codegen::note::{Note, child};
+use crate::codegen::note::Note;
+use crate::util::json_pointer::child;
 
 /// Component schemas created by merges, and the names already in use.
 pub(super) struct Created {

@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::names;
-use crate::codegen::note::{METHODS, Note, child, push_token};
+use crate::codegen::note::Note;
+use crate::spec::METHODS;
+use crate::util::json_pointer::{child, push_token};
 
 struct Namer<'a> {
     /// Names of components and titles.

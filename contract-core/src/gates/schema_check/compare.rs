@@ -279,7 +279,10 @@ impl<'d> Checker<'d> {
         if let (Some(target), Shape::Named(name)) = (schema_view::ref_name(node.value), &shape) {
             let title = schema_view::lookup(
                 self.root,
-                &format!("#/components/schemas/{}", schema_view::escape(target)),
+                &format!(
+                    "#/components/schemas/{}",
+                    crate::util::json_pointer::escape(target)
+                ),
             )
             .and_then(|n| {
                 n.value
