@@ -1,6 +1,7 @@
-//! Tells the tests whether the shared corpus (`../shared/corpus`, beside the repository) is
-//! there: without it, the tests that read it are compiled as `#[ignore]`d with the reason, so a
-//! skip shows in `cargo test`'s output and its count instead of passing silently.
+//! Tells the end-to-end tests (`tests/integration/`) whether the shared corpus
+//! (`../shared/corpus`, beside the repository) is there: without it, the tests that read it are
+//! compiled as `#[ignore]`d with the reason, so a skip shows in `cargo test`'s output and its
+//! count instead of passing silently. The binary itself does not use the cfg.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(no_corpus)");

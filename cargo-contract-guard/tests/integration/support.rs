@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -12,16 +11,14 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A fixture under `tests/fixtures/`.
+/// A fixture under `tests/fixtures/` (at the repository root).
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    repo_root().join("tests/fixtures").join(name)
 }
 
 /// The shared corpus, or `None` (with a visible reason) when it is absent. Tests that need it
-/// whole also carry `#[cfg_attr(no_corpus, ignore = …)]` (see `tests/build.rs`), so they are
-/// counted as ignored rather than passed.
+/// whole also carry `#[cfg_attr(no_corpus, ignore = …)]` (see `cargo-contract-guard/build.rs`),
+/// so they are counted as ignored rather than passed.
 pub fn corpus() -> Option<PathBuf> {
     let dir = repo_root().join("../shared/corpus");
     if dir.is_dir() {
@@ -40,33 +37,10 @@ pub fn skipped(reason: &str) {
     let _ = writeln!(std::io::stderr(), "SKIPPED in {test}: {reason}");
 }
 
-/// The `cargo-contract-guard` binary of this build. `cargo test -p contract-guard-tests` does
-/// not build it (it is not a dependency), so it is brought up to date once per test run.
+/// The `cargo-contract-guard` binary of this build: cargo builds it before the tests of the
+/// package that defines it and names it in `CARGO_BIN_EXE_<name>`.
 pub fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        // target/<profile>/deps/integration-<hash> -> target/<profile>/cargo-contract-guard
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().unwrap().parent().unwrap();
-        let mut build = Command::new(env!("CARGO"));
-        build.args([
-            "build",
-            "--quiet",
-            "-p",
-            "cargo-contract-guard",
-            "--bin",
-            "cargo-contract-guard",
-        ]);
-        if profile_dir.file_name().is_some_and(|p| p == "release") {
-            build.arg("--release");
-        }
-        let status = build.current_dir(repo_root()).status().unwrap();
-        assert!(status.success(), "building cargo-contract-guard failed");
-        profile_dir.join(format!(
-            "cargo-contract-guard{}",
-            std::env::consts::EXE_SUFFIX
-        ))
-    })
+    Path::new(env!("CARGO_BIN_EXE_cargo-contract-guard"))
 }
 
 /// What a command did.

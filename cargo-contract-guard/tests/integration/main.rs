@@ -1,4 +1,6 @@
-//! End-to-end tests of `cargo-contract-guard`, compiled into one test binary.
+//! End-to-end tests of `cargo-contract-guard`: the binary cargo built for this package
+//! (`CARGO_BIN_EXE_cargo-contract-guard`) run on temporary projects, compiled into one test binary.
+//! Fixtures are in `tests/fixtures/` at the repository root.
 
 mod support;
 
