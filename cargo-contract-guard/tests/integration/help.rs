@@ -1,6 +1,6 @@
 //! `--help` of the tool and of every command, as snapshots: a change to an option, a default
-//! or a description shows up in review next to the README it must agree with. Rendered at a
-//! fixed width (`COLUMNS=100`), colour off.
+//! or a description shows up in review next to the command reference (`docs/src/commands.md`)
+//! it must agree with. Rendered at a fixed width (`COLUMNS=100`), colour off.
 
 use crate::support::{Project, run_with_env};
 

@@ -12,7 +12,8 @@ use crate::util::json_pointer::unescape;
 /// One rewrite applied to a document before generation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Note {
-    /// The rule, e.g. `lower/type-null` or `normalize/operation-id` (documented in the README).
+    /// The rule, e.g. `lower/type-null` or `normalize/operation-id` (documented in
+    /// `docs/src/lowering.md`, whose table a test holds to the rules of the code).
     pub rule: &'static str,
     /// Where it applied: an RFC 6901 JSON pointer (`""` is the whole document) into the
     /// document as the rule saw it, which is the original except below a schema an earlier rule
