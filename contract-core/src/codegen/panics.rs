@@ -35,11 +35,11 @@ type Op = (String, String, String);
 fn culprit(openapi: &OpenAPI, settings: &GeneratorSettings) -> Option<Op> {
     let all: Vec<Op> = openapi
         .operations()
-        .map(|(path, method, op)| {
+        .map(|(path, method, operation)| {
             (
                 method.to_string(),
                 path.to_string(),
-                op.operation_id.clone().unwrap_or_default(),
+                operation.operation_id.clone().unwrap_or_default(),
             )
         })
         .collect();

@@ -11,6 +11,7 @@ use crate::project::contract::{Contract, Output};
 use crate::project::lock::{LockEntry, LockFile};
 use crate::project::workspace::Workspace;
 use crate::report::text_diff;
+use crate::spec::LoadedSpec;
 use crate::util::fsio;
 use crate::util::hash::Sha256Digest;
 
@@ -111,30 +112,17 @@ pub fn generate_contract(
             action: "generate a client from",
         });
     }
-    match &previous {
-        Some(p) if p.fingerprint == spec.fingerprint => {}
-        _ if options.relock => {}
-        None => return Ok(Outcome::Refused(Refusal::NotLocked)),
-        Some(p) => {
-            return Ok(Outcome::Refused(Refusal::SpecChanged {
-                pinned: p.fingerprint,
-                current: spec.fingerprint,
-            }));
-        }
+    if let Some(refusal) = pin_refusal(previous.as_ref(), &spec, options.relock) {
+        return Ok(Outcome::Refused(refusal));
     }
     let generated = progenitor::generate(contract, output, &spec)?;
-    let mut entry = LockEntry::pin(contract, &spec, previous.as_ref());
-    entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
-    entry.body_sha256 = Some(generated.header.body_sha256);
-    entry.generator = Some(generated.header.generator.clone());
-    // Under `--locked`, a spec whose bytes moved but whose fingerprint did not keeps its
-    // recorded byte hash: that alone is no reason to change the lock.
-    if options.locked
-        && let Some(p) = &previous
-        && p.fingerprint == entry.fingerprint
-    {
-        entry.raw_sha256 = p.raw_sha256;
-    }
+    let entry = lock_entry(
+        contract,
+        &spec,
+        previous.as_ref(),
+        &generated,
+        options.locked,
+    );
     if options.locked && previous.as_ref() != Some(&entry) {
         return Ok(Outcome::Refused(Refusal::LockWouldChange));
     }
@@ -174,6 +162,43 @@ pub fn generate_contract(
     } else {
         Outcome::Fresh(generation)
     })
+}
+
+/// Why the spec may not be generated from: it is not pinned, or no longer matches its pin
+/// (`relock` pins it first instead).
+fn pin_refusal(previous: Option<&LockEntry>, spec: &LoadedSpec, relock: bool) -> Option<Refusal> {
+    match previous {
+        Some(p) if p.fingerprint == spec.fingerprint => None,
+        _ if relock => None,
+        None => Some(Refusal::NotLocked),
+        Some(p) => Some(Refusal::SpecChanged {
+            pinned: p.fingerprint,
+            current: spec.fingerprint,
+        }),
+    }
+}
+
+/// The lock entry that records `generated`.
+fn lock_entry(
+    contract: &Contract,
+    spec: &LoadedSpec,
+    previous: Option<&LockEntry>,
+    generated: &GeneratedFile,
+    locked: bool,
+) -> LockEntry {
+    let mut entry = LockEntry::pin(contract, spec, previous);
+    entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
+    entry.body_sha256 = Some(generated.header.body_sha256);
+    entry.generator = Some(generated.header.generator.clone());
+    // Under `--locked`, a spec whose bytes moved but whose fingerprint did not keeps its
+    // recorded byte hash: that alone is no reason to change the lock.
+    if locked
+        && let Some(p) = previous
+        && p.fingerprint == entry.fingerprint
+    {
+        entry.raw_sha256 = p.raw_sha256;
+    }
+    entry
 }
 
 fn read_existing(path: &Path) -> Result<Option<Vec<u8>>> {
