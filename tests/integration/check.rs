@@ -50,17 +50,18 @@ pub(crate) fn assert_added_line_is(diff: &str, line: usize) {
     assert_eq!(added, [line], "{diff}");
 }
 
-/// Every finding kind is documented in `check --help` and in the README's table of kinds.
+/// Every finding kind is documented in `check --help` and in the book's table of kinds.
 #[test]
 fn every_finding_kind_is_documented() {
     let help = crate::support::run_in(&crate::support::repo_root(), &["check", "--help"]).expect(0);
-    let readme = std::fs::read_to_string(crate::support::repo_root().join("README.md")).unwrap();
+    let page = crate::support::repo_root().join("docs/src/check.md");
+    let book = std::fs::read_to_string(page).unwrap();
     for kind in contract_core::gates::check::FindingKind::ALL {
         let id = kind.id();
         assert!(help.stdout.contains(id), "`check --help` lacks {id}");
         assert!(
-            readme.contains(&format!("\n| `{id}` | ")),
-            "README's check table lacks {id}"
+            book.contains(&format!("\n| `{id}` | ")),
+            "docs/src/check.md's table of kinds lacks {id}"
         );
     }
 }
