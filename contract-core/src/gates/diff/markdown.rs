@@ -246,17 +246,16 @@ fn table_head(reasons: bool) -> &'static str {
     }
 }
 
-/// One table row: the rule, the operation, the message, the pointer and, when located, the
-/// file, line and column in the new spec.
+/// One table row: the rule, the operation, the message, and where: the pointer and, when
+/// located, the file, line and column in the new spec.
 fn row(f: &Finding, place: Option<&Located>, reasons: bool) -> String {
     let c = &f.change;
-    let mut at = code_span(&cut(c.location(), POINTER_CHARS), true);
+    // One code span, as every cell with spec text: `<pointer> at <file>:<line>:<column>`.
+    let mut at = cut(c.location(), POINTER_CHARS).into_owned();
     if let Some(place) = place.filter(|p| p.line.is_some()) {
-        at.push_str(&format!(
-            " at {}",
-            code_span(&cut(&place.to_string(), POINTER_CHARS), true)
-        ));
+        at.push_str(&format!(" at {}", cut(&place.to_string(), POINTER_CHARS)));
     }
+    let at = code_span(&at, true);
     let mut line = format!(
         "| `{}` | {} | {} | {} |",
         c.rule.id(),
