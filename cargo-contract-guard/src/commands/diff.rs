@@ -5,6 +5,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use contract_core::gates::diff::markdown::{self, Comment};
 use contract_core::gates::diff::{self, DiffConfig, Finding, Report, Severity, annotate};
 use contract_core::project::contract::Contract;
 use contract_core::project::lock::LockFile;
@@ -89,7 +90,7 @@ pub fn run(args: &DiffArgs) -> CliResult {
         .map(|f| f.severity())
         .or(config.fail_on)
         .unwrap_or(Severity::Breaking);
-    print_report(args.format, &report, &old, &new, fail_on);
+    print_report(args, &report, &old, &new, fail_on);
     let code = if report.fails(fail_on) {
         exit::DRIFT
     } else {
@@ -120,17 +121,26 @@ fn inputs(args: &DiffArgs) -> Result<(Input, Input), CliError> {
     Ok((old_input, new_input))
 }
 
-/// Prints `report` in `format` to standard output (the human form to standard error).
-fn print_report(format: DiffFormat, report: &Report, old: &Side, new: &Side, fail_on: Severity) {
+/// Prints `report` in the requested format to standard output (the human form to standard
+/// error).
+fn print_report(args: &DiffArgs, report: &Report, old: &Side, new: &Side, fail_on: Severity) {
+    let format = args.format;
     match format {
-        DiffFormat::Json => ui::json_line(&report.to_json(&old.label, &new.label, fail_on)),
+        DiffFormat::Json => {
+            let places = report.locate(&new.spec, &new.base);
+            ui::json_line(&report.to_json_located(&old.label, &new.label, fail_on, &places));
+        }
         DiffFormat::Markdown => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(
-                report
-                    .to_markdown(&old.label, &new.label, fail_on)
-                    .as_bytes(),
-            );
+            let places = report.locate(&new.spec, &new.base);
+            let comment = report.to_comment(&Comment {
+                old_source: &old.label,
+                new_source: &new.label,
+                fail_on,
+                places: &places,
+                full_command: &json_command(args),
+                budget: markdown::DEFAULT_BUDGET,
+            });
+            let _ = std::io::stdout().lock().write_all(comment.as_bytes());
         }
         DiffFormat::Sarif | DiffFormat::Github => {
             let sarif = format == DiffFormat::Sarif;
@@ -154,6 +164,34 @@ fn print_report(format: DiffFormat, report: &Report, old: &Side, new: &Side, fai
             });
             summarize(report, &old.label, &new.label, fail_on, ui::verbose());
         }
+    }
+}
+
+/// The command that lists every change of this diff as JSON: this one's specs and workspace
+/// options with `--message-format json`, each argument quoted for a POSIX shell when needed.
+fn json_command(args: &DiffArgs) -> String {
+    let mut words = vec!["cargo".to_string(), "contract-guard".into(), "diff".into()];
+    if let Some(path) = &args.ws.manifest.manifest_path {
+        words.extend(["--manifest-path".into(), path.display().to_string()]);
+    }
+    for package in &args.ws.workspace.package {
+        words.extend(["-p".into(), package.clone()]);
+    }
+    words.push(args.old.clone());
+    words.extend(args.new.clone());
+    words.extend(["--message-format".into(), "json".into()]);
+    let quoted: Vec<String> = words.iter().map(|w| shell_word(w)).collect();
+    quoted.join(" ")
+}
+
+/// `word` as one POSIX shell word: as it is when it holds only characters no shell treats
+/// specially, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@+,%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 
@@ -269,7 +307,7 @@ fn style_of(severity: Severity) -> anstyle::Style {
 }
 
 /// Prints every finding at warning and above (and info with `verbose`), then the ignored ones,
-/// each with its file and line in the new spec (`locate` places the findings' pointers).
+/// each with its file, line and column in the new spec (`locate` places the findings' pointers).
 pub(super) fn print_human(
     report: &Report,
     verbose: bool,
@@ -284,11 +322,7 @@ pub(super) fn print_human(
     let places = locate(&pointers);
     let mut out = anstream::stdout().lock();
     for (f, place) in shown.into_iter().zip(places) {
-        let file = match place.line {
-            Some(line) => format!("{}:{line}", place.file),
-            None => place.file,
-        };
-        print_finding(&mut out, f, &ui::printable(&file));
+        print_finding(&mut out, f, &ui::printable(&place.to_string()));
     }
 }
 
@@ -351,5 +385,18 @@ pub(super) fn summarize(report: &Report, old: &str, new: &str, fail_on: Severity
             "{} info change(s) not listed; `--verbose` lists them",
             summary.info
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("specs/api.v2.json"), "specs/api.v2.json");
+        assert_eq!(shell_word("my spec.yaml"), "'my spec.yaml'");
+        assert_eq!(shell_word("it's$(x)"), "'it'\\''s$(x)'");
+        assert_eq!(shell_word(""), "''");
     }
 }

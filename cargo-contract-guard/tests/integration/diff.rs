@@ -163,12 +163,13 @@ fn sarif_and_github_annotate_the_new_spec() {
     let project = generated_project();
     breaking_edit(&project);
     // The added enum value is reported on the `mode` property of the spec on disk.
-    let line = project
-        .read("specs/mini.yaml")
+    let spec = project.read("specs/mini.yaml");
+    let (line, text) = spec
         .lines()
-        .position(|l| l.trim() == "mode:")
-        .unwrap()
-        + 1;
+        .enumerate()
+        .find(|(_, l)| l.trim() == "mode:")
+        .unwrap();
+    let (line, column) = (line + 1, text.find("mode:").unwrap() + 1);
 
     let sarif = project
         .run(&["diff", "mini", "--format", "sarif"])
@@ -184,6 +185,7 @@ fn sarif_and_github_annotate_the_new_spec() {
     let location = &added["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uri"], "specs/mini.yaml");
     assert_eq!(location["region"]["startLine"], line);
+    assert_eq!(location["region"]["startColumn"], column);
     let rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
@@ -198,7 +200,7 @@ fn sarif_and_github_annotate_the_new_spec() {
     assert_has(
         &github.stdout,
         &format!(
-            "::error file=specs/mini.yaml,line={line},title=response-enum-value-added::breaking: "
+            "::error file=specs/mini.yaml,line={line},col={column},title=response-enum-value-added::breaking: "
         ),
     );
 

@@ -14,6 +14,7 @@ mod compile_guard;
 mod crash;
 mod determinism;
 mod diff;
+mod diff_output;
 mod embed;
 mod expansion;
 mod fingerprint;

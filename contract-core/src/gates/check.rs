@@ -127,6 +127,7 @@ impl Finding {
             level: crate::report::Level::Error,
             file: self.file.clone(),
             line: self.line,
+            column: None,
             message: format!("{} (fix: {})", self.message, self.fix),
             suppressed: None,
         }

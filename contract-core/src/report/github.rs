@@ -37,6 +37,9 @@ pub fn render(annotations: &[Annotation]) -> String {
         out.push_str(&format!("::{command} file={}", escape_property(&a.file)));
         if let Some(line) = a.line {
             out.push_str(&format!(",line={line}"));
+            if let Some(column) = a.column {
+                out.push_str(&format!(",col={column}"));
+            }
         }
         out.push_str(&format!(
             ",title={}::{}\n",
@@ -58,12 +61,13 @@ mod tests {
             level: Level::Error,
             file: "a,b:c.rs".into(),
             line: Some(3),
+            column: Some(7),
             message: "100% edited\nby hand\r\u{1b}[2J".into(),
             suppressed: None,
         }]);
         assert_eq!(
             out,
-            "::error file=a%2Cb%3Ac.rs,line=3,title=hand-edited::100%25 edited%0Aby hand\\u{d}\\u{1b}[2J\n"
+            "::error file=a%2Cb%3Ac.rs,line=3,col=7,title=hand-edited::100%25 edited%0Aby hand\\u{d}\\u{1b}[2J\n"
         );
     }
 
@@ -82,6 +86,7 @@ mod tests {
             level: Level::Warning,
             file: "api.yaml".into(),
             line: None,
+            column: None,
             message: "gone".into(),
             suppressed: suppressed.map(str::to_string),
         };

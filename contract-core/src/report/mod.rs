@@ -31,6 +31,8 @@ pub struct Annotation {
     pub file: String,
     /// 1-based line, when known.
     pub line: Option<usize>,
+    /// 1-based column on that line, in Unicode code points, when known.
+    pub column: Option<usize>,
     /// One-line message.
     pub message: String,
     /// Why it is accepted, when the project accepted it (a `diff` ignore entry): SARIF keeps

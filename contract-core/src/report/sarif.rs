@@ -16,8 +16,11 @@ struct Log<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    /// How `startColumn` counts: in code points, as [`Annotation::column`] does.
+    column_kind: &'static str,
     invocations: [Invocation<'a>; 1],
     results: Vec<SarifResult<'a>>,
 }
@@ -108,6 +111,8 @@ struct ArtifactLocation<'a> {
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
 }
 
 fn level(level: Level) -> &'static str {
@@ -143,6 +148,7 @@ pub fn render_with_errors(
         schema: SCHEMA,
         version: "2.1.0",
         runs: [Run {
+            column_kind: "unicodeCodePoints",
             tool: Tool {
                 driver: Driver {
                     name: "cargo-contract-guard",
@@ -181,7 +187,10 @@ pub fn render_with_errors(
                                 uri: &a.file,
                                 uri_base_id: "%SRCROOT%",
                             },
-                            region: a.line.map(|start_line| Region { start_line }),
+                            region: a.line.map(|start_line| Region {
+                                start_line,
+                                start_column: a.column,
+                            }),
                         },
                     }],
                     suppressions: a.suppressed.as_deref().map(|justification| {

@@ -1,5 +1,5 @@
-//! Where a JSON pointer is in a spec file: the line of each pointer (or of its nearest ancestor
-//! that exists), for annotations that land on the spec in editors and code review. JSON and
+//! Where a JSON pointer is in a spec file: the line and column of each pointer (or of its
+//! nearest ancestor that exists), for annotations that land on the spec in editors and code review. JSON and
 //! YAML alike, read with the YAML event parser `serde-saphyr` is built on, in one pass and
 //! without building a tree. For a document with parts inlined from other files, each pointer
 //! lands in the file its part came from.
@@ -22,6 +22,32 @@ pub struct Located {
     /// Its 1-based line there (of the pointer or its nearest ancestor in that file); `None`
     /// when the file cannot be read or parsed.
     pub line: Option<usize>,
+    /// Its 1-based column on that line, in Unicode code points (on a single-line JSON spec
+    /// the line is always 1 and the column tells findings apart); `None` with `line`.
+    pub column: Option<usize>,
+}
+
+impl std::fmt::Display for Located {
+    /// `file:line:column`, `file:line` or `file`, as much as is known.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A 1-based line and column (in Unicode code points) in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in code points.
+    pub column: usize,
 }
 
 impl ParsedSpec {
@@ -54,6 +80,7 @@ pub fn locate(path: &Path, origins: &[Origin], pointers: &[&str], base: &Path) -
         Located {
             file: String::new(),
             line: None,
+            column: None,
         };
         pointers.len()
     ];
@@ -64,10 +91,11 @@ pub fn locate(path: &Path, origins: &[Origin], pointers: &[&str], base: &Path) -
             .unwrap_or_default();
         let in_file: Vec<&str> = wanted.iter().map(|(_, p)| p.as_str()).collect();
         let name = paths::relative_slash(base, file);
-        for ((index, _), line) in wanted.iter().zip(pointer_lines(&text, &in_file)) {
+        for ((index, _), place) in wanted.iter().zip(pointer_places(&text, &in_file)) {
             located[*index] = Located {
                 file: name.clone(),
-                line,
+                line: place.map(|p| p.line),
+                column: place.map(|p| p.column),
             };
         }
     }
@@ -97,11 +125,20 @@ enum Frame {
     ComplexKey,
 }
 
-/// The 1-based line of each of `pointers` (RFC 6901, escaped) in `text`: of the mapping key
-/// or sequence item it names, else of its nearest ancestor in the file (the document itself
-/// is line 1). `None` for every pointer when `text` does not parse.
+/// The 1-based line of each of `pointers` in `text`, as [`pointer_places`] finds them.
 pub fn pointer_lines(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
-    let mut wanted: HashMap<&str, Option<usize>> = HashMap::new();
+    pointer_places(text, pointers)
+        .into_iter()
+        .map(|place| place.map(|p| p.line))
+        .collect()
+}
+
+/// The line and column of each of `pointers` (RFC 6901, escaped) in `text`: where the mapping
+/// key or sequence item it names starts (the opening quote of a quoted key), else where its
+/// nearest ancestor in the file starts (the document itself is where its first node starts).
+/// `None` for every pointer when `text` does not parse.
+pub fn pointer_places(text: &str, pointers: &[&str]) -> Vec<Option<Place>> {
+    let mut wanted: HashMap<&str, Option<Place>> = HashMap::new();
     for pointer in pointers {
         for (i, c) in pointer.char_indices() {
             if c == '/' {
@@ -110,7 +147,7 @@ pub fn pointer_lines(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
         }
         wanted.entry(pointer).or_default();
     }
-    if !record_lines(text, &mut wanted) {
+    if !record_places(text, &mut wanted) {
         return vec![None; pointers.len()];
     }
     pointers
@@ -118,8 +155,8 @@ pub fn pointer_lines(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
         .map(|pointer| {
             let mut prefix: &str = pointer;
             loop {
-                if let Some(Some(line)) = wanted.get(prefix) {
-                    return Some(*line);
+                if let Some(Some(place)) = wanted.get(prefix) {
+                    return Some(*place);
                 }
                 prefix = &prefix[..prefix.rfind('/')?];
             }
@@ -127,9 +164,9 @@ pub fn pointer_lines(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
         .collect()
 }
 
-/// Fills in the line of every pointer in `wanted` found in `text`; `false` when the text does
+/// Fills in the place of every pointer in `wanted` found in `text`; `false` when the text does
 /// not parse.
-fn record_lines(text: &str, wanted: &mut HashMap<&str, Option<usize>>) -> bool {
+fn record_places(text: &str, wanted: &mut HashMap<&str, Option<Place>>) -> bool {
     let mut pointer = String::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut started = false;
@@ -137,7 +174,11 @@ fn record_lines(text: &str, wanted: &mut HashMap<&str, Option<usize>>) -> bool {
         let Ok((event, span)) = item else {
             return false;
         };
-        let line = span.start.line();
+        // The parser counts columns in code points from 0.
+        let place = Place {
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        };
         let opens = match event {
             Event::MappingStart(..) | Event::SequenceStart(..) => true,
             Event::Scalar(..) | Event::Alias(..) => false,
@@ -153,7 +194,7 @@ fn record_lines(text: &str, wanted: &mut HashMap<&str, Option<usize>>) -> bool {
         };
         if !started {
             started = true;
-            record(wanted, "", line);
+            record(wanted, "", place);
         } else {
             match stack.last_mut() {
                 Some(Frame::Mapping { base, expect_key }) if *expect_key => {
@@ -162,7 +203,7 @@ fn record_lines(text: &str, wanted: &mut HashMap<&str, Option<usize>>) -> bool {
                     match &event {
                         Event::Scalar(key, ..) => {
                             push_token(&mut pointer, key);
-                            record(wanted, &pointer, line);
+                            record(wanted, &pointer, place);
                         }
                         _ if opens => stack.push(Frame::ComplexKey),
                         // An alias as a key: its value is placed at the mapping.
@@ -173,7 +214,7 @@ fn record_lines(text: &str, wanted: &mut HashMap<&str, Option<usize>>) -> bool {
                 Some(Frame::Sequence { base, index }) => {
                     pointer.truncate(*base);
                     push_token(&mut pointer, &index.to_string());
-                    record(wanted, &pointer, line);
+                    record(wanted, &pointer, place);
                 }
                 _ => {}
             }
@@ -209,11 +250,11 @@ fn finish_node(stack: &mut [Frame], pointer: &mut String) {
     }
 }
 
-fn record(wanted: &mut HashMap<&str, Option<usize>>, pointer: &str, line: usize) {
+fn record(wanted: &mut HashMap<&str, Option<Place>>, pointer: &str, place: Place) {
     if let Some(slot) = wanted.get_mut(pointer)
         && slot.is_none()
     {
-        *slot = Some(line);
+        *slot = Some(place);
     }
 }
 
@@ -285,6 +326,55 @@ paths:
         let json = "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {\n    \"/a\": {\n      \"get\": {}\n    }\n  },\n  \"tags\": [\"x\", \"y\"]\n}\n";
         let lines = pointer_lines(json, &["/paths/~1a/get", "/tags/1", "/openapi"]);
         assert_eq!(lines, [Some(5), Some(8), Some(2)]);
+    }
+
+    fn place(line: usize, column: usize) -> Option<Place> {
+        Some(Place { line, column })
+    }
+
+    #[test]
+    fn columns_tell_apart_the_keys_of_a_single_line_json_spec() {
+        // Minified: every pointer is on line 1, at the opening quote of its key or at its item.
+        let json = r#"{"openapi":"3.0.3","paths":{"/a":{"get":{}}},"tags":["x",{"é":1}]}"#;
+        let places = pointer_places(
+            json,
+            &[
+                "",
+                "/openapi",
+                "/paths/~1a/get",
+                "/tags/1/é",
+                "/tags/0",
+                "/paths/~1b",
+            ],
+        );
+        let at = |needle: &str| json.find(needle).map(|i| json[..i].chars().count() + 1);
+        assert_eq!(
+            places,
+            [
+                place(1, 1),
+                place(1, at("\"openapi").unwrap()),
+                place(1, at("\"get").unwrap()),
+                place(1, at("\"é").unwrap()),
+                place(1, at("\"x").unwrap()),
+                // Missing: its nearest ancestor, `/paths`.
+                place(1, at("\"paths").unwrap()),
+            ]
+        );
+    }
+
+    #[test]
+    fn yaml_columns_count_code_points_from_one() {
+        let places = pointer_places(
+            YAML,
+            &[
+                "/info/title",
+                "/paths/~1pets~1{id}/get/parameters/1",
+                "/paths/a~0b/x/1/y",
+            ],
+        );
+        // `title` is indented by two; item 1 is the mapping after `- `; `y` is inside a flow
+        // mapping on line 15 (`    x: [1, {y: 2}]`).
+        assert_eq!(places, [place(3, 3), place(10, 11), place(15, 13)]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde_json::Value;
 pub use bundle::{
     BUNDLE_KEY, bundle_value, command_line_sandbox, parse_file_inlined, parse_fingerprinted,
 };
-pub use lines::{Located, locate, pointer_lines};
+pub use lines::{Located, Place, locate, pointer_lines, pointer_places};
 pub use parse::{MAX_DEPTH, MAX_FILE_BYTES, SpecFormat};
 pub use refs::{
     MAX_EXTERNAL_FILES, MAX_INLINED_DEPTH, MAX_INLINED_VALUES, Origin, may_reference_files,

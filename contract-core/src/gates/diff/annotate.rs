@@ -36,6 +36,7 @@ pub fn annotations(
             level: level(f.severity, fail_on),
             file: place.file,
             line: place.line,
+            column: place.column,
             message: message(f),
             suppressed: f.ignored.clone(),
         })
@@ -149,6 +150,7 @@ paths:
             (changed.line, changed.level, changed.file.as_str()),
             (Some(16), Level::Error, "api/new.yaml")
         );
+        assert_eq!(changed.column, Some(17), "where `items:` starts");
         assert!(
             changed.message.starts_with("breaking: "),
             "{}",
@@ -160,14 +162,15 @@ paths:
             changed.message
         );
         let removed = find("path-removed");
-        assert_eq!(removed.line, Some(5));
+        assert_eq!((removed.line, removed.column), (Some(5), Some(1)));
         assert!(
             removed.message.contains("was at /paths/~1owners"),
             "{}",
             removed.message
         );
         // Breaking without a version bump.
-        assert_eq!(find("version-not-bumped").line, Some(4));
+        let bumped = find("version-not-bumped");
+        assert_eq!((bumped.line, bumped.column), (Some(4), Some(3)));
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //!   `operation`, `callbacks`, `schema`, `object`, `variants`, `keywords` and `security`
 //!   compare the pairs; `docs` reports changed descriptions, summaries and titles;
 //! - [`rules`]: the catalogue; [`suppress`]: per-contract overrides and ignores;
-//! - [`review`]: the reviewed result, its counts, JSON and Markdown; [`annotate`]: SARIF and
-//!   GitHub annotations on the new spec file.
+//! - [`review`]: the reviewed result, its counts and JSON; [`markdown`]: the pull-request
+//!   comment, bounded to fit GitHub's limit; [`annotate`]: SARIF and GitHub annotations on the
+//!   new spec file.
 //!
 //! Both documents are borrowed, never cloned or inlined; a pair of nodes reached through
 //! references is compared once per direction, which keeps a diff of the 12 MB GitHub
@@ -19,6 +20,7 @@ pub mod annotate;
 mod callbacks;
 mod docs;
 mod keywords;
+pub mod markdown;
 mod object;
 mod operation;
 pub mod pattern;

@@ -1,6 +1,7 @@
 //! The reviewed result of a diff: each change with the severity it has for this contract and,
-//! when accepted, the reason; the version-discipline finding; counts; and the JSON and
-//! Markdown renderings (the terminal rendering lives in the CLI).
+//! when accepted, the reason; the version-discipline finding; counts; and the JSON rendering
+//! ([`super::markdown`] writes the pull-request comment; the terminal rendering lives in the
+//! CLI).
 
 use std::collections::BTreeMap;
 
@@ -9,6 +10,7 @@ use serde_json::{Value, json};
 use super::Change;
 use super::rules::{Rule, Severity};
 use super::suppress::DiffConfig;
+use crate::spec::{Located, ParsedSpec};
 
 /// A change as reviewed for a contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,8 +151,21 @@ impl Report {
         counts
     }
 
-    /// The JSON document of `diff --format json` (schema in `docs/src/diff.md`).
+    /// The JSON document of `diff --format json` (schema in `docs/src/diff.md`), without
+    /// locations.
     pub fn to_json(&self, old_source: &str, new_source: &str, fail_on: Severity) -> Value {
+        self.to_json_located(old_source, new_source, fail_on, &[])
+    }
+
+    /// The JSON document of `diff --format json`, each change with its `location` in the new
+    /// spec from `places` (in the order of [`findings`](Self::findings); `null` past its end).
+    pub fn to_json_located(
+        &self,
+        old_source: &str,
+        new_source: &str,
+        fail_on: Severity,
+        places: &[Located],
+    ) -> Value {
         let s = self.summary();
         json!({
             "old": {"source": old_source, "version": self.old_version},
@@ -164,76 +179,27 @@ impl Report {
                 "info": s.info,
                 "ignored": s.ignored,
             },
-            "changes": self.findings.iter().map(finding_json).collect::<Vec<_>>(),
+            "changes": self
+                .findings
+                .iter()
+                .enumerate()
+                .map(|(i, f)| finding_json(f, places.get(i)))
+                .collect::<Vec<_>>(),
         })
     }
 
-    /// The Markdown rendering of `diff --format markdown`, for pull-request comments.
-    pub fn to_markdown(&self, old_source: &str, new_source: &str, fail_on: Severity) -> String {
-        let s = self.summary();
-        // A version made of letters, digits, `.`, `-` and `+` is shown as it is.
-        let version = |v: &Option<String>| match v.as_deref() {
-            None => String::new(),
-            Some(v)
-                if v.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c)) =>
-            {
-                format!(" ({v})")
-            }
-            Some(v) => format!(" ({})", code_span(v, false)),
-        };
-        let mut out = format!(
-            "## API changes: {}{} → {}{}\n\n",
-            code_span(old_source, false),
-            version(&self.old_version),
-            code_span(new_source, false),
-            version(&self.new_version)
-        );
-        let verdict = if self.fails(fail_on) {
-            format!("**Fails** at `--fail-on {fail_on}`.")
-        } else {
-            format!("Passes at `--fail-on {fail_on}`.")
-        };
-        out.push_str(&format!(
-            "{verdict}\n\n| severity | changes |\n|---|---:|\n| security | {} |\n| breaking | {} |\n| warning | {} |\n| info | {} |\n| ignored | {} |\n",
-            s.security, s.breaking, s.warning, s.info, s.ignored
-        ));
-        for severity in Severity::ALL {
-            let rows: Vec<&Finding> = self
-                .findings
-                .iter()
-                .filter(|f| f.ignored.is_none() && f.severity == severity)
-                .collect();
-            if rows.is_empty() {
-                continue;
-            }
-            let title = format!("{} ({})", capitalized(severity.as_str()), rows.len());
-            let collapsed = severity == Severity::Info;
-            if collapsed {
-                out.push_str(&format!("\n<details><summary>{title}</summary>\n\n"));
-            } else {
-                out.push_str(&format!("\n### {title}\n\n"));
-            }
-            table(&mut out, &rows, false);
-            if collapsed {
-                out.push_str("\n</details>\n");
-            }
-        }
-        let ignored: Vec<&Finding> = self
-            .findings
-            .iter()
-            .filter(|f| f.ignored.is_some())
-            .collect();
-        if !ignored.is_empty() {
-            out.push_str(&format!("\n### Ignored ({})\n\n", ignored.len()));
-            table(&mut out, &ignored, true);
-        }
-        out
+    /// Where every finding is in the new spec (`new`, the spec the report's new side was read
+    /// from), with file names relative to `base`: for [`to_json_located`](Self::to_json_located)
+    /// and the Markdown comment.
+    pub fn locate(&self, new: &ParsedSpec, base: &std::path::Path) -> Vec<Located> {
+        let pointers: Vec<&str> = self.findings.iter().map(|f| f.change.location()).collect();
+        new.locate(&pointers, base)
     }
 }
 
-/// The JSON object of one finding.
-pub fn finding_json(f: &Finding) -> Value {
+/// The JSON object of one finding; `location` is where it is in the new spec, when located.
+pub fn finding_json(f: &Finding, place: Option<&Located>) -> Value {
+    let location = place.map(|p| json!({"file": p.file, "line": p.line, "column": p.column}));
     json!({
         "rule": f.change.rule.id(),
         "severity": f.severity.as_str(),
@@ -244,20 +210,8 @@ pub fn finding_json(f: &Finding) -> Value {
         "new_pointer": f.change.new_pointer,
         "message": f.change.message,
         "ignored": f.ignored,
+        "location": location,
     })
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
-}
-
-/// Escapes a Markdown table cell (text the tool or the project wrote).
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }
 
 /// `text` as one Markdown code span, whatever it holds: the fence is one backtick longer than
@@ -287,31 +241,6 @@ pub fn code_span(text: &str, in_table: bool) -> String {
         ""
     };
     format!("{fence}{pad}{inner}{pad}{fence}")
-}
-
-fn table(out: &mut String, rows: &[&Finding], reasons: bool) {
-    if reasons {
-        out.push_str("| rule | operation | change | where | reason |\n|---|---|---|---|---|\n");
-    } else {
-        out.push_str("| rule | operation | change | where |\n|---|---|---|---|\n");
-    }
-    for f in rows {
-        let c = &f.change;
-        let pointer = c.location();
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} |",
-            c.rule.id(),
-            c.operation
-                .as_deref()
-                .map_or(String::new(), |o| code_span(o, true)),
-            code_span(&c.message, true),
-            code_span(pointer, true)
-        ));
-        if reasons {
-            out.push_str(&format!(" {} |", cell(f.ignored.as_deref().unwrap_or(""))));
-        }
-        out.push('\n');
-    }
 }
 
 #[cfg(test)]

@@ -164,7 +164,8 @@ fn reports_apply_overrides_ignores_and_version_discipline() {
     );
     let md = report.to_markdown("old.yaml", "new.yaml", Severity::Breaking);
     assert!(
-        md.contains("### Ignored (1)") && md.contains("Passes at `--fail-on breaking`"),
+        md.contains("<summary>Ignored (1)</summary>")
+            && md.contains("Passes at `--fail-on breaking`"),
         "{md}"
     );
 }
