@@ -13,6 +13,7 @@ mod determinism;
 mod diff;
 mod embed;
 mod expansion;
+mod fidelity;
 mod fingerprint;
 mod gate;
 mod generate;

@@ -22,7 +22,8 @@ pub const PROGENITOR_VERSION: &str = "0.15.1";
 /// Bumped whenever those change what is generated (the golden test in
 /// `tests/integration/golden.rs` fails until it is), so that `check` reports clients generated
 /// by an older pipeline as stale instead of letting the next `generate` change them unreviewed.
-pub const PIPELINE_REVISION: u32 = 2;
+/// Revision 3 added the header's `lossy` line and refuses unaccepted request-changing rewrites.
+pub const PIPELINE_REVISION: u32 = 3;
 
 /// The generator as headers and the lock record it: `progenitor 0.15.1 (pipeline 2)`.
 pub fn generator_id() -> String {
@@ -134,6 +135,12 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
                     "preparing the spec for the generator failed: {panic}"
                 ))
             })?;
+    // Rewrites that change what a request sends, or stand in for a broken spec, are refused
+    // unless the contract accepts them by name.
+    let refused = super::fidelity::refused(&prepared.notes, &contract.settings.accept);
+    if !refused.is_empty() {
+        return Err(unfaithful(contract, spec, &refused));
+    }
     // The generator recurses without end on schemas merged into themselves: refused first.
     super::merges::check(&prepared.document).map_err(fail)?;
     let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.document).map_err(|e| {
@@ -179,6 +186,18 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
     })
 }
 
+fn unfaithful(contract: &Contract, spec: &LoadedSpec, refused: &[&Note]) -> Error {
+    let mut rules: Vec<&'static str> = refused.iter().map(|n| n.rule).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    Error::Unfaithful {
+        contract: contract.display_name(),
+        path: spec.path.clone(),
+        rewrites: refused.iter().map(|n| n.to_string()).collect(),
+        rules,
+    }
+}
+
 /// Generates the client of `contract` from `spec` as the text of its output file: provenance
 /// header, compile-time guard, formatted code.
 pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Result<GeneratedFile> {
@@ -206,6 +225,7 @@ pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Resu
         spec_fingerprint: spec.fingerprint,
         settings_fingerprint: contract.settings.fingerprint(),
         body_sha256: header::body_hash(&body),
+        lossy: Some(super::fidelity::losses(&notes)),
     };
     let header_text = header.render();
     Ok(GeneratedFile {

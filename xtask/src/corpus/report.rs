@@ -208,24 +208,13 @@ fn markdown(
     if !any {
         md.push_str("None.\n\n");
     }
-    let mut rules: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.duplicate_of.is_none()) {
-        for (rule, n) in &row.ours.notes {
-            let e = rules.entry(rule).or_default();
-            e.0 += n;
-            e.1 += 1;
-        }
-    }
+    let fidelity = super::fidelity::section(rows, timing.check_secs.is_some());
+    md.push_str(&fidelity.markdown);
+    short.push('\n');
+    short.push_str(&fidelity.short);
     let _ = writeln!(
         md,
-        "## Rewrites by rule (ours)\n\n| rule | notes | specs |\n|---|---|---|"
-    );
-    for (rule, (n, specs)) in &rules {
-        let _ = writeln!(md, "| `{rule}` | {n} | {specs} |");
-    }
-    let _ = writeln!(
-        md,
-        "\n## Every file\n\nTimes in ms: load; lower + normalise; generate (ours, including lowering and normalisation); generate (plain).\n\n| spec | version | ours | plain | ops | notes | load | prepare | gen ours | gen plain | first error (ours) | first error (plain) |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "\n## Every file\n\nOps: operations in the spec / callable in the client; any: schemas degraded to any value; lossy: lossy rewrites. Times in ms: load; lower + normalise; generate (ours, including lowering and normalisation); generate (plain).\n\n| spec | version | ours | plain | ops | any | lossy | notes | load | prepare | gen ours | gen plain | first error (ours) | first error (plain) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     );
     for row in rows {
         let (ours, plain) = (&row.ours, &row.plain);
@@ -241,11 +230,14 @@ fn markdown(
         };
         let _ = writeln!(
             md,
-            "| {spec} | {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {} |",
+            "| {spec} | {} | {} | {} | {}/{} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {} |",
             row.version,
             ours.stage,
             plain.stage,
-            ours.operations,
+            ours.spec_operations,
+            super::fidelity::callable(ours, timing.check_secs.is_some()),
+            ours.any_value,
+            ours.losses.values().sum::<usize>(),
             ours.notes.values().sum::<usize>(),
             ours.load_ms,
             ours.prepare_ms,
