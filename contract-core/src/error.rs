@@ -300,7 +300,12 @@ pub enum Error {
 
 /// The refused rewrites of [`Error::Unfaithful`], at most ten.
 fn list_rewrites(rewrites: &[String]) -> String {
-    let mut text = rewrites.iter().take(10).cloned().collect::<Vec<_>>().join("; ");
+    let mut text = rewrites
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
     if rewrites.len() > 10 {
         text.push_str(&format!("; and {} more", rewrites.len() - 10));
     }

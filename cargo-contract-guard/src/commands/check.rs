@@ -138,7 +138,11 @@ fn print_human(report: &CheckReport) {
         String::new()
     };
     if failing == 0 && report.errors.is_empty() {
-        ui::status(ui::GOOD, "Checked", format!("{checked}: no drift{degraded}"));
+        ui::status(
+            ui::GOOD,
+            "Checked",
+            format!("{checked}: no drift{degraded}"),
+        );
     } else if failing > 0 {
         ui::status(
             ui::BAD,

@@ -64,7 +64,7 @@ fn a_request_changing_rewrite_is_refused_until_accepted() {
     let run = project.run(&["generate"]).expect(2);
     assert_has(
         &run.stderr,
-        "[normalize/unsupported-body] /paths/~1pets~1{id}~1photo/post: operation `uploadPhoto` dropped",
+        "[normalize/unsupported-body] /paths/~1pets~1{id}~1photo/post: operation `POST /pets/{id}/photo` dropped: its request body is `multipart/form-data`",
     );
     assert_has(&run.stderr, "accept = [\"unsupported-body\"]");
     assert!(!project.path(OUT).exists());
@@ -85,6 +85,10 @@ fn a_request_changing_rewrite_is_refused_until_accepted() {
         "[contract.lossy]\n\"normalize/enum-values\" = 1\n\"normalize/unsupported-body\" = 1\n",
     );
     assert_has(&lock, "version = 2\n");
+    // A lock deleted and re-created takes the record back from the intact file's header.
+    std::fs::remove_file(project.path("contract-guard.lock")).unwrap();
+    project.run(&["lock"]).expect(0);
+    assert_eq!(project.read("contract-guard.lock"), lock);
 }
 
 #[test]
@@ -122,9 +126,14 @@ fn check_reports_a_degraded_client_as_information_in_every_format() {
         "info[degraded]: generated client `src/generated/pets.rs` is degraded: 2 lossy rewrite(s) of the spec (normalize/enum-values ×1, normalize/unsupported-body ×1); operations affected: `POST /pets/{id}/photo`; types affected: `Pet`",
     );
     assert_has(&human.stdout, "--> src/generated/pets.rs:6");
-    assert_has(&human.stdout, "Checked 1 contract(s): no drift (1 degraded client(s))");
+    assert_has(
+        &human.stderr,
+        "Checked 1 contract(s): no drift (1 degraded client(s))",
+    );
 
-    let json = project.run(&["check", "--message-format", "json"]).expect(0);
+    let json = project
+        .run(&["check", "--message-format", "json"])
+        .expect(0);
     let lines: Vec<serde_json::Value> = json
         .stdout
         .lines()
@@ -143,7 +152,9 @@ fn check_reports_a_degraded_client_as_information_in_every_format() {
     assert_eq!(summary["findings"], 1);
     assert_eq!(summary["failing"], 0);
 
-    let sarif = project.run(&["check", "--message-format", "sarif"]).expect(0);
+    let sarif = project
+        .run(&["check", "--message-format", "sarif"])
+        .expect(0);
     let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "degraded", "{sarif}");
@@ -153,7 +164,9 @@ fn check_reports_a_degraded_client_as_information_in_every_format() {
         "types affected: `Pet`",
     );
 
-    let github = project.run(&["check", "--message-format", "github"]).expect(0);
+    let github = project
+        .run(&["check", "--message-format", "github"])
+        .expect(0);
     assert_has(&github.stdout, "::notice file=src/generated/pets.rs,line=6");
 }
 
@@ -162,11 +175,19 @@ fn a_faithful_client_records_no_loss_and_is_not_degraded() {
     let project = Project::single("app");
     project.copy_fixture("mini.yaml", "specs/mini.yaml");
     project
-        .run(&["add", "mini", "specs/mini.yaml", "--output", "src/generated/mini.rs"])
+        .run(&[
+            "add",
+            "mini",
+            "specs/mini.yaml",
+            "--output",
+            "src/generated/mini.rs",
+        ])
         .expect(0);
     project.run(&["generate"]).expect(0);
     assert_has(&project.read("src/generated/mini.rs"), "\n// lossy: none\n");
     assert!(!project.read("contract-guard.lock").contains("lossy"));
-    let run = project.run(&["check", "--message-format", "json"]).expect(0);
+    let run = project
+        .run(&["check", "--message-format", "json"])
+        .expect(0);
     assert!(!run.stdout.contains("degraded"), "{}", run.stdout);
 }

@@ -70,10 +70,22 @@ use Effect::{AnyValue, Request, Response, Validation};
 /// Every rule id, sorted, with its class. A rule some of whose cases lose meaning is lossy.
 pub const RULES: &[RuleClass] = &[
     lossless("lower/boolean-schema"),
-    rule("lower/conditional", Validation, "`if`/`then`/`else` constraints are not checked"),
+    rule(
+        "lower/conditional",
+        Validation,
+        "`if`/`then`/`else` constraints are not checked",
+    ),
     lossless("lower/const"),
-    rule("lower/content-encoding", Validation, "a `contentMediaType` or `contentEncoding` beside a `format` is dropped"),
-    rule("lower/dependent", Validation, "`dependentRequired`/`dependentSchemas` constraints are not checked"),
+    rule(
+        "lower/content-encoding",
+        Validation,
+        "a `contentMediaType` or `contentEncoding` beside a `format` is dropped",
+    ),
+    rule(
+        "lower/dependent",
+        Validation,
+        "`dependentRequired`/`dependentSchemas` constraints are not checked",
+    ),
     lossless("lower/examples"),
     lossless("lower/exclusive-bound"),
     lossless("lower/json-schema-dialect"),
@@ -81,46 +93,130 @@ pub const RULES: &[RuleClass] = &[
     lossless("lower/nullable-union"),
     lossless("lower/path-items"),
     lossless("lower/paths"),
-    rule("lower/pattern-properties", Validation, "property names are not checked against their patterns"),
-    rule("lower/prefix-items", Validation, "tuple positions share one item type"),
-    rule("lower/ref-siblings", Validation, "`default`, `readOnly`/`writeOnly` and other annotations beside a `$ref` are dropped"),
+    rule(
+        "lower/pattern-properties",
+        Validation,
+        "property names are not checked against their patterns",
+    ),
+    rule(
+        "lower/prefix-items",
+        Validation,
+        "tuple positions share one item type",
+    ),
+    rule(
+        "lower/ref-siblings",
+        Validation,
+        "`default`, `readOnly`/`writeOnly` and other annotations beside a `$ref` are dropped",
+    ),
     lossless("lower/type-array"),
     lossless("lower/type-null"),
-    rule("lower/unevaluated", Validation, "`unevaluatedProperties`/`unevaluatedItems` beside composition are not checked"),
-    rule("lower/unsupported-keyword", Validation, "`contains`, `propertyNames` and `additionalItems` constraints are not checked"),
+    rule(
+        "lower/unevaluated",
+        Validation,
+        "`unevaluatedProperties`/`unevaluatedItems` beside composition are not checked",
+    ),
+    rule(
+        "lower/unsupported-keyword",
+        Validation,
+        "`contains`, `propertyNames` and `additionalItems` constraints are not checked",
+    ),
     lossless("lower/version"),
     lossless("lower/webhooks"),
-    rule("normalize/body-bytes", Request, "the request body is sent as `application/octet-stream` bytes instead of its media type"),
-    rule("normalize/body-json", Request, "a JSON request body is labelled `application/json` instead of its own media type"),
-    rule("normalize/body-media-types", Validation, "a request body is sent in one of the media types the spec offers; the others cannot be chosen"),
+    rule(
+        "normalize/body-bytes",
+        Request,
+        "the request body is sent as `application/octet-stream` bytes instead of its media type",
+    ),
+    rule(
+        "normalize/body-json",
+        Request,
+        "a JSON request body is labelled `application/json` instead of its own media type",
+    ),
+    rule(
+        "normalize/body-media-types",
+        Validation,
+        "a request body is sent in one of the media types the spec offers; the others cannot be chosen",
+    ),
     lossless("normalize/body-schema"),
     lossless("normalize/control-characters"),
-    rule("normalize/default", Validation, "a `default` that does not fit its schema is not filled in"),
-    rule("normalize/default-response", Response, "a `default` response is read as a success or error range it may not cover"),
+    rule(
+        "normalize/default",
+        Validation,
+        "a `default` that does not fit its schema is not filled in",
+    ),
+    rule(
+        "normalize/default-response",
+        Response,
+        "a `default` response is read as a success or error range it may not cover",
+    ),
     lossless("normalize/doc-text"),
-    rule("normalize/enum-values", Validation, "`enum` values of another type are refused, or a mixed `enum` is not checked"),
-    rule("normalize/enum-variant-names", Validation, "an `enum` whose values collide in Rust accepts any string"),
+    rule(
+        "normalize/enum-values",
+        Validation,
+        "`enum` values of another type are refused, or a mixed `enum` is not checked",
+    ),
+    rule(
+        "normalize/enum-variant-names",
+        Validation,
+        "an `enum` whose values collide in Rust accepts any string",
+    ),
     lossless("normalize/exclusive-bound"),
     lossless("normalize/format"),
     lossless("normalize/nullable-component"),
     lossless("normalize/operation-id"),
-    rule("normalize/parameter-location", Request, "a cookie parameter (or one in no OpenAPI location) is not sent"),
-    rule("normalize/parameter-name", Request, "a parameter whose Rust name collides with another is not sent"),
-    rule("normalize/parameter-schema", Request, "a parameter described by `content`, or without a schema, is sent as a plain value"),
-    rule("normalize/parameter-style", Request, "a parameter is serialised in another `style` than the spec's"),
+    rule(
+        "normalize/parameter-location",
+        Request,
+        "a cookie parameter (or one in no OpenAPI location) is not sent",
+    ),
+    rule(
+        "normalize/parameter-name",
+        Request,
+        "a parameter whose Rust name collides with another is not sent",
+    ),
+    rule(
+        "normalize/parameter-schema",
+        Request,
+        "a parameter described by `content`, or without a schema, is sent as a plain value",
+    ),
+    rule(
+        "normalize/parameter-style",
+        Request,
+        "a parameter is serialised in another `style` than the spec's",
+    ),
     lossless("normalize/path-parameter"),
-    rule("normalize/pattern", Validation, "a `pattern` the generated validator cannot compile is not checked"),
+    rule(
+        "normalize/pattern",
+        Validation,
+        "a `pattern` the generated validator cannot compile is not checked",
+    ),
     lossless("normalize/ref-hoist"),
     lossless("normalize/ref-inline"),
-    rule("normalize/ref-unresolved", AnyValue, "a `$ref` that does not resolve becomes any value (a response without content, or nothing)"),
+    rule(
+        "normalize/ref-unresolved",
+        AnyValue,
+        "a `$ref` that does not resolve becomes any value (a response without content, or nothing)",
+    ),
     lossless("normalize/response-json"),
-    rule("normalize/response-types", Response, "responses with different schemas are merged into one untagged type, or non-JSON ones are reported as unexpected"),
-    rule("normalize/schema-keyword", Validation, "`items` given as a list becomes one schema; invalid keyword values are dropped"),
+    rule(
+        "normalize/response-types",
+        Response,
+        "responses with different schemas are merged into one untagged type, or non-JSON ones are reported as unexpected",
+    ),
+    rule(
+        "normalize/schema-keyword",
+        Validation,
+        "`items` given as a list becomes one schema; invalid keyword values are dropped",
+    ),
     lossless("normalize/schema-name"),
     lossless("normalize/schema-type"),
     lossless("normalize/title"),
     lossless("normalize/type-name"),
-    rule("normalize/unsupported-body", Request, "an operation whose request body the generator cannot send is not in the client"),
+    rule(
+        "normalize/unsupported-body",
+        Request,
+        "an operation whose request body the generator cannot send is not in the client",
+    ),
 ];
 
 /// The class of `rule`, if it is a known rule id.
@@ -269,7 +365,12 @@ mod tests {
     #[test]
     fn the_table_is_sorted_unique_and_explains_every_loss() {
         for pair in RULES.windows(2) {
-            assert!(pair[0].id < pair[1].id, "{} before {}", pair[0].id, pair[1].id);
+            assert!(
+                pair[0].id < pair[1].id,
+                "{} before {}",
+                pair[0].id,
+                pair[1].id
+            );
         }
         for r in RULES {
             assert!(
@@ -304,10 +405,47 @@ mod tests {
         }
         assert!(emitted.len() > 40, "{emitted:?}");
         for id in &emitted {
-            assert!(class(id).is_some(), "rule `{id}` is emitted but not classed");
+            assert!(
+                class(id).is_some(),
+                "rule `{id}` is emitted but not classed"
+            );
         }
         for r in RULES {
-            assert!(emitted.contains(r.id), "`{}` is classed but never emitted", r.id);
+            assert!(
+                emitted.contains(r.id),
+                "`{}` is classed but never emitted",
+                r.id
+            );
+        }
+    }
+
+    /// The book's fidelity table lists every lossy rule with its effect, and its lossless line
+    /// every other rule.
+    #[test]
+    fn the_book_lists_every_rule_with_its_class() {
+        let page = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../docs/src/lowering.md"
+        ))
+        .expect("docs/src/lowering.md");
+        let section = &page[page.find("## Fidelity").expect("a Fidelity section")..];
+        let lossless_line = section
+            .lines()
+            .find(|l| l.starts_with("Lossless: "))
+            .expect("a `Lossless:` line");
+        for r in RULES {
+            let effect = match r.effect {
+                Effect::None => {
+                    assert!(lossless_line.contains(&format!("`{}`", r.id)), "{}", r.id);
+                    continue;
+                }
+                Effect::Validation => "validation",
+                Effect::Response => "responses",
+                Effect::Request => "request",
+                Effect::AnyValue => "any value",
+            };
+            let row = format!("| `{}` | {effect} | ", r.id);
+            assert!(section.contains(&row), "the book lacks {row}");
         }
     }
 
@@ -317,7 +455,11 @@ mod tests {
             Note::new("normalize/operation-id", "/paths/~1a/get", "m"),
             Note::new("normalize/pattern", "/components/schemas/Pet", "m"),
             Note::new("normalize/unsupported-body", "/paths/~1a/post", "m"),
-            Note::new("normalize/ref-unresolved", "/components/schemas/Pet/properties/x", "m"),
+            Note::new(
+                "normalize/ref-unresolved",
+                "/components/schemas/Pet/properties/x",
+                "m",
+            ),
         ];
         let rules = |accepted: &[String]| -> Vec<&str> {
             refused(&notes, accepted).iter().map(|n| n.rule).collect()

@@ -184,12 +184,14 @@ pub fn split(text: &str) -> Result<(Header, &str), HeaderError> {
     )?;
     let lossy = match lines.next() {
         Some(line) if line.starts_with(LOSSY) => Some(
-            parse_losses(line.trim_end_matches(['\n', '\r']).trim_start_matches(LOSSY)).ok_or(
-                HeaderError::Malformed {
-                    line: 6,
-                    expected: "// lossy: none | <rule>=<count>, …",
-                },
-            )?,
+            parse_losses(
+                line.trim_end_matches(['\n', '\r'])
+                    .trim_start_matches(LOSSY),
+            )
+            .ok_or(HeaderError::Malformed {
+                line: 6,
+                expected: "// lossy: none | <rule>=<count>, …",
+            })?,
         ),
         _ => None,
     };
@@ -241,7 +243,10 @@ mod tests {
 
     #[test]
     fn the_lossy_line_round_trips_and_older_headers_still_read() {
-        for lossy in [Losses::new(), Losses::from([("a/b".into(), 1), ("c/d-e".into(), 30)])] {
+        for lossy in [
+            Losses::new(),
+            Losses::from([("a/b".into(), 1), ("c/d-e".into(), 30)]),
+        ] {
             let header = Header {
                 lossy: Some(lossy),
                 ..header()
@@ -249,7 +254,11 @@ mod tests {
             let text = format!("{}\nfn x() {{}}\n", header.render());
             assert_eq!(split(&text).unwrap(), (header, "\nfn x() {}\n"));
         }
-        assert!(header().render().ends_with("// lossy: normalize/pattern=2\n"));
+        assert!(
+            header()
+                .render()
+                .ends_with("// lossy: normalize/pattern=2\n")
+        );
         let old = Header {
             lossy: None,
             ..header()

@@ -420,8 +420,10 @@ mod tests {
         );
 
         let mut lossy = v1.clone();
-        lossy.contracts[0].lossy =
-            Losses::from([("normalize/response-types".into(), 2), ("lower/dependent".into(), 1)]);
+        lossy.contracts[0].lossy = Losses::from([
+            ("normalize/response-types".into(), 2),
+            ("lower/dependent".into(), 1),
+        ]);
         let text = lossy.render();
         assert!(
             text.ends_with(

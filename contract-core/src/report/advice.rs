@@ -56,7 +56,7 @@ pub fn unfaithful(rules: &[&str]) -> String {
         ),
         (false, _) => format!(
             "to generate without what these rewrites lose, add `{}` to the contract's table \
-             (the README lists what each rule loses)",
+             (the book's page on lowering and normalisation lists what each rule loses)",
             accept(&others)
         ),
     }

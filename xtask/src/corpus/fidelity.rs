@@ -39,9 +39,9 @@ struct Totals {
 
 fn totals(rows: &[Row], checked: bool) -> Totals {
     let mut t = Totals::default();
-    let loaded = rows
-        .iter()
-        .filter(|r| r.duplicate_of.is_none() && r.ours.stage != "load" && r.ours.stage != "skipped");
+    let loaded = rows.iter().filter(|r| {
+        r.duplicate_of.is_none() && r.ours.stage != "load" && r.ours.stage != "skipped"
+    });
     for row in loaded.filter(|r| r.version.starts_with('3')) {
         let o = &row.ours;
         t.specs += 1;
@@ -67,7 +67,11 @@ fn totals(rows: &[Row], checked: bool) -> Totals {
 }
 
 fn percent(n: usize, of: usize) -> f64 {
-    if of == 0 { 0.0 } else { 100.0 * n as f64 / of as f64 }
+    if of == 0 {
+        0.0
+    } else {
+        100.0 * n as f64 / of as f64
+    }
 }
 
 /// The fidelity section over the distinct OpenAPI 3 specs that loaded.

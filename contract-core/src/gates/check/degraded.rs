@@ -41,7 +41,7 @@ pub(super) fn finding(
         line: None,
         message,
         fix: format!(
-            "nothing is required; `cargo contract-guard generate {} --verbose` lists each rewrite, and the README says what each rule loses",
+            "nothing is required; `cargo contract-guard generate {} --verbose` lists each rewrite, and the book's page on lowering and normalisation says what each rule loses",
             contract.name
         ),
         diff: None,
