@@ -91,7 +91,12 @@ pub fn section(rows: &[Row], checked: bool) -> Section {
     let _ = writeln!(md, "## Fidelity (ours)\n\n{headline}\n");
     let _ = writeln!(
         md,
-        "The corpus generates with every refusable rule accepted, to measure what the client loses; \"refused by default\" counts the specs a contract that accepts nothing could not generate. Operations are callable when the client compiled.\n"
+        "The corpus generates with every refusable rule accepted, to measure what the client loses; \"refused by default\" counts the specs a contract that accepts nothing could not generate. {}\n",
+        if checked {
+            "Operations are callable when the client compiled."
+        } else {
+            "The clients were not compiled (`--no-check`): callable operations are those generated."
+        }
     );
     let _ = writeln!(
         md,
