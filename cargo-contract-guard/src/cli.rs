@@ -76,13 +76,16 @@ pub enum Command {
     ///
     /// Refuses (exit 1) when a spec no longer matches its pin, unless `--relock` is given, and
     /// never overwrites a generated file that was edited by hand unless `--force` is given
-    /// (the edited file is then kept as `<file>.orig`).
+    /// (the edited file is then kept as `<file>.orig`). Fails (exit 2) when the spec needs a
+    /// rewrite that changes what a request sends or a `$ref` does not resolve, unless the
+    /// contract's `accept` list names the rule.
     Generate(GenerateArgs),
     /// The CI gate: report every drift between specs, pins and generated clients; exit 1 on any.
     ///
     /// Finds spec-changed, stale-generated, hand-edited, missing-output, missing-spec,
     /// not-locked, lock-orphan and cross-crate-drift. The default check reads and hashes files only; `--deep` also
-    /// regenerates each client in memory and compares bytes.
+    /// regenerates each client in memory and compares bytes. A client whose generation lost
+    /// part of the spec is reported as degraded (information: it does not fail the gate).
     Check(CheckArgs),
     /// List the contract records embedded in a binary (ELF, Mach-O, PE or COFF).
     ///

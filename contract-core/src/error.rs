@@ -282,6 +282,34 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+
+    /// Generating would need rewrites that change what a request sends or stand in for a
+    /// broken part of the spec, and the contract does not accept them.
+    #[error("cannot generate contract `{contract}` faithfully from `{path}`: {}", list_rewrites(.rewrites))]
+    Unfaithful {
+        /// The contract.
+        contract: String,
+        /// The spec file.
+        path: PathBuf,
+        /// Each refused rewrite as `[rule] /pointer: what it would do`.
+        rewrites: Vec<String>,
+        /// The rules refused, sorted, without repeats.
+        rules: Vec<&'static str>,
+    },
+}
+
+/// The refused rewrites of [`Error::Unfaithful`], at most ten.
+fn list_rewrites(rewrites: &[String]) -> String {
+    let mut text = rewrites
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if rewrites.len() > 10 {
+        text.push_str(&format!("; and {} more", rewrites.len() - 10));
+    }
+    text
 }
 
 impl Error {
@@ -300,6 +328,7 @@ impl Error {
             Error::UnsupportedVersion { version, .. } if version == "2.0" => Some(
                 "convert the spec to OpenAPI 3.0 or 3.1 (Swagger 2.0 can only be pinned)".into(),
             ),
+            Error::Unfaithful { rules, .. } => Some(crate::report::advice::unfaithful(rules)),
             Error::Swagger2 { .. } => Some(
                 "convert the spec to OpenAPI 3.0 or 3.1, then run `cargo contract-guard lock` (full Swagger 2.0 support is planned)".into(),
             ),

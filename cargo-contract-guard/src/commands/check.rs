@@ -1,5 +1,6 @@
 //! `check`: the CI gate. Reports every finding as text for people, JSON lines, SARIF or GitHub
-//! annotations; exit 1 on any finding, 2 when a contract could not be checked.
+//! annotations; exit 1 on any drift finding (a `degraded` client is information), 2 when a
+//! contract could not be checked.
 
 use std::io::Write as _;
 
@@ -64,7 +65,7 @@ pub fn run(args: &CheckArgs) -> CliResult {
     }
     Ok(if !report.errors.is_empty() {
         exit::ERROR
-    } else if !report.findings.is_empty() || lock_would_change {
+    } else if report.failing() > 0 || lock_would_change {
         exit::DRIFT
     } else {
         exit::OK
@@ -103,6 +104,7 @@ fn print_json(report: &CheckReport) {
         "type": "summary",
         "contracts": report.contracts,
         "findings": report.findings.len(),
+        "failing": report.failing(),
         "errors": report.errors.len(),
     }));
 }
@@ -112,6 +114,7 @@ fn finding_json(finding: &Finding) -> serde_json::Value {
     json!({
         "type": "finding",
         "kind": finding.kind.id(),
+        "level": if finding.kind.fails() { "error" } else { "info" },
         "contract": finding.contract,
         "file": finding.file,
         "line": finding.line,
@@ -127,13 +130,24 @@ fn print_human(report: &CheckReport) {
         print_finding(finding);
     }
     let checked = format!("{} contract(s)", report.contracts);
-    if report.findings.is_empty() && report.errors.is_empty() {
-        ui::status(ui::GOOD, "Checked", format!("{checked}: no drift"));
-    } else if !report.findings.is_empty() {
+    let failing = report.failing();
+    let info = report.findings.len() - failing;
+    let degraded = if info > 0 {
+        format!(" ({info} degraded client(s))")
+    } else {
+        String::new()
+    };
+    if failing == 0 && report.errors.is_empty() {
+        ui::status(
+            ui::GOOD,
+            "Checked",
+            format!("{checked}: no drift{degraded}"),
+        );
+    } else if failing > 0 {
         ui::status(
             ui::BAD,
             "Drift",
-            format!("{} finding(s) in {checked}", report.findings.len()),
+            format!("{failing} finding(s) in {checked}{degraded}"),
         );
     }
 }
@@ -144,12 +158,17 @@ fn print_finding(finding: &Finding) {
         Some(line) => format!("{}:{line}", finding.file),
         None => finding.file.clone(),
     };
+    let (style, label) = if finding.kind.fails() {
+        (ui::BAD, "drift")
+    } else {
+        (ui::HELP, "info")
+    };
     let _ = writeln!(
         out,
-        "{}drift[{}]{}: {}",
-        ui::BAD.render(),
+        "{}{label}[{}]{}: {}",
+        style.render(),
         finding.kind.id(),
-        ui::BAD.render_reset(),
+        style.render_reset(),
         ui::printable(&finding.message)
     );
     let _ = writeln!(
@@ -160,7 +179,8 @@ fn print_finding(finding: &Finding) {
         ui::printable(&location)
     );
     let _ = writeln!(out, "   = why: {}", finding.kind.why());
-    let _ = writeln!(out, "   = fix: {}", ui::printable(&finding.fix));
+    let fix = if finding.kind.fails() { "fix" } else { "note" };
+    let _ = writeln!(out, "   = {fix}: {}", ui::printable(&finding.fix));
     if let Some(diff) = &finding.diff {
         for line in diff.lines() {
             let style = match line.as_bytes().first() {

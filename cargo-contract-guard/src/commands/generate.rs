@@ -236,6 +236,18 @@ fn report_notes(name: &str, notes: &[Note], verbose: bool) -> bool {
         parts.join(", ")
     );
     ui::status(ui::WARN, "Rewrote", summary);
+    let losses = contract_core::codegen::fidelity::losses(notes);
+    if !losses.is_empty() {
+        ui::status(
+            ui::WARN,
+            "Degraded",
+            format!(
+                "{name}: {} lossy rewrite(s) recorded in the header and the lock ({})",
+                losses.values().sum::<u32>(),
+                contract_core::codegen::fidelity::describe(&losses)
+            ),
+        );
+    }
     if !verbose {
         return true;
     }

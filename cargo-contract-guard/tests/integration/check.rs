@@ -79,7 +79,7 @@ fn clean_project_passes() {
         serde_json::from_str(json.stdout.lines().last().unwrap()).unwrap();
     assert_eq!(
         summary,
-        serde_json::json!({"type": "summary", "contracts": 1, "findings": 0, "errors": 0})
+        serde_json::json!({"type": "summary", "contracts": 1, "findings": 0, "failing": 0, "errors": 0})
     );
 }
 

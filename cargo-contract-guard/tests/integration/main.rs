@@ -17,6 +17,7 @@ mod diff;
 mod diff_output;
 mod embed;
 mod expansion;
+mod fidelity;
 mod fingerprint;
 mod gate;
 mod generate;

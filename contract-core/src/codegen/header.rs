@@ -6,13 +6,19 @@
 //! // spec-fingerprint: sha256:…
 //! // settings-fingerprint: sha256:…
 //! // body-sha256: sha256:…
+//! // lossy: normalize/pattern=1, normalize/response-types=2
 //! ```
+//!
+//! The `lossy` line (`// lossy: none` for a faithful client) counts the lossy rewrites by rule
+//! ([`crate::codegen::fidelity`]); headers written before it existed (pipeline 2 and older)
+//! have five lines and read as [`Header::lossy`] `None`.
 //!
 //! The body is every byte after the header's last line. Its hash is taken with `\r\n` read as
 //! `\n`, so a checkout that converts line endings does not look hand-edited. `@generated` on
 //! the first line makes review tools collapse the file; the body's `#![rustfmt::skip]` keeps
 //! `cargo fmt` (which formats generated files by default) from rewriting it.
 
+use crate::codegen::fidelity::Losses;
 use crate::util::hash::{HashWriter, Sha256Digest};
 
 /// Marker that starts every generated file.
@@ -35,6 +41,8 @@ pub struct Header {
     pub settings_fingerprint: Sha256Digest,
     /// Hash of the body as generated.
     pub body_sha256: Sha256Digest,
+    /// Lossy rewrites by rule; `None` in a header older than the `lossy` line.
+    pub lossy: Option<Losses>,
 }
 
 /// Why a file's header cannot be read.
@@ -56,7 +64,7 @@ pub enum HeaderError {
 impl Header {
     /// The header text, ending with a newline.
     pub fn render(&self) -> String {
-        format!(
+        let mut text = format!(
             "{MARKER}{} with {} -- DO NOT EDIT.\n\
              // contract: {}   spec: {}\n\
              // spec-fingerprint: {}\n\
@@ -69,8 +77,43 @@ impl Header {
             self.spec_fingerprint,
             self.settings_fingerprint,
             self.body_sha256,
-        )
+        );
+        if let Some(lossy) = &self.lossy {
+            text.push_str(LOSSY);
+            text.push_str(&render_losses(lossy));
+            text.push('\n');
+        }
+        text
     }
+}
+
+const LOSSY: &str = "// lossy: ";
+
+fn render_losses(losses: &Losses) -> String {
+    if losses.is_empty() {
+        return "none".into();
+    }
+    losses
+        .iter()
+        .map(|(rule, n)| format!("{rule}={n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn parse_losses(text: &str) -> Option<Losses> {
+    if text == "none" {
+        return Some(Losses::new());
+    }
+    text.split(", ")
+        .map(|pair| {
+            let (rule, n) = pair.split_once('=')?;
+            let valid = !rule.is_empty()
+                && rule
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c == '/');
+            Some((rule.to_string(), n.parse().ok().filter(|_| valid)?))
+        })
+        .collect()
 }
 
 /// Hash of a body, with `\r\n` counted as `\n`.
@@ -139,6 +182,20 @@ pub fn split(text: &str) -> Result<(Header, &str), HeaderError> {
         "// body-sha256: sha256:<hex>",
         next(5, "// body-sha256: ")?,
     )?;
+    let lossy = match lines.next() {
+        Some(line) if line.starts_with(LOSSY) => Some(
+            parse_losses(
+                line.trim_end_matches(['\n', '\r'])
+                    .trim_start_matches(LOSSY),
+            )
+            .ok_or(HeaderError::Malformed {
+                line: 6,
+                expected: "// lossy: none | <rule>=<count>, …",
+            })?,
+        ),
+        _ => None,
+    };
+    let header_lines = if lossy.is_some() { 6 } else { 5 };
     let header = Header {
         tool_version: tool_version.to_string(),
         generator: generator.to_string(),
@@ -147,8 +204,13 @@ pub fn split(text: &str) -> Result<(Header, &str), HeaderError> {
         spec_fingerprint,
         settings_fingerprint,
         body_sha256,
+        lossy,
     };
-    let header_len: usize = text.split_inclusive('\n').take(5).map(str::len).sum();
+    let header_len: usize = text
+        .split_inclusive('\n')
+        .take(header_lines)
+        .map(str::len)
+        .sum();
     Ok((header, &text[header_len..]))
 }
 
@@ -165,6 +227,7 @@ mod tests {
             spec_fingerprint: Sha256Digest::of(b"spec"),
             settings_fingerprint: Sha256Digest::of(b"settings"),
             body_sha256: body_hash("\nfn x() {}\n"),
+            lossy: Some(Losses::from([("normalize/pattern".into(), 2)])),
         }
     }
 
@@ -176,6 +239,38 @@ mod tests {
         assert_eq!(body, "\nfn x() {}\n");
         assert_eq!(body_hash(body), parsed.body_sha256);
         assert!(text.lines().next().unwrap().contains("@generated"));
+    }
+
+    #[test]
+    fn the_lossy_line_round_trips_and_older_headers_still_read() {
+        for lossy in [
+            Losses::new(),
+            Losses::from([("a/b".into(), 1), ("c/d-e".into(), 30)]),
+        ] {
+            let header = Header {
+                lossy: Some(lossy),
+                ..header()
+            };
+            let text = format!("{}\nfn x() {{}}\n", header.render());
+            assert_eq!(split(&text).unwrap(), (header, "\nfn x() {}\n"));
+        }
+        assert!(
+            header()
+                .render()
+                .ends_with("// lossy: normalize/pattern=2\n")
+        );
+        let old = Header {
+            lossy: None,
+            ..header()
+        };
+        assert_eq!(old.render().lines().count(), 5);
+        let text = format!("{}\nfn x() {{}}\n", old.render());
+        assert_eq!(split(&text).unwrap(), (old, "\nfn x() {}\n"));
+        let forged = header().render().replace("=2", "=two");
+        assert!(matches!(
+            split(&forged),
+            Err(HeaderError::Malformed { line: 6, .. })
+        ));
     }
 
     #[test]

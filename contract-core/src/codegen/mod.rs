@@ -7,6 +7,7 @@
 //! its provenance [`header`] and the dependencies it needs (`deps`).
 //! Everything but the header (which the macros' guard reads) needs the `generate` feature.
 
+pub mod fidelity;
 pub mod header;
 pub mod lower;
 pub mod note;

@@ -13,6 +13,7 @@ use crate::util::fsio;
 use crate::util::hash::Sha256Digest;
 
 mod cross_crate;
+mod degraded;
 
 /// The kinds of drift, with stable kebab-case ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,11 +34,13 @@ pub enum FindingKind {
     LockOrphan,
     /// One API pinned at different fingerprints by different crates.
     CrossCrateDrift,
+    /// The generated client loses some of what the spec says (lossy rewrites); info only.
+    Degraded,
 }
 
 impl FindingKind {
     /// Every kind, in documentation order.
-    pub const ALL: [FindingKind; 8] = [
+    pub const ALL: [FindingKind; 9] = [
         FindingKind::SpecChanged,
         FindingKind::StaleGenerated,
         FindingKind::HandEdited,
@@ -46,13 +49,17 @@ impl FindingKind {
         FindingKind::NotLocked,
         FindingKind::LockOrphan,
         FindingKind::CrossCrateDrift,
+        FindingKind::Degraded,
     ];
 
     /// The rule as reports describe it.
     pub fn rule(self) -> crate::report::Rule {
         crate::report::Rule {
             id: self.id().into(),
-            short: format!("contract drift: {}", self.id().replace('-', " ")),
+            short: match self {
+                FindingKind::Degraded => "degraded client".into(),
+                _ => format!("contract drift: {}", self.id().replace('-', " ")),
+            },
             help: self.why().into(),
         }
     }
@@ -68,7 +75,22 @@ impl FindingKind {
             FindingKind::NotLocked => "not-locked",
             FindingKind::LockOrphan => "lock-orphan",
             FindingKind::CrossCrateDrift => "cross-crate-drift",
+            FindingKind::Degraded => "degraded",
         }
+    }
+
+    /// How reports rank it: every kind is drift and fails the gate, except `degraded`, which
+    /// is information.
+    pub fn level(self) -> crate::report::Level {
+        match self {
+            FindingKind::Degraded => crate::report::Level::Note,
+            _ => crate::report::Level::Error,
+        }
+    }
+
+    /// Whether a finding of this kind fails the gate (exit 1).
+    pub fn fails(self) -> bool {
+        self.level() == crate::report::Level::Error
     }
 
     /// Why this kind of finding matters, in one line.
@@ -93,6 +115,9 @@ impl FindingKind {
             FindingKind::LockOrphan => "the lock pins a contract that no crate declares any more",
             FindingKind::CrossCrateDrift => {
                 "crates of one workspace speak different versions of the same API: only one SDK was regenerated"
+            }
+            FindingKind::Degraded => {
+                "the client does not say everything the spec says: callers cannot use what the lossy rewrites dropped or merged"
             }
         }
     }
@@ -120,15 +145,20 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The finding as a report annotation (every check finding fails the gate).
+    /// The finding as a report annotation (at its kind's level).
     pub fn annotation(&self) -> crate::report::Annotation {
         crate::report::Annotation {
             rule: self.kind.id().into(),
-            level: crate::report::Level::Error,
+            level: self.kind.level(),
             file: self.file.clone(),
             line: self.line,
             column: None,
-            message: format!("{} (fix: {})", self.message, self.fix),
+            message: format!(
+                "{} ({}: {})",
+                self.message,
+                if self.kind.fails() { "fix" } else { "note" },
+                self.fix
+            ),
             suppressed: None,
         }
     }
@@ -150,6 +180,13 @@ pub struct CheckReport {
     pub findings: Vec<Finding>,
     /// Contracts that could not be checked (e.g. a malformed spec), with the error.
     pub errors: Vec<(String, Error)>,
+}
+
+impl CheckReport {
+    /// The findings that fail the gate (all but information such as `degraded`).
+    pub fn failing(&self) -> usize {
+        self.findings.iter().filter(|f| f.kind.fails()).count()
+    }
 }
 
 /// Checks the selected contracts against the lock, and reports lock entries of the selected
@@ -410,6 +447,13 @@ fn check_output(
             )
         });
     }
+    if let Some(lossy) = found.lossy.as_ref().filter(|l| !l.is_empty()) {
+        let spec = spec_now.as_ref().map(|(_, loaded)| loaded.as_ref());
+        report.findings.push(Finding {
+            line: Some(6),
+            ..degraded::finding(contract, output, lossy, spec.flatten())
+        });
+    }
 }
 
 /// The generated client's text; `None` once the report says why there is none.
@@ -497,6 +541,16 @@ fn stale_reasons(
         && recorded != found.body_sha256
     {
         reasons.push("it is not the file the lock recorded at the last generation".into());
+    }
+    if let (Some(entry), Some(lossy)) = (entry, &found.lossy)
+        && entry.body_sha256.is_some()
+        && entry.lossy != *lossy
+    {
+        reasons.push(format!(
+            "its lossy rewrites ({}) are not the ones the lock records ({})",
+            crate::codegen::fidelity::describe(lossy),
+            crate::codegen::fidelity::describe(&entry.lossy)
+        ));
     }
     if found.contract != contract.name {
         reasons.push(format!(

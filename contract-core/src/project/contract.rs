@@ -31,6 +31,10 @@ pub struct ContractTable {
     /// Extra derives for generated types.
     #[serde(default)]
     pub derives: Vec<String>,
+    /// Lossy rewrites accepted although they stop generation by default (rule ids, e.g.
+    /// `"unsupported-body"`).
+    #[serde(default)]
+    pub accept: Vec<String>,
     /// Names the API this contract is a copy of, so that crates pinning it at different
     /// fingerprints are reported as `cross-crate-drift` even when their spec files differ.
     #[serde(default)]
@@ -170,6 +174,8 @@ pub fn parse_declarations(
             interface: table.interface,
             tags: table.tags,
             derives: table.derives.clone(),
+            accept: crate::codegen::fidelity::normalize_accept(&table.accept)
+                .map_err(|m| invalid(&name, m))?,
         };
         settings.validate().map_err(|m| invalid(&name, m))?;
         table.diff.validate().map_err(|m| invalid(&name, m))?;

@@ -14,6 +14,7 @@ const CONTRACT: &[&str] = &[
     "interface",
     "tags",
     "derives",
+    "accept",
     "id",
     "diff",
 ];
@@ -166,7 +167,7 @@ fn unknown(table: Vec<Step>, key: &str, known: &'static [&'static str]) -> Unkno
 
 /// Whether `written` is a near miss of `known`: a case, `_`-for-`-` or plural slip, or at
 /// most two edits apart (one for short keys).
-fn close(written: &str, known: &str) -> bool {
+pub(crate) fn close(written: &str, known: &str) -> bool {
     let folded = written.to_ascii_lowercase().replace('_', "-");
     if folded == known || folded.trim_end_matches('s') == known.trim_end_matches('s') {
         return true;

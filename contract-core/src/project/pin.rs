@@ -161,9 +161,9 @@ pub fn plan_relock(workspace: &Workspace, selected: &[&Contract]) -> Result<Relo
     })
 }
 
-/// Fills in what the last generation recorded (options, body hash, generator) from the header
-/// of the contract's generated file, when the lock has lost it (deleted and re-created) and
-/// the file is intact and was generated from the spec just pinned. Without this, a re-created
+/// Fills in what the last generation recorded (options, body hash, generator, lossy rewrites)
+/// from the header of the contract's generated file, when the lock has lost it (deleted and
+/// re-created) and the file is intact and was generated from the spec just pinned. Without this, a re-created
 /// lock would silently skip the stale-options and generator checks.
 fn recover_generation(entry: &mut LockEntry, contract: &Contract) {
     let Some(output) = &contract.output else {
@@ -186,5 +186,6 @@ fn recover_generation(entry: &mut LockEntry, contract: &Contract) {
         entry.settings_fingerprint = Some(header.settings_fingerprint);
         entry.body_sha256 = Some(header.body_sha256);
         entry.generator = Some(header.generator);
+        entry.lossy = header.lossy.unwrap_or_default();
     }
 }

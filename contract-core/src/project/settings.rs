@@ -38,6 +38,11 @@ pub struct GeneratorSettings {
     pub tags: TagStyle,
     /// Extra derives on every generated type, e.g. `"PartialEq"` or `"schemars::JsonSchema"`.
     pub derives: Vec<String>,
+    /// Lossy rewrites the contract accepts although they stop generation by default, as full
+    /// rule ids, sorted ([`crate::codegen::fidelity::normalize_accept`]). Left out of the
+    /// fingerprint when empty, so contracts that accept nothing keep theirs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accept: Vec<String>,
 }
 
 impl GeneratorSettings {
@@ -82,12 +87,22 @@ mod tests {
             derives: vec!["PartialEq".into()],
             ..GeneratorSettings::default()
         };
+        let accept = GeneratorSettings {
+            accept: vec!["normalize/unsupported-body".into()],
+            ..GeneratorSettings::default()
+        };
         assert_eq!(
             base.fingerprint(),
             GeneratorSettings::default().fingerprint()
         );
         assert_ne!(base.fingerprint(), builder.fingerprint());
         assert_ne!(base.fingerprint(), derives.fingerprint());
+        assert_ne!(base.fingerprint(), accept.fingerprint());
+        // Accepting nothing is the fingerprint contracts had before `accept` existed.
+        assert_eq!(
+            base.fingerprint().to_string(),
+            "sha256:fb64c115e021347ae5484e4131e64caa2bdaafd531a235ee7070bed1754e269a"
+        );
     }
 
     #[test]
@@ -101,6 +116,7 @@ mod tests {
             interface: Interface::Builder,
             tags: TagStyle::Separate,
             derives: vec!["schemars::JsonSchema".into()],
+            accept: Vec::new(),
         };
         assert!(ok.validate().is_ok());
         let bad = GeneratorSettings {

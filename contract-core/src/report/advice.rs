@@ -34,3 +34,30 @@ pub fn hand_edited(name: &str, file: &str) -> String {
          `cargo contract-guard generate {name} --force` (it keeps the edited file as `{file}.orig`)"
     )
 }
+
+/// A generation refused for rewrites that change requests or stand in for a broken spec.
+pub fn unfaithful(rules: &[&str]) -> String {
+    let broken = rules.contains(&"normalize/ref-unresolved");
+    let others: Vec<String> = rules
+        .iter()
+        .filter(|r| **r != "normalize/ref-unresolved")
+        .map(|r| format!("\"{}\"", r.split_once('/').map_or(*r, |(_, name)| name)))
+        .collect();
+    let accept = |names: &[String]| format!("accept = [{}]", names.join(", "));
+    match (broken, others.is_empty()) {
+        (true, true) => "fix the references in the spec so that each names an existing target \
+             (or, to generate anyway with those schemas as any value, add \
+             `accept = [\"ref-unresolved\"]` to the contract's table)"
+            .into(),
+        (true, false) => format!(
+            "fix the references in the spec so that each names an existing target; to generate \
+             without what the other rewrites lose, add `{}` to the contract's table",
+            accept(&others)
+        ),
+        (false, _) => format!(
+            "to generate without what these rewrites lose, add `{}` to the contract's table \
+             (the book's page on lowering and normalisation lists what each rule loses)",
+            accept(&others)
+        ),
+    }
+}

@@ -9,6 +9,7 @@
 
 mod bench;
 mod check;
+mod fidelity;
 mod report;
 pub mod worker;
 
@@ -79,8 +80,21 @@ pub struct Outcome {
     /// Operations and types in the client.
     pub operations: usize,
     pub types: usize,
+    /// Operations the spec defines (ours only).
+    #[serde(default)]
+    pub spec_operations: usize,
     /// Notes from lowering and normalisation, by rule.
     pub notes: BTreeMap<String, usize>,
+    /// Lossy rewrites by rule (ours only; `contract_core::codegen::fidelity`).
+    #[serde(default)]
+    pub losses: BTreeMap<String, usize>,
+    /// Schemas that became "any value" in the client (ours only).
+    #[serde(default)]
+    pub any_value: usize,
+    /// Rules that would stop generation under the default (nothing accepted); the corpus
+    /// generates with every rule accepted to measure what the client loses.
+    #[serde(default)]
+    pub refused_by_default: Vec<String>,
     /// Size of the generated code.
     pub code_bytes: usize,
 }

@@ -136,8 +136,12 @@ fn markdown(
         short.push('\n');
     }
     failures_section(&mut md, rows);
-    rules_section(&mut md, rows);
-    files_section(&mut md, rows);
+    let checked = timing.check_secs.is_some();
+    let fidelity = super::fidelity::section(rows, checked);
+    md.push_str(&fidelity.markdown);
+    short.push('\n');
+    short.push_str(&fidelity.short);
+    files_section(&mut md, rows, checked);
     (md, short)
 }
 
@@ -236,30 +240,11 @@ fn failures_section(md: &mut String, rows: &[Row]) {
     }
 }
 
-/// How many notes each rewrite rule made (ours), and in how many specs.
-fn rules_section(md: &mut String, rows: &[Row]) {
-    let mut rules: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for row in distinct(rows) {
-        for (rule, n) in &row.ours.notes {
-            let (notes, specs) = rules.entry(rule).or_default();
-            *notes += n;
-            *specs += 1;
-        }
-    }
+/// One row per corpus file; `checked`: whether the clients went through `cargo check`.
+fn files_section(md: &mut String, rows: &[Row], checked: bool) {
     let _ = writeln!(
         md,
-        "## Rewrites by rule (ours)\n\n| rule | notes | specs |\n|---|---|---|"
-    );
-    for (rule, (n, specs)) in &rules {
-        let _ = writeln!(md, "| `{rule}` | {n} | {specs} |");
-    }
-}
-
-/// One row per corpus file.
-fn files_section(md: &mut String, rows: &[Row]) {
-    let _ = writeln!(
-        md,
-        "\n## Every file\n\nTimes in ms: load; lower + normalise; generate (ours, including lowering and normalisation); generate (plain).\n\n| spec | version | ours | plain | ops | notes | load | prepare | gen ours | gen plain | first error (ours) | first error (plain) |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "\n## Every file\n\nOps: operations in the spec / callable in the client; any: schemas degraded to any value; lossy: lossy rewrites. Times in ms: load; lower + normalise; generate (ours, including lowering and normalisation); generate (plain).\n\n| spec | version | ours | plain | ops | any | lossy | notes | load | prepare | gen ours | gen plain | first error (ours) | first error (plain) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     );
     for row in rows {
         let (ours, plain) = (&row.ours, &row.plain);
@@ -275,11 +260,14 @@ fn files_section(md: &mut String, rows: &[Row]) {
         };
         let _ = writeln!(
             md,
-            "| {spec} | {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {} |",
+            "| {spec} | {} | {} | {} | {}/{} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {} |",
             row.version,
             ours.stage,
             plain.stage,
-            ours.operations,
+            ours.spec_operations,
+            super::fidelity::callable(ours, checked),
+            ours.any_value,
+            ours.losses.values().sum::<usize>(),
             ours.notes.values().sum::<usize>(),
             ours.load_ms,
             ours.prepare_ms,

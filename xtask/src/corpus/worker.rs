@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use contract_core::codegen::fidelity::{self, Effect};
+use contract_core::spec::METHODS;
 use contract_core::project::contract::{Contract, Output};
 use contract_core::project::settings::GeneratorSettings;
 
@@ -89,7 +91,12 @@ pub(super) fn scratch_contract(name: &str, spec_path: &Path, output: &str) -> (C
         spec_path: spec_path.to_path_buf(),
         spec_rel: "spec".into(),
         output: None,
-        settings: GeneratorSettings::default(),
+        // Every rule that stops generation by default is accepted: the corpus measures what
+        // the client loses rather than refusing (`Outcome::refused_by_default` says which).
+        settings: GeneratorSettings {
+            accept: fidelity::acceptable().map(|r| r.id.to_string()).collect(),
+            ..GeneratorSettings::default()
+        },
         root: spec_path
             .parent()
             .map(Path::to_path_buf)
@@ -111,9 +118,7 @@ fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result
     let started = Instant::now();
     let prepared = contract_core::codegen::normalize::for_generator(&spec.document, &spec.version);
     outcome.prepare_ms = ms(started);
-    for note in &prepared.notes {
-        *outcome.notes.entry(note.rule.to_string()).or_default() += 1;
-    }
+    record_fidelity(&spec.document, &prepared.notes, outcome);
     drop(prepared);
     let (contract, output) = scratch_contract("corpus", &spec.path, "src/lib.rs");
     let started = Instant::now();
@@ -123,6 +128,52 @@ fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result
     outcome.operations = file.operations;
     outcome.types = file.types;
     Ok(strip_guard(file.body()))
+}
+
+/// The notes by rule, what they lose, and the operations the spec defines.
+fn record_fidelity(
+    document: &serde_json::Value,
+    notes: &[contract_core::codegen::note::Note],
+    outcome: &mut Outcome,
+) {
+    for note in notes {
+        *outcome.notes.entry(note.rule.to_string()).or_default() += 1;
+        let class = fidelity::class(note.rule);
+        if class.is_some_and(|c| c.effect == Effect::AnyValue) {
+            outcome.any_value += 1;
+        }
+    }
+    for (rule, n) in fidelity::losses(notes) {
+        outcome.losses.insert(rule, n as usize);
+    }
+    let mut refused: Vec<String> = fidelity::refused(notes, &[])
+        .iter()
+        .map(|n| n.rule.to_string())
+        .collect();
+    refused.sort();
+    refused.dedup();
+    outcome.refused_by_default = refused;
+    outcome.spec_operations = spec_operations(document);
+}
+
+/// Operations under `paths` (a path item given as a local `$ref` is followed once).
+pub fn spec_operations(document: &serde_json::Value) -> usize {
+    let Some(paths) = document.get("paths").and_then(serde_json::Value::as_object) else {
+        return 0;
+    };
+    paths
+        .values()
+        .map(|item| {
+            let item = match item.get("$ref").and_then(serde_json::Value::as_str) {
+                Some(r) => r
+                    .strip_prefix('#')
+                    .and_then(|p| document.pointer(p))
+                    .unwrap_or(item),
+                None => item,
+            };
+            METHODS.iter().filter(|m| item.get(**m).is_some()).count()
+        })
+        .sum()
 }
 
 /// The body without the `verify_generated!` invocation.

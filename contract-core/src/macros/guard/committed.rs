@@ -123,6 +123,7 @@ mod tests {
                 spec_fingerprint: Sha256Digest::of(b"spec"),
                 settings_fingerprint: Sha256Digest::of(b"settings"),
                 body_sha256: hash,
+                lossy: None,
             }
             .render()
         );
