@@ -99,6 +99,7 @@ fn change(section: &str, new: &Value, changed: &[&str]) -> Change {
                 .as_str()
                 .map(str::to_string)
         }),
+        affects: operation.iter().cloned().collect(),
         operation,
         message: format!(
             "documentation of {what} changed ({} text(s)): {}",

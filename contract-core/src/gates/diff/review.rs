@@ -101,6 +101,7 @@ impl Report {
                 new_pointer: Some("/info/version".into()),
                 operation: None,
                 operation_id: None,
+                affects: Vec::new(),
                 message: format!(
                     "`info.version` is still {} despite breaking or security changes",
                     new_version.as_deref().unwrap_or("(none)")

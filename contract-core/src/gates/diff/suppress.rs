@@ -174,6 +174,7 @@ mod tests {
             operation: Some("DELETE /pets/{id}".into()),
             operation_id: Some("deletePet".into()),
             message: String::new(),
+            affects: Vec::new(),
         }
     }
 

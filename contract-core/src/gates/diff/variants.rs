@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::resolve::{Doc, child, index, ref_of};
 use super::rules::Rule;
-use super::schema::{compare_with, pick};
+use super::schema::{Slot, compare_with, pick};
 use super::shape::{Types, View, describe, is_null_schema, type_names, types_of};
 use super::walk::{Cx, Dir};
 
@@ -255,7 +255,10 @@ pub(super) fn compare_variants<'a>(
             b.raw,
             b.pointer.clone(),
             dir,
-            nullable,
+            Slot {
+                parent_null: nullable,
+                in_option: false,
+            },
         );
     }
 }
