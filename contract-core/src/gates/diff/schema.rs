@@ -145,7 +145,10 @@ pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: 
     if o.node.via_ref {
         cx.reached_old_schemas.insert(addr(o.node.value));
     }
-    let shared = o.node.via_ref || n.node.via_ref;
+    // Nodes inside components can be reached many ways: through references, and inline ones
+    // through the `allOf` members merged into objects (which recursive schemas do forever).
+    let in_components = |v: &View<'_>| v.node.pointer.starts_with("/components/");
+    let shared = o.node.via_ref || n.node.via_ref || in_components(&o) || in_components(&n);
     if shared && !cx.first_visit(o.node.value, n.node.value, Memo::Schema(dir)) {
         return;
     }

