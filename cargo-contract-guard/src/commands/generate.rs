@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::time::Instant;
 
 use contract_core::codegen::note::Note;
-use contract_core::codegen::{self, GenerateOptions, Refusal};
+use contract_core::codegen::{self, GenerateOptions, Generation, Outcome, Refusal};
 use contract_core::project::contract::Contract;
 use contract_core::project::lock::LockFile;
 use contract_core::util::paths;
@@ -95,50 +95,15 @@ pub fn run(args: &GenerateArgs) -> CliResult {
                 }
                 err.render();
             }
-            Ok(Err(refusal)) => {
+            Ok(Outcome::Refused(refusal)) => {
                 refused += 1;
                 report_refusal(contract, &refusal);
             }
-            Ok(Ok(None)) => {}
-            Ok(Ok(Some(done))) => {
-                let rel = contract.output.as_ref().map_or("", |o| o.rel.as_str());
-                if done.saved_original.is_some() {
-                    ui::status(
-                        ui::WARN,
-                        "Saved",
-                        format!("the hand-edited file as `{rel}.orig`"),
-                    );
-                }
-                if ui::verbose() {
-                    ui::status(
-                        ui::GOOD,
-                        "Pinned",
-                        format!(
-                            "{name}: spec {}, options {}",
-                            done.file.header.spec_fingerprint,
-                            done.file.header.settings_fingerprint
-                        ),
-                    );
-                }
-                let verb = if done.written { "Generated" } else { "Fresh" };
-                ui::status(
-                    ui::GOOD,
-                    verb,
-                    format!(
-                        "{name}: {} operations, {} types in {:.2}s -> `{rel}`",
-                        done.file.operations,
-                        done.file.types,
-                        done.file.elapsed.as_secs_f64()
-                    ),
-                );
-                // The tip follows the first summary of rewrites, so it never reads as the fix
-                // of an error printed after it.
-                if report_notes(&name, &done.file.notes, ui::verbose()) && !ui::verbose() && !tipped
-                {
-                    ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
-                    tipped = true;
-                }
+            Ok(Outcome::PinnedOnly) => {}
+            Ok(Outcome::Written(done)) => {
+                report_generation(contract, &done, "Generated", &mut tipped);
             }
+            Ok(Outcome::Fresh(done)) => report_generation(contract, &done, "Fresh", &mut tipped),
         }
     }
     if with_output.len() > 1 {
@@ -161,6 +126,46 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     } else {
         exit::OK
     })
+}
+
+/// Prints what was generated for `contract` (`verb`: `Generated` or `Fresh`), and the rewrites
+/// made for the generator; the `--verbose` tip once per run (`tipped`).
+fn report_generation(contract: &Contract, done: &Generation, verb: &str, tipped: &mut bool) {
+    let name = contract.display_name();
+    let rel = contract.output.as_ref().map_or("", |o| o.rel.as_str());
+    if done.saved_original.is_some() {
+        ui::status(
+            ui::WARN,
+            "Saved",
+            format!("the hand-edited file as `{rel}.orig`"),
+        );
+    }
+    if ui::verbose() {
+        ui::status(
+            ui::GOOD,
+            "Pinned",
+            format!(
+                "{name}: spec {}, options {}",
+                done.file.header.spec_fingerprint, done.file.header.settings_fingerprint
+            ),
+        );
+    }
+    ui::status(
+        ui::GOOD,
+        verb,
+        format!(
+            "{name}: {} operations, {} types in {:.2}s -> `{rel}`",
+            done.file.operations,
+            done.file.types,
+            done.file.elapsed.as_secs_f64()
+        ),
+    );
+    // The tip follows the first summary of rewrites, so it never reads as the fix of an error
+    // printed after it.
+    if report_notes(&name, &done.file.notes, ui::verbose()) && !ui::verbose() && !*tipped {
+        ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
+        *tipped = true;
+    }
 }
 
 /// The rewrites made for the generator: one line, or (`--verbose`) each, per operation.

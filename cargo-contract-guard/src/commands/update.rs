@@ -2,7 +2,7 @@
 //! changes, refuse breaking and security changes unless allowed (writing nothing), else
 //! re-pin and regenerate in one step.
 
-use contract_core::codegen::{self, GenerateOptions};
+use contract_core::codegen::{self, GenerateOptions, Outcome};
 use contract_core::gates::diff::{self, Severity};
 use contract_core::project::lock::LockFile;
 use contract_core::project::pin;
@@ -97,13 +97,12 @@ pub fn run(args: &UpdateArgs) -> CliResult {
             locked: false,
         };
         match codegen::generate_contract(&workspace, contract, options)? {
-            Err(refusal) => {
+            Outcome::Refused(refusal) => {
                 super::generate::report_refusal(contract, &refusal);
                 return Ok(exit::DRIFT);
             }
-            Ok(done) => {
+            Outcome::Written(_) | Outcome::Fresh(_) | Outcome::PinnedOnly => {
                 let _ = spec_cache::store(&workspace.target_dir, &current);
-                let _ = done;
                 let file = contract.output.as_ref().map_or("", |o| o.rel.as_str());
                 ui::status(
                     ui::GOOD,
