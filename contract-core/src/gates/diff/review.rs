@@ -241,6 +241,7 @@ pub fn finding_json(f: &Finding) -> Value {
         "default_severity": f.change.rule.default_severity().as_str(),
         "operation": f.change.operation,
         "operation_id": f.change.operation_id,
+        "affects": f.change.affects,
         "old_pointer": f.change.old_pointer,
         "new_pointer": f.change.new_pointer,
         "message": f.change.message,
