@@ -464,19 +464,19 @@ fn media_schemas<'a>(
     dir: Dir,
 ) {
     match (om.get("schema"), nm.get("schema")) {
-        (Some(os), Some(ns)) if is_raw(mt) && raw_bytes(cx.old, os) && raw_bytes(cx.new, ns) => {
-            if os != ns {
-                cx.emit(
-                    Rule::RawBodySchemaChanged,
-                    Some(&child(optr, "schema")),
-                    Some(&child(nptr, "schema")),
-                    format!(
-                        "the schema of the `{mt}` body changed from {} to {} (raw bytes either way)",
-                        crate::codegen::note::short_json(os),
-                        crate::codegen::note::short_json(ns)
-                    ),
-                );
-            }
+        (Some(os), Some(ns))
+            if is_raw(mt) && os != ns && raw_bytes(cx.old, os) && raw_bytes(cx.new, ns) =>
+        {
+            cx.emit(
+                Rule::RawBodySchemaChanged,
+                Some(&child(optr, "schema")),
+                Some(&child(nptr, "schema")),
+                format!(
+                    "the schema of the `{mt}` body changed from {} to {} (raw bytes either way)",
+                    crate::codegen::note::short_json(os),
+                    crate::codegen::note::short_json(ns)
+                ),
+            );
         }
         (Some(os), Some(ns)) => schema::compare(
             cx,

@@ -212,12 +212,12 @@ impl Matching {
             &|a, b| a.signature.is_some() && a.signature == b.signature,
         ];
         for pass in passes {
-            for i in 0..ovars.len() {
+            for (i, old) in ovars.iter().enumerate() {
                 if self.used_old[i] {
                     continue;
                 }
                 if let Some(j) =
-                    (0..nvars.len()).find(|&j| !self.used_new[j] && pass(&ovars[i], &nvars[j]))
+                    (0..nvars.len()).find(|&j| !self.used_new[j] && pass(old, &nvars[j]))
                 {
                     self.pair(i, j);
                 }
