@@ -64,6 +64,9 @@ pub struct Change {
     /// those that reach the shared component it is in, not only the first. Empty when no
     /// operation reaches it (a document-level change, or a schema nothing uses).
     pub affects: Vec<String>,
+    /// Whether `affects` was cut short: a component shared so widely that collecting every
+    /// operation reaching it was stopped (the message says "at least").
+    pub affects_cut: bool,
 }
 
 impl Change {

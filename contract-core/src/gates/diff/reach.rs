@@ -3,7 +3,7 @@
 //! compares). Components reference each other; an operation's parameters and request body
 //! are what the client sends, its responses (and a webhook's body) what it receives.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -43,6 +43,8 @@ fn refs_in(value: &Value, out: &mut BTreeSet<String>) {
 pub(super) struct Reach {
     /// For each component, the components that reference it.
     reverse: HashMap<String, Vec<String>>,
+    /// The components some operation reaches, through any chain of references.
+    reached: HashSet<String>,
     /// For each operation (`METHOD /path`, `WEBHOOK name`): the components it references
     /// directly, per direction.
     roots: Vec<(String, Dir, BTreeSet<String>)>,
@@ -52,15 +54,17 @@ impl Reach {
     /// Indexes a document.
     pub fn new(root: &Value) -> Reach {
         let mut reverse: HashMap<String, Vec<String>> = HashMap::new();
+        let mut forward: HashMap<String, BTreeSet<String>> = HashMap::new();
         if let Some(kinds) = root.get("components").and_then(Value::as_object) {
             for (kind, entries) in kinds {
                 for (name, value) in entries.as_object().into_iter().flatten() {
                     let mut out = BTreeSet::new();
                     refs_in(value, &mut out);
                     let key = child(&child("/components", kind), name);
-                    for to in out {
-                        reverse.entry(to).or_default().push(key.clone());
+                    for to in &out {
+                        reverse.entry(to.clone()).or_default().push(key.clone());
                     }
+                    forward.insert(key, out);
                 }
             }
         }
@@ -106,12 +110,27 @@ impl Reach {
                 roots.push((format!("WEBHOOK {name}"), Dir::Response, received));
             }
         }
-        Reach { reverse, roots }
+        // One walk from every operation at once: most schemas are reached by none, or by one.
+        let mut reached: HashSet<String> = HashSet::new();
+        let mut todo: Vec<&String> = roots.iter().flat_map(|(_, _, refs)| refs).collect();
+        while let Some(node) = todo.pop() {
+            if reached.insert(node.clone()) {
+                todo.extend(forward.get(node).into_iter().flatten());
+            }
+        }
+        Reach {
+            reverse,
+            reached,
+            roots,
+        }
     }
 
     /// The operations reaching the named schema at `pointer` (`/components/schemas/X`), per
     /// direction, in document order.
     pub fn operations(&self, pointer: &str) -> Vec<(Dir, Vec<String>)> {
+        if !self.reached.contains(pointer) {
+            return Vec::new();
+        }
         // Everything that reaches `pointer`: walk the references backwards.
         let mut reaching: BTreeSet<&str> = BTreeSet::from([pointer]);
         let mut todo = vec![pointer];

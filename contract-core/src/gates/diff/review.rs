@@ -102,6 +102,7 @@ impl Report {
                 operation: None,
                 operation_id: None,
                 affects: Vec::new(),
+                affects_cut: false,
                 message: format!(
                     "`info.version` is still {} despite breaking or security changes",
                     new_version.as_deref().unwrap_or("(none)")

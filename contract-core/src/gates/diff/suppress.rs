@@ -175,6 +175,7 @@ mod tests {
             operation_id: Some("deletePet".into()),
             message: String::new(),
             affects: Vec::new(),
+            affects_cut: false,
         }
     }
 

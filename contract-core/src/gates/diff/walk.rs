@@ -98,6 +98,7 @@ impl<'a> Cx<'a> {
             operation_id,
             message: message.into(),
             affects: Vec::new(),
+            affects_cut: false,
         });
         self.change_scopes.push(self.stack.last().copied());
     }
@@ -170,38 +171,55 @@ impl<'a> Cx<'a> {
     /// Fills every change's `affects` with the operations reaching the scope it was found in
     /// (its own operation for changes outside shared nodes), in document order.
     fn resolve_affects(&mut self) {
-        let mut memo: Vec<Option<Vec<usize>>> = vec![None; self.scopes.len()];
+        let mut memo = vec![None; self.scopes.len()];
         for (change, scope) in self.changes.iter_mut().zip(&self.change_scopes) {
-            change.affects = match scope {
-                Some(scope) => {
-                    let ops = affected(&self.scopes, *scope, &mut memo);
-                    let mut names: Vec<&String> = ops.iter().map(|&i| &self.labels[i]).collect();
-                    names.dedup();
-                    let mut seen = HashSet::new();
-                    names.retain(|n| seen.insert(*n));
-                    names.into_iter().cloned().collect()
-                }
-                None => change.operation.iter().cloned().collect(),
+            let Some(scope) = scope else {
+                change.affects = change.operation.iter().cloned().collect();
+                continue;
             };
+            let (ops, cut) = affected(&self.scopes, *scope, &mut memo);
+            let mut seen = HashSet::new();
+            change.affects = ops
+                .iter()
+                .map(|&i| &self.labels[i])
+                .filter(|n| seen.insert(*n))
+                .cloned()
+                .collect();
+            change.affects_cut = cut;
         }
     }
 }
 
-/// The operations reaching a scope, directly or through its parents (cycle-safe), sorted.
-fn affected(scopes: &[Scope], start: usize, memo: &mut [Option<Vec<usize>>]) -> Vec<usize> {
+/// Scopes visited when collecting the operations that reach one scope: beyond it (a schema
+/// shared by thousands of others, as in Microsoft Graph), the list is cut and says so.
+const MAX_SCOPES_WALKED: usize = 4096;
+
+/// The operations reaching a scope, directly or through its parents (cycle-safe), sorted, and
+/// whether the walk was cut at [`MAX_SCOPES_WALKED`].
+fn affected(
+    scopes: &[Scope],
+    start: usize,
+    memo: &mut [Option<(Vec<usize>, bool)>],
+) -> (Vec<usize>, bool) {
     if let Some(done) = &memo[start] {
         return done.clone();
     }
     let mut seen = HashSet::from([start]);
     let mut todo = vec![start];
     let mut ops = Vec::new();
+    let mut cut = false;
     while let Some(s) = todo.pop() {
-        if let Some(done) = &memo[s] {
+        if let Some((done, done_cut)) = &memo[s] {
             ops.extend(done.iter().copied());
+            cut |= *done_cut;
             continue;
         }
         ops.extend(scopes[s].operations.iter().copied());
         for &p in &scopes[s].parents {
+            if seen.len() >= MAX_SCOPES_WALKED {
+                cut = true;
+                break;
+            }
             if seen.insert(p) {
                 todo.push(p);
             }
@@ -209,8 +227,8 @@ fn affected(scopes: &[Scope], start: usize, memo: &mut [Option<Vec<usize>>]) -> 
     }
     ops.sort_unstable();
     ops.dedup();
-    memo[start] = Some(ops.clone());
-    ops
+    memo[start] = Some((ops.clone(), cut));
+    (ops, cut)
 }
 
 /// Compares two documents and returns every change, in traversal order, duplicates merged.
@@ -246,6 +264,7 @@ fn merge_duplicates(changes: Vec<Change>) -> Vec<Change> {
         );
         match first.get(&key) {
             Some(&i) => {
+                out[i].affects_cut |= change.affects_cut;
                 for op in change.affects {
                     if !out[i].affects.contains(&op) {
                         out[i].affects.push(op);
@@ -281,9 +300,11 @@ fn name_affected(change: &mut Change) {
                 named.push(format!("and {} more", all.len() - NAMED_OPERATIONS));
             }
             let n = all.len();
-            change
-                .message
-                .push_str(&format!(" (affects {n} operations: {})", named.join(", ")));
+            let at_least = if change.affects_cut { "at least " } else { "" };
+            change.message.push_str(&format!(
+                " (affects {at_least}{n} operations: {})",
+                named.join(", ")
+            ));
         }
     }
 }
