@@ -52,6 +52,9 @@ pub(super) struct Cx<'a> {
     scopes: Vec<Scope>,
     /// The scopes being compared, innermost last.
     stack: Vec<usize>,
+    /// `(scope, parent)` links already recorded: a shared node reached again and again from
+    /// the same place links once.
+    edges: HashSet<(usize, usize)>,
 }
 
 /// The comparison of one shared node pair, and who reaches it: operations directly, or other
@@ -75,6 +78,7 @@ impl<'a> Cx<'a> {
             labels: Vec::new(),
             scopes: Vec::new(),
             stack: Vec::new(),
+            edges: HashSet::new(),
         }
     }
 
@@ -128,10 +132,16 @@ impl<'a> Cx<'a> {
     /// Records that the current place (the innermost scope, else the operation) reaches `scope`.
     fn reach(&mut self, scope: usize) {
         match self.stack.last() {
-            Some(&parent) if parent != scope => self.scopes[scope].parents.push(parent),
+            Some(&parent) if parent != scope => {
+                if self.edges.insert((scope, parent)) {
+                    self.scopes[scope].parents.push(parent);
+                }
+            }
             Some(_) => {}
             None => {
-                if let Some(op) = self.operation_index() {
+                if let Some(op) = self.operation_index()
+                    && self.scopes[scope].operations.last() != Some(&op)
+                {
                     self.scopes[scope].operations.push(op);
                 }
             }
