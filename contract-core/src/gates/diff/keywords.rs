@@ -232,6 +232,9 @@ fn show_opt(b: Option<Bound>) -> String {
     b.map_or("(none)".into(), |b| b.show())
 }
 
+/// A keyword that moved: how, and its old and new values as shown.
+type Moved = (&'static Keyword, Delta, String, String);
+
 /// Compares every validation keyword of two schemas.
 pub(super) fn compare(
     cx: &mut Cx<'_>,
@@ -242,14 +245,23 @@ pub(super) fn compare(
     dir: Dir,
     what: &str,
 ) {
-    let emit = |cx: &mut Cx<'_>, keyword: &Keyword, delta: Delta, from: String, to: String| {
+    let mut moved: Vec<Moved> = bounds(ov, nv);
+    moved.extend(pattern(ov, nv));
+    moved.extend(multiple_of(ov, nv));
+    moved.extend(unique_items(ov, nv));
+    for (keyword, delta, from, to) in moved {
         cx.emit(
             keyword.rule(dir, delta),
             Some(op),
             Some(np),
             format!("`{}` of {what} changed from {from} to {to}", keyword.label),
         );
-    };
+    }
+}
+
+/// `maximum`/`minimum` (with their exclusive forms), lengths and counts.
+fn bounds(ov: &Value, nv: &Value) -> Vec<Moved> {
+    let mut out = Vec::new();
     for (keyword, plain, exclusive, upper) in [
         (&MAXIMUM, "maximum", "exclusiveMaximum", true),
         (&MINIMUM, "minimum", "exclusiveMinimum", false),
@@ -259,7 +271,7 @@ pub(super) fn compare(
             bound(nv, plain, exclusive, upper),
         );
         if let Some(delta) = bound_delta(a, b, upper) {
-            emit(cx, keyword, delta, show_opt(a), show_opt(b));
+            out.push((keyword, delta, show_opt(a), show_opt(b)));
         }
     }
     for (keyword, key, upper) in [
@@ -272,57 +284,57 @@ pub(super) fn compare(
     ] {
         let (a, b) = (count(ov, key), count(nv, key));
         if let Some(delta) = bound_delta(a, b, upper) {
-            emit(cx, keyword, delta, show_opt(a), show_opt(b));
+            out.push((keyword, delta, show_opt(a), show_opt(b)));
         }
     }
+    out
+}
+
+fn pattern(ov: &Value, nv: &Value) -> Option<Moved> {
     let (a, b) = (ov.get("pattern"), nv.get("pattern"));
-    if a != b {
-        let judged = match (a, b) {
-            (None, Some(_)) => Some((Delta::Tightened, "")),
-            (Some(_), None) => Some((Delta::Loosened, "")),
-            (Some(Value::String(old)), Some(Value::String(new))) => pattern_delta(old, new),
-            _ => Some((Delta::Changed, "")),
-        };
-        let s = |v: Option<&Value>| v.map_or("(none)".into(), show);
-        if let Some((delta, meaning)) = judged {
-            emit(cx, &PATTERN, delta, s(a), format!("{}{meaning}", s(b)));
-        }
+    if a == b {
+        return None;
     }
+    let (delta, meaning) = match (a, b) {
+        (None, Some(_)) => (Delta::Tightened, ""),
+        (Some(_), None) => (Delta::Loosened, ""),
+        (Some(Value::String(old)), Some(Value::String(new))) => pattern_delta(old, new)?,
+        _ => (Delta::Changed, ""),
+    };
+    let s = |v: Option<&Value>| v.map_or("(none)".into(), show);
+    Some((&PATTERN, delta, s(a), format!("{}{meaning}", s(b))))
+}
+
+fn multiple_of(ov: &Value, nv: &Value) -> Option<Moved> {
     let (a, b) = (
         ov.get("multipleOf").and_then(Value::as_f64),
         nv.get("multipleOf").and_then(Value::as_f64),
     );
-    if a != b {
-        let divides = |x: f64, y: f64| y != 0.0 && (x / y - (x / y).round()).abs() < 1e-9;
-        let delta = match (a, b) {
-            (None, Some(_)) => Delta::Tightened,
-            (Some(_), None) => Delta::Loosened,
-            // Every multiple of the old step is a multiple of the new one.
-            (Some(x), Some(y)) if divides(x, y) => Delta::Loosened,
-            (Some(x), Some(y)) if divides(y, x) => Delta::Tightened,
-            _ => Delta::Changed,
-        };
-        let s = |v: Option<f64>| v.map_or("(none)".into(), |v| v.to_string());
-        emit(cx, &MULTIPLE_OF, delta, s(a), s(b));
+    if a == b {
+        return None;
     }
+    let divides = |x: f64, y: f64| y != 0.0 && (x / y - (x / y).round()).abs() < 1e-9;
+    let delta = match (a, b) {
+        (None, Some(_)) => Delta::Tightened,
+        (Some(_), None) => Delta::Loosened,
+        // Every multiple of the old step is a multiple of the new one.
+        (Some(x), Some(y)) if divides(x, y) => Delta::Loosened,
+        (Some(x), Some(y)) if divides(y, x) => Delta::Tightened,
+        _ => Delta::Changed,
+    };
+    let s = |v: Option<f64>| v.map_or("(none)".into(), |v| v.to_string());
+    Some((&MULTIPLE_OF, delta, s(a), s(b)))
+}
+
+fn unique_items(ov: &Value, nv: &Value) -> Option<Moved> {
     let unique = |v: &Value| v.get("uniqueItems").and_then(Value::as_bool) == Some(true);
-    match (unique(ov), unique(nv)) {
-        (false, true) => emit(
-            cx,
-            &UNIQUE_ITEMS,
-            Delta::Tightened,
-            "false".into(),
-            "true".into(),
-        ),
-        (true, false) => emit(
-            cx,
-            &UNIQUE_ITEMS,
-            Delta::Loosened,
-            "true".into(),
-            "false".into(),
-        ),
-        _ => {}
-    }
+    let delta = match (unique(ov), unique(nv)) {
+        (false, true) => Delta::Tightened,
+        (true, false) => Delta::Loosened,
+        _ => return None,
+    };
+    let (from, to) = (unique(ov).to_string(), unique(nv).to_string());
+    Some((&UNIQUE_ITEMS, delta, from, to))
 }
 
 #[cfg(test)]

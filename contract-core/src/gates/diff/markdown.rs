@@ -325,6 +325,8 @@ mod tests {
                     rule: rule_of(severity),
                     old_pointer: Some(format!("/paths/~1things~1{i}/get")),
                     new_pointer: Some(format!("/paths/~1things~1{i}/get")),
+                    affects: (i % 7 != 0).then(|| op.clone()).into_iter().collect(),
+                    affects_cut: false,
                     operation: (i % 7 != 0).then_some(op),
                     operation_id: None,
                     message: format!(

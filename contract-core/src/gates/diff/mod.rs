@@ -24,6 +24,7 @@ pub mod markdown;
 mod object;
 mod operation;
 pub mod pattern;
+mod reach;
 pub mod resolve;
 pub mod review;
 pub mod rules;
@@ -55,12 +56,19 @@ pub struct Change {
     pub new_pointer: Option<String>,
     /// The operation it was found through, as `METHOD /path` (`WEBHOOK name` for webhooks).
     /// A change inside a shared component is reported once, through the first operation
-    /// that reaches it; `None` outside operations.
+    /// that reaches it (all of them are in `affects`); `None` outside operations.
     pub operation: Option<String>,
     /// That operation's operationId.
     pub operation_id: Option<String>,
     /// One line for people.
     pub message: String,
+    /// Every operation it affects (`METHOD /path`, `WEBHOOK name`), in document order: all
+    /// those that reach the shared component it is in, not only the first. Empty when no
+    /// operation reaches it (a document-level change, or a schema nothing uses).
+    pub affects: Vec<String>,
+    /// Whether `affects` was cut short: a component shared so widely that collecting every
+    /// operation reaching it was stopped (the message says "at least").
+    pub affects_cut: bool,
 }
 
 impl Change {

@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::resolve::{Doc, addr, child, index};
 use super::rules::Rule;
-use super::schema;
-use super::shape::{View, describe};
+use super::schema::{self, Slot};
+use super::shape::{self, View, describe};
 use super::walk::{Cx, Dir};
 
 /// How deep `allOf` members are followed when collecting properties.
@@ -36,6 +36,8 @@ struct Flat<'a> {
     index: HashMap<&'a str, usize>,
     required: Vec<&'a str>,
     additional: Additional<'a>,
+    /// Addresses of the named schemas merged in through `allOf`.
+    members: Vec<usize>,
 }
 
 impl<'a> Flat<'a> {
@@ -50,6 +52,7 @@ fn flatten<'a>(doc: Doc<'a>, value: &'a Value, pointer: &str) -> Flat<'a> {
         index: HashMap::new(),
         required: Vec::new(),
         additional: Additional::Open,
+        members: Vec::new(),
     };
     let mut visited = HashSet::new();
     collect(doc, value, pointer, 0, &mut flat, &mut visited, true);
@@ -101,6 +104,9 @@ fn collect<'a>(
         let base = child(pointer, "allOf");
         for (i, member) in members.iter().enumerate() {
             if let Some(node) = doc.resolve_opt(member, index(&base, i)) {
+                if node.via_ref {
+                    flat.members.push(addr(node.value));
+                }
                 collect(
                     doc,
                     node.value,
@@ -123,139 +129,188 @@ fn flag(doc: Doc<'_>, value: &Value, key: &str) -> bool {
         .is_some_and(|n| n.value.get(key).and_then(Value::as_bool) == Some(true))
 }
 
+/// The two flattened objects of a comparison, with what the direction hides.
+struct Sides<'s, 'a> {
+    old: &'s Flat<'a>,
+    new: &'s Flat<'a>,
+    op: &'s str,
+    np: &'s str,
+    dir: Dir,
+    /// `readOnly` for requests (never sent), `writeOnly` for responses (never returned).
+    hidden: &'static str,
+}
+
 /// Compares the object parts of two schemas.
 pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir) {
     let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
     let old = flatten(cx.old, o.node.value, op);
     let new = flatten(cx.new, n.node.value, np);
-    // Read-only properties are never sent, write-only ones never returned.
+    // Named schemas merged through `allOf` are compared here, as part of this object.
+    cx.reached_old_schemas.extend(old.members.iter().copied());
     let hidden = match dir {
         Dir::Request => "readOnly",
         Dir::Response => "writeOnly",
     };
-    let (old_doc, new_doc) = (cx.old, cx.new);
-    let is_required = |flat: &Flat<'a>, doc: Doc<'a>, name: &str| {
-        flat.required.contains(&name) && !flat.get(name).is_some_and(|p| flag(doc, p.value, hidden))
+    let sides = Sides {
+        old: &old,
+        new: &new,
+        op,
+        np,
+        dir,
+        hidden,
     };
-    let closed_old = matches!(old.additional, Additional::Closed);
-
     for p in &old.props {
-        let old_hidden = flag(old_doc, p.value, hidden);
-        let was_required = is_required(&old, old_doc, p.name);
-        let Some(q) = new.get(p.name) else {
-            if old_hidden {
-                continue;
-            }
-            let rule = match dir {
-                Dir::Request => Rule::RequestPropertyRemoved,
-                Dir::Response if was_required => Rule::ResponseRequiredPropertyRemoved,
-                Dir::Response => Rule::ResponseOptionalPropertyRemoved,
-            };
-            let kind = if was_required { "required" } else { "optional" };
-            cx.emit(
-                rule,
-                Some(&p.pointer),
-                Some(np),
-                format!("{kind} property `{}` was removed", p.name),
-            );
-            continue;
-        };
-        let new_hidden = flag(new_doc, q.value, hidden);
-        if old_hidden && new_hidden {
-            continue;
-        }
-        if !old_hidden && new_hidden {
-            let rule = match dir {
-                Dir::Request => Rule::RequestPropertyBecameReadOnly,
-                Dir::Response => Rule::ResponsePropertyBecameWriteOnly,
-            };
-            cx.emit(
-                rule,
-                Some(&p.pointer),
-                Some(&q.pointer),
-                format!(
-                    "property `{}` became {}",
-                    p.name,
-                    if dir == Dir::Request {
-                        "read-only"
-                    } else {
-                        "write-only"
-                    }
-                ),
-            );
-            continue;
-        }
-        let now_required = is_required(&new, new_doc, p.name);
-        let rule = match (dir, was_required, now_required) {
-            (Dir::Request, false, true) => Some((Rule::RequestPropertyBecameRequired, "required")),
-            (Dir::Request, true, false) => Some((Rule::RequestPropertyBecameOptional, "optional")),
-            (Dir::Response, true, false) => {
-                Some((Rule::ResponsePropertyBecameOptional, "optional"))
-            }
-            (Dir::Response, false, true) => {
-                Some((Rule::ResponsePropertyBecameRequired, "required"))
-            }
-            _ => None,
-        };
-        if let Some((rule, kind)) = rule {
-            cx.emit(
-                rule,
-                Some(&p.pointer),
-                Some(&q.pointer),
-                format!("property `{}` became {kind}", p.name),
-            );
-        }
-        schema::compare(
-            cx,
-            p.value,
-            p.pointer.clone(),
-            q.value,
-            q.pointer.clone(),
-            dir,
-        );
+        old_property(cx, &sides, p);
     }
-
     for q in &new.props {
-        if old.get(q.name).is_some() || flag(new_doc, q.value, hidden) {
-            continue;
-        }
-        let required = is_required(&new, new_doc, q.name);
-        let kind = if required { "required" } else { "optional" };
-        let (rule, message) = match dir {
-            Dir::Request if required => (
-                Rule::RequestPropertyAddedRequired,
-                format!("{kind} property `{}` was added", q.name),
-            ),
-            Dir::Request => (
-                Rule::RequestPropertyAddedOptional,
-                format!("{kind} property `{}` was added", q.name),
-            ),
-            Dir::Response if closed_old => (
-                Rule::ResponsePropertyAddedToClosedObject,
-                format!(
-                    "{kind} property `{}` was added to an object with `additionalProperties: false`",
-                    q.name
-                ),
-            ),
-            Dir::Response => (
-                Rule::ResponsePropertyAdded,
-                format!("{kind} property `{}` was added", q.name),
-            ),
-        };
-        cx.emit(rule, Some(op), Some(&q.pointer), message);
+        added_property(cx, &sides, q);
     }
+    required_without_schema(cx, &sides);
+    additional(cx, &old, op, &new, np, dir);
+}
 
-    // Required names without a property schema (free-form objects).
+impl<'a> Sides<'_, 'a> {
+    fn required(&self, flat: &Flat<'a>, doc: Doc<'a>, name: &str) -> bool {
+        flat.required.contains(&name)
+            && !flat
+                .get(name)
+                .is_some_and(|p| flag(doc, p.value, self.hidden))
+    }
+}
+
+/// One property of the old object: removed, hidden, required or optional, and its schema.
+fn old_property<'a>(cx: &mut Cx<'a>, s: &Sides<'_, 'a>, p: &Prop<'a>) {
+    let (old_doc, new_doc) = (cx.old, cx.new);
+    let old_hidden = flag(old_doc, p.value, s.hidden);
+    let was_required = s.required(s.old, old_doc, p.name);
+    let Some(q) = s.new.get(p.name) else {
+        if !old_hidden {
+            removed_property(cx, s, p, was_required);
+        }
+        return;
+    };
+    let new_hidden = flag(new_doc, q.value, s.hidden);
+    if old_hidden && new_hidden {
+        return;
+    }
+    if new_hidden {
+        let (rule, became) = match s.dir {
+            Dir::Request => (Rule::RequestPropertyBecameReadOnly, "read-only"),
+            Dir::Response => (Rule::ResponsePropertyBecameWriteOnly, "write-only"),
+        };
+        let message = format!("property `{}` became {became}", p.name);
+        cx.emit(rule, Some(&p.pointer), Some(&q.pointer), message);
+        return;
+    }
+    let now_required = s.required(s.new, new_doc, p.name);
+    let rule = match (s.dir, was_required, now_required) {
+        (Dir::Request, false, true) => Some((Rule::RequestPropertyBecameRequired, "required")),
+        (Dir::Request, true, false) => Some((Rule::RequestPropertyBecameOptional, "optional")),
+        (Dir::Response, true, false) => Some((Rule::ResponsePropertyBecameOptional, "optional")),
+        (Dir::Response, false, true) => Some((Rule::ResponsePropertyBecameRequired, "required")),
+        _ => None,
+    };
+    if let Some((rule, kind)) = rule {
+        let message = format!("property `{}` became {kind}", p.name);
+        cx.emit(rule, Some(&p.pointer), Some(&q.pointer), message);
+    }
+    let slot = Slot {
+        in_option: s.dir == Dir::Response && !was_required && held_in_option(old_doc, p.value),
+        ..Slot::default()
+    };
+    schema::compare_with(
+        cx,
+        p.value,
+        p.pointer.clone(),
+        q.value,
+        q.pointer.clone(),
+        s.dir,
+        slot,
+    );
+}
+
+/// Whether the client generated from the old spec holds an optional property in an `Option`
+/// (so a `null` reads as `None`). typify does so unless the property has a `default` or is an
+/// array or a map, which it holds as a plain `Vec`/map filled by `#[serde(default)]` (and
+/// there `null` fails).
+fn held_in_option(doc: Doc<'_>, value: &Value) -> bool {
+    let Ok(v) = shape::view(doc, value, String::new()) else {
+        return false;
+    };
+    let v = v.node.value;
+    let types = shape::types_of(doc, v, 0);
+    let map = types & shape::OBJECT != 0
+        && v.get("properties")
+            .and_then(Value::as_object)
+            .is_none_or(serde_json::Map::is_empty)
+        && v.get("allOf").is_none();
+    v.get("default").is_none()
+        && value.get("default").is_none()
+        && types & shape::ARRAY == 0
+        && !map
+}
+
+fn removed_property(cx: &mut Cx<'_>, s: &Sides<'_, '_>, p: &Prop<'_>, was_required: bool) {
+    let rule = match s.dir {
+        Dir::Request => Rule::RequestPropertyRemoved,
+        Dir::Response if was_required => Rule::ResponseRequiredPropertyRemoved,
+        Dir::Response => Rule::ResponseOptionalPropertyRemoved,
+    };
+    let kind = if was_required { "required" } else { "optional" };
+    cx.emit(
+        rule,
+        Some(&p.pointer),
+        Some(s.np),
+        format!("{kind} property `{}` was removed", p.name),
+    );
+}
+
+/// One property of the new object that the old one does not have.
+fn added_property<'a>(cx: &mut Cx<'a>, s: &Sides<'_, 'a>, q: &Prop<'a>) {
+    let new_doc = cx.new;
+    if s.old.get(q.name).is_some() || flag(new_doc, q.value, s.hidden) {
+        return;
+    }
+    let required = s.required(s.new, new_doc, q.name);
+    let kind = if required { "required" } else { "optional" };
+    let closed_old = matches!(s.old.additional, Additional::Closed);
+    let (rule, message) = match s.dir {
+        Dir::Request if required => (
+            Rule::RequestPropertyAddedRequired,
+            format!("{kind} property `{}` was added", q.name),
+        ),
+        Dir::Request => (
+            Rule::RequestPropertyAddedOptional,
+            format!("{kind} property `{}` was added", q.name),
+        ),
+        Dir::Response if closed_old => (
+            Rule::ResponsePropertyAddedToClosedObject,
+            format!(
+                "{kind} property `{}` was added to an object with `additionalProperties: false`",
+                q.name
+            ),
+        ),
+        Dir::Response => (
+            Rule::ResponsePropertyAdded,
+            format!("{kind} property `{}` was added", q.name),
+        ),
+    };
+    cx.emit(rule, Some(s.op), Some(&q.pointer), message);
+}
+
+/// Required names without a property schema (free-form objects).
+fn required_without_schema(cx: &mut Cx<'_>, s: &Sides<'_, '_>) {
+    let (old, new) = (s.old, s.new);
     for name in &new.required {
         if new.get(name).is_none()
             && old.get(name).is_none()
             && !old.required.contains(name)
-            && dir == Dir::Request
+            && s.dir == Dir::Request
         {
             cx.emit(
                 Rule::RequestPropertyBecameRequired,
-                Some(op),
-                Some(&child(np, "required")),
+                Some(s.op),
+                Some(&child(s.np, "required")),
                 format!("property `{name}` became required"),
             );
         }
@@ -264,18 +319,16 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir)
         if new.get(name).is_none()
             && old.get(name).is_none()
             && !new.required.contains(name)
-            && dir == Dir::Response
+            && s.dir == Dir::Response
         {
             cx.emit(
                 Rule::ResponsePropertyBecameOptional,
-                Some(&child(op, "required")),
-                Some(np),
+                Some(&child(s.op, "required")),
+                Some(s.np),
                 format!("property `{name}` became optional"),
             );
         }
     }
-
-    additional(cx, &old, op, &new, np, dir);
 }
 
 fn additional<'a>(cx: &mut Cx<'a>, old: &Flat<'a>, op: &str, new: &Flat<'a>, np: &str, dir: Dir) {

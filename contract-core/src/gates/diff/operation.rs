@@ -253,11 +253,17 @@ fn param_schema<'a>(p: &Param<'a>) -> Option<(&'a Value, String)> {
 }
 
 fn compare_param<'a>(cx: &mut Cx<'a>, old: &Param<'a>, new: &Param<'a>) {
-    if (old.node.via_ref || new.node.via_ref)
-        && !cx.first_visit(old.node.value, new.node.value, Memo::Parameter)
-    {
+    let shared = old.node.via_ref || new.node.via_ref;
+    if shared && !cx.first_visit(old.node.value, new.node.value, Memo::Parameter) {
         return;
     }
+    compare_param_parts(cx, old, new);
+    if shared {
+        cx.leave();
+    }
+}
+
+fn compare_param_parts<'a>(cx: &mut Cx<'a>, old: &Param<'a>, new: &Param<'a>) {
     let (op, np) = (
         Some(old.node.pointer.as_str()),
         Some(new.node.pointer.as_str()),
@@ -334,7 +340,8 @@ fn request_body<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
             "the request body was removed",
         ),
         (Some(o), Some(n)) => {
-            if (o.via_ref || n.via_ref) && !cx.first_visit(o.value, n.value, Memo::RequestBody) {
+            let shared = o.via_ref || n.via_ref;
+            if shared && !cx.first_visit(o.value, n.value, Memo::RequestBody) {
                 return;
             }
             match (flag(o.value, "required"), flag(n.value, "required")) {
@@ -353,6 +360,9 @@ fn request_body<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
                 _ => {}
             }
             content(cx, &o, &n, Dir::Request);
+            if shared {
+                cx.leave();
+            }
         }
     }
 }
@@ -369,13 +379,13 @@ fn content<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>, dir: Dir) {
     };
     let old_base = child(&old.pointer, "content");
     let new_base = child(&new.pointer, "content");
-    let find = |map: &'a serde_json::Map<String, Value>, mt: &str| {
-        map.get_key_value(mt)
-            .or_else(|| map.iter().find(|(k, _)| essence(k) == essence(mt)))
-    };
+    let mut narrowed_to: Vec<&str> = Vec::new();
     for (mt, om) in oc {
         let optr = child(&old_base, mt);
-        match find(nc, mt) {
+        match find_media(nc, mt) {
+            None if dir == Dir::Response && narrowed(cx, oc, nc, mt, &optr, &new_base) => {
+                narrowed_to.extend(nc.keys().map(String::as_str).filter(|n| covers(mt, n)));
+            }
             None => cx.emit(
                 removed,
                 Some(&optr),
@@ -384,34 +394,12 @@ fn content<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>, dir: Dir) {
             ),
             Some((nmt, nm)) => {
                 let nptr = child(&new_base, nmt);
-                match (om.get("schema"), nm.get("schema")) {
-                    (Some(os), Some(ns)) => schema::compare(
-                        cx,
-                        os,
-                        child(&optr, "schema"),
-                        ns,
-                        child(&nptr, "schema"),
-                        dir,
-                    ),
-                    (Some(_), None) if dir == Dir::Response => cx.emit(
-                        Rule::ResponseTypeChanged,
-                        Some(&child(&optr, "schema")),
-                        Some(&nptr),
-                        format!("the `{mt}` body is no longer described by a schema"),
-                    ),
-                    (None, Some(_)) if dir == Dir::Request => cx.emit(
-                        Rule::RequestTypeChanged,
-                        Some(&optr),
-                        Some(&child(&nptr, "schema")),
-                        format!("the `{mt}` body is now restricted by a schema"),
-                    ),
-                    _ => {}
-                }
+                media_schemas(cx, (mt, om, &optr), (nm, &nptr), dir);
             }
         }
     }
     for (mt, _) in nc {
-        if find(oc, mt).is_none() {
+        if find_media(oc, mt).is_none() && !narrowed_to.contains(&mt.as_str()) {
             cx.emit(
                 added,
                 None,
@@ -420,6 +408,131 @@ fn content<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>, dir: Dir) {
             );
         }
     }
+}
+
+fn find_media<'a>(
+    map: &'a serde_json::Map<String, Value>,
+    mt: &str,
+) -> Option<(&'a String, &'a Value)> {
+    map.get_key_value(mt)
+        .or_else(|| map.iter().find(|(k, _)| essence(k) == essence(mt)))
+}
+
+/// Whether the media-type range `range` (`*/*`, `application/*`) covers `mt`.
+fn covers(range: &str, mt: &str) -> bool {
+    let (range, mt) = (essence(range), essence(mt));
+    match range.split_once('/') {
+        Some(("*", "*")) => true,
+        Some((kind, "*")) => mt.split_once('/').is_some_and(|(k, _)| k == kind),
+        _ => false,
+    }
+}
+
+/// A response range (`*/*`) that became types it covers, none of them there before: the
+/// generated client read the ranged response as raw bytes, and still can. Reports it (info)
+/// and returns whether it did.
+fn narrowed(
+    cx: &mut Cx<'_>,
+    oc: &serde_json::Map<String, Value>,
+    nc: &serde_json::Map<String, Value>,
+    range: &str,
+    optr: &str,
+    new_base: &str,
+) -> bool {
+    let fresh: Vec<&String> = nc
+        .keys()
+        .filter(|n| covers(range, n) && find_media(oc, n).is_none())
+        .collect();
+    let Some(first) = fresh.first() else {
+        return false;
+    };
+    let names: Vec<String> = fresh.iter().map(|n| format!("`{n}`")).collect();
+    cx.emit(
+        Rule::ResponseMediaTypeNarrowed,
+        Some(optr),
+        Some(&child(new_base, first)),
+        format!("media type `{range}` was narrowed to {}", names.join(", ")),
+    );
+    true
+}
+
+/// The schemas of one media type present on both sides.
+fn media_schemas<'a>(
+    cx: &mut Cx<'a>,
+    (mt, om, optr): (&str, &'a Value, &str),
+    (nm, nptr): (&'a Value, &str),
+    dir: Dir,
+) {
+    match (om.get("schema"), nm.get("schema")) {
+        (Some(os), Some(ns))
+            if is_raw(mt) && os != ns && raw_bytes(cx.old, os) && raw_bytes(cx.new, ns) =>
+        {
+            cx.emit(
+                Rule::RawBodySchemaChanged,
+                Some(&child(optr, "schema")),
+                Some(&child(nptr, "schema")),
+                format!(
+                    "the schema of the `{mt}` body changed from {} to {} (raw bytes either way)",
+                    crate::report::short_json(os),
+                    crate::report::short_json(ns)
+                ),
+            );
+        }
+        (Some(os), Some(ns)) => schema::compare(
+            cx,
+            os,
+            child(optr, "schema"),
+            ns,
+            child(nptr, "schema"),
+            dir,
+        ),
+        (Some(_), None) if dir == Dir::Response => cx.emit(
+            Rule::ResponseTypeChanged,
+            Some(&child(optr, "schema")),
+            Some(nptr),
+            format!("the `{mt}` body is no longer described by a schema"),
+        ),
+        (None, Some(_)) if dir == Dir::Request => cx.emit(
+            Rule::RequestTypeChanged,
+            Some(optr),
+            Some(&child(nptr, "schema")),
+            format!("the `{mt}` body is now restricted by a schema"),
+        ),
+        _ => {}
+    }
+}
+
+/// Whether the generated client moves a body of this media type as raw bytes, whatever its
+/// schema says: anything but JSON and forms (see `codegen::normalize::bodies` and
+/// `responses`).
+fn is_raw(mt: &str) -> bool {
+    let e = essence(mt);
+    !(e == "application/json"
+        || e == "text/json"
+        || e.ends_with("+json")
+        || e == "application/x-www-form-urlencoded")
+}
+
+/// Whether a schema admits any byte string: `{}` (any value) or a plain or binary string,
+/// with annotations at most.
+fn raw_bytes(doc: super::resolve::Doc<'_>, schema: &Value) -> bool {
+    let Some(map) = doc
+        .resolve_opt(schema, String::new())
+        .and_then(|n| n.value.as_object())
+    else {
+        return false;
+    };
+    map.iter().all(|(k, v)| match k.as_str() {
+        "type" => v == "string",
+        "format" => v == "binary",
+        k => {
+            k.starts_with("x-")
+                || matches!(
+                    k,
+                    "description" | "title" | "example" | "examples" | "$comment"
+                )
+        }
+    })
 }
 
 fn is_success(status: &str) -> bool {
@@ -458,11 +571,15 @@ fn responses<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
                 else {
                     continue;
                 };
-                if (o.via_ref || n.via_ref) && !cx.first_visit(o.value, n.value, Memo::Response) {
+                let shared = o.via_ref || n.via_ref;
+                if shared && !cx.first_visit(o.value, n.value, Memo::Response) {
                     continue;
                 }
                 content(cx, &o, &n, Dir::Response);
                 headers(cx, &o, &n);
+                if shared {
+                    cx.leave();
+                }
             }
         }
     }
@@ -513,7 +630,8 @@ fn headers<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>) {
                 let Some(n) = cx.new.resolve_opt(nv, child(&new_base, nname)) else {
                     continue;
                 };
-                if (o.via_ref || n.via_ref) && !cx.first_visit(o.value, n.value, Memo::Header) {
+                let shared = o.via_ref || n.via_ref;
+                if shared && !cx.first_visit(o.value, n.value, Memo::Header) {
                     continue;
                 }
                 if flag(o.value, "required") && !flag(n.value, "required") {
@@ -533,6 +651,9 @@ fn headers<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>) {
                         child(&n.pointer, "schema"),
                         Dir::Response,
                     );
+                }
+                if shared {
+                    cx.leave();
                 }
             }
         }

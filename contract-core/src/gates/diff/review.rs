@@ -103,6 +103,8 @@ impl Report {
                 new_pointer: Some("/info/version".into()),
                 operation: None,
                 operation_id: None,
+                affects: Vec::new(),
+                affects_cut: false,
                 message: format!(
                     "`info.version` is still {} despite breaking or security changes",
                     new_version.as_deref().unwrap_or("(none)")
@@ -206,6 +208,7 @@ pub fn finding_json(f: &Finding, place: Option<&Located>) -> Value {
         "default_severity": f.change.rule.default_severity().as_str(),
         "operation": f.change.operation,
         "operation_id": f.change.operation_id,
+        "affects": f.change.affects,
         "old_pointer": f.change.old_pointer,
         "new_pointer": f.change.new_pointer,
         "message": f.change.message,

@@ -105,6 +105,7 @@ rules! {
     WebhookAdded = "webhook-added", Info, "a webhook was added";
     CallbackRemoved = "callback-removed", Warning, "a callback URL of an operation was removed: the server no longer calls it";
     CallbackAdded = "callback-added", Info, "a callback URL was added to an operation";
+    UnreferencedSchemaChanged = "unreferenced-schema-changed", Info, "a named schema that no operation or webhook reaches changed (its changes are listed in one finding): no generated method sends or receives it";
     DescriptionChanged = "description-changed", Info, "a description, summary or title changed: the generated doc comments change";
 
     // Paths and operations.
@@ -136,6 +137,7 @@ rules! {
     RequestBodyBecameOptional = "request-body-became-optional", Info, "the request body became optional";
     RequestMediaTypeRemoved = "request-media-type-removed", Breaking, "a request media type is no longer accepted";
     RequestMediaTypeAdded = "request-media-type-added", Info, "a request media type was added";
+    RawBodySchemaChanged = "raw-body-schema-changed", Info, "a non-JSON body's schema changed between any value and a plain or binary string: the same bytes are valid, and the generated client sends or reads them as raw bytes either way";
 
     // Responses.
     ResponseSuccessStatusRemoved = "response-success-status-removed", Breaking, "a success (2xx) response was removed";
@@ -143,6 +145,7 @@ rules! {
     ResponseSuccessStatusAdded = "response-success-status-added", Warning, "a success (2xx) response was added: old clients treat it as unexpected";
     ResponseStatusAdded = "response-status-added", Info, "a non-success response was added";
     ResponseMediaTypeRemoved = "response-media-type-removed", Breaking, "a response media type is no longer produced";
+    ResponseMediaTypeNarrowed = "response-media-type-narrowed", Info, "a response media-type range (`*/*`, `application/*`) became types it covers: the generated client reads a ranged response as raw bytes, which these still are";
     ResponseMediaTypeAdded = "response-media-type-added", Warning, "a response media type was added: old clients may not parse it";
     ResponseRequiredHeaderRemoved = "response-required-header-removed", Breaking, "a required response header was removed";
     ResponseHeaderRemoved = "response-header-removed", Warning, "an optional response header was removed";
@@ -183,6 +186,7 @@ rules! {
     ResponseTypeChanged = "response-type-changed", Breaking, "the type of a response value changed or widened";
     ResponseTypeNarrowed = "response-type-narrowed", Info, "the type of a response value was narrowed";
     ResponseBecameNullable = "response-became-nullable", Breaking, "a response value can now be null: its non-`Option` field fails";
+    ResponseOptionalPropertyBecameNullable = "response-optional-property-became-nullable", Info, "an optional response property can now be null: the generated client holds it in an `Option`, which reads null as `None`";
     ResponseBecameNonNullable = "response-became-non-nullable", Info, "a response value is no longer null";
     ResponseEnumValueAdded = "response-enum-value-added", Breaking, "an enum value was added to a response value: exhaustive Rust enums fail on it";
     ResponseEnumValueRemoved = "response-enum-value-removed", Info, "an enum value is no longer returned";
@@ -197,6 +201,7 @@ rules! {
     ResponseAdditionalPropertiesRestricted = "response-additional-properties-restricted", Info, "a response object carries fewer additional properties";
 
     // Schemas, either direction.
+    FormatHintChanged = "format-hint-changed", Info, "a format that only tells user interfaces how to show a value (`password`) was added or removed: the valid values and the generated Rust type stay the same";
     SchemaDeprecated = "schema-deprecated", Warning, "a schema or property was deprecated";
     DiscriminatorPropertyChanged = "discriminator-property-changed", Breaking, "the discriminator property changed";
     DiscriminatorMappingChanged = "discriminator-mapping-changed", Warning, "the discriminator mapping changed";

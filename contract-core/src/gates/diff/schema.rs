@@ -14,13 +14,24 @@ use serde_json::Value;
 use super::resolve::{Doc, addr, child};
 use super::rules::Rule;
 use super::shape::{
-    ARRAY, OBJECT, View, covers, describe, describe_pair, is_null_schema, nullable, show,
+    ARRAY, OBJECT, Types, View, covers, describe, describe_pair, is_null_schema, nullable, show,
     type_names, types_of, view,
 };
 use super::values::ValueSet;
 use super::variants::{compare_variants, split_constraints, variants};
 use super::walk::{Cx, Dir, Memo};
 use super::{keywords, object};
+
+/// Where a schema sits, beyond its direction.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Slot {
+    /// Whether each parent admits null (a `oneOf`/`anyOf` variant need not repeat it).
+    pub parent_null: (bool, bool),
+    /// An optional response property that the client generated from the old spec holds in an
+    /// `Option` (see [`super::object`]): `null` reads as `None`, so becoming nullable is
+    /// compatible.
+    pub in_option: bool,
+}
 
 /// Compares two schemas found at these pointers.
 pub(super) fn compare<'a>(
@@ -31,11 +42,10 @@ pub(super) fn compare<'a>(
     new_ptr: String,
     dir: Dir,
 ) {
-    compare_with(cx, old, old_ptr, new, new_ptr, dir, (false, false));
+    compare_with(cx, old, old_ptr, new, new_ptr, dir, Slot::default());
 }
 
-/// [`compare`], for schemas inside a `oneOf`/`anyOf` whose parents admit null (`inherited`):
-/// a variant need not repeat its parent's nullability.
+/// [`compare`], for schemas in a [`Slot`].
 pub(super) fn compare_with<'a>(
     cx: &mut Cx<'a>,
     old: &'a Value,
@@ -43,15 +53,16 @@ pub(super) fn compare_with<'a>(
     new: &'a Value,
     new_ptr: String,
     dir: Dir,
-    inherited: (bool, bool),
+    slot: Slot,
 ) {
     match (
         view(cx.old, old, old_ptr.clone()),
         view(cx.new, new, new_ptr.clone()),
     ) {
         (Ok(mut o), Ok(mut n)) => {
-            o.null_wrapped |= inherited.0;
-            n.null_wrapped |= inherited.1;
+            o.null_wrapped |= slot.parent_null.0;
+            n.null_wrapped |= slot.parent_null.1;
+            nullability(cx, &o, &n, dir, slot.in_option);
             compare_views(cx, o, n, dir)
         }
         (Err(a), Err(b)) if a == b => {}
@@ -81,6 +92,7 @@ pub(super) fn compare_named<'a>(
     if let (Ok(mut o), Ok(mut n)) = (view(cx.old, old, ptr.clone()), view(cx.new, new, ptr)) {
         o.node.via_ref = true;
         n.node.via_ref = true;
+        nullability(cx, &o, &n, dir, false);
         compare_views(cx, o, n, dir);
     }
 }
@@ -92,120 +104,79 @@ pub(super) fn pick(dir: Dir, request: Rule, response: Rule) -> Rule {
     }
 }
 
+/// Whether null became admitted or refused. Judged for every place a schema is used, before
+/// the memo of [`compare_views`]: a shared schema may sit in an `Option` in one place and in a
+/// plain field in another (equal findings are merged afterwards).
+fn nullability<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir, in_option: bool) {
+    if !o.node.value.is_object() || !n.node.value.is_object() {
+        return;
+    }
+    let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
+    let what = describe_pair(op, np);
+    let rule = match (nullable(cx.old, o), nullable(cx.new, n), dir) {
+        (false, true, Dir::Response) if in_option => Rule::ResponseOptionalPropertyBecameNullable,
+        (false, true, _) => pick(
+            dir,
+            Rule::RequestBecameNullable,
+            Rule::ResponseBecameNullable,
+        ),
+        (true, false, _) => pick(
+            dir,
+            Rule::RequestBecameNonNullable,
+            Rule::ResponseBecameNonNullable,
+        ),
+        _ => return,
+    };
+    let message = if rule == Rule::ResponseOptionalPropertyBecameNullable {
+        format!("{what} became nullable (optional: the client already holds it in an `Option`)")
+    } else if matches!(
+        rule,
+        Rule::RequestBecameNullable | Rule::ResponseBecameNullable
+    ) {
+        format!("{what} became nullable")
+    } else {
+        format!("{what} is no longer nullable")
+    };
+    cx.emit(rule, Some(op), Some(np), message);
+}
+
+/// Compares two schema views (nullability excepted: see [`nullability`]).
 pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: Dir) {
     if o.node.via_ref {
         cx.reached_old_schemas.insert(addr(o.node.value));
     }
-    if (o.node.via_ref || n.node.via_ref)
-        && !cx.first_visit(o.node.value, n.node.value, Memo::Schema(dir))
-    {
+    // Nodes inside components can be reached many ways: through references, and inline ones
+    // through the `allOf` members merged into objects (which recursive schemas do forever).
+    let in_components = |v: &View<'_>| v.node.pointer.starts_with("/components/");
+    let shared = o.node.via_ref || n.node.via_ref || in_components(&o) || in_components(&n);
+    if shared && !cx.first_visit(o.node.value, n.node.value, Memo::Schema(dir)) {
+        return;
+    }
+    compare_parts(cx, &o, &n, dir);
+    if shared {
+        cx.leave();
+    }
+}
+
+/// Everything [`compare_views`] compares, once per pair.
+fn compare_parts<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir) {
+    let (ov, nv) = (o.node.value, n.node.value);
+    if !ov.is_object() || !nv.is_object() {
+        boolean_schemas(cx, o, n, dir);
+        return;
+    }
+    if !compare_variant_parts(cx, o, n, dir) {
         return;
     }
     let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
-    let (ov, nv) = (o.node.value, n.node.value);
-    if !ov.is_object() || !nv.is_object() {
-        // Boolean schemas (3.1): `true` accepts anything, `false` nothing.
-        if ov != nv {
-            let rule = pick(dir, Rule::RequestTypeChanged, Rule::ResponseTypeChanged);
-            cx.emit(
-                rule,
-                Some(op),
-                Some(np),
-                format!("{} changed from {} to {}", describe(np), show(ov), show(nv)),
-            );
-        }
-        return;
-    }
     let what = describe_pair(op, np);
-    let (o_null, n_null) = (nullable(cx.old, &o), nullable(cx.new, &n));
-
-    match (o_null, n_null) {
-        (false, true) => cx.emit(
-            pick(
-                dir,
-                Rule::RequestBecameNullable,
-                Rule::ResponseBecameNullable,
-            ),
-            Some(op),
-            Some(np),
-            format!("{what} became nullable"),
-        ),
-        (true, false) => cx.emit(
-            pick(
-                dir,
-                Rule::RequestBecameNonNullable,
-                Rule::ResponseBecameNonNullable,
-            ),
-            Some(op),
-            Some(np),
-            format!("{what} is no longer nullable"),
-        ),
-        _ => {}
-    }
-
-    let (ovars, ocons) = split_constraints(variants(cx.old, &o));
-    let (nvars, ncons) = split_constraints(variants(cx.new, &n));
-    if !ocons.iter().map(|v| v.raw).eq(ncons.iter().map(|v| v.raw)) {
-        cx.emit(
-            Rule::CompositionConstraintsChanged,
-            Some(op),
-            Some(np),
-            format!("the `oneOf`/`anyOf` constraints of {what} changed"),
-        );
-    }
+    let Some(types) = compare_types(cx, o, n, dir, &what) else {
+        return;
+    };
     let (oenum, nenum) = (enum_like(cx.old, ov), enum_like(cx.new, nv));
-    let enum_only = oenum.is_some() && nenum.is_some();
-    if (!ovars.is_empty() || !nvars.is_empty()) && !enum_only {
-        let lifted = ovars.is_empty() || nvars.is_empty();
-        compare_variants(cx, &o, ovars, &n, nvars, dir, (o_null, n_null));
-        if lifted {
-            return; // the side without variants was compared against the matching variant
-        }
-    }
-
-    let (ot, nt) = (types_of(cx.old, ov, 0), types_of(cx.new, nv, 0));
-    if ot != nt {
-        let (rule, compatible) = match dir {
-            Dir::Request if covers(nt, ot) => (Rule::RequestTypeWidened, true),
-            Dir::Request => (Rule::RequestTypeChanged, false),
-            Dir::Response if covers(ot, nt) => (Rule::ResponseTypeNarrowed, true),
-            Dir::Response => (Rule::ResponseTypeChanged, false),
-        };
-        cx.emit(
-            rule,
-            Some(op),
-            Some(np),
-            format!(
-                "type of {what} changed from {} to {}",
-                type_names(ot),
-                type_names(nt)
-            ),
-        );
-        if !compatible {
-            return;
-        }
-    }
-
     enums(cx, (oenum, op), (nenum, np), dir, &what);
     format(cx, ov, op, nv, np, dir, &what);
-    if ov.get("default") != nv.get("default") {
-        let rule = pick(
-            dir,
-            Rule::RequestDefaultChanged,
-            Rule::ResponseDefaultChanged,
-        );
-        let show_opt = |v: Option<&Value>| v.map_or("(none)".to_string(), show);
-        cx.emit(
-            rule,
-            Some(op),
-            Some(np),
-            format!(
-                "default of {what} changed from {} to {}",
-                show_opt(ov.get("default")),
-                show_opt(nv.get("default"))
-            ),
-        );
-    }
+    default(cx, ov, op, nv, np, dir, &what);
     keywords::compare(cx, ov, op, nv, np, dir, &what);
     if ov.get("deprecated") != Some(&Value::Bool(true))
         && nv.get("deprecated") == Some(&Value::Bool(true))
@@ -226,11 +197,110 @@ pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: 
             format!("the `not` subschema of {what} changed"),
         );
     }
+    let (ot, nt) = types;
     let (o_obj, n_obj) = (ot == 0 || ot & OBJECT != 0, nt == 0 || nt & OBJECT != 0);
     if o_obj && n_obj {
-        object::compare(cx, &o, &n, dir);
+        object::compare(cx, o, n, dir);
     }
     items(cx, ov, op, nv, np, dir, &what);
+}
+
+/// Boolean schemas (3.1): `true` accepts anything, `false` nothing.
+fn boolean_schemas(cx: &mut Cx<'_>, o: &View<'_>, n: &View<'_>, dir: Dir) {
+    let (ov, nv) = (o.node.value, n.node.value);
+    if ov != nv {
+        let np = n.node.pointer.as_str();
+        cx.emit(
+            pick(dir, Rule::RequestTypeChanged, Rule::ResponseTypeChanged),
+            Some(&o.node.pointer),
+            Some(np),
+            format!("{} changed from {} to {}", describe(np), show(ov), show(nv)),
+        );
+    }
+}
+
+/// `oneOf`/`anyOf` constraints and variants. Returns whether the rest of the schemas is
+/// still to compare (not when one side had no variants and was compared as one).
+fn compare_variant_parts<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir) -> bool {
+    let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
+    let (ovars, ocons) = split_constraints(variants(cx.old, o));
+    let (nvars, ncons) = split_constraints(variants(cx.new, n));
+    if !ocons.iter().map(|v| v.raw).eq(ncons.iter().map(|v| v.raw)) {
+        cx.emit(
+            Rule::CompositionConstraintsChanged,
+            Some(op),
+            Some(np),
+            format!(
+                "the `oneOf`/`anyOf` constraints of {} changed",
+                describe_pair(op, np)
+            ),
+        );
+    }
+    let enum_only =
+        enum_like(cx.old, o.node.value).is_some() && enum_like(cx.new, n.node.value).is_some();
+    if (ovars.is_empty() && nvars.is_empty()) || enum_only {
+        return true;
+    }
+    let lifted = ovars.is_empty() || nvars.is_empty();
+    let null = (nullable(cx.old, o), nullable(cx.new, n));
+    compare_variants(cx, o, ovars, n, nvars, dir, null);
+    !lifted
+}
+
+/// The types; `None` when they changed incompatibly (nothing more to say about the rest).
+fn compare_types(
+    cx: &mut Cx<'_>,
+    o: &View<'_>,
+    n: &View<'_>,
+    dir: Dir,
+    what: &str,
+) -> Option<(Types, Types)> {
+    let (ot, nt) = (
+        types_of(cx.old, o.node.value, 0),
+        types_of(cx.new, n.node.value, 0),
+    );
+    if ot == nt {
+        return Some((ot, nt));
+    }
+    let (rule, compatible) = match dir {
+        Dir::Request if covers(nt, ot) => (Rule::RequestTypeWidened, true),
+        Dir::Request => (Rule::RequestTypeChanged, false),
+        Dir::Response if covers(ot, nt) => (Rule::ResponseTypeNarrowed, true),
+        Dir::Response => (Rule::ResponseTypeChanged, false),
+    };
+    cx.emit(
+        rule,
+        Some(&o.node.pointer),
+        Some(&n.node.pointer),
+        format!(
+            "type of {what} changed from {} to {}",
+            type_names(ot),
+            type_names(nt)
+        ),
+    );
+    compatible.then_some((ot, nt))
+}
+
+fn default(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir, what: &str) {
+    if ov.get("default") == nv.get("default") {
+        return;
+    }
+    let rule = pick(
+        dir,
+        Rule::RequestDefaultChanged,
+        Rule::ResponseDefaultChanged,
+    );
+    let show_opt = |v: Option<&Value>| v.map_or("(none)".to_string(), show);
+    cx.emit(
+        rule,
+        Some(op),
+        Some(np),
+        format!(
+            "default of {what} changed from {} to {}",
+            show_opt(ov.get("default")),
+            show_opt(nv.get("default"))
+        ),
+    );
 }
 
 fn enum_values(v: &Value) -> Option<Vec<&Value>> {
@@ -332,6 +402,9 @@ fn enums(
     }
 }
 
+/// Formats that describe presentation, not values.
+const HINT_FORMATS: [&str; 1] = ["password"];
+
 fn format(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir, what: &str) {
     let (of, nf) = (
         ov.get("format").and_then(Value::as_str),
@@ -340,7 +413,11 @@ fn format(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir,
     if of == nf {
         return;
     }
+    // `password` only asks user interfaces to mask the value: typify ignores it (a `String`
+    // either way) and no validator restricts values by it.
+    let hint = |f: Option<&str>| f.is_none_or(|f| HINT_FORMATS.contains(&f));
     let rule = match (dir, of, nf) {
+        _ if hint(of) && hint(nf) => Rule::FormatHintChanged,
         (Dir::Request, Some(_), None) => Rule::RequestFormatRemoved,
         (Dir::Request, _, _) => Rule::RequestFormatChanged,
         (Dir::Response, None, Some(_)) => Rule::ResponseFormatAdded,

@@ -278,6 +278,20 @@ pub(super) fn operation(cx: &mut Cx<'_>, old: &Node<'_>, new: &Node<'_>) {
     );
 }
 
+/// Where a requirement comparison is, for its findings.
+struct At<'s> {
+    optr: &'s str,
+    nptr: &'s str,
+    /// `the API` or `the operation`.
+    what: &'s str,
+}
+
+impl At<'_> {
+    fn emit(&self, cx: &mut Cx<'_>, rule: Rule, message: String) {
+        cx.emit(rule, Some(self.optr), Some(self.nptr), message);
+    }
+}
+
 fn requirements(
     cx: &mut Cx<'_>,
     old: Option<Vec<Alternative>>,
@@ -288,104 +302,126 @@ fn requirements(
 ) {
     let old = old.unwrap_or_default();
     let new = new.unwrap_or_default();
-    let (op, np) = (Some(optr), Some(nptr));
+    let at = At { optr, nptr, what };
+    if !presence(cx, &at, &old, &new) {
+        return;
+    }
+    let old_alts: Vec<&Alternative> = old.iter().filter(|a| !a.is_empty()).collect();
+    let new_alts: Vec<&Alternative> = new.iter().filter(|a| !a.is_empty()).collect();
+    let (pairs, removed, added) = pair_alternatives(&old_alts, &new_alts);
+    for (o, n) in pairs {
+        scope_changes(cx, &at, o, n);
+    }
+    for o in removed {
+        let message = format!("{what} no longer accepts {}", show_alternative(o));
+        at.emit(cx, Rule::SecurityAlternativeRemoved, message);
+    }
+    if !old_alts.is_empty() {
+        for n in added {
+            let message = format!("{what} now also accepts {}", show_alternative(n));
+            at.emit(cx, Rule::SecurityAlternativeAdded, message);
+        }
+    }
+}
+
+/// Whether authentication appeared, disappeared or became optional. Returns whether both
+/// sides have alternatives left to compare one by one.
+fn presence(cx: &mut Cx<'_>, at: &At<'_>, old: &[Alternative], new: &[Alternative]) -> bool {
     let anonymous = |alts: &[Alternative]| alts.is_empty() || alts.iter().any(BTreeMap::is_empty);
-    let names = |alt: &Alternative| alt.keys().cloned().collect::<Vec<_>>().join(" + ");
+    let what = at.what;
     match (old.is_empty(), new.is_empty()) {
-        (true, true) => return,
+        (true, true) => return false,
         (false, true) => {
-            cx.emit(
-                Rule::SecurityRequirementRemoved,
-                op,
-                np,
-                format!("{what} no longer requires authentication"),
-            );
-            return;
+            let message = format!("{what} no longer requires authentication");
+            at.emit(cx, Rule::SecurityRequirementRemoved, message);
+            return false;
         }
         (true, false) => {
-            if !anonymous(&new) {
-                cx.emit(
-                    Rule::SecurityRequirementAdded,
-                    op,
-                    np,
-                    format!("{what} now requires authentication"),
-                );
+            if !anonymous(new) {
+                let message = format!("{what} now requires authentication");
+                at.emit(cx, Rule::SecurityRequirementAdded, message);
             }
-            return;
+            return false;
         }
         (false, false) => {}
     }
-    if !anonymous(&old) && anonymous(&new) {
-        cx.emit(
-            Rule::SecurityRequirementMadeOptional,
-            op,
-            np,
-            format!("authentication of {what} became optional"),
-        );
+    if !anonymous(old) && anonymous(new) {
+        let message = format!("authentication of {what} became optional");
+        at.emit(cx, Rule::SecurityRequirementMadeOptional, message);
     }
-    if anonymous(&old) && !anonymous(&new) {
-        cx.emit(
-            Rule::SecurityRequirementAdded,
-            op,
-            np,
-            format!("{what} no longer accepts anonymous requests"),
-        );
+    if anonymous(old) && !anonymous(new) {
+        let message = format!("{what} no longer accepts anonymous requests");
+        at.emit(cx, Rule::SecurityRequirementAdded, message);
     }
+    true
+}
+
+type Paired<'s> = (
+    Vec<(&'s Alternative, &'s Alternative)>,
+    Vec<&'s Alternative>,
+    Vec<&'s Alternative>,
+);
+
+/// Pairs old and new alternatives: identical ones first (so several with the same schemes
+/// pair up correctly), then those with the same schemes. Returns the pairs with different
+/// scopes, the old alternatives left and the new ones left.
+fn pair_alternatives<'s>(old: &[&'s Alternative], new: &[&'s Alternative]) -> Paired<'s> {
     let key = |alt: &Alternative| alt.keys().cloned().collect::<BTreeSet<_>>();
-    let old_alts: Vec<&Alternative> = old.iter().filter(|a| !a.is_empty()).collect();
-    let new_alts: Vec<&Alternative> = new.iter().filter(|a| !a.is_empty()).collect();
-    let mut used = vec![false; new_alts.len()];
-    // Identical alternatives first, so several with the same schemes pair up correctly.
+    let mut used = vec![false; new.len()];
     let mut left: Vec<&Alternative> = Vec::new();
-    for o in &old_alts {
-        match (0..new_alts.len()).find(|&j| !used[j] && new_alts[j] == *o) {
+    for o in old {
+        match (0..new.len()).find(|&j| !used[j] && new[j] == *o) {
             Some(j) => used[j] = true,
             None => left.push(o),
         }
     }
+    let (mut pairs, mut removed) = (Vec::new(), Vec::new());
     for o in left {
-        let Some(j) = (0..new_alts.len()).find(|&j| !used[j] && key(new_alts[j]) == key(o)) else {
-            cx.emit(
-                Rule::SecurityAlternativeRemoved,
-                op,
-                np,
-                format!("{what} no longer accepts `{}`", names(o)),
-            );
-            continue;
-        };
-        used[j] = true;
-        for (scheme, scopes) in o {
-            let new_scopes = &new_alts[j][scheme];
-            let added: Vec<&String> = new_scopes.difference(scopes).collect();
-            let removed: Vec<&String> = scopes.difference(new_scopes).collect();
-            if !added.is_empty() {
-                cx.emit(
-                    Rule::SecurityScopesAdded,
-                    op,
-                    np,
-                    format!("{what} requires more `{scheme}` scopes: {added:?}"),
-                );
+        match (0..new.len()).find(|&j| !used[j] && key(new[j]) == key(o)) {
+            Some(j) => {
+                used[j] = true;
+                pairs.push((o, new[j]));
             }
-            if !removed.is_empty() {
-                cx.emit(
-                    Rule::SecurityScopesRemoved,
-                    op,
-                    np,
-                    format!("{what} requires fewer `{scheme}` scopes: {removed:?} dropped"),
-                );
-            }
+            None => removed.push(o),
         }
     }
-    if !old_alts.is_empty() {
-        for (j, n) in new_alts.iter().enumerate() {
-            if !used[j] {
-                cx.emit(
-                    Rule::SecurityAlternativeAdded,
-                    op,
-                    np,
-                    format!("{what} now also accepts `{}`", names(n)),
-                );
-            }
+    let added = (0..new.len())
+        .filter(|&j| !used[j])
+        .map(|j| new[j])
+        .collect();
+    (pairs, removed, added)
+}
+
+/// The scopes added to and removed from one alternative's schemes.
+fn scope_changes(cx: &mut Cx<'_>, at: &At<'_>, old: &Alternative, new: &Alternative) {
+    let what = at.what;
+    for (scheme, scopes) in old {
+        let new_scopes = &new[scheme];
+        let added: Vec<&String> = new_scopes.difference(scopes).collect();
+        let removed: Vec<&String> = scopes.difference(new_scopes).collect();
+        if !added.is_empty() {
+            let message = format!("{what} requires more `{scheme}` scopes: {added:?}");
+            at.emit(cx, Rule::SecurityScopesAdded, message);
+        }
+        if !removed.is_empty() {
+            let message = format!("{what} requires fewer `{scheme}` scopes: {removed:?} dropped");
+            at.emit(cx, Rule::SecurityScopesRemoved, message);
         }
     }
+}
+
+/// `` `oauth` (scopes `read`, `write`) + `key` ``: the schemes of an alternative with the
+/// scopes each requires.
+fn show_alternative(alt: &Alternative) -> String {
+    alt.iter()
+        .map(|(scheme, scopes)| {
+            if scopes.is_empty() {
+                format!("`{scheme}`")
+            } else {
+                let list: Vec<String> = scopes.iter().map(|s| format!("`{s}`")).collect();
+                format!("`{scheme}` (scopes {})", list.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
 }

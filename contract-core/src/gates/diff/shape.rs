@@ -1,5 +1,6 @@
 //! What a schema is, before two are compared: the node behind its references and
-//! annotation-only wrappers (`allOf: [X]`, `anyOf: [X, {type: null}]`), its JSON types (3.0
+//! annotation-only wrappers (`allOf: [X]`, `allOf: [X, {description: …}]`,
+//! `anyOf: [X, {type: null}]`), its JSON types (3.0
 //! `nullable` and 3.1 `type: [T, "null"]` alike), whether it admits null, and how messages
 //! name where it is.
 
@@ -40,6 +41,30 @@ fn annotation_only(map: &serde_json::Map<String, Value>, wrapper_key: &str) -> b
     })
 }
 
+/// For `allOf: [X]` and `allOf: [X, {description: …}]` (what AWS specs write around every
+/// property) whose wrapper only annotates: the index of `X`, the one member that is a schema,
+/// and whether an annotating member says `nullable: true`. `None` for a real merge of several
+/// schemas, whose keywords all apply.
+fn described_member(map: &serde_json::Map<String, Value>) -> Option<(usize, bool)> {
+    let members = map.get("allOf")?.as_array()?;
+    if !annotation_only(map, "allOf") {
+        return None;
+    }
+    if let [_] = members.as_slice() {
+        return Some((0, false));
+    }
+    let annotates = |m: &Value| m.as_object().is_some_and(|m| annotation_only(m, ""));
+    let mut schemas = members.iter().enumerate().filter(|(_, m)| !annotates(m));
+    let (i, _) = schemas.next()?;
+    if schemas.next().is_some() {
+        return None;
+    }
+    let nullable = members
+        .iter()
+        .any(|m| annotates(m) && m.get("nullable").and_then(Value::as_bool) == Some(true));
+    Some((i, nullable))
+}
+
 pub(super) fn is_null_schema(doc: Doc<'_>, value: &Value) -> bool {
     let value = match doc.resolve(value, String::new()) {
         Resolved::Found(n) => n.value,
@@ -72,11 +97,10 @@ pub(super) fn view<'a>(
         let Some(map) = node.value.as_object() else {
             break;
         };
-        let next = if let Some(Value::Array(members)) = map.get("allOf")
-            && members.len() == 1
-            && annotation_only(map, "allOf")
-        {
-            Some((&members[0], index(&child(&node.pointer, "allOf"), 0)))
+        let next = if let Some((i, annotated_null)) = described_member(map) {
+            null_wrapped |= annotated_null;
+            let members = &map["allOf"];
+            Some((&members[i], index(&child(&node.pointer, "allOf"), i)))
         } else {
             let mut found = None;
             for key in ["anyOf", "oneOf"] {

@@ -174,6 +174,8 @@ mod tests {
             operation: Some("DELETE /pets/{id}".into()),
             operation_id: Some("deletePet".into()),
             message: String::new(),
+            affects: Vec::new(),
+            affects_cut: false,
         }
     }
 

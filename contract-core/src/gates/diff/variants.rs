@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::resolve::{Doc, child, index, ref_of};
 use super::rules::Rule;
-use super::schema::{compare_with, pick};
+use super::schema::{Slot, compare_with, pick};
 use super::shape::{Types, View, describe, is_null_schema, type_names, types_of};
 use super::walk::{Cx, Dir};
 
@@ -154,94 +154,13 @@ pub(super) fn compare_variants<'a>(
     if nvars.is_empty() {
         nvars.push(lifted(cx.new, n));
     }
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut used_old = vec![false; ovars.len()];
-    let mut used_new = vec![false; nvars.len()];
-    let mut pair = |i: usize, j: usize, used_old: &mut [bool], used_new: &mut [bool]| {
-        used_old[i] = true;
-        used_new[j] = true;
-        pairs.push((i, j));
-    };
-    // 0. identical members; 1. the same reference; 2. the same signature.
-    let passes: [&Matcher; 3] = [
-        &|a, b| a.raw == b.raw,
-        &|a, b| a.reference.is_some() && a.reference == b.reference,
-        &|a, b| a.signature.is_some() && a.signature == b.signature,
-    ];
-    for pass in passes {
-        for i in 0..ovars.len() {
-            if used_old[i] {
-                continue;
-            }
-            if let Some(j) = (0..nvars.len()).find(|&j| !used_new[j] && pass(&ovars[i], &nvars[j]))
-            {
-                pair(i, j, &mut used_old, &mut used_new);
-            }
-        }
-    }
-    // 3. inline objects sharing most of their property names, best pairs first.
-    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
-    for i in (0..ovars.len()).filter(|&i| !used_old[i]) {
-        for j in (0..nvars.len()).filter(|&j| !used_new[j]) {
-            let score = overlap(&ovars[i].props, &nvars[j].props);
-            if score >= 0.5 {
-                candidates.push((score, i, j));
-            }
-        }
-    }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for (_, i, j) in candidates {
-        if !used_old[i] && !used_new[j] {
-            pair(i, j, &mut used_old, &mut used_new);
-        }
-    }
-    // 4. a type that only one unmatched variant has on each side (not two distinct refs).
-    for i in 0..ovars.len() {
-        if used_old[i] {
-            continue;
-        }
-        let t = ovars[i].types;
-        let olds: Vec<usize> = (0..ovars.len())
-            .filter(|&k| !used_old[k] && ovars[k].types == t)
-            .collect();
-        let news: Vec<usize> = (0..nvars.len())
-            .filter(|&k| !used_new[k] && nvars[k].types == t)
-            .collect();
-        if let ([a], [b]) = (olds.as_slice(), news.as_slice())
-            && (ovars[*a].reference.is_none() || nvars[*b].reference.is_none())
-        {
-            pair(*a, *b, &mut used_old, &mut used_new);
-        }
-    }
-    // 5. a lone leftover pair, unless both are distinct references.
-    let left_old: Vec<usize> = (0..ovars.len()).filter(|&i| !used_old[i]).collect();
-    let left_new: Vec<usize> = (0..nvars.len()).filter(|&j| !used_new[j]).collect();
-    if let ([i], [j]) = (left_old.as_slice(), left_new.as_slice())
-        && (ovars[*i].reference.is_none() || nvars[*j].reference.is_none())
-    {
-        pair(*i, *j, &mut used_old, &mut used_new);
-    }
-    let what = describe(&n.node.pointer);
-    for (i, v) in ovars.iter().enumerate().filter(|(i, _)| !used_old[*i]) {
-        cx.emit(
-            pick(
-                dir,
-                Rule::RequestVariantRemoved,
-                Rule::ResponseVariantRemoved,
-            ),
-            Some(&v.pointer),
-            Some(&n.node.pointer),
-            format!("variant {} of {what} was removed", name(v, i)),
-        );
-    }
-    for (j, v) in nvars.iter().enumerate().filter(|(j, _)| !used_new[*j]) {
-        cx.emit(
-            pick(dir, Rule::RequestVariantAdded, Rule::ResponseVariantAdded),
-            Some(&o.node.pointer),
-            Some(&v.pointer),
-            format!("variant {} was added to {what}", name(v, j)),
-        );
-    }
+    let mut m = Matching::new(ovars.len(), nvars.len());
+    m.exact_passes(&ovars, &nvars);
+    m.by_property_names(&ovars, &nvars);
+    m.by_lone_type(&ovars, &nvars);
+    m.lone_leftovers(&ovars, &nvars);
+    unmatched(cx, o, &ovars, n, &nvars, &m, dir);
+    let mut pairs = m.pairs;
     pairs.sort_unstable();
     for (i, j) in pairs {
         let (a, b) = (&ovars[i], &nvars[j]);
@@ -255,7 +174,138 @@ pub(super) fn compare_variants<'a>(
             b.raw,
             b.pointer.clone(),
             dir,
-            nullable,
+            Slot {
+                parent_null: nullable,
+                in_option: false,
+            },
+        );
+    }
+}
+
+/// Which old variant goes with which new one.
+struct Matching {
+    pairs: Vec<(usize, usize)>,
+    used_old: Vec<bool>,
+    used_new: Vec<bool>,
+}
+
+impl Matching {
+    fn new(old: usize, new: usize) -> Self {
+        Matching {
+            pairs: Vec::new(),
+            used_old: vec![false; old],
+            used_new: vec![false; new],
+        }
+    }
+
+    fn pair(&mut self, i: usize, j: usize) {
+        self.used_old[i] = true;
+        self.used_new[j] = true;
+        self.pairs.push((i, j));
+    }
+
+    /// 0. identical members; 1. the same reference; 2. the same signature.
+    fn exact_passes(&mut self, ovars: &[Variant<'_>], nvars: &[Variant<'_>]) {
+        let passes: [&Matcher; 3] = [
+            &|a, b| a.raw == b.raw,
+            &|a, b| a.reference.is_some() && a.reference == b.reference,
+            &|a, b| a.signature.is_some() && a.signature == b.signature,
+        ];
+        for pass in passes {
+            for (i, old) in ovars.iter().enumerate() {
+                if self.used_old[i] {
+                    continue;
+                }
+                if let Some(j) =
+                    (0..nvars.len()).find(|&j| !self.used_new[j] && pass(old, &nvars[j]))
+                {
+                    self.pair(i, j);
+                }
+            }
+        }
+    }
+
+    /// 3. inline objects sharing most of their property names, best pairs first.
+    fn by_property_names(&mut self, ovars: &[Variant<'_>], nvars: &[Variant<'_>]) {
+        let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+        for i in (0..ovars.len()).filter(|&i| !self.used_old[i]) {
+            for j in (0..nvars.len()).filter(|&j| !self.used_new[j]) {
+                let score = overlap(&ovars[i].props, &nvars[j].props);
+                if score >= 0.5 {
+                    candidates.push((score, i, j));
+                }
+            }
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for (_, i, j) in candidates {
+            if !self.used_old[i] && !self.used_new[j] {
+                self.pair(i, j);
+            }
+        }
+    }
+
+    /// 4. a type that only one unmatched variant has on each side (not two distinct refs).
+    fn by_lone_type(&mut self, ovars: &[Variant<'_>], nvars: &[Variant<'_>]) {
+        for i in 0..ovars.len() {
+            if self.used_old[i] {
+                continue;
+            }
+            let t = ovars[i].types;
+            let olds: Vec<usize> = (0..ovars.len())
+                .filter(|&k| !self.used_old[k] && ovars[k].types == t)
+                .collect();
+            let news: Vec<usize> = (0..nvars.len())
+                .filter(|&k| !self.used_new[k] && nvars[k].types == t)
+                .collect();
+            if let ([a], [b]) = (olds.as_slice(), news.as_slice())
+                && (ovars[*a].reference.is_none() || nvars[*b].reference.is_none())
+            {
+                self.pair(*a, *b);
+            }
+        }
+    }
+
+    /// 5. a lone leftover pair, unless both are distinct references.
+    fn lone_leftovers(&mut self, ovars: &[Variant<'_>], nvars: &[Variant<'_>]) {
+        let left_old: Vec<usize> = (0..ovars.len()).filter(|&i| !self.used_old[i]).collect();
+        let left_new: Vec<usize> = (0..nvars.len()).filter(|&j| !self.used_new[j]).collect();
+        if let ([i], [j]) = (left_old.as_slice(), left_new.as_slice())
+            && (ovars[*i].reference.is_none() || nvars[*j].reference.is_none())
+        {
+            self.pair(*i, *j);
+        }
+    }
+}
+
+/// The variants left unmatched: removed (old side) and added (new side).
+fn unmatched(
+    cx: &mut Cx<'_>,
+    o: &View<'_>,
+    ovars: &[Variant<'_>],
+    n: &View<'_>,
+    nvars: &[Variant<'_>],
+    m: &Matching,
+    dir: Dir,
+) {
+    let what = describe(&n.node.pointer);
+    for (i, v) in ovars.iter().enumerate().filter(|(i, _)| !m.used_old[*i]) {
+        cx.emit(
+            pick(
+                dir,
+                Rule::RequestVariantRemoved,
+                Rule::ResponseVariantRemoved,
+            ),
+            Some(&v.pointer),
+            Some(&n.node.pointer),
+            format!("variant {} of {what} was removed", name(v, i)),
+        );
+    }
+    for (j, v) in nvars.iter().enumerate().filter(|(j, _)| !m.used_new[*j]) {
+        cx.emit(
+            pick(dir, Rule::RequestVariantAdded, Rule::ResponseVariantAdded),
+            Some(&o.node.pointer),
+            Some(&v.pointer),
+            format!("variant {} was added to {what}", name(v, j)),
         );
     }
 }

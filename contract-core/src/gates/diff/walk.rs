@@ -3,7 +3,7 @@
 //! to the comparisons in [`super::operation`], [`super::schema`] and [`super::security`].
 //! [`Cx`] carries both documents, the memo of node pairs already compared, and the changes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -36,14 +36,33 @@ pub(super) use crate::spec::METHODS;
 pub(super) struct Cx<'a> {
     pub old: Doc<'a>,
     pub new: Doc<'a>,
-    /// Node pairs (by address) already compared: shared components are compared once per
-    /// direction, which keeps the work linear and makes cycles terminate.
-    seen: HashSet<(usize, usize, Memo)>,
+    /// Node pairs (by address) already compared, with the [`Scope`] of their comparison:
+    /// shared components are compared once per direction, which keeps the work linear and
+    /// makes cycles terminate.
+    seen: HashMap<(usize, usize, Memo), usize>,
     /// Old named schemas reached through a reference during the walk.
     pub reached_old_schemas: HashSet<usize>,
     pub changes: Vec<Change>,
+    /// The scope each change was found in, by index into `changes`.
+    change_scopes: Vec<Option<usize>>,
     /// `METHOD /path` and operationId of the operation being compared.
     operation: Option<(String, Option<String>)>,
+    /// Every operation compared, in document order: what scopes name.
+    labels: Vec<String>,
+    scopes: Vec<Scope>,
+    /// The scopes being compared, innermost last.
+    stack: Vec<usize>,
+    /// `(scope, parent)` links already recorded: a shared node reached again and again from
+    /// the same place links once.
+    edges: HashSet<(usize, usize)>,
+}
+
+/// The comparison of one shared node pair, and who reaches it: operations directly, or other
+/// shared pairs (whose operations reach it too). A change found inside affects them all.
+#[derive(Default)]
+struct Scope {
+    operations: Vec<usize>,
+    parents: Vec<usize>,
 }
 
 impl<'a> Cx<'a> {
@@ -51,10 +70,15 @@ impl<'a> Cx<'a> {
         Cx {
             old: Doc::new(old),
             new: Doc::new(new),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             reached_old_schemas: HashSet::new(),
             changes: Vec::new(),
+            change_scopes: Vec::new(),
             operation: None,
+            labels: Vec::new(),
+            scopes: Vec::new(),
+            stack: Vec::new(),
+            edges: HashSet::new(),
         }
     }
 
@@ -77,20 +101,147 @@ impl<'a> Cx<'a> {
             operation,
             operation_id,
             message: message.into(),
+            affects: Vec::new(),
+            affects_cut: false,
         });
+        self.change_scopes.push(self.stack.last().copied());
     }
 
-    /// Whether this pair of nodes is compared as `memo` for the first time (and marks it).
+    /// Whether this pair of nodes is compared as `memo` for the first time. The first time,
+    /// the comparison's scope is entered (close it with [`Cx::leave`]); later, whoever reaches
+    /// the pair again is recorded as reaching what was found inside it.
     pub fn first_visit(&mut self, old: &Value, new: &Value, memo: Memo) -> bool {
-        self.seen.insert((addr(old), addr(new), memo))
+        let key = (addr(old), addr(new), memo);
+        if let Some(&scope) = self.seen.get(&key) {
+            self.reach(scope);
+            return false;
+        }
+        let scope = self.scopes.len();
+        self.scopes.push(Scope::default());
+        self.reach(scope);
+        self.seen.insert(key, scope);
+        self.stack.push(scope);
+        true
+    }
+
+    /// Closes the scope entered by the last successful [`Cx::first_visit`].
+    pub fn leave(&mut self) {
+        self.stack.pop();
+    }
+
+    /// Records that the current place (the innermost scope, else the operation) reaches `scope`.
+    fn reach(&mut self, scope: usize) {
+        match self.stack.last() {
+            Some(&parent) if parent != scope => {
+                if self.edges.insert((scope, parent)) {
+                    self.scopes[scope].parents.push(parent);
+                }
+            }
+            Some(_) => {}
+            None => {
+                if let Some(op) = self.operation_index()
+                    && self.scopes[scope].operations.last() != Some(&op)
+                {
+                    self.scopes[scope].operations.push(op);
+                }
+            }
+        }
+    }
+
+    fn operation_index(&mut self) -> Option<usize> {
+        let (label, _) = self.operation.as_ref()?;
+        if self.labels.last() != Some(label) {
+            self.labels.push(label.clone());
+        }
+        Some(self.labels.len() - 1)
     }
 
     fn set_operation(&mut self, label: String, id: Option<String>) {
         self.operation = Some((label, id));
     }
+
+    /// Compares under a scope that these operations reach (for schemas the walk did not reach
+    /// but some operation does, through a place it does not compare).
+    fn with_operations(&mut self, labels: &[String], compare: impl FnOnce(&mut Self)) {
+        let scope = self.scopes.len();
+        let mut operations = Vec::new();
+        for label in labels {
+            operations.push(self.labels.len());
+            self.labels.push(label.clone());
+        }
+        self.scopes.push(Scope {
+            operations,
+            parents: Vec::new(),
+        });
+        self.stack.push(scope);
+        compare(self);
+        self.stack.pop();
+    }
+
+    /// Fills every change's `affects` with the operations reaching the scope it was found in
+    /// (its own operation for changes outside shared nodes), in document order.
+    fn resolve_affects(&mut self) {
+        let mut memo = vec![None; self.scopes.len()];
+        for (change, scope) in self.changes.iter_mut().zip(&self.change_scopes) {
+            let Some(scope) = scope else {
+                change.affects = change.operation.iter().cloned().collect();
+                continue;
+            };
+            let (ops, cut) = affected(&self.scopes, *scope, &mut memo);
+            let mut seen = HashSet::new();
+            change.affects = ops
+                .iter()
+                .map(|&i| &self.labels[i])
+                .filter(|n| seen.insert(*n))
+                .cloned()
+                .collect();
+            change.affects_cut = cut;
+        }
+    }
 }
 
-/// Compares two documents and returns every change, in traversal order, duplicates removed.
+/// Scopes visited when collecting the operations that reach one scope: beyond it (a schema
+/// shared by thousands of others, as in Microsoft Graph), the list is cut and says so.
+const MAX_SCOPES_WALKED: usize = 4096;
+
+/// The operations reaching a scope, directly or through its parents (cycle-safe), sorted, and
+/// whether the walk was cut at [`MAX_SCOPES_WALKED`].
+fn affected(
+    scopes: &[Scope],
+    start: usize,
+    memo: &mut [Option<(Vec<usize>, bool)>],
+) -> (Vec<usize>, bool) {
+    if let Some(done) = &memo[start] {
+        return done.clone();
+    }
+    let mut seen = HashSet::from([start]);
+    let mut todo = vec![start];
+    let mut ops = Vec::new();
+    let mut cut = false;
+    while let Some(s) = todo.pop() {
+        if let Some((done, done_cut)) = &memo[s] {
+            ops.extend(done.iter().copied());
+            cut |= *done_cut;
+            continue;
+        }
+        ops.extend(scopes[s].operations.iter().copied());
+        for &p in &scopes[s].parents {
+            if seen.len() >= MAX_SCOPES_WALKED {
+                cut = true;
+                break;
+            }
+            if seen.insert(p) {
+                todo.push(p);
+            }
+        }
+    }
+    ops.sort_unstable();
+    ops.dedup();
+    memo[start] = Some((ops.clone(), cut));
+    (ops, cut)
+}
+
+/// Compares two documents and returns every change, in traversal order, duplicates merged.
 pub(super) fn run(old: &Value, new: &Value) -> Vec<Change> {
     let mut cx = Cx::new(old, new);
     document(&mut cx);
@@ -100,18 +251,72 @@ pub(super) fn run(old: &Value, new: &Value) -> Vec<Change> {
     webhooks(&mut cx, "webhooks");
     webhooks(&mut cx, "x-webhooks");
     components(&mut cx);
-    cx.changes.extend(super::docs::changes(old, new));
-    let mut seen = HashSet::new();
-    let mut changes = cx.changes;
-    changes.retain(|c| {
-        seen.insert((
-            c.rule,
-            c.old_pointer.clone(),
-            c.new_pointer.clone(),
-            c.message.clone(),
-        ))
-    });
+    cx.resolve_affects();
+    let mut changes = merge_duplicates(cx.changes);
+    for change in &mut changes {
+        name_affected(change);
+    }
+    changes.extend(super::docs::changes(old, new));
     changes
+}
+
+/// Keeps the first of equal changes (a shared schema judged from several places), with the
+/// operations all of them affect.
+fn merge_duplicates(changes: Vec<Change>) -> Vec<Change> {
+    let mut first: HashMap<(Rule, Option<String>, Option<String>, String), usize> = HashMap::new();
+    let mut out: Vec<Change> = Vec::new();
+    for change in changes {
+        let key = (
+            change.rule,
+            change.old_pointer.clone(),
+            change.new_pointer.clone(),
+            change.message.clone(),
+        );
+        match first.get(&key) {
+            Some(&i) => {
+                out[i].affects_cut |= change.affects_cut;
+                for op in change.affects {
+                    if !out[i].affects.contains(&op) {
+                        out[i].affects.push(op);
+                    }
+                }
+            }
+            None => {
+                first.insert(key, out.len());
+                out.push(change);
+            }
+        }
+    }
+    out
+}
+
+/// Operations named in a message before the rest are counted.
+const NAMED_OPERATIONS: usize = 5;
+
+/// Says in the message which operations a change in a shared component affects, or that none
+/// reaches it (changes outside operations and components say nothing).
+fn name_affected(change: &mut Change) {
+    let in_component = change.location().starts_with("/components/");
+    match change.affects.as_slice() {
+        [] if in_component => change.message.push_str(" (no operation reaches it)"),
+        [] | [_] => {}
+        all => {
+            let mut named: Vec<String> = all
+                .iter()
+                .take(NAMED_OPERATIONS)
+                .map(|op| format!("`{op}`"))
+                .collect();
+            if all.len() > NAMED_OPERATIONS {
+                named.push(format!("and {} more", all.len() - NAMED_OPERATIONS));
+            }
+            let n = all.len();
+            let at_least = if change.affects_cut { "at least " } else { "" };
+            change.message.push_str(&format!(
+                " (affects {at_least}{n} operations: {})",
+                named.join(", ")
+            ));
+        }
+    }
 }
 
 fn str_at<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
@@ -427,9 +632,10 @@ fn webhooks(cx: &mut Cx<'_>, key: &str) {
     }
 }
 
-/// Named schemas: removed ones (their generated types disappear), added ones, and those no
-/// operation or webhook reached, compared as what the client receives (generated types are
-/// mostly deserialized).
+/// Named schemas: removed ones (their generated types disappear), added ones, and those the
+/// walk did not reach. Those are judged by how the operations that reach them through places
+/// the walk does not compare use them; those no operation reaches are summarised as one info
+/// finding each (no generated method sends or receives them).
 fn components<'a>(cx: &mut Cx<'a>) {
     cx.operation = None;
     fn get(root: &Value) -> Option<&serde_json::Map<String, Value>> {
@@ -465,9 +671,53 @@ fn components<'a>(cx: &mut Cx<'a>) {
             );
         }
     }
-    for (o, n, ptr) in unreached {
-        schema::compare_named(cx, o, n, ptr, Dir::Response);
+    if unreached.is_empty() {
+        return;
     }
+    let reach = super::reach::Reach::new(cx.old.root);
+    let mut nobody = Vec::new();
+    for (o, n, ptr) in unreached {
+        let uses = reach.operations(&ptr);
+        if uses.is_empty() {
+            nobody.push((o, n, ptr));
+            continue;
+        }
+        for (dir, labels) in uses {
+            cx.with_operations(&labels, |cx| {
+                schema::compare_named(cx, o, n, ptr.clone(), dir);
+            });
+        }
+    }
+    // Last: what they share with used schemas has been judged as used by then.
+    for (o, n, ptr) in nobody {
+        unreferenced(cx, o, n, ptr);
+    }
+}
+
+/// A named schema no operation reaches: compared as received (generated types are mostly
+/// deserialized), and reported as one info finding listing what changed.
+fn unreferenced<'a>(cx: &mut Cx<'a>, old: &'a Value, new: &'a Value, ptr: String) {
+    let start = cx.changes.len();
+    schema::compare_named(cx, old, new, ptr.clone(), Dir::Response);
+    if cx.changes.len() == start {
+        return;
+    }
+    let found: Vec<Change> = cx.changes.drain(start..).collect();
+    cx.change_scopes.truncate(start);
+    let mut rules: Vec<&str> = found.iter().map(|c| c.rule.id()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let name = super::reach::schema_name(&ptr);
+    cx.emit(
+        Rule::UnreferencedSchemaChanged,
+        Some(&ptr),
+        Some(&ptr),
+        format!(
+            "schema `{name}` changed ({} change(s): {})",
+            found.len(),
+            rules.join(", ")
+        ),
+    );
 }
 
 #[cfg(test)]

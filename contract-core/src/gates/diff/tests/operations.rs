@@ -171,7 +171,7 @@ pub(super) fn callbacks_are_compared_as_received() {
 }
 
 #[test]
-pub(super) fn unreached_named_schemas_are_compared_as_received() {
+pub(super) fn unreached_named_schemas_are_summarised_as_info() {
     let c = |values: Value| {
         openapi(
             "3.0.3",
@@ -179,11 +179,23 @@ pub(super) fn unreached_named_schemas_are_compared_as_received() {
             json!({"schemas": {"State": {"type": "string", "enum": values}}}),
         )
     };
+    let (one, two) = (c(json!(["open"])), c(json!(["open", "closed"])));
     case(
-        &c(json!(["open"])),
-        &c(json!(["open", "closed"])),
-        "response-enum-value-added",
-        Some("response-enum-value-removed"),
+        &one,
+        &two,
+        "unreferenced-schema-changed",
+        Some("unreferenced-schema-changed"),
+    );
+    let changes = compare(&one, &two);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(
+        changes[0].message,
+        "schema `State` changed (1 change(s): response-enum-value-added) (no operation reaches it)"
+    );
+    assert!(changes[0].affects.is_empty());
+    assert_eq!(
+        Rule::UnreferencedSchemaChanged.default_severity(),
+        Severity::Info
     );
 }
 
