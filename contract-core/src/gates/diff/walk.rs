@@ -294,11 +294,17 @@ fn merge_duplicates(changes: Vec<Change>) -> Vec<Change> {
 const NAMED_OPERATIONS: usize = 5;
 
 /// Says in the message which operations a change in a shared component affects, or that none
-/// reaches it (changes outside operations and components say nothing).
+/// reaches it. Only schema changes are traced to operations: other changes (document-level,
+/// security schemes, a schema added or removed as a whole) say nothing rather than claim
+/// that no operation uses them.
 fn name_affected(change: &mut Change) {
-    let in_component = change.location().starts_with("/components/");
+    let traced = change.location().starts_with("/components/schemas/")
+        && !matches!(
+            change.rule,
+            Rule::ComponentSchemaAdded | Rule::ComponentSchemaRemoved
+        );
     match change.affects.as_slice() {
-        [] if in_component => change.message.push_str(" (no operation reaches it)"),
+        [] if traced => change.message.push_str(" (no operation reaches it)"),
         [] | [_] => {}
         all => {
             let mut named: Vec<String> = all
