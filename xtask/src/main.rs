@@ -10,6 +10,7 @@
 
 mod corpus;
 mod diff_pairs;
+mod pool;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -16,7 +16,6 @@ pub mod worker;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -264,41 +263,19 @@ fn run_workers(
     crates: &Path,
     parallel: usize,
 ) -> Vec<Outcome> {
-    let next = Mutex::new(0usize);
-    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; jobs.len()]);
     let exe = std::env::current_exe().expect("the xtask executable");
-    std::thread::scope(|scope| {
-        for _ in 0..parallel {
-            scope.spawn(|| {
-                loop {
-                    let index = {
-                        let mut n = next.lock().expect("lock");
-                        let i = *n;
-                        *n += 1;
-                        i
-                    };
-                    let Some((row, pipeline)) = jobs.get(index).copied() else {
-                        break;
-                    };
-                    let dir = crate_dir(crates, pipeline, &rows[row]);
-                    let outcome = spawn_worker(&exe, pipeline, &files[row], &dir);
-                    eprintln!(
-                        "  {:<5} {:<10} {}",
-                        pipeline.name(),
-                        outcome.stage,
-                        rows[row].file
-                    );
-                    results.lock().expect("lock")[index] = Some(outcome);
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .expect("lock")
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect()
+    crate::pool::run(jobs.len(), parallel, |index| {
+        let (row, pipeline) = jobs[index];
+        let dir = crate_dir(crates, pipeline, &rows[row]);
+        let outcome = spawn_worker(&exe, pipeline, &files[row], &dir);
+        eprintln!(
+            "  {:<5} {:<10} {}",
+            pipeline.name(),
+            outcome.stage,
+            rows[row].file
+        );
+        outcome
+    })
 }
 
 fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path) -> Outcome {
@@ -350,25 +327,12 @@ pub fn slug(file: &str) -> String {
 }
 
 fn list_specs(corpus: &Path, filter: Option<&str>) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    let mut dirs = vec![corpus.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("`{}`: {e}", dir.display()))?;
-        for entry in entries {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("json" | "yaml" | "yml")
-            ) && filter.is_none_or(|f| path.to_string_lossy().contains(f))
-            {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    crate::pool::files_below(corpus, |path| {
+        matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("json" | "yaml" | "yml")
+        ) && filter.is_none_or(|f| path.to_string_lossy().contains(f))
+    })
 }
 
 fn rel_name(corpus: &Path, file: &Path) -> String {

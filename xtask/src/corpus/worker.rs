@@ -12,9 +12,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use contract_core::codegen::fidelity::{self, Effect};
-use contract_core::spec::METHODS;
 use contract_core::project::contract::{Contract, Output};
 use contract_core::project::settings::GeneratorSettings;
+use contract_core::spec::METHODS;
 
 use super::{Outcome, Pipeline};
 

@@ -104,21 +104,12 @@ pub fn changed_pairs(
 
 /// The `.json` files under `root`, as `/`-separated paths relative to it, sorted.
 fn json_files(root: &Path) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("`{}`: {e}", dir.display()))?;
-        for entry in entries {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "json")
-                && let Ok(rel) = path.strip_prefix(root)
-            {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
+    let files = crate::pool::files_below(root, |p| p.extension().is_some_and(|e| e == "json"))?;
+    let mut out: Vec<String> = files
+        .iter()
+        .filter_map(|path| path.strip_prefix(root).ok())
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+        .collect();
     out.sort();
     Ok(out)
 }

@@ -11,7 +11,6 @@ pub mod worker;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -123,36 +122,22 @@ fn run_workers(
     parallel: usize,
     limit: Duration,
 ) {
-    let next = Mutex::new(0usize);
-    let results: Mutex<Vec<Option<PairOutcome>>> = Mutex::new(vec![None; pairs.len()]);
     let exe = std::env::current_exe().expect("the xtask executable");
     let apis: Vec<String> = pairs.iter().map(|p| p.api.clone()).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..parallel {
-            scope.spawn(|| {
-                loop {
-                    let index = {
-                        let mut n = next.lock().expect("lock");
-                        *n += 1;
-                        *n - 1
-                    };
-                    let Some(api) = apis.get(index) else { break };
-                    let files = (old_dir.join(api), new_dir.join(api));
-                    let outcome = spawn_worker(&exe, &files, &scratch.join(slug(api)), limit);
-                    eprintln!(
-                        "  {:<8} {:>8.0} ms {:>6} MB  {api}",
-                        outcome.stage,
-                        outcome.diff_ms,
-                        outcome.peak_rss_kb / 1024
-                    );
-                    results.lock().expect("lock")[index] = Some(outcome);
-                }
-            });
-        }
+    let results = crate::pool::run(apis.len(), parallel, |index| {
+        let api = &apis[index];
+        let files = (old_dir.join(api), new_dir.join(api));
+        let outcome = spawn_worker(&exe, &files, &scratch.join(slug(api)), limit);
+        eprintln!(
+            "  {:<8} {:>8.0} ms {:>6} MB  {api}",
+            outcome.stage,
+            outcome.diff_ms,
+            outcome.peak_rss_kb / 1024
+        );
+        outcome
     });
-    let results = results.into_inner().expect("lock");
     for (pair, outcome) in pairs.iter_mut().zip(results) {
-        pair.outcome = outcome.unwrap_or_default();
+        pair.outcome = outcome;
     }
 }
 
