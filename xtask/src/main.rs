@@ -35,6 +35,9 @@ enum Task {
         /// Where to write the generated code.
         #[arg(long)]
         out: PathBuf,
+        /// Also check the generated component types with `#[schema]`'s code.
+        #[arg(long)]
+        schema: bool,
     },
 }
 
@@ -46,7 +49,8 @@ fn main() -> ExitCode {
             pipeline,
             spec,
             out,
-        } => corpus::worker::run(pipeline, &spec, &out),
+            schema,
+        } => corpus::worker::run(pipeline, &spec, &out, schema),
     };
     match result {
         Ok(code) => code,

@@ -209,10 +209,12 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
         .ok_or_else(|| format!("cannot read `{}`", manifest_path.display()))?;
     let package_meta = to_json(own.get("package").and_then(|p| p.get("metadata")));
     let mut manifests = vec![manifest_path.clone()];
+    let mut declared: Vec<String> = Vec::new();
     let mut found =
         contract::parse_declarations(&ctx, &package_meta, Some(&krate.name), &manifest_path)
             .map_err(|e| e.to_string())?
             .into_iter()
+            .inspect(|c| declared.push(c.name.clone()))
             .find(|c| c.name == name);
     if found.is_none() {
         let root_manifest = krate.root.join("Cargo.toml");
@@ -224,13 +226,21 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
             found = contract::parse_declarations(&ctx, &workspace_meta, None, &root_manifest)
                 .map_err(|e| e.to_string())?
                 .into_iter()
+                .inspect(|c| declared.push(c.name.clone()))
                 .find(|c| c.name == name);
         }
     }
     let contract = found.ok_or_else(|| {
+        let known: Vec<&str> = declared.iter().map(String::as_str).collect();
+        // A near miss is a typo: name the contract meant, not `add`.
+        let help = match crate::util::names::closest(name, &known) {
+            Some(near) => format!("did you mean `contract = \"{near}\"`?"),
+            None => format!(
+                "declare it with `cargo contract-guard add {name} <SPEC>`, or use `spec = \"<path>\"`"
+            ),
+        };
         format!(
-            "no contract `{name}` is declared for crate `{}`\n\
-             help: declare it with `cargo contract-guard add {name} <SPEC>`, or use `spec = \"<path>\"`",
+            "no contract `{name}` is declared for crate `{}`\nhelp: {help}",
             krate.name
         )
     })?;

@@ -1,6 +1,7 @@
 //! Utilities every stage uses: bounded, atomic file I/O ([`fsio`]), paths confined to a root
-//! ([`paths`]), and SHA-256 digests ([`hash`]).
+//! ([`paths`]), SHA-256 digests ([`hash`]), and near-miss names for "did you mean" ([`names`]).
 
 pub mod fsio;
 pub mod hash;
+pub mod names;
 pub mod paths;

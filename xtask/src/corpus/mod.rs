@@ -10,6 +10,7 @@
 mod bench;
 mod check;
 mod report;
+pub mod schema;
 pub mod worker;
 
 use std::collections::BTreeMap;
@@ -44,6 +45,11 @@ pub struct Args {
     /// Runs of each side in the GitHub comparison (the median is reported).
     #[arg(long, default_value_t = 3)]
     bench_runs: usize,
+    /// `#[schema]` self-consistency and drift injection instead: check every component type
+    /// our generator writes against its schema, then mutate the accepted ones by each drift
+    /// class (writes `target/corpus/schema-report.md` and `.json`; no plain, check or bench).
+    #[arg(long)]
+    schema: bool,
 }
 
 /// Which pipeline generates.
@@ -83,6 +89,9 @@ pub struct Outcome {
     pub notes: BTreeMap<String, usize>,
     /// Size of the generated code.
     pub code_bytes: usize,
+    /// `--schema`: the attribute on the generated component types.
+    #[serde(default)]
+    pub schema: Option<schema::SchemaOutcome>,
 }
 
 /// One corpus file.
@@ -144,7 +153,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
     }
     let mut pipelines = vec![Pipeline::Ours];
-    if !args.no_plain {
+    if !args.no_plain && !args.schema {
         pipelines.push(Pipeline::Plain);
     }
     let mut jobs: Vec<(usize, Pipeline)> = Vec::new();
@@ -160,7 +169,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         std::cmp::Reverse(std::fs::metadata(&files[*i]).map(|m| m.len()).unwrap_or(0))
     });
     let started = Instant::now();
-    let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1));
+    let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1), args.schema);
     for ((i, pipeline), outcome) in jobs.iter().zip(results) {
         match pipeline {
             Pipeline::Ours => rows[*i].ours = outcome,
@@ -169,6 +178,12 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     }
     let generate_secs = started.elapsed().as_secs_f64();
     eprintln!("corpus: generated in {generate_secs:.0}s");
+    if args.schema {
+        copy_duplicates(&mut rows);
+        let summary = schema::write_report(&out, &rows)?;
+        println!("{summary}");
+        return Ok(ExitCode::SUCCESS);
+    }
 
     let mut check_secs = None;
     if !args.no_check {
@@ -177,15 +192,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         check_secs = Some(started.elapsed().as_secs_f64());
         eprintln!("corpus: checked in {:.0}s", check_secs.unwrap_or_default());
     }
-    // Duplicates share their original's results.
-    for i in 0..rows.len() {
-        if let Some(original) = rows[i].duplicate_of.clone()
-            && let Some(source) = rows.iter().find(|r| r.file == original).cloned()
-        {
-            rows[i].ours = source.ours;
-            rows[i].plain = source.plain;
-        }
-    }
+    copy_duplicates(&mut rows);
     for row in &mut rows {
         if row.plain.stage.is_empty() {
             row.plain.stage = "skipped".into();
@@ -211,12 +218,25 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Duplicates share their original's results.
+fn copy_duplicates(rows: &mut [Row]) {
+    for i in 0..rows.len() {
+        if let Some(original) = rows[i].duplicate_of.clone()
+            && let Some(source) = rows.iter().find(|r| r.file == original).cloned()
+        {
+            rows[i].ours = source.ours;
+            rows[i].plain = source.plain;
+        }
+    }
+}
+
 fn run_workers(
     jobs: &[(usize, Pipeline)],
     files: &[PathBuf],
     rows: &[Row],
     crates: &Path,
     parallel: usize,
+    schema: bool,
 ) -> Vec<Outcome> {
     let next = Mutex::new(0usize);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; jobs.len()]);
@@ -235,7 +255,7 @@ fn run_workers(
                         break;
                     };
                     let dir = crates.join(pipeline.name()).join(slug(&rows[row].file));
-                    let outcome = spawn_worker(&exe, pipeline, &files[row], &dir);
+                    let outcome = spawn_worker(&exe, pipeline, &files[row], &dir, schema);
                     eprintln!(
                         "  {:<5} {:<10} {}",
                         pipeline.name(),
@@ -255,14 +275,18 @@ fn run_workers(
         .collect()
 }
 
-fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path) -> Outcome {
+fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path, schema: bool) -> Outcome {
     let out = dir.join("src/lib.rs");
-    let output = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .args(["corpus-worker", "--pipeline", pipeline.name(), "--spec"])
         .arg(spec)
         .arg("--out")
-        .arg(&out)
-        .output();
+        .arg(&out);
+    if schema {
+        command.arg("--schema");
+    }
+    let output = command.output();
     let failed = |error: String| Outcome {
         stage: "generate".into(),
         error: Some(error),
