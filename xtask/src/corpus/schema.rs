@@ -126,7 +126,9 @@ pub fn self_check(document: &Value, label: &str, code: &str) -> Result<SchemaOut
             }
         };
         if let Some(reason) = unsupported(item) {
-            outcome.left_out.push((item.ident.to_string(), reason.into()));
+            outcome
+                .left_out
+                .push((item.ident.to_string(), reason.into()));
             continue;
         }
         let check = |item: &DeriveInput| {
@@ -222,9 +224,9 @@ fn is_plain_enum(item: &DeriveInput) -> bool {
 /// Why the attribute does not check a generated type, by its README.
 fn unsupported(item: &DeriveInput) -> Option<&'static str> {
     match &item.data {
-        syn::Data::Enum(data) if data.variants.is_empty() => Some(
-            "an enum without variants: the generator found no value the schema allows",
-        ),
+        syn::Data::Enum(data) if data.variants.is_empty() => {
+            Some("an enum without variants: the generator found no value the schema allows")
+        }
         syn::Data::Enum(_) if !is_plain_enum(item) => Some(
             "an enum with data (a `oneOf`/`anyOf`, untagged or tagged): `#[schema]` checks plain string enums only",
         ),
@@ -316,7 +318,10 @@ fn nullable_at_site(property: &Value) -> bool {
         || property
             .get("allOf")
             .and_then(Value::as_array)
-            .is_some_and(|m| m.iter().any(|s| s.get("nullable") == Some(&Value::Bool(true))));
+            .is_some_and(|m| {
+                m.iter()
+                    .any(|s| s.get("nullable") == Some(&Value::Bool(true)))
+            });
     has_ref && nullable
 }
 
@@ -334,8 +339,10 @@ fn inject<'d>(
             Some((out, format!("removed variant `{}`", removed.ident)))
         }
         (syn::Data::Enum(data), Class::VariantAdded) => {
-            data.variants
-                .push(syn::parse_quote!(#[serde(rename = "drift-injected")] DriftInjected));
+            data.variants.push(syn::parse_quote!(
+                #[serde(rename = "drift-injected")]
+                DriftInjected
+            ));
             Some((out, "added variant `DriftInjected`".into()))
         }
         (syn::Data::Struct(data), _) => {
@@ -346,10 +353,9 @@ fn inject<'d>(
                 return None;
             }
             let list: Vec<syn::Field> = fields.named.iter().cloned().collect();
-            let (index, replacement, what) = list
-                .iter()
-                .enumerate()
-                .find_map(|(i, f)| mutate_field(class, f, plain_enums, property).map(|(r, w)| (i, r, w)))?;
+            let (index, replacement, what) = list.iter().enumerate().find_map(|(i, f)| {
+                mutate_field(class, f, plain_enums, property).map(|(r, w)| (i, r, w))
+            })?;
             let mut kept = syn::punctuated::Punctuated::new();
             for (i, field) in list.into_iter().enumerate() {
                 if i != index {
@@ -388,16 +394,21 @@ fn mutate_field<'d>(
         Class::RequiredRemoved if required_plain => Some((None, format!("removed `{name}`"))),
         Class::FieldRenamed => {
             let mut f = field.clone();
-            f.attrs.retain(|a| !a.path().is_ident("serde") || !a.to_token_stream().to_string().contains("rename"));
-            f.attrs.push(syn::parse_quote!(#[serde(rename = "drift_injected_name")]));
+            f.attrs.retain(|a| {
+                !a.path().is_ident("serde") || !a.to_token_stream().to_string().contains("rename")
+            });
+            f.attrs
+                .push(syn::parse_quote!(#[serde(rename = "drift_injected_name")]));
             Some((Some(f), format!("renamed `{name}`")))
         }
-        Class::WrongJsonType if ty.ends_with("String") => {
-            Some((with_type(syn::parse_quote!(bool)), format!("`{name}`: String → bool")))
-        }
-        Class::WrongJsonType if ty == "bool" || int("i64") || ty == "f64" => {
-            Some((with_type(syn::parse_quote!(::std::string::String)), format!("`{name}`: {ty} → String")))
-        }
+        Class::WrongJsonType if ty.ends_with("String") => Some((
+            with_type(syn::parse_quote!(bool)),
+            format!("`{name}`: String → bool"),
+        )),
+        Class::WrongJsonType if ty == "bool" || int("i64") || ty == "f64" => Some((
+            with_type(syn::parse_quote!(::std::string::String)),
+            format!("`{name}`: {ty} → String"),
+        )),
         Class::RequiredToOption if required_plain => {
             let inner = &field.ty;
             let mut f = field.clone();
@@ -405,15 +416,19 @@ fn mutate_field<'d>(
             f.attrs.push(syn::parse_quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
             Some((Some(f), format!("`{name}`: {ty} → Option")))
         }
-        Class::IntNarrowed if int("i64") && unbounded(property(&json_name(field))) => {
-            Some((with_type(syn::parse_quote!(i32)), format!("`{name}`: i64 → i32")))
-        }
+        Class::IntNarrowed if int("i64") && unbounded(property(&json_name(field))) => Some((
+            with_type(syn::parse_quote!(i32)),
+            format!("`{name}`: i64 → i32"),
+        )),
         Class::IntWidened
             if int("i32")
                 && property(&json_name(field))
                     .is_some_and(|p| p.get("format").and_then(Value::as_str) == Some("int32")) =>
         {
-            Some((with_type(syn::parse_quote!(i64)), format!("`{name}`: i32 → i64")))
+            Some((
+                with_type(syn::parse_quote!(i64)),
+                format!("`{name}`: i32 → i64"),
+            ))
         }
         Class::EnumAsString => {
             let target = option_inner(&field.ty).unwrap_or(&field.ty);
@@ -433,7 +448,10 @@ fn mutate_field<'d>(
             if has_default(field) || !property(&json_name(field)).is_some_and(nullable_at_site) {
                 return None;
             }
-            Some((with_type(inner.clone()), format!("`{name}`: {ty} → {}", type_text(inner))))
+            Some((
+                with_type(inner.clone()),
+                format!("`{name}`: {ty} → {}", type_text(inner)),
+            ))
         }
         _ => None,
     }
@@ -476,17 +494,29 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
             found.inline
         ));
         for (ty, schema, error) in &found.rejected {
-            details.push_str(&format!("- rejected `{ty}` (`{schema}`) in `{}`: {error}\n", row.file));
+            details.push_str(&format!(
+                "- rejected `{ty}` (`{schema}`) in `{}`: {error}\n",
+                row.file
+            ));
         }
         for (ty, reason) in &found.left_out {
             details.push_str(&format!("- left out `{ty}` in `{}`: {reason}\n", row.file));
         }
         for (class, ty, what) in &found.missed {
-            details.push_str(&format!("- missed drift {class} in `{ty}` (`{}`): {what}\n", row.file));
+            details.push_str(&format!(
+                "- missed drift {class} in `{ty}` (`{}`): {what}\n",
+                row.file
+            ));
         }
     }
     let total = accepted + rejected;
-    let percent = |a: usize, b: usize| if b == 0 { 100.0 } else { a as f64 * 100.0 / b as f64 };
+    let percent = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            a as f64 * 100.0 / b as f64
+        }
+    };
     let mut summary = format!(
         "schema self-consistency: {specs} specs, {accepted} of {total} component types accepted ({:.2}%), {rejected} rejected, {left_out} left out\n",
         percent(accepted, total)
@@ -507,9 +537,14 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
         percent(caught_all, injected_all)
     ));
     if !failed.is_empty() {
-        summary.push_str(&format!("not checked (generation failed): {}\n", failed.len()));
+        summary.push_str(&format!(
+            "not checked (generation failed): {}\n",
+            failed.len()
+        ));
     }
-    md.push_str(&format!("\n```text\n{summary}```\n\n## Details\n\n{details}"));
+    md.push_str(&format!(
+        "\n```text\n{summary}```\n\n## Details\n\n{details}"
+    ));
     if !failed.is_empty() {
         md.push_str(&format!("\n## Not checked\n\n{}\n", failed.join("\n")));
     }

@@ -56,7 +56,9 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool) -> Outcome {
         Pipeline::Plain => plain(&spec, &mut outcome),
     };
     if schema && let Ok(code) = &code {
-        let label = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let label = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         match super::schema::self_check(&spec.document, &label, code) {
             Ok(found) => outcome.schema = Some(found),
             Err(e) => {

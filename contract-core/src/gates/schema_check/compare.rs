@@ -181,7 +181,9 @@ impl<'d> Checker<'d> {
         };
         let note = self.note(node, &list);
         let hint = match crate::util::names::closest(json_name, &known) {
-            Some(near) => format!("\n  = help: did you mean `{near}`? (`#[serde(rename = \"{near}\")]`)"),
+            Some(near) => {
+                format!("\n  = help: did you mean `{near}`? (`#[serde(rename = \"{near}\")]`)")
+            }
             None => String::new(),
         };
         self.push(
@@ -323,17 +325,18 @@ impl<'d> Checker<'d> {
             self.spec_label,
             property.pointer
         );
-        self.assertions.push(quote::quote_spanned! {syn::spanned::Spanned::span(own)=>
-            const _: () = {
-                trait __ContractGuardUnchecked {
-                    const __CONTRACT_GUARD_SCHEMA: u64 = 0;
-                }
-                impl<T: ?Sized> __ContractGuardUnchecked for T {}
-                if !matches!(<#own>::__CONTRACT_GUARD_SCHEMA, 0 | #identity) {
-                    panic!(#message);
-                }
-            };
-        });
+        self.assertions
+            .push(quote::quote_spanned! {syn::spanned::Spanned::span(own)=>
+                const _: () = {
+                    trait __ContractGuardUnchecked {
+                        const __CONTRACT_GUARD_SCHEMA: u64 = 0;
+                    }
+                    impl<T: ?Sized> __ContractGuardUnchecked for T {}
+                    if !matches!(<#own>::__CONTRACT_GUARD_SCHEMA, 0 | #identity) {
+                        panic!(#message);
+                    }
+                };
+            });
     }
 
     fn check_enum(
@@ -434,11 +437,7 @@ fn quoted(values: &[&str]) -> String {
 
 /// The schema of the property `json_name`: its entry under `properties`, else, for a name that
 /// is only `required`, what `additionalProperties` allows (any value when unspecified).
-fn property_of<'d>(
-    shape: &ObjectShape<'d>,
-    json_name: &str,
-    node: &Node<'d>,
-) -> Option<Node<'d>> {
+fn property_of<'d>(shape: &ObjectShape<'d>, json_name: &str, node: &Node<'d>) -> Option<Node<'d>> {
     /// The schema `true`: any value.
     static ANY: Value = Value::Bool(true);
     if let Some((_, property)) = shape.properties.iter().find(|(name, _)| name == json_name) {

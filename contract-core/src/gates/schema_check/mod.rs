@@ -260,7 +260,8 @@ fn find_schema<'d>(
         None => {
             let message =
                 format!("no schema `{wanted}` under `components/schemas` in `{spec_label}`");
-            let known: Vec<&str> = schemas.map_or_else(Vec::new, |m| m.keys().map(String::as_str).collect());
+            let known: Vec<&str> =
+                schemas.map_or_else(Vec::new, |m| m.keys().map(String::as_str).collect());
             let near = crate::util::names::closest(&wanted, &known);
             Err(match (&args.name, near) {
                 (Some(name), Some(near)) => syn::Error::new_spanned(
@@ -302,59 +303,113 @@ mod tests {
     #[test]
     fn generated_forms_are_accepted() {
         let cases: Vec<(syn::DeriveInput, &str)> = vec![
-            (syn::parse_quote!(#[serde(transparent)] struct DateTime(pub String);), "DateTime"),
             (
-                syn::parse_quote!(#[serde(transparent)] struct NullableSimpleUser(pub Option<Inner>);),
+                syn::parse_quote!(
+                    #[serde(transparent)]
+                    struct DateTime(pub String);
+                ),
+                "DateTime",
+            ),
+            (
+                syn::parse_quote!(
+                    #[serde(transparent)]
+                    struct NullableSimpleUser(pub Option<Inner>);
+                ),
                 "nullable-simple-user",
             ),
             (
-                syn::parse_quote!(struct Event { pub at: DateTime, #[serde(default)] pub reviewer: NullableSimpleUser }),
+                syn::parse_quote!(
+                    struct Event {
+                        pub at: DateTime,
+                        #[serde(default)]
+                        pub reviewer: NullableSimpleUser,
+                    }
+                ),
                 "Event",
             ),
             (
-                syn::parse_quote!(struct Job { pub id: i64, pub head_branch: serde_json::Value }),
+                syn::parse_quote!(
+                    struct Job {
+                        pub id: i64,
+                        pub head_branch: serde_json::Value,
+                    }
+                ),
                 "Job",
             ),
             (
-                syn::parse_quote!(struct Ticket { pub owner: Option<Person>, pub assignee: Option<Person> }),
+                syn::parse_quote!(
+                    struct Ticket {
+                        pub owner: Option<Person>,
+                        pub assignee: Option<Person>,
+                    }
+                ),
                 "Ticket",
             ),
         ];
         for (item, name) in cases {
-            assert_eq!(errors(item, name, Direction::Both), Vec::<String>::new(), "{name}");
+            assert_eq!(
+                errors(item, name, Direction::Both),
+                Vec::<String>::new(),
+                "{name}"
+            );
         }
     }
 
     #[test]
     fn drift_behind_names_and_directions_is_caught() {
-        let enum_as_string: syn::DeriveInput =
-            syn::parse_quote!(struct Order { pub status: String, pub quantity: i32 });
+        let enum_as_string: syn::DeriveInput = syn::parse_quote!(
+            struct Order {
+                pub status: String,
+                pub quantity: i32,
+            }
+        );
         let found = errors(enum_as_string.clone(), "Order", Direction::Request);
         assert!(found[0].contains("`enum` does not allow"), "{found:?}");
         assert!(errors(enum_as_string, "Order", Direction::Response).is_empty());
 
-        let wide: syn::DeriveInput =
-            syn::parse_quote!(struct Order { pub status: Status, pub quantity: i64 });
+        let wide: syn::DeriveInput = syn::parse_quote!(
+            struct Order {
+                pub status: Status,
+                pub quantity: i64,
+            }
+        );
         let found = errors(wide.clone(), "Order", Direction::Request);
-        assert!(found[0].contains("can send values outside `int32`"), "{found:?}");
+        assert!(
+            found[0].contains("can send values outside `int32`"),
+            "{found:?}"
+        );
         assert!(found[0].contains("use `i32`"), "{found:?}");
         assert!(errors(wide, "Order", Direction::Response).is_empty());
 
-        let not_option: syn::DeriveInput =
-            syn::parse_quote!(struct Ticket { pub owner: Person, pub assignee: Person });
+        let not_option: syn::DeriveInput = syn::parse_quote!(
+            struct Ticket {
+                pub owner: Person,
+                pub assignee: Person,
+            }
+        );
         let found = errors(not_option, "Ticket", Direction::Response);
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found.iter().all(|e| e.contains("may be `null`")), "{found:?}");
+        assert!(
+            found.iter().all(|e| e.contains("may be `null`")),
+            "{found:?}"
+        );
 
-        let chrono: syn::DeriveInput =
-            syn::parse_quote!(struct Event { pub at: chrono::DateTime<chrono::Utc> });
+        let chrono: syn::DeriveInput = syn::parse_quote!(
+            struct Event {
+                pub at: chrono::DateTime<chrono::Utc>,
+            }
+        );
         let found = errors(chrono, "Event", Direction::Both);
         assert!(found[0].contains("another format"), "{found:?}");
     }
 
     #[test]
     fn a_required_name_without_property_gives_one_error_at_most() {
-        let missing: syn::DeriveInput = syn::parse_quote!(struct Job { pub id: i64 });
+        let missing: syn::DeriveInput = syn::parse_quote!(
+            struct Job {
+                pub id: i64,
+            }
+        );
         let found = errors(missing, "Job", Direction::Both);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("no field for required property `head_branch`"));
@@ -367,19 +422,37 @@ mod tests {
             struct Event { pub at: DateTime, pub reviewer: Option<NullableSimpleUser> }
         };
         assert_eq!(errors(item, "Event", Direction::Both), Vec::<String>::new());
-        let without: syn::DeriveInput =
-            syn::parse_quote!(struct Event { pub at: DateTime, #[serde(default)] pub reviewer: Option<NullableSimpleUser> });
+        let without: syn::DeriveInput = syn::parse_quote!(
+            struct Event {
+                pub at: DateTime,
+                #[serde(default)]
+                pub reviewer: Option<NullableSimpleUser>,
+            }
+        );
         let found = errors(without, "Event", Direction::Both);
-        assert!(found.iter().any(|e| e.contains("sent as `null`")), "{found:?}");
+        assert!(
+            found.iter().any(|e| e.contains("sent as `null`")),
+            "{found:?}"
+        );
     }
 
     #[test]
     fn a_misspelt_field_gets_the_near_name_and_every_property() {
-        let item: syn::DeriveInput =
-            syn::parse_quote!(struct Order { pub staus: OrderStatus, pub quantity: i32 });
+        let item: syn::DeriveInput = syn::parse_quote!(
+            struct Order {
+                pub staus: OrderStatus,
+                pub quantity: i32,
+            }
+        );
         let found = errors(item, "Order", Direction::Both);
-        let typo = found.iter().find(|e| e.contains("`staus`")).expect("typo reported");
+        let typo = found
+            .iter()
+            .find(|e| e.contains("`staus`"))
+            .expect("typo reported");
         assert!(typo.contains("did you mean `status`?"), "{typo}");
-        assert!(typo.contains("the properties are: status, quantity"), "{typo}");
+        assert!(
+            typo.contains("the properties are: status, quantity"),
+            "{typo}"
+        );
     }
 }

@@ -296,7 +296,10 @@ mod tests {
         assert_eq!(shape_of("DateTime<Utc>"), "Formatted(DateTime)");
         assert_eq!(shape_of("::std::string::String"), "Str");
         assert_eq!(shape_of("uuid::Uuid"), "Formatted(Uuid)");
-        assert_eq!(bare_name(&syn::parse_str("Uuid").unwrap()).as_deref(), Some("Uuid"));
+        assert_eq!(
+            bare_name(&syn::parse_str("Uuid").unwrap()).as_deref(),
+            Some("Uuid")
+        );
         assert_eq!(bare_name(&syn::parse_str("uuid::Uuid").unwrap()), None);
     }
 

@@ -284,7 +284,9 @@ pub fn nullable_here<'d>(root: &'d Value, node: &Node<'d>) -> bool {
             node.child(key)
                 .and_then(|list| list.child(&i.to_string()))
                 .and_then(|member| resolve(root, &member).ok())
-                .is_some_and(|member| member.value.get("type").and_then(Value::as_str) == Some("null"))
+                .is_some_and(|member| {
+                    member.value.get("type").and_then(Value::as_str) == Some("null")
+                })
         })
     });
     all_of_null || union_null
@@ -316,7 +318,8 @@ pub fn identity<'d>(root: &'d Value, node: &Node<'d>) -> Result<u64, String> {
                         names || !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-")
                     })
                     .map(|(k, v)| {
-                        let holds_names = !names && matches!(k.as_str(), "properties" | "patternProperties");
+                        let holds_names =
+                            !names && matches!(k.as_str(), "properties" | "patternProperties");
                         (k.clone(), strip(v, holds_names))
                     })
                     .collect(),

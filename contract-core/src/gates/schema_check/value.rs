@@ -59,7 +59,10 @@ impl<'d> Checker<'d> {
         )
         .and_then(|n| n.value.get("title").and_then(Value::as_str));
         let key = rust_type::name_key(&name);
-        Some(key == rust_type::name_key(target) || title.is_some_and(|t| rust_type::name_key(t) == key))
+        Some(
+            key == rust_type::name_key(target)
+                || title.is_some_and(|t| rust_type::name_key(t) == key),
+        )
     }
 
     /// `Ok` when `ty` can hold every value of `node`; else what is wrong, the schema node it is
@@ -247,7 +250,11 @@ impl<'d> Checker<'d> {
         };
         match schema_view::facts(self.root, &items).map(|(f, _)| f) {
             Ok(facts) if facts.types.iter().any(|t| t == "integer") => Ok(()),
-            Ok(_) => mismatch("byte buffers hold arrays of integers only".into(), &items, ty),
+            Ok(_) => mismatch(
+                "byte buffers hold arrays of integers only".into(),
+                &items,
+                ty,
+            ),
             Err(message) => mismatch(message, &items, ty),
         }
     }
@@ -392,7 +399,10 @@ mod tests {
     fn integer_fixes_name_a_type_that_fits_both_ways() {
         let int32 = Some((i32::MIN as i128, i32::MAX as i128));
         assert_eq!(suggest_int((0, i32::MAX as i128), int32, true), Some("i32"));
-        assert_eq!(suggest_int((0, i32::MAX as i128), int32, false), Some("u32"));
+        assert_eq!(
+            suggest_int((0, i32::MAX as i128), int32, false),
+            Some("u32")
+        );
         let int64 = (i64::MIN as i128, i64::MAX as i128);
         assert_eq!(suggest_int(int64, None, true), Some("i64"));
     }

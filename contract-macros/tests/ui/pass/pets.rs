@@ -79,7 +79,7 @@ pub struct Labeled {
     pub name: String,
     pub nickname: Option<String>,
     #[serde(default)]
-    pub age: u32,
+    pub age: u8,
     pub label: String,
 }
 
