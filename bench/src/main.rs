@@ -1,7 +1,7 @@
 //! `cargo bench-guard [--runs N] [--rows 1,2,...]`: measures every performance promise of
 //! cargo-contract-guard as a ratio of two things timed in the same run on the same inputs
 //! (the machine is shared and noisy, so no absolute figure is ever asserted). Prints a table
-//! and writes it as JSON to `target/bench/latest.json`. See README "Benchmarks".
+//! and writes it as JSON to `target/bench/latest.json`. See `docs/src/benchmarks.md`.
 
 mod floor;
 mod measure;

@@ -212,7 +212,7 @@ pub enum MessageFormat {
     /// Aligned text for people.
     #[default]
     Human,
-    /// One JSON object per line (documented in the README).
+    /// One JSON object per line (documented in the manual, `docs/`).
     Json,
 }
 
@@ -222,7 +222,7 @@ pub enum ReportFormat {
     /// One block per finding, for people.
     #[default]
     Human,
-    /// One JSON object per line (documented in the README).
+    /// One JSON object per line (documented in the manual, `docs/`).
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
@@ -349,7 +349,7 @@ pub enum DiffFormat {
     /// Text for people.
     #[default]
     Human,
-    /// One JSON document (schema in the README).
+    /// One JSON document (schema in the manual, `docs/`).
     Json,
     /// Markdown, for pull-request comments.
     Markdown,

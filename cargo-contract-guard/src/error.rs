@@ -41,18 +41,8 @@ impl CliError {
 
     /// The rendering of a library error: its message with its causes, and its hint.
     pub fn from_core(err: &contract_core::Error) -> Self {
-        let mut message = err.to_string();
-        let mut source = std::error::Error::source(err);
-        while let Some(cause) = source {
-            let text = cause.to_string();
-            if !message.contains(&text) {
-                message.push_str(": ");
-                message.push_str(&text);
-            }
-            source = cause.source();
-        }
         CliError {
-            message,
+            message: contract_core::error::with_causes(err),
             hint: err.hint(),
             code: match err {
                 contract_core::Error::Swagger2 { .. } => exit::UNSUPPORTED,

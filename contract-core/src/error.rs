@@ -358,3 +358,39 @@ impl Error {
         }
     }
 }
+
+/// `error`'s message followed by each of its causes (`: cause`), leaving out a cause whose text
+/// the message already holds: what the CLI and the macros show.
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_follow_the_message_once() {
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let err = Error::io("read", "/w/a.yaml", io());
+        // `Io` already prints its source: not repeated.
+        assert_eq!(with_causes(&err), "could not read `/w/a.yaml`: gone");
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot use the spec")]
+        struct Outer(#[source] Error);
+        assert_eq!(
+            with_causes(&Outer(Error::io("read", "/w/a.yaml", io()))),
+            "cannot use the spec: could not read `/w/a.yaml`: gone"
+        );
+    }
+}

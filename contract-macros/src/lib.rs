@@ -1,7 +1,9 @@
 //! # contract-macros
 //!
-//! Compile-time guards for cargo-contract-guard. A thin shell: it parses the invocation and
-//! turns failures into spanned compile errors; the checks themselves are in `contract-core`.
+//! Compile-time guards for cargo-contract-guard. A thin shell: each macro hands its tokens to
+//! `contract_core::macros` (or `contract_core::gates::schema_check`), which parses and expands
+//! them and returns spanned errors; this crate only adds what needs the compiler's
+//! `proc_macro` API (the invoking source file).
 //!
 //! - [`verify_generated!`]: placed by `cargo contract-guard generate` in every generated client;
 //!   fails compilation when the client was edited by hand or its spec changed since, and embeds
@@ -20,10 +22,6 @@
 
 use proc_macro::TokenStream;
 use proc_macro2::Span;
-use quote::quote;
-use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
-use syn::{Ident, LitStr, Token};
 
 /// Checks a hand-written struct or enum against its schema at compile time.
 ///
@@ -92,8 +90,6 @@ fn macro_env() -> contract_core::macros::locate::MacroEnv {
     }
 }
 
-mod embed;
-
 /// Fails compilation when a generated client no longer matches what was generated: its body
 /// was edited by hand, or its spec changed since. Cargo rebuilds the crate when the spec
 /// changes. A passing guard embeds the client's contract record (contract, crate, spec and
@@ -110,109 +106,9 @@ mod embed;
 /// ```
 #[proc_macro]
 pub fn verify_generated(input: TokenStream) -> TokenStream {
-    let args = syn::parse_macro_input!(input as GuardArgs);
-    expand_verify_generated(&args)
+    contract_core::macros::guard::expand(input.into(), &macro_env())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
-}
-
-struct GuardArgs {
-    contract: LitStr,
-    spec: LitStr,
-    file: LitStr,
-}
-
-struct KeyValue {
-    key: Ident,
-    value: LitStr,
-}
-
-impl Parse for KeyValue {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let key = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let value = input.parse()?;
-        Ok(KeyValue { key, value })
-    }
-}
-
-impl Parse for GuardArgs {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated(input)?;
-        let (mut contract, mut spec, mut file) = (None, None, None);
-        for pair in pairs {
-            let slot = match pair.key.to_string().as_str() {
-                "contract" => &mut contract,
-                "spec" => &mut spec,
-                "file" => &mut file,
-                other => {
-                    return Err(syn::Error::new_spanned(
-                        &pair.key,
-                        format!(
-                            "unknown argument `{other}`; expected `contract`, `spec` or `file`"
-                        ),
-                    ));
-                }
-            };
-            if slot.is_some() {
-                return Err(syn::Error::new_spanned(&pair.key, "duplicate argument"));
-            }
-            *slot = Some(pair.value);
-        }
-        let missing = |name: &str| {
-            syn::Error::new(
-                Span::call_site(),
-                format!("missing argument `{name} = \"…\"`"),
-            )
-        };
-        Ok(GuardArgs {
-            contract: contract.ok_or_else(|| missing("contract"))?,
-            spec: spec.ok_or_else(|| missing("spec"))?,
-            file: file.ok_or_else(|| missing("file"))?,
-        })
-    }
-}
-
-fn crate_dir() -> syn::Result<std::path::PathBuf> {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .ok_or_else(|| {
-            syn::Error::new(
-                Span::call_site(),
-                "CARGO_MANIFEST_DIR is not set; build with cargo",
-            )
-        })
-}
-
-fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenStream> {
-    use contract_core::macros::guard::{self, GuardArg, GuardError};
-    let dir = crate_dir()?;
-    match guard::verify_generated(
-        &dir,
-        &args.contract.value(),
-        &args.spec.value(),
-        &args.file.value(),
-    ) {
-        Ok(ok) => {
-            // Rebuild when the spec (or a file it references) changes.
-            let track = contract_core::macros::locate::track_files(&ok.files);
-            let record = embed::generated_client_record(&ok.header, args.contract.span())?;
-            Ok(quote! {
-                #track
-                #record
-            })
-        }
-        // An earlier macro of this crate reported the moved spec, which fails the build.
-        Err(GuardError::Reported) => Ok(proc_macro2::TokenStream::new()),
-        Err(GuardError::At { arg, message }) => {
-            let lit = match arg {
-                GuardArg::Contract => &args.contract,
-                GuardArg::Spec => &args.spec,
-                GuardArg::File => &args.file,
-            };
-            Err(syn::Error::new_spanned(lit, message))
-        }
-    }
 }
 
 /// Embeds the record of a pinned contract in the binary: `cargo contract-guard inspect` lists
@@ -229,8 +125,7 @@ fn expand_verify_generated(args: &GuardArgs) -> syn::Result<proc_macro2::TokenSt
 /// ```
 #[proc_macro]
 pub fn embed(input: TokenStream) -> TokenStream {
-    let name = syn::parse_macro_input!(input as NameArg);
-    embed::expand_embed(&macro_env(), &name.0)
+    contract_core::macros::embed::expand_embed(input.into(), &macro_env())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
@@ -248,21 +143,7 @@ pub fn embed(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro]
 pub fn fingerprint(input: TokenStream) -> TokenStream {
-    let name = syn::parse_macro_input!(input as NameArg);
-    embed::expand_fingerprint(&macro_env(), &name.0)
+    contract_core::macros::embed::expand_fingerprint(input.into(), &macro_env())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
-}
-
-/// A contract name: one string literal, optionally followed by a comma.
-struct NameArg(LitStr);
-
-impl Parse for NameArg {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let name = input.parse()?;
-        if input.peek(Token![,]) {
-            input.parse::<Token![,]>()?;
-        }
-        Ok(NameArg(name))
-    }
 }

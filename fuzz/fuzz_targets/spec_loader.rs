@@ -31,9 +31,9 @@ fuzz_target!(|data: &[u8]| {
     let mut pointers = Vec::new();
     if let Some(top) = spec.document.as_object() {
         for (key, value) in top {
-            let pointer = contract_core::codegen::note::child("", key);
+            let pointer = contract_core::util::json_pointer::child("", key);
             if let Some(inner) = value.as_object() {
-                pointers.extend(inner.keys().map(|k| contract_core::codegen::note::child(&pointer, k)));
+                pointers.extend(inner.keys().map(|k| contract_core::util::json_pointer::child(&pointer, k)));
             }
             pointers.push(pointer);
         }

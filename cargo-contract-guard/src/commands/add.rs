@@ -4,10 +4,11 @@ use std::path::{Path, PathBuf};
 
 use contract_core::codegen;
 use contract_core::codegen::deps::MacrosChoice;
+use contract_core::project::contract::{Contract, Output};
 use contract_core::project::manifest::{self, DependencySource, NewContract, Scope};
 use contract_core::project::pin;
 use contract_core::project::workspace::Workspace;
-use contract_core::spec;
+use contract_core::spec::{self, LoadedSpec};
 use contract_core::util::{fsio, paths};
 
 use crate::cli::AddArgs;
@@ -18,16 +19,7 @@ pub fn run(args: &AddArgs) -> CliResult {
     contract_core::project::contract::validate_name(&args.name).map_err(CliError::new)?;
     let workspace = super::load_workspace(&args.ws)?;
     let _guard = super::lock_workspace(&workspace)?;
-    let (scope, manifest_path, package) = if args.workspace_level {
-        (Scope::Workspace, workspace.root_manifest.clone(), None)
-    } else {
-        let member = workspace.target_package(&args.ws.selection(&workspace)?)?;
-        (
-            Scope::Package,
-            member.manifest_path.clone(),
-            Some(member.name.clone()),
-        )
-    };
+    let (scope, manifest_path, package) = destination(&workspace, args)?;
     let base_dir = manifest_path
         .parent()
         .unwrap_or(&workspace.root)
@@ -70,54 +62,9 @@ pub fn run(args: &AddArgs) -> CliResult {
         spec: &spec_rel,
         output: output_rel.as_deref(),
     };
-    // Cargo.toml keeps the new contract only if its pin is written too.
-    let manifest_before = fsio::read_bounded(&manifest_path, fsio::MAX_TEXT_BYTES)?;
-    let changed = manifest::add_contract(&manifest_path, scope, &new)?;
-    let undo = |err: CliError| {
-        if changed {
-            let _ = fsio::write_atomic(&manifest_path, &manifest_before);
-        }
-        err
-    };
-    let workspace = Workspace::load(Some(&workspace.root_manifest)).map_err(|e| undo(e.into()))?;
-    let contract = workspace
-        .contracts
-        .iter()
-        .find(|c| c.name == args.name && c.package == package)
-        .ok_or_else(|| {
-            undo(CliError::new(format!(
-                "contract `{}` was not found after adding it",
-                args.name
-            )))
-        })?;
-    let outcome = pin::relock(&workspace, &[contract]).map_err(|e| undo(e.into()))?;
-    let where_ = match &package {
-        Some(package) => format!("crate `{package}`"),
-        None => "the workspace (`[workspace.metadata]`)".into(),
-    };
-    if changed {
-        ui::status(
-            ui::GOOD,
-            "Added",
-            format!("contract `{}` ({}) to {where_}", args.name, loaded.version),
-        );
-    }
-    ui::status(
-        ui::GOOD,
-        "Pinned",
-        format!(
-            "{} at {}",
-            contract.display_name(),
-            loaded.fingerprint.short()
-        ),
-    );
-    if outcome.written {
-        ui::status(
-            ui::GOOD,
-            "Locked",
-            format!("`{}`", contract_core::project::workspace::LOCK_FILE_NAME),
-        );
-    }
+    let added = add_and_pin(&workspace, &manifest_path, scope, &new, package.as_deref())?;
+    let contract = added.contract();
+    report_added(contract, package.as_deref(), &loaded, &added);
     if let (Some(output), Some(macros)) = (&contract.output, macros) {
         add_dependencies(contract, output, &loaded, macros)?;
     }
@@ -130,12 +77,118 @@ pub fn run(args: &AddArgs) -> CliResult {
     Ok(exit::OK)
 }
 
+/// Where the contract is declared: the workspace's manifest (`--workspace-level`) or the
+/// selected package's, and that package.
+fn destination(
+    workspace: &Workspace,
+    args: &AddArgs,
+) -> Result<(Scope, PathBuf, Option<String>), CliError> {
+    if args.workspace_level {
+        return Ok((Scope::Workspace, workspace.root_manifest.clone(), None));
+    }
+    let member = workspace.target_package(&args.ws.selection(workspace)?)?;
+    Ok((
+        Scope::Package,
+        member.manifest_path.clone(),
+        Some(member.name.clone()),
+    ))
+}
+
+/// The workspace after a contract was added to it and pinned.
+struct Added {
+    workspace: Workspace,
+    /// The new contract's index in `workspace.contracts`.
+    index: usize,
+    /// Whether Cargo.toml changed (it did not when the same contract was declared already).
+    manifest_changed: bool,
+    /// Whether the lock file changed.
+    lock_written: bool,
+}
+
+impl Added {
+    fn contract(&self) -> &Contract {
+        &self.workspace.contracts[self.index]
+    }
+}
+
+/// Declares `new` in `manifest_path` and pins it. Cargo.toml keeps the new contract only if
+/// its pin is written too.
+fn add_and_pin(
+    workspace: &Workspace,
+    manifest_path: &Path,
+    scope: Scope,
+    new: &NewContract<'_>,
+    package: Option<&str>,
+) -> Result<Added, CliError> {
+    let manifest_before = fsio::read_bounded(manifest_path, fsio::MAX_TEXT_BYTES)?;
+    let changed = manifest::add_contract(manifest_path, scope, new)?;
+    let undo = |err: CliError| {
+        if changed {
+            let _ = fsio::write_atomic(manifest_path, &manifest_before);
+        }
+        err
+    };
+    let workspace = Workspace::load(Some(&workspace.root_manifest)).map_err(|e| undo(e.into()))?;
+    let index = workspace
+        .contracts
+        .iter()
+        .position(|c| c.name == new.name && c.package.as_deref() == package)
+        .ok_or_else(|| {
+            undo(CliError::new(format!(
+                "contract `{}` was not found after adding it",
+                new.name
+            )))
+        })?;
+    let outcome =
+        pin::relock(&workspace, &[&workspace.contracts[index]]).map_err(|e| undo(e.into()))?;
+    Ok(Added {
+        index,
+        manifest_changed: changed,
+        lock_written: outcome.written,
+        workspace,
+    })
+}
+
+/// `Added` (when Cargo.toml changed), `Pinned`, and `Locked` (when the lock changed).
+fn report_added(contract: &Contract, package: Option<&str>, loaded: &LoadedSpec, added: &Added) {
+    if added.manifest_changed {
+        let where_ = match package {
+            Some(package) => format!("crate `{package}`"),
+            None => "the workspace (`[workspace.metadata]`)".into(),
+        };
+        ui::status(
+            ui::GOOD,
+            "Added",
+            format!(
+                "contract `{}` ({}) to {where_}",
+                contract.name, loaded.version
+            ),
+        );
+    }
+    ui::status(
+        ui::GOOD,
+        "Pinned",
+        format!(
+            "{} at {}",
+            contract.display_name(),
+            loaded.fingerprint.short()
+        ),
+    );
+    if added.lock_written {
+        ui::status(
+            ui::GOOD,
+            "Locked",
+            format!("`{}`", contract_core::project::workspace::LOCK_FILE_NAME),
+        );
+    }
+}
+
 /// Adds what the generated client needs to the compiling crate's `[dependencies]`, found by
 /// generating it in memory.
 fn add_dependencies(
-    contract: &contract_core::project::contract::Contract,
-    output: &contract_core::project::contract::Output,
-    spec: &spec::LoadedSpec,
+    contract: &Contract,
+    output: &Output,
+    spec: &LoadedSpec,
     macros: DependencySource,
 ) -> Result<(), CliError> {
     let needs = match codegen::generate(contract, output, spec) {

@@ -107,7 +107,7 @@ fn print_json(report: &CheckReport) {
     }));
 }
 
-/// The JSON object of one finding (schema documented in the README).
+/// The JSON object of one finding (schema documented in `docs/src/check.md`).
 fn finding_json(finding: &Finding) -> serde_json::Value {
     json!({
         "type": "finding",

@@ -48,20 +48,7 @@ pub(super) struct Side {
 }
 
 pub fn run(args: &DiffArgs) -> CliResult {
-    let old_input = classify(&args.old);
-    let new_input = match &args.new {
-        Some(arg) => classify(arg),
-        None => match &old_input {
-            Input::Contract(name) => Input::Contract(name.clone()),
-            Input::File(path) => {
-                return Err(CliError::new(format!(
-                    "`diff` needs two specs: `{}` is a file, and no NEW spec was given",
-                    path.display()
-                ))
-                .with_hint("run `cargo contract-guard diff OLD NEW`, or `cargo contract-guard diff <CONTRACT>` to compare a contract's pin with its spec"));
-            }
-        },
-    };
+    let (old_input, new_input) = inputs(args)?;
     let needs_workspace =
         matches!(old_input, Input::Contract(_)) || matches!(new_input, Input::Contract(_));
     let workspace = if needs_workspace {
@@ -70,16 +57,16 @@ pub fn run(args: &DiffArgs) -> CliResult {
         None
     };
     let find = |name: &str| find_contract(workspace.as_ref(), &args.ws, name);
-    let mut config = DiffConfig::default();
-    let mut contract_name = None;
-    for input in [&old_input, &new_input] {
-        if let Input::Contract(name) = input
-            && contract_name.is_none()
-        {
-            config = find(name)?.diff.clone();
-            contract_name = Some(name.clone());
-        }
-    }
+    // The first contract named configures the diff.
+    let config = match [&old_input, &new_input]
+        .into_iter()
+        .find_map(|input| match input {
+            Input::Contract(name) => Some(name),
+            Input::File(_) => None,
+        }) {
+        Some(name) => find(name)?.diff.clone(),
+        None => DiffConfig::default(),
+    };
     let workspace_ref = workspace.as_ref();
     let (old, new) = std::thread::scope(|scope| {
         let old = scope.spawn(|| match &old_input {
@@ -102,7 +89,40 @@ pub fn run(args: &DiffArgs) -> CliResult {
         .map(|f| f.severity())
         .or(config.fail_on)
         .unwrap_or(Severity::Breaking);
-    match args.format {
+    print_report(args.format, &report, &old, &new, fail_on);
+    let code = if report.fails(fail_on) {
+        exit::DRIFT
+    } else {
+        exit::OK
+    };
+    // Freeing two large documents node by node takes longer than the diff; the process is
+    // about to exit and the OS reclaims the memory at once.
+    std::mem::forget((old, new, report));
+    Ok(code)
+}
+
+/// The two sides named on the command line; `diff <CONTRACT>` compares its pin with its spec.
+fn inputs(args: &DiffArgs) -> Result<(Input, Input), CliError> {
+    let old_input = classify(&args.old);
+    let new_input = match &args.new {
+        Some(arg) => classify(arg),
+        None => match &old_input {
+            Input::Contract(name) => Input::Contract(name.clone()),
+            Input::File(path) => {
+                return Err(CliError::new(format!(
+                    "`diff` needs two specs: `{}` is a file, and no NEW spec was given",
+                    path.display()
+                ))
+                .with_hint("run `cargo contract-guard diff OLD NEW`, or `cargo contract-guard diff <CONTRACT>` to compare a contract's pin with its spec"));
+            }
+        },
+    };
+    Ok((old_input, new_input))
+}
+
+/// Prints `report` in `format` to standard output (the human form to standard error).
+fn print_report(format: DiffFormat, report: &Report, old: &Side, new: &Side, fail_on: Severity) {
+    match format {
         DiffFormat::Json => ui::json_line(&report.to_json(&old.label, &new.label, fail_on)),
         DiffFormat::Markdown => {
             let mut out = std::io::stdout().lock();
@@ -113,9 +133,9 @@ pub fn run(args: &DiffArgs) -> CliResult {
             );
         }
         DiffFormat::Sarif | DiffFormat::Github => {
-            let sarif = args.format == DiffFormat::Sarif;
+            let sarif = format == DiffFormat::Sarif;
             let annotations = annotate::annotations(
-                &report,
+                report,
                 &new.spec,
                 &new.base,
                 fail_on,
@@ -129,21 +149,12 @@ pub fn run(args: &DiffArgs) -> CliResult {
             let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
         }
         DiffFormat::Human => {
-            print_human(&report, ui::verbose(), &|pointers| {
+            print_human(report, ui::verbose(), &|pointers| {
                 new.spec.locate(pointers, &new.base)
             });
-            summarize(&report, &old.label, &new.label, fail_on, ui::verbose());
+            summarize(report, &old.label, &new.label, fail_on, ui::verbose());
         }
     }
-    let code = if report.fails(fail_on) {
-        exit::DRIFT
-    } else {
-        exit::OK
-    };
-    // Freeing two large documents node by node takes longer than the diff; the process is
-    // about to exit and the OS reclaims the memory at once.
-    std::mem::forget((old, new, report));
-    Ok(code)
 }
 
 /// The single contract named `name` in the selected packages.
@@ -303,7 +314,7 @@ fn print_finding(out: &mut impl std::io::Write, f: &Finding, file: &str) {
         (None, None) => String::new(),
     };
     let at = match &c.operation {
-        Some(op) => format!("{op}  {pointer}"),
+        Some(operation) => format!("{operation}  {pointer}"),
         None => pointer,
     };
     let _ = writeln!(

@@ -4,9 +4,10 @@ use std::io::Write as _;
 use std::time::Instant;
 
 use contract_core::codegen::note::Note;
-use contract_core::codegen::{self, GenerateOptions, Refusal};
+use contract_core::codegen::{self, GenerateOptions, Generation, Outcome, Refusal};
 use contract_core::project::contract::Contract;
 use contract_core::project::lock::LockFile;
+use contract_core::project::workspace::Workspace;
 use contract_core::util::paths;
 
 use crate::cli::GenerateArgs;
@@ -16,14 +17,50 @@ use crate::{exit, ui};
 pub fn run(args: &GenerateArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
     let selected = workspace.selected_contracts(&args.ws.selection(&workspace)?, &args.names)?;
+    let Some(with_output) = with_output(&workspace, selected, &args.names)? else {
+        return Ok(exit::OK);
+    };
+    let options = GenerateOptions {
+        relock: args.relock,
+        force: args.force,
+        locked: args.locked.any(),
+    };
+    if args.relock && options.locked {
+        return Err(CliError::new(
+            "`--relock` changes the lock, so it cannot be combined with `--locked`",
+        ));
+    }
+    let _guard = super::lock_workspace(&workspace)?;
+    let started = Instant::now();
+    let tally = generate_all(&workspace, &with_output, options);
+    if with_output.len() > 1 {
+        ui::status(
+            ui::GOOD,
+            "Finished",
+            format!(
+                "{} contract(s) in {:.2}s",
+                with_output.len(),
+                started.elapsed().as_secs_f64()
+            ),
+        );
+    }
+    Ok(tally.exit_code())
+}
+
+/// The selected contracts that have an `output`; `None` (after a warning) when there are none.
+/// A contract named on the command line must have one.
+fn with_output<'w>(
+    workspace: &Workspace,
+    selected: Vec<&'w Contract>,
+    names: &[String],
+) -> Result<Option<Vec<&'w Contract>>, CliError> {
     let lock = LockFile::read(&workspace.lock_path())?;
     let swagger2 = |c: &Contract| {
         lock.as_ref()
             .and_then(|l| l.entry(c))
             .is_some_and(|e| e.openapi == "2.0")
     };
-    // A contract named on the command line must have something to generate.
-    if !args.names.is_empty()
+    if !names.is_empty()
         && let Some(pinned_only) = selected.iter().find(|c| c.output.is_none())
     {
         if swagger2(pinned_only) {
@@ -45,122 +82,128 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     }
     let (with_output, pinned_only): (Vec<_>, Vec<_>) =
         selected.into_iter().partition(|c| c.output.is_some());
-    if with_output.is_empty() && !pinned_only.is_empty() && pinned_only.iter().all(|c| swagger2(c))
-    {
+    if !with_output.is_empty() {
+        return Ok(Some(with_output));
+    }
+    if !pinned_only.is_empty() && pinned_only.iter().all(|c| swagger2(c)) {
         ui::status(
             ui::WARN,
             "Warning",
             "no contract has an `output`: the selected contracts are Swagger 2.0, which is pinned and checked but not generated; convert a spec to OpenAPI 3.0 or 3.1 to generate its client",
         );
-        return Ok(exit::OK);
-    }
-    if with_output.is_empty() {
+    } else {
         ui::status(
             ui::WARN,
             "Warning",
             "no contract has an `output`; add one with `cargo contract-guard add <NAME> <SPEC> --output <PATH>`",
         );
-        return Ok(exit::OK);
     }
-    let options = GenerateOptions {
-        relock: args.relock,
-        force: args.force,
-        locked: args.locked.any(),
-    };
-    if args.relock && options.locked {
-        return Err(CliError::new(
-            "`--relock` changes the lock, so it cannot be combined with `--locked`",
-        ));
+    Ok(None)
+}
+
+/// How many contracts were not generated, by reason.
+#[derive(Default)]
+struct Tally {
+    refused: usize,
+    failed: usize,
+    unsupported: usize,
+}
+
+impl Tally {
+    /// Exit 2 when any contract failed, 3 when one is unsupported, 1 when one was refused.
+    fn exit_code(&self) -> u8 {
+        if self.failed > 0 {
+            exit::ERROR
+        } else if self.unsupported > 0 {
+            exit::UNSUPPORTED
+        } else if self.refused > 0 {
+            exit::DRIFT
+        } else {
+            exit::OK
+        }
     }
-    let _guard = super::lock_workspace(&workspace)?;
-    let started = Instant::now();
-    let (mut refused, mut failed, mut unsupported) = (0, 0, 0);
+}
+
+/// Generates each contract in turn, reporting each as it goes; one failure does not stop the
+/// others.
+fn generate_all(workspace: &Workspace, contracts: &[&Contract], options: GenerateOptions) -> Tally {
+    let mut tally = Tally::default();
     let mut tipped = false;
-    for (index, contract) in with_output.iter().enumerate() {
-        let name = contract.display_name();
-        if with_output.len() > 1 {
+    for (index, contract) in contracts.iter().enumerate() {
+        if contracts.len() > 1 {
             ui::status(
                 ui::GOOD,
                 "Generating",
-                format!("{name} [{}/{}]", index + 1, with_output.len()),
+                format!(
+                    "{} [{}/{}]",
+                    contract.display_name(),
+                    index + 1,
+                    contracts.len()
+                ),
             );
         }
-        match codegen::generate_contract(&workspace, contract, options) {
+        match codegen::generate_contract(workspace, contract, options) {
             Err(err) => {
                 let err = CliError::from(err);
                 if err.code == exit::UNSUPPORTED {
-                    unsupported += 1;
+                    tally.unsupported += 1;
                 } else {
-                    failed += 1;
+                    tally.failed += 1;
                 }
                 err.render();
             }
-            Ok(Err(refusal)) => {
-                refused += 1;
+            Ok(Outcome::Refused(refusal)) => {
+                tally.refused += 1;
                 report_refusal(contract, &refusal);
             }
-            Ok(Ok(None)) => {}
-            Ok(Ok(Some(done))) => {
-                let rel = contract.output.as_ref().map_or("", |o| o.rel.as_str());
-                if done.saved_original.is_some() {
-                    ui::status(
-                        ui::WARN,
-                        "Saved",
-                        format!("the hand-edited file as `{rel}.orig`"),
-                    );
-                }
-                if ui::verbose() {
-                    ui::status(
-                        ui::GOOD,
-                        "Pinned",
-                        format!(
-                            "{name}: spec {}, options {}",
-                            done.file.header.spec_fingerprint,
-                            done.file.header.settings_fingerprint
-                        ),
-                    );
-                }
-                let verb = if done.written { "Generated" } else { "Fresh" };
-                ui::status(
-                    ui::GOOD,
-                    verb,
-                    format!(
-                        "{name}: {} operations, {} types in {:.2}s -> `{rel}`",
-                        done.file.operations,
-                        done.file.types,
-                        done.file.elapsed.as_secs_f64()
-                    ),
-                );
-                // The tip follows the first summary of rewrites, so it never reads as the fix
-                // of an error printed after it.
-                if report_notes(&name, &done.file.notes, ui::verbose()) && !ui::verbose() && !tipped
-                {
-                    ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
-                    tipped = true;
-                }
+            Ok(Outcome::PinnedOnly) => {}
+            Ok(Outcome::Written(done)) => {
+                report_generation(contract, &done, "Generated", &mut tipped);
             }
+            Ok(Outcome::Fresh(done)) => report_generation(contract, &done, "Fresh", &mut tipped),
         }
     }
-    if with_output.len() > 1 {
+    tally
+}
+
+/// Prints what was generated for `contract` (`verb`: `Generated` or `Fresh`), and the rewrites
+/// made for the generator; the `--verbose` tip once per run (`tipped`).
+fn report_generation(contract: &Contract, done: &Generation, verb: &str, tipped: &mut bool) {
+    let name = contract.display_name();
+    let rel = contract.output.as_ref().map_or("", |o| o.rel.as_str());
+    if done.saved_original.is_some() {
+        ui::status(
+            ui::WARN,
+            "Saved",
+            format!("the hand-edited file as `{rel}.orig`"),
+        );
+    }
+    if ui::verbose() {
         ui::status(
             ui::GOOD,
-            "Finished",
+            "Pinned",
             format!(
-                "{} contract(s) in {:.2}s",
-                with_output.len(),
-                started.elapsed().as_secs_f64()
+                "{name}: spec {}, options {}",
+                done.file.header.spec_fingerprint, done.file.header.settings_fingerprint
             ),
         );
     }
-    Ok(if failed > 0 {
-        exit::ERROR
-    } else if unsupported > 0 {
-        exit::UNSUPPORTED
-    } else if refused > 0 {
-        exit::DRIFT
-    } else {
-        exit::OK
-    })
+    ui::status(
+        ui::GOOD,
+        verb,
+        format!(
+            "{name}: {} operations, {} types in {:.2}s -> `{rel}`",
+            done.file.operations,
+            done.file.types,
+            done.file.elapsed.as_secs_f64()
+        ),
+    );
+    // The tip follows the first summary of rewrites, so it never reads as the fix of an error
+    // printed after it.
+    if report_notes(&name, &done.file.notes, ui::verbose()) && !ui::verbose() && !*tipped {
+        ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
+        *tipped = true;
+    }
 }
 
 /// The rewrites made for the generator: one line, or (`--verbose`) each, per operation.

@@ -2,11 +2,11 @@
 //! differs, is not pinned, or a pinned contract of the binary's crates is missing.
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use contract_core::gates::record::{self, verify};
 use contract_core::project::lock::LockFile;
 use contract_core::project::workspace::Workspace;
-use serde_json::json;
 
 use crate::cli::{MessageFormat, VerifyBinaryArgs};
 use crate::error::{CliError, CliResult};
@@ -14,6 +14,42 @@ use crate::{exit, ui};
 
 pub fn run(args: &VerifyBinaryArgs) -> CliResult {
     let found = record::read_file(&args.binary)?;
+    let (lock, lock_path) = read_lock(args)?;
+    let unpinned = verify::unpinned_packages(&lock, &args.packages);
+    if !unpinned.is_empty() {
+        return Err(unpinned_error(&lock, &lock_path, &unpinned));
+    }
+    let rows = verify::verify(&found.records, &lock, &args.packages);
+    let binary = args.binary.display().to_string();
+    let lock_name = ui::shown_path(&lock_path);
+    match args.message_format {
+        MessageFormat::Json => {
+            for row in &rows {
+                ui::json_line(&row.to_json());
+            }
+            ui::json_line(&verify::summary_json(
+                &rows,
+                &binary,
+                &lock_name,
+                found.records.len(),
+            ));
+        }
+        MessageFormat::Human => {
+            print_table(&rows);
+            super::inspect::report_problems(&binary, &found);
+            summarize(&rows, &binary, &lock_name, found.records.is_empty());
+        }
+    }
+    let failures = rows.iter().filter(|r| r.verdict.is_failure()).count();
+    Ok(if failures > 0 || found.records.is_empty() {
+        exit::DRIFT
+    } else {
+        exit::OK
+    })
+}
+
+/// The lock to compare with: `--lock`, else the workspace's.
+fn read_lock(args: &VerifyBinaryArgs) -> Result<(LockFile, PathBuf), CliError> {
     let lock_path = match &args.lock {
         Some(path) => path.clone(),
         None => Workspace::load(args.manifest.manifest_path.as_deref())
@@ -35,94 +71,63 @@ pub fn run(args: &VerifyBinaryArgs) -> CliResult {
         CliError::new(format!("there is no lock file at `{}`", ui::shown_path(&lock_path)))
             .with_hint("pass the lock the binary should match with `--lock <PATH>`, or run `cargo contract-guard lock`")
     })?;
-    let unpinned = verify::unpinned_packages(&lock, &args.packages);
-    if !unpinned.is_empty() {
-        let crates: BTreeSet<_> = lock
-            .contracts
-            .iter()
-            .filter_map(|e| e.package.as_deref())
-            .map(|p| format!("`{p}`"))
-            .collect();
-        return Err(CliError::new(format!(
-            "`-p {}`: `{}` pins no contract for that crate",
-            unpinned.join(" -p "),
-            ui::shown_path(&lock_path)
-        ))
-        .with_hint(format!(
-            "crates with pinned contracts: {}",
-            if crates.is_empty() {
-                "none".to_string()
-            } else {
-                crates.into_iter().collect::<Vec<_>>().join(", ")
-            }
-        )));
-    }
-    let rows = verify::verify(&found.records, &lock, &args.packages);
-    let failures = rows.iter().filter(|r| r.verdict.is_failure()).count();
-    let binary = args.binary.display().to_string();
-    let lock_name = ui::shown_path(&lock_path);
-    match args.message_format {
-        MessageFormat::Json => {
-            for row in &rows {
-                ui::json_line(&json!({
-                    "type": "contract",
-                    "contract": row.contract,
-                    "crate": row.crate_name,
-                    "crate_version": row.record.as_ref().map(|r| &r.crate_version),
-                    "from": row.record.as_ref().map(|r| r.kind.name()),
-                    "expected": row.expected().map(|d| d.to_string()),
-                    "found": row.found().map(|d| d.to_string()),
-                    "state": row.verdict.name(),
-                }));
-            }
-            ui::json_line(&json!({
-                "type": "summary",
-                "binary": binary,
-                "lock": lock_name,
-                "records": found.records.len(),
-                "contracts": rows.len(),
-                "failures": failures,
-            }));
+    Ok((lock, lock_path))
+}
+
+/// `-p` named crates the lock pins nothing for: a typo there would require nothing.
+fn unpinned_error(lock: &LockFile, lock_path: &Path, unpinned: &[&str]) -> CliError {
+    let crates: BTreeSet<_> = lock
+        .contracts
+        .iter()
+        .filter_map(|e| e.package.as_deref())
+        .map(|p| format!("`{p}`"))
+        .collect();
+    CliError::new(format!(
+        "`-p {}`: `{}` pins no contract for that crate",
+        unpinned.join(" -p "),
+        ui::shown_path(lock_path)
+    ))
+    .with_hint(format!(
+        "crates with pinned contracts: {}",
+        if crates.is_empty() {
+            "none".to_string()
+        } else {
+            crates.into_iter().collect::<Vec<_>>().join(", ")
         }
-        MessageFormat::Human => {
-            if !rows.is_empty() {
-                let mut table = ui::Table::new(&[
-                    "CONTRACT",
-                    "FROM",
-                    "EXPECTED (LOCK)",
-                    "FOUND (BINARY)",
-                    "STATE",
-                ]);
-                let short =
-                    |d: Option<contract_core::Sha256Digest>| d.map_or("-".into(), |d| d.short());
-                for row in &rows {
-                    let style = if row.verdict.is_failure() {
-                        ui::BAD
-                    } else {
-                        ui::GOOD
-                    };
-                    table.row_with_state(
-                        vec![
-                            row.display_name(),
-                            row.record.as_ref().map_or("-".into(), |r| r.kind.name()),
-                            short(row.expected()),
-                            short(row.found()),
-                        ],
-                        row.verdict.name().to_string(),
-                        style,
-                    );
-                }
-                table.print();
-            }
-            super::inspect::report_problems(&binary, &found);
-            summarize(&rows, &binary, &lock_name, found.records.is_empty());
-        }
+    ))
+}
+
+/// One line per contract: what the lock expects, what the binary holds, and the verdict.
+fn print_table(rows: &[verify::Row]) {
+    if rows.is_empty() {
+        return;
     }
-    Ok(if failures > 0 || found.records.is_empty() {
-        exit::DRIFT
-    } else {
-        exit::OK
-    })
+    let mut table = ui::Table::new(&[
+        "CONTRACT",
+        "FROM",
+        "EXPECTED (LOCK)",
+        "FOUND (BINARY)",
+        "STATE",
+    ]);
+    let short = |d: Option<contract_core::Sha256Digest>| d.map_or("-".into(), |d| d.short());
+    for row in rows {
+        let style = if row.verdict.is_failure() {
+            ui::BAD
+        } else {
+            ui::GOOD
+        };
+        table.row_with_state(
+            vec![
+                row.display_name(),
+                row.record.as_ref().map_or("-".into(), |r| r.kind.name()),
+                short(row.expected()),
+                short(row.found()),
+            ],
+            row.verdict.name().to_string(),
+            style,
+        );
+    }
+    table.print();
 }
 
 fn summarize(rows: &[verify::Row], binary: &str, lock: &str, no_records: bool) {

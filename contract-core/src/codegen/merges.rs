@@ -11,6 +11,8 @@ use std::collections::{HashMap, VecDeque};
 
 use serde_json::Value;
 
+use crate::util::json_pointer::escape;
+
 /// The longest chain of `allOf` references one merge may follow (the generator recursed out
 /// of an 8 MiB stack at 1,000 in a debug build, and took a minute at 300; the longest in the
 /// corpus is 7).
@@ -38,7 +40,7 @@ impl<'d> Graph<'d> {
         let index: HashMap<String, usize> = names
             .iter()
             .enumerate()
-            .map(|(i, n)| (escape(n), i))
+            .map(|(i, n)| (escape(n).into_owned(), i))
             .collect();
         let edges = schemas
             .into_iter()
@@ -85,11 +87,6 @@ impl<'d> Graph<'d> {
             .collect();
         names.join(" → ")
     }
-}
-
-/// A component schema's reference token (`a/b` → `a~1b`).
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 /// The component references a merge of `schema` follows, without passing through properties,

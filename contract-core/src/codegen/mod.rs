@@ -34,4 +34,4 @@ pub use progenitor::{
     generate_client, generator_id,
 };
 #[cfg(feature = "generate")]
-pub use run::{GenerateOptions, Generation, Refusal, generate_contract};
+pub use run::{GenerateOptions, Generation, Outcome, Refusal, generate_contract};

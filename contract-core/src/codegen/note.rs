@@ -6,10 +6,14 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::spec::METHODS;
+use crate::util::json_pointer::unescape;
+
 /// One rewrite applied to a document before generation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Note {
-    /// The rule, e.g. `lower/type-null` or `normalize/operation-id` (documented in the README).
+    /// The rule, e.g. `lower/type-null` or `normalize/operation-id` (documented in
+    /// `docs/src/lowering.md`, whose table a test holds to the rules of the code).
     pub rule: &'static str,
     /// Where it applied: an RFC 6901 JSON pointer (`""` is the whole document) into the
     /// document as the rule saw it, which is the original except below a schema an earlier rule
@@ -52,46 +56,6 @@ impl fmt::Display for Note {
     }
 }
 
-/// The HTTP methods an OpenAPI path item may hold, in the order the specification lists them.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Appends one reference token to a JSON pointer (RFC 6901 escaping).
-pub fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
-}
-
-/// `pointer` with one more reference token.
-pub fn child(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
-    out.push_str(pointer);
-    push_token(&mut out, token);
-    out
-}
-
-/// A JSON value for a one-line message, cut to 60 characters.
-pub fn short_json(value: &serde_json::Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(59).collect::<String>())
-    } else {
-        text
-    }
-}
-
-/// Decodes one reference token.
-pub fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
 /// Test helper for schema rules: runs `rule` on the schema `input` at pointer `/s` and returns
 /// the schema and the notes' messages (every note must point at `/s`).
 #[cfg(test)]
@@ -116,9 +80,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pointers_escape_and_name_their_operation() {
-        let pointer = child(&child("/paths", "/pets/{id}~x"), "get");
-        assert_eq!(pointer, "/paths/~1pets~1{id}~0x/get");
+    fn notes_name_their_operation() {
+        let pointer = "/paths/~1pets~1{id}~0x/get";
         let note = Note::new("normalize/x", format!("{pointer}/responses"), "m");
         assert_eq!(note.operation().as_deref(), Some("GET /pets/{id}~x"));
         assert_eq!(

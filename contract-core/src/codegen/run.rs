@@ -11,6 +11,7 @@ use crate::project::contract::{Contract, Output};
 use crate::project::lock::{LockEntry, LockFile};
 use crate::project::workspace::Workspace;
 use crate::report::text_diff;
+use crate::spec::LoadedSpec;
 use crate::util::fsio;
 use crate::util::hash::Sha256Digest;
 
@@ -55,27 +56,41 @@ pub enum Refusal {
     },
 }
 
-/// What `generate` did for one contract.
+/// What `generate` did for one contract. Real errors (an unreadable spec, a failed write, a
+/// generator error) are the `Err` of [`generate_contract`] instead.
+#[derive(Debug)]
+#[must_use]
+pub enum Outcome {
+    /// The client was generated and the file on disk changed (new, or different bytes).
+    Written(Generation),
+    /// The client was generated and the file on disk already held exactly those bytes, so it
+    /// was not rewritten (the lock may still have been updated).
+    Fresh(Generation),
+    /// The contract has no `output`: it is pinned only, so there is nothing to generate.
+    PinnedOnly,
+    /// Nothing was written, for a reason the user must act on (drift; exit 1).
+    Refused(Refusal),
+}
+
+/// The client `generate` produced for one contract.
 #[derive(Debug)]
 pub struct Generation {
     /// The generated file.
     pub file: GeneratedFile,
     /// Where it was written.
     pub path: PathBuf,
-    /// Whether the file on disk changed.
-    pub written: bool,
     /// Where an overwritten hand edit was saved (`--force`).
     pub saved_original: Option<PathBuf>,
 }
 
-/// Generates `contract`'s client into its output file. `Ok(None)` when it has no output.
+/// Generates `contract`'s client into its output file, and records it in the lock.
 pub fn generate_contract(
     workspace: &Workspace,
     contract: &Contract,
     options: GenerateOptions,
-) -> Result<Result<Option<Generation>, Refusal>> {
+) -> Result<Outcome> {
     let Some(output) = &contract.output else {
-        return Ok(Ok(None));
+        return Ok(Outcome::PinnedOnly);
     };
     let lock_path = workspace.lock_path();
     let mut lock = LockFile::read(&lock_path)?.unwrap_or_default();
@@ -97,32 +112,19 @@ pub fn generate_contract(
             action: "generate a client from",
         });
     }
-    match &previous {
-        Some(p) if p.fingerprint == spec.fingerprint => {}
-        _ if options.relock => {}
-        None => return Ok(Err(Refusal::NotLocked)),
-        Some(p) => {
-            return Ok(Err(Refusal::SpecChanged {
-                pinned: p.fingerprint,
-                current: spec.fingerprint,
-            }));
-        }
+    if let Some(refusal) = pin_refusal(previous.as_ref(), &spec, options.relock) {
+        return Ok(Outcome::Refused(refusal));
     }
     let generated = progenitor::generate(contract, output, &spec)?;
-    let mut entry = LockEntry::pin(contract, &spec, previous.as_ref());
-    entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
-    entry.body_sha256 = Some(generated.header.body_sha256);
-    entry.generator = Some(generated.header.generator.clone());
-    // Under `--locked`, a spec whose bytes moved but whose fingerprint did not keeps its
-    // recorded byte hash: that alone is no reason to change the lock.
-    if options.locked
-        && let Some(p) = &previous
-        && p.fingerprint == entry.fingerprint
-    {
-        entry.raw_sha256 = p.raw_sha256;
-    }
+    let entry = lock_entry(
+        contract,
+        &spec,
+        previous.as_ref(),
+        &generated,
+        options.locked,
+    );
     if options.locked && previous.as_ref() != Some(&entry) {
-        return Ok(Err(Refusal::LockWouldChange));
+        return Ok(Outcome::Refused(Refusal::LockWouldChange));
     }
 
     // The `.orig`, the output and the lock change together or not at all; the lock last, so
@@ -134,7 +136,7 @@ pub fn generate_contract(
             inspect_existing(output, &String::from_utf8_lossy(&existing), &generated)
     {
         if !options.force {
-            return Ok(Err(refusal));
+            return Ok(Outcome::Refused(refusal));
         }
         // The bytes exactly as they were, even if they are not UTF-8.
         let orig = orig_path(&output.path);
@@ -150,12 +152,53 @@ pub fn generate_contract(
         let _ = crate::spec::cache::store(&workspace.target_dir, &spec);
     }
 
-    Ok(Ok(Some(Generation {
+    let generation = Generation {
         path: output.path.clone(),
         file: generated,
-        written,
         saved_original,
-    })))
+    };
+    Ok(if written {
+        Outcome::Written(generation)
+    } else {
+        Outcome::Fresh(generation)
+    })
+}
+
+/// Why the spec may not be generated from: it is not pinned, or no longer matches its pin
+/// (`relock` pins it first instead).
+fn pin_refusal(previous: Option<&LockEntry>, spec: &LoadedSpec, relock: bool) -> Option<Refusal> {
+    match previous {
+        Some(p) if p.fingerprint == spec.fingerprint => None,
+        _ if relock => None,
+        None => Some(Refusal::NotLocked),
+        Some(p) => Some(Refusal::SpecChanged {
+            pinned: p.fingerprint,
+            current: spec.fingerprint,
+        }),
+    }
+}
+
+/// The lock entry that records `generated`.
+fn lock_entry(
+    contract: &Contract,
+    spec: &LoadedSpec,
+    previous: Option<&LockEntry>,
+    generated: &GeneratedFile,
+    locked: bool,
+) -> LockEntry {
+    let mut entry = LockEntry::pin(contract, spec, previous);
+    entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
+    entry.body_sha256 = Some(generated.header.body_sha256);
+    entry.generator = Some(generated.header.generator.clone());
+    // Under `--locked`, a spec whose bytes moved but whose fingerprint did not keeps its
+    // recorded byte hash: that alone is no reason to change the lock.
+    if locked
+        && let Some(p) = previous
+        && p.fingerprint == entry.fingerprint
+    {
+        entry.raw_sha256 = p.raw_sha256;
+    }
+    entry
 }
 
 fn read_existing(path: &Path) -> Result<Option<Vec<u8>>> {

@@ -4,10 +4,12 @@
 
 use crate::codegen::header::{self, Header};
 use crate::error::Error;
-use crate::project::contract::Contract;
+use crate::project::contract::{Contract, Output};
 use crate::project::lock::{LockEntry, LockFile};
 use crate::project::workspace::{Selection, Workspace};
+use crate::report::text_diff;
 use crate::spec::{self, LoadedSpec};
+use crate::util::fsio;
 use crate::util::hash::Sha256Digest;
 
 mod cross_crate;
@@ -324,15 +326,15 @@ fn diff_summary(
     let pinned = crate::spec::cache::fetch(&workspace.target_dir, &entry.fingerprint)?;
     let now = now.single_document().ok()?;
     let report = crate::gates::diff::diff(&pinned.document, &now, &contract.diff);
-    let s = report.summary();
+    let counts = report.summary();
     Some(format!(
         "; {} breaking and {} security change(s), {} warning(s), {} info{} (`cargo contract-guard diff {}` lists them)",
-        s.breaking,
-        s.security,
-        s.warning,
-        s.info,
-        if s.ignored > 0 {
-            format!(", {} ignored", s.ignored)
+        counts.breaking,
+        counts.security,
+        counts.warning,
+        counts.info,
+        if counts.ignored > 0 {
+            format!(", {} ignored", counts.ignored)
         } else {
             String::new()
         },
@@ -340,34 +342,19 @@ fn diff_summary(
     ))
 }
 
+/// The generated client against its header and the pin: missing, without a valid header,
+/// edited by hand, or stale.
 fn check_output(
     contract: &Contract,
-    output: &crate::project::contract::Output,
+    output: &Output,
     entry: Option<&LockEntry>,
     spec_now: Option<(Sha256Digest, Option<LoadedSpec>)>,
     options: CheckOptions,
     report: &mut CheckReport,
 ) {
     let name = &contract.name;
-    let text = match crate::util::fsio::read_bounded_if_exists(
-        &output.path,
-        crate::util::fsio::MAX_TEXT_BYTES,
-    ) {
-        Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
-        Ok(None) => {
-            report.findings.push(finding(
-                contract,
-                FindingKind::MissingOutput,
-                &output.rel,
-                format!("generated client `{}` does not exist", output.rel),
-                format!("cargo contract-guard generate {name}"),
-            ));
-            return;
-        }
-        Err(err) => {
-            report.errors.push((contract.display_name(), err));
-            return;
-        }
+    let Some(text) = read_output(contract, output, report) else {
+        return;
     };
     let (found, body) = match header::split(&text) {
         Ok(split) => split,
@@ -388,58 +375,23 @@ fn check_output(
             return;
         }
     };
-    let pinned = entry.map(|e| e.fingerprint);
-    let spec_matches_header = spec_now.as_ref().map(|(fp, _)| *fp) == Some(found.spec_fingerprint);
-    let mut fresh: Option<String> = None;
-    let regenerate = |fresh: &mut Option<String>| {
-        if fresh.is_none() && spec_matches_header {
-            *fresh = regenerate_body(contract, output, spec_now.as_ref());
+    // A fresh body, when the spec on disk is the one the header names.
+    let regenerate = || match &spec_now {
+        Some((fingerprint, _)) if *fingerprint == found.spec_fingerprint => {
+            regenerate_body(contract, output, spec_now.as_ref())
         }
-        fresh.clone()
+        _ => None,
     };
-
     if header::body_hash(body) != found.body_sha256 {
-        let expected = regenerate(&mut fresh);
-        let (diff, line) = match &expected {
-            Some(expected) => {
-                let expected = crate::report::text_diff::as_generated(&text, body, expected);
-                (
-                    Some(crate::report::text_diff::unified(
-                        &expected,
-                        &text,
-                        &output.rel,
-                        60,
-                    )),
-                    crate::report::text_diff::first_changed_line(&expected, &text),
-                )
-            }
-            None => (None, None),
-        };
-        report.findings.push(Finding {
-            line,
-            diff,
-            ..finding(
-                contract,
-                FindingKind::HandEdited,
-                &output.rel,
-                format!("generated client `{}` was edited by hand", output.rel),
-                crate::report::advice::hand_edited(name, &output.rel),
-            )
-        });
+        let finding = hand_edited(contract, output, &text, body, regenerate().as_deref());
+        report.findings.push(finding);
         return;
     }
-
-    let mut reasons = stale_reasons(contract, &found, entry, pinned);
-    if reasons.is_empty() && options.deep {
-        match regenerate(&mut fresh) {
-            Some(expected) if expected != body => {
-                reasons.push(
-                    "its body differs from a fresh generation (the generator's output changed)"
-                        .into(),
-                );
-            }
-            _ => {}
-        }
+    let mut reasons = stale_reasons(contract, &found, entry, entry.map(|e| e.fingerprint));
+    if reasons.is_empty() && options.deep && regenerate().is_some_and(|fresh| fresh != body) {
+        reasons.push(
+            "its body differs from a fresh generation (the generator's output changed)".into(),
+        );
     }
     if !reasons.is_empty() {
         report.findings.push(Finding {
@@ -456,6 +408,59 @@ fn check_output(
                 format!("cargo contract-guard generate {name}"),
             )
         });
+    }
+}
+
+/// The generated client's text; `None` once the report says why there is none.
+fn read_output(contract: &Contract, output: &Output, report: &mut CheckReport) -> Option<String> {
+    match fsio::read_bounded_if_exists(&output.path, fsio::MAX_TEXT_BYTES) {
+        Ok(Some(bytes)) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Ok(None) => {
+            report.findings.push(finding(
+                contract,
+                FindingKind::MissingOutput,
+                &output.rel,
+                format!("generated client `{}` does not exist", output.rel),
+                format!("cargo contract-guard generate {}", contract.name),
+            ));
+            None
+        }
+        Err(err) => {
+            report.errors.push((contract.display_name(), err));
+            None
+        }
+    }
+}
+
+/// The finding for a generated client whose body no longer matches its header: with the diff
+/// against a fresh generation (`fresh`) when there is one.
+fn hand_edited(
+    contract: &Contract,
+    output: &Output,
+    text: &str,
+    body: &str,
+    fresh: Option<&str>,
+) -> Finding {
+    let (diff, line) = match fresh {
+        Some(fresh) => {
+            let expected = text_diff::as_generated(text, body, fresh);
+            (
+                Some(text_diff::unified(&expected, text, &output.rel, 60)),
+                text_diff::first_changed_line(&expected, text),
+            )
+        }
+        None => (None, None),
+    };
+    Finding {
+        line,
+        diff,
+        ..finding(
+            contract,
+            FindingKind::HandEdited,
+            &output.rel,
+            format!("generated client `{}` was edited by hand", output.rel),
+            crate::report::advice::hand_edited(&contract.name, &output.rel),
+        )
     }
 }
 
@@ -505,7 +510,7 @@ fn stale_reasons(
 #[allow(unused_variables)]
 fn regenerate_body(
     contract: &Contract,
-    output: &crate::project::contract::Output,
+    output: &Output,
     spec_now: Option<&(Sha256Digest, Option<LoadedSpec>)>,
 ) -> Option<String> {
     #[cfg(feature = "generate")]

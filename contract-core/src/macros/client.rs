@@ -26,15 +26,15 @@ fn run(input: TokenStream, env: &MacroEnv) -> syn::Result<TokenStream> {
     let contract = contract
         .ok_or_else(|| syn::Error::new(Span::call_site(), "missing `contract = \"<name>\"`"))?;
     let krate = env.find_crate()?;
-    let located = locate::locate(&krate, &contract.value())
-        .map_err(|m| syn::Error::new_spanned(&contract, m))?;
+    let located =
+        locate::locate(&krate, &contract.value()).map_err(|error| error.to_syn(&contract))?;
     let spec = match locate::load_pinned(&located) {
         Ok(spec) => spec,
         // Reported by an earlier macro of this crate, which fails the build.
         Err(error) => return error.to_syn(&contract).map_or(Ok(TokenStream::new()), Err),
     };
     let code = crate::codegen::generate_client(&located.contract, &spec)
-        .map_err(|e| syn::Error::new_spanned(&contract, e.to_string()))?;
+        .map_err(|e| syn::Error::new_spanned(&contract, crate::error::with_causes(&e)))?;
     let items = code.file.items;
     let mut tracked = spec.files();
     tracked.push(located.lock_path.clone());
@@ -56,13 +56,7 @@ mod tests {
     /// (SIGSEGV): a contract whose schemas merge into themselves is a compile error instead.
     #[test]
     fn a_contract_the_generator_would_recurse_on_is_an_error() {
-        let ui =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../contract-macros/tests/ui");
-        let env = MacroEnv {
-            source_file: Some(ui.join("pass/client.rs")),
-            manifest_dir: None,
-            crate_name: None,
-        };
+        let env = crate::macros::ui_fixture_env();
         let output = expand(quote::quote!(contract = "cycle"), &env).to_string();
         assert!(output.contains("compile_error"), "{output}");
         assert!(

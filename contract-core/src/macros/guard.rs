@@ -4,15 +4,57 @@
 //! command that fixes it. A moved spec is reported once per crate (see [`crate::macros::reported`]); a
 //! hand edit is named by its line when git holds the file as generated.
 
+mod args;
 mod committed;
 
 use std::path::{Path, PathBuf};
 
+use proc_macro2::{Span, TokenStream};
+
 use crate::codegen::header;
+use crate::gates::record::emit::generated_client_record;
+use crate::macros::locate::{MacroEnv, track_files};
 use crate::report::advice;
 use crate::spec;
 use crate::util::hash::Sha256Digest;
 use crate::util::paths;
+
+/// Expands `verify_generated! { contract = "…", spec = "…", file = "…" }`: nothing but rebuild
+/// tracking and the client's record when the file and its spec are as generated; else a
+/// compile error at the argument concerned.
+pub fn expand(input: TokenStream, env: &MacroEnv) -> syn::Result<TokenStream> {
+    let args: args::GuardArgs = syn::parse2(input)?;
+    let crate_dir = env.manifest_dir.as_deref().ok_or_else(|| {
+        syn::Error::new(
+            Span::call_site(),
+            "CARGO_MANIFEST_DIR is not set; build with cargo",
+        )
+    })?;
+    match verify_generated(
+        crate_dir,
+        &args.contract.value(),
+        &args.spec.value(),
+        &args.file.value(),
+    ) {
+        Ok(ok) => {
+            // Rebuild when the spec (or a file it references) changes.
+            let track = track_files(&ok.files);
+            let record = generated_client_record(&ok.header, args.contract.span())?;
+            Ok(quote::quote! {
+                #track
+                #record
+            })
+        }
+        Err(error) => match error.arg() {
+            Some(arg) => Err(syn::Error::new_spanned(
+                args.literal(arg),
+                crate::error::with_causes(&error),
+            )),
+            // An earlier macro of this crate reported the moved spec, which fails the build.
+            None => Ok(TokenStream::new()),
+        },
+    }
+}
 
 /// Which argument of the guard a failure concerns, so the macro can point at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,27 +67,138 @@ pub enum GuardArg {
     File,
 }
 
-/// A failed guard.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A failed guard. Each error but [`GuardError::Reported`] concerns one argument
+/// ([`GuardError::arg`]); its message is several lines: what, the evidence, the fix.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum GuardError {
-    /// An error to report.
-    At {
-        /// The argument to point at.
+    /// A path argument leaves the workspace or cannot be resolved.
+    #[error("path `{written}` {problem}")]
+    Path {
+        /// `spec` or `file`.
         arg: GuardArg,
-        /// The full message (several lines: what, the evidence, the fix).
-        message: String,
+        /// The path as written.
+        written: String,
+        /// Why it is refused.
+        problem: &'static str,
+    },
+    /// The generated file cannot be read as text.
+    #[error("cannot read generated client `{file}`")]
+    Unreadable {
+        /// The file, as written.
+        file: String,
+        /// Why.
+        #[source]
+        source: Box<crate::Error>,
+    },
+    /// The file has no valid provenance header.
+    #[error(
+        "`{file}` is not a generated client: {reason}\n\
+         help: run `cargo contract-guard generate {contract} --force` to regenerate it"
+    )]
+    NotGenerated {
+        /// The file, as written.
+        file: String,
+        /// What is wrong with its header.
+        reason: String,
+        /// The contract, for the fix.
+        contract: String,
+    },
+    /// The body no longer hashes to the header's `body-sha256`.
+    #[error(
+        "generated client `{file}` was edited by hand{}\nhelp: {}",
+        edited_at(first_edit.as_ref()),
+        advice::hand_edited(contract, file)
+    )]
+    HandEdited {
+        /// The file, as written.
+        file: String,
+        /// The contract.
+        contract: String,
+        /// The first edited line and its text, when git holds the file as generated.
+        first_edit: Option<(usize, String)>,
+    },
+    /// The file was generated for another contract.
+    #[error(
+        "`{file}` was generated for contract `{generated_for}`, not `{contract}`\n\
+         help: run `cargo contract-guard generate {contract}`"
+    )]
+    OtherContract {
+        /// The file, as written.
+        file: String,
+        /// The contract its header names.
+        generated_for: String,
+        /// The contract the guard names.
+        contract: String,
+    },
+    /// The file was generated from another spec.
+    #[error(
+        "`{file}` was generated from `{generated_from}`, not `{spec}`\n\
+         help: run `cargo contract-guard generate {contract}`"
+    )]
+    OtherSpec {
+        /// The file, as written.
+        file: String,
+        /// The spec its header names.
+        generated_from: String,
+        /// The spec the guard names.
+        spec: String,
+        /// The contract, for the fix.
+        contract: String,
+    },
+    /// The spec cannot be loaded.
+    #[error(transparent)]
+    Spec(Box<crate::Error>),
+    /// The spec's fingerprint is no longer the one the file was generated from.
+    #[error(
+        "spec `{}` of contract `{}` changed since `{file}` was generated from it\n\
+         generated from: {}\n\
+         spec now:       {now}\n\
+         help: {fix}",
+        generated.spec,
+        generated.contract,
+        generated.spec_fingerprint
+    )]
+    SpecMoved {
+        /// The file, as written.
+        file: String,
+        /// Its header: the contract, the spec and the fingerprint it was generated from.
+        generated: Box<header::Header>,
+        /// The spec's fingerprint now.
+        now: Sha256Digest,
+        /// What to run: `generate` when the lock already pins `now`, else `update`.
+        fix: String,
     },
     /// The spec moved and an earlier macro of this crate's compilation reported it: the crate
     /// fails with that error, the guard adds none.
+    #[error("the spec moved from its pin (reported above)")]
     Reported,
 }
 
-impl std::fmt::Display for GuardError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GuardError::At { message, .. } => f.write_str(message),
-            GuardError::Reported => f.write_str("the spec moved from its pin (reported above)"),
-        }
+impl GuardError {
+    /// The argument the error concerns (`None` for [`GuardError::Reported`]).
+    pub fn arg(&self) -> Option<GuardArg> {
+        Some(match self {
+            GuardError::Path { arg, .. } => *arg,
+            GuardError::Unreadable { .. }
+            | GuardError::NotGenerated { .. }
+            | GuardError::HandEdited { .. } => GuardArg::File,
+            GuardError::OtherContract { .. } => GuardArg::Contract,
+            GuardError::OtherSpec { .. } | GuardError::Spec(_) | GuardError::SpecMoved { .. } => {
+                GuardArg::Spec
+            }
+            GuardError::Reported => return None,
+        })
+    }
+}
+
+/// Where a hand edit is, for [`GuardError::HandEdited`].
+fn edited_at(first_edit: Option<&(usize, String)>) -> String {
+    match first_edit {
+        Some((line, text)) => format!(" at line {line}:\n{line:>5} | {text}"),
+        None => ": its body no longer matches the body-sha256 in its header \
+                 (`cargo contract-guard check` shows the edit as a diff)"
+            .to_string(),
     }
 }
 
@@ -67,12 +220,14 @@ pub fn verify_generated(
     spec_rel: &str,
     file_rel: &str,
 ) -> Result<GuardOk, GuardError> {
-    let fail = |arg, message: String| GuardError::At { arg, message };
     let sandbox = crate::macros::locate::find_crate(crate_dir)
         .map_or_else(|| crate_dir.to_path_buf(), |k| k.root);
     let inside = |arg, written: &str| {
-        paths::resolve_inside(&sandbox, crate_dir, written)
-            .map_err(|p| fail(arg, format!("path `{written}` {}", p.describe())))
+        paths::resolve_inside(&sandbox, crate_dir, written).map_err(|p| GuardError::Path {
+            arg,
+            written: written.to_string(),
+            problem: p.describe(),
+        })
     };
     let file_path = inside(GuardArg::File, file_rel)?;
     let spec_path = inside(GuardArg::Spec, spec_rel)?;
@@ -86,20 +241,14 @@ pub fn verify_generated(
                 )
             })
         })
-        .map_err(|e| {
-            fail(
-                GuardArg::File,
-                format!("cannot read generated client `{file_rel}`: {e}"),
-            )
+        .map_err(|source| GuardError::Unreadable {
+            file: file_rel.to_string(),
+            source: Box::new(source),
         })?;
-    let (found, body) = header::split(&text).map_err(|e| {
-        fail(
-            GuardArg::File,
-            format!(
-                "`{file_rel}` is not a generated client: {e}\n\
-                 help: run `cargo contract-guard generate {contract} --force` to regenerate it"
-            ),
-        )
+    let (found, body) = header::split(&text).map_err(|e| GuardError::NotGenerated {
+        file: file_rel.to_string(),
+        reason: e.to_string(),
+        contract: contract.to_string(),
     })?;
     if header::body_hash(body) != found.body_sha256 {
         return Err(hand_edited(
@@ -111,27 +260,21 @@ pub fn verify_generated(
         ));
     }
     if found.contract != contract {
-        return Err(fail(
-            GuardArg::Contract,
-            format!(
-                "`{file_rel}` was generated for contract `{}`, not `{contract}`\n\
-                 help: run `cargo contract-guard generate {contract}`",
-                found.contract
-            ),
-        ));
+        return Err(GuardError::OtherContract {
+            file: file_rel.to_string(),
+            generated_for: found.contract,
+            contract: contract.to_string(),
+        });
     }
     if found.spec != spec_rel {
-        return Err(fail(
-            GuardArg::Spec,
-            format!(
-                "`{file_rel}` was generated from `{}`, not `{spec_rel}`\n\
-                 help: run `cargo contract-guard generate {contract}`",
-                found.spec
-            ),
-        ));
+        return Err(GuardError::OtherSpec {
+            file: file_rel.to_string(),
+            generated_from: found.spec,
+            spec: spec_rel.to_string(),
+            contract: contract.to_string(),
+        });
     }
-    let loaded =
-        spec::load_in(&spec_path, &sandbox).map_err(|e| fail(GuardArg::Spec, e.to_string()))?;
+    let loaded = spec::load_in(&spec_path, &sandbox).map_err(|e| GuardError::Spec(Box::new(e)))?;
     if loaded.fingerprint != found.spec_fingerprint {
         return Err(spec_moved(
             crate_dir,
@@ -156,18 +299,11 @@ fn hand_edited(
     contract: &str,
     file_rel: &str,
 ) -> GuardError {
-    let what = match committed::first_edit(file_path, text, body_sha256) {
-        Some(edit) => format!(" at line {}:\n{:>5} | {}", edit.line, edit.line, edit.text),
-        None => ": its body no longer matches the body-sha256 in its header \
-                 (`cargo contract-guard check` shows the edit as a diff)"
-            .to_string(),
-    };
-    GuardError::At {
-        arg: GuardArg::File,
-        message: format!(
-            "generated client `{file_rel}` was edited by hand{what}\nhelp: {}",
-            advice::hand_edited(contract, file_rel)
-        ),
+    GuardError::HandEdited {
+        file: file_rel.to_string(),
+        contract: contract.to_string(),
+        first_edit: committed::first_edit(file_path, text, body_sha256)
+            .map(|edit| (edit.line, edit.text)),
     }
 }
 
@@ -180,7 +316,7 @@ fn spec_moved(
     spec_path: &Path,
     file_rel: &str,
 ) -> GuardError {
-    let (contract, spec_rel) = (&found.contract, &found.spec);
+    let contract = &found.contract;
     if !crate::macros::reported::first_report(contract, &paths::normalize(spec_path), now) {
         return GuardError::Reported;
     }
@@ -190,15 +326,11 @@ fn spec_moved(
     } else {
         advice::spec_moved(contract)
     };
-    GuardError::At {
-        arg: GuardArg::Spec,
-        message: format!(
-            "spec `{spec_rel}` of contract `{contract}` changed since `{file_rel}` was generated from it\n\
-             generated from: {}\n\
-             spec now:       {now}\n\
-             help: {fix}",
-            found.spec_fingerprint
-        ),
+    GuardError::SpecMoved {
+        file: file_rel.to_string(),
+        generated: Box::new(found.clone()),
+        now,
+        fix,
     }
 }
 
@@ -207,4 +339,121 @@ fn pinned_fingerprint(crate_dir: &Path, contract: &str) -> Option<Sha256Digest> 
     let krate = crate::macros::locate::find_crate(crate_dir)?;
     let located = crate::macros::locate::locate(&krate, contract).ok()?;
     located.entry.map(|entry| entry.fingerprint)
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    /// Where the guard of `examples/petstore`'s generated client runs.
+    fn petstore_env() -> MacroEnv {
+        MacroEnv {
+            manifest_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/petstore")),
+            ..MacroEnv::default()
+        }
+    }
+
+    /// The argument a failure concerns, and its message as the macro shows it.
+    fn at(error: GuardError) -> (GuardArg, String) {
+        let arg = error.arg().expect("not reported");
+        (arg, crate::error::with_causes(&error))
+    }
+
+    fn error(input: TokenStream, env: &MacroEnv) -> String {
+        expand(input, env).expect_err("an error").to_string()
+    }
+
+    #[test]
+    fn a_client_as_generated_embeds_its_record_and_tracks_its_spec() {
+        let out = expand(
+            quote!(
+                contract = "petstore",
+                spec = "specs/petstore.yaml",
+                file = "src/generated/petstore.rs",
+            ),
+            &petstore_env(),
+        )
+        .unwrap()
+        .to_string();
+        assert!(out.contains("static CONTRACT_GUARD_RECORD"), "{out}");
+        assert_eq!(out.matches("include_bytes !").count(), 1, "{out}");
+        assert!(out.contains("specs/petstore.yaml\""), "{out}");
+    }
+
+    #[test]
+    fn arguments_are_checked_before_anything_is_read() {
+        let env = petstore_env();
+        assert_eq!(
+            error(quote!(contract = "a", kind = "b"), &env),
+            "unknown argument `kind`; expected `contract`, `spec` or `file`"
+        );
+        assert_eq!(
+            error(quote!(contract = "a", contract = "b"), &env),
+            "duplicate argument"
+        );
+        assert_eq!(
+            error(quote!(contract = "a", spec = "s.yaml"), &env),
+            "missing argument `file = \"…\"`"
+        );
+        assert_eq!(error(quote!(contract = a), &env), "expected string literal");
+        assert_eq!(
+            error(
+                quote!(contract = "a", spec = "s.yaml", file = "f.rs"),
+                &MacroEnv::default()
+            ),
+            "CARGO_MANIFEST_DIR is not set; build with cargo"
+        );
+    }
+
+    #[test]
+    fn failures_name_the_argument_they_concern() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/petstore");
+        let check = |contract: &str, spec: &str, file: &str| {
+            verify_generated(&dir, contract, spec, file).expect_err("a failure")
+        };
+        let (arg, message) = at(check(
+            "other",
+            "specs/petstore.yaml",
+            "src/generated/petstore.rs",
+        ));
+        assert_eq!(arg, GuardArg::Contract);
+        assert!(
+            message.starts_with(
+                "`src/generated/petstore.rs` was generated for contract `petstore`, not `other`"
+            ),
+            "{message}"
+        );
+        let (arg, message) = at(check(
+            "petstore",
+            "specs/other.yaml",
+            "src/generated/petstore.rs",
+        ));
+        assert_eq!(arg, GuardArg::Spec);
+        assert!(
+            message.contains("was generated from `specs/petstore.yaml`, not `specs/other.yaml`"),
+            "{message}"
+        );
+        let (arg, message) = at(check("petstore", "specs/petstore.yaml", "src/missing.rs"));
+        assert_eq!(arg, GuardArg::File);
+        assert!(
+            message.starts_with("cannot read generated client `src/missing.rs`: could not read `"),
+            "{message}"
+        );
+        // The cause chain is shown once, the I/O error last.
+        assert_eq!(message.matches("could not read").count(), 1, "{message}");
+        assert_eq!(message.matches("(os error 2)").count(), 1, "{message}");
+        assert!(message.ends_with("(os error 2)"), "{message}");
+        let (arg, message) = at(check(
+            "petstore",
+            "specs/petstore.yaml",
+            "../../../outside.rs",
+        ));
+        assert_eq!(arg, GuardArg::File);
+        assert!(
+            message.starts_with("path `../../../outside.rs` "),
+            "{message}"
+        );
+    }
 }

@@ -191,9 +191,53 @@ fn find_root(crate_dir: &Path, manifest: &toml::Table) -> PathBuf {
     crate_dir.to_path_buf()
 }
 
+/// Why a macro cannot find the contract it names.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LocateError {
+    /// The name is not a valid contract name.
+    #[error("{reason}")]
+    InvalidName {
+        /// Why, naming the name.
+        reason: String,
+    },
+    /// The crate's Cargo.toml cannot be read or is not TOML.
+    #[error("cannot read `{}`", manifest.display())]
+    UnreadableManifest {
+        /// The Cargo.toml.
+        manifest: PathBuf,
+    },
+    /// No contract of that name is declared for the crate or its workspace.
+    #[error("no contract `{name}` is declared for crate `{krate}`\nhelp: {help}")]
+    Undeclared {
+        /// The name given.
+        name: String,
+        /// The crate's `package.name`.
+        krate: String,
+        /// The fix: the declared contract a near-miss name meant, else how to declare one.
+        help: String,
+    },
+    /// A contract table or the lock is malformed.
+    #[error(transparent)]
+    Project(Box<crate::Error>),
+}
+
+impl From<crate::Error> for LocateError {
+    fn from(error: crate::Error) -> Self {
+        LocateError::Project(Box::new(error))
+    }
+}
+
+impl LocateError {
+    /// The compile error to emit at `at`.
+    pub fn to_syn(&self, at: &impl quote::ToTokens) -> syn::Error {
+        syn::Error::new_spanned(at, crate::error::with_causes(self))
+    }
+}
+
 /// Looks up contract `name` for `krate`: its own table first, then the workspace root's.
-pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
-    contract::validate_name(name)?;
+pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, LocateError> {
+    contract::validate_name(name).map_err(|reason| LocateError::InvalidName { reason })?;
     let members = vec![(krate.dir.clone(), krate.name.clone())];
     let ctx = DeclarationContext {
         root: &krate.root,
@@ -205,14 +249,14 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
             .and_then(|t| serde_json::to_value(t).ok())
             .unwrap_or(serde_json::Value::Null)
     };
-    let own = read_toml(&manifest_path)
-        .ok_or_else(|| format!("cannot read `{}`", manifest_path.display()))?;
+    let own = read_toml(&manifest_path).ok_or_else(|| LocateError::UnreadableManifest {
+        manifest: manifest_path.clone(),
+    })?;
     let package_meta = to_json(own.get("package").and_then(|p| p.get("metadata")));
     let mut manifests = vec![manifest_path.clone()];
     let mut declared: Vec<String> = Vec::new();
     let mut found =
-        contract::parse_declarations(&ctx, &package_meta, Some(&krate.name), &manifest_path)
-            .map_err(|e| e.to_string())?
+        contract::parse_declarations(&ctx, &package_meta, Some(&krate.name), &manifest_path)?
             .into_iter()
             .inspect(|c| declared.push(c.name.clone()))
             .find(|c| c.name == name);
@@ -223,8 +267,7 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
         }
         if let Some(root) = read_toml(&root_manifest) {
             let workspace_meta = to_json(root.get("workspace").and_then(|w| w.get("metadata")));
-            found = contract::parse_declarations(&ctx, &workspace_meta, None, &root_manifest)
-                .map_err(|e| e.to_string())?
+            found = contract::parse_declarations(&ctx, &workspace_meta, None, &root_manifest)?
                 .into_iter()
                 .inspect(|c| declared.push(c.name.clone()))
                 .find(|c| c.name == name);
@@ -239,13 +282,14 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
                 "declare it with `cargo contract-guard add {name} <SPEC>`, or use `spec = \"<path>\"`"
             ),
         };
-        format!(
-            "no contract `{name}` is declared for crate `{}`\nhelp: {help}",
-            krate.name
-        )
+        LocateError::Undeclared {
+            name: name.to_string(),
+            krate: krate.name.clone(),
+            help,
+        }
     })?;
     let lock_path = krate.root.join(LOCK_FILE_NAME);
-    let lock = LockFile::read(&lock_path).map_err(|e| e.to_string())?;
+    let lock = LockFile::read(&lock_path)?;
     let entry = lock.and_then(|l| l.entry(&contract).cloned());
     Ok(Located {
         contract,
@@ -256,12 +300,53 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, String> {
 }
 
 /// Why a macro cannot use a pinned contract.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PinError {
-    /// The error to report at the contract's argument: what, the evidence, the fix.
-    Message(String),
+    /// The lock has no entry for the contract.
+    #[error("contract `{contract}` is not pinned in `{}`\nhelp: run `cargo contract-guard lock`", lock.display())]
+    NotPinned {
+        /// The contract's name.
+        contract: String,
+        /// The lock file.
+        lock: PathBuf,
+    },
+    /// The contract was pinned from another spec file than the one it declares now.
+    #[error(
+        "contract `{contract}` was pinned from `{pinned}`, but its spec is now `{spec}`\nhelp: run `cargo contract-guard lock`"
+    )]
+    OtherSpec {
+        /// The contract's name.
+        contract: String,
+        /// The spec the lock names.
+        pinned: String,
+        /// The spec the manifest names.
+        spec: String,
+    },
+    /// The spec cannot be loaded.
+    #[error(transparent)]
+    Load(Box<crate::Error>),
+    /// The spec no longer has its pinned fingerprint.
+    #[error(
+        "spec `{spec}` of contract `{contract}` does not match its pin\n\
+         pinned:   {pinned}\n\
+         spec now: {now}\n\
+         help: {}",
+        crate::report::advice::spec_moved(contract)
+    )]
+    Moved {
+        /// The spec, relative to the crate.
+        spec: String,
+        /// The contract's name.
+        contract: String,
+        /// The pinned fingerprint.
+        pinned: Sha256Digest,
+        /// The spec's fingerprint now.
+        now: Sha256Digest,
+    },
     /// The spec moved from its pin and an earlier macro of this crate's compilation reported it
     /// (see [`crate::macros::reported`]): the crate fails with that error, this invocation adds none.
+    #[error("the spec moved from its pin (reported above)")]
     Reported,
 }
 
@@ -269,17 +354,11 @@ impl PinError {
     /// The compile error to emit at `at`; `None` when an earlier macro reported it.
     pub fn to_syn(&self, at: &impl quote::ToTokens) -> Option<syn::Error> {
         match self {
-            PinError::Message(message) => Some(syn::Error::new_spanned(at, message)),
             PinError::Reported => None,
-        }
-    }
-}
-
-impl std::fmt::Display for PinError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PinError::Message(message) => f.write_str(message),
-            PinError::Reported => f.write_str("the spec moved from its pin (reported above)"),
+            error => Some(syn::Error::new_spanned(
+                at,
+                crate::error::with_causes(error),
+            )),
         }
     }
 }
@@ -304,23 +383,23 @@ pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, PinError> {
 pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, PinError> {
     let contract = &located.contract;
     let Some(entry) = &located.entry else {
-        return Err(PinError::Message(format!(
-            "contract `{}` is not pinned in `{}`\nhelp: run `cargo contract-guard lock`",
-            contract.name,
-            located.lock_path.display()
-        )));
+        return Err(PinError::NotPinned {
+            contract: contract.name.clone(),
+            lock: located.lock_path.clone(),
+        });
     };
     if entry.spec != contract.spec_rel {
-        return Err(PinError::Message(format!(
-            "contract `{}` was pinned from `{}`, but its spec is now `{}`\nhelp: run `cargo contract-guard lock`",
-            contract.name, entry.spec, contract.spec_rel
-        )));
+        return Err(PinError::OtherSpec {
+            contract: contract.name.clone(),
+            pinned: entry.spec.clone(),
+            spec: contract.spec_rel.clone(),
+        });
     }
     // A pin vouches for the fingerprint of the bytes it hashed, when they reach no other file
     // (`load_pinned_in` reads that from the spec).
     let pin = Some((entry.raw_sha256, entry.fingerprint));
     let spec = cached(&contract.spec_path, &contract.root, pin)
-        .map_err(|e| PinError::Message(e.to_string()))?;
+        .map_err(|e| PinError::Load(Box::new(e)))?;
     if spec.fingerprint != entry.fingerprint {
         if !crate::macros::reported::first_report(
             &contract.name,
@@ -331,17 +410,12 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, PinError> {
         }
         // Relative to the crate, as the macros' other messages name files.
         let crate_dir = contract.manifest_path.parent().unwrap_or(&contract.root);
-        return Err(PinError::Message(format!(
-            "spec `{}` of contract `{}` does not match its pin\n\
-             pinned:   {}\n\
-             spec now: {}\n\
-             help: {}",
-            paths::relative_slash(crate_dir, &contract.spec_path),
-            contract.name,
-            entry.fingerprint,
-            spec.fingerprint,
-            crate::report::advice::spec_moved(&contract.name)
-        )));
+        return Err(PinError::Moved {
+            spec: paths::relative_slash(crate_dir, &contract.spec_path),
+            contract: contract.name.clone(),
+            pinned: entry.fingerprint,
+            now: spec.fingerprint,
+        });
     }
     Ok(spec)
 }
@@ -488,11 +562,13 @@ mod tests {
         assert!(
             locate(&krate, "nope")
                 .unwrap_err()
+                .to_string()
                 .contains("no contract `nope`")
         );
         assert!(
             locate(&krate, "bad name")
                 .unwrap_err()
+                .to_string()
                 .contains("not a valid contract name")
         );
         std::fs::remove_file(root.join(LOCK_FILE_NAME)).unwrap();

@@ -3,6 +3,7 @@
 //!
 //! - [`locate`]: finding the contract a macro names, from the crate's manifest and the lock;
 //! - [`guard`]: `verify_generated!`, the check every generated client carries;
+//! - [`embed`]: `embed!` and `fingerprint!`, a pinned contract's record and fingerprint;
 //! - `client` (feature `generate`): `client!`, a client generated at compile time;
 //! - [`reported`]: one stale-pin error per crate, however many macros see it.
 //!
@@ -10,6 +11,19 @@
 
 #[cfg(feature = "generate")]
 pub mod client;
+pub mod embed;
 pub mod guard;
 pub mod locate;
 pub mod reported;
+
+/// Where a macro of the UI-test fixture crate (`contract-macros/tests/ui`) runs: its contracts
+/// `pets` and `store` are pinned, `stale`'s spec has moved from its pin.
+#[cfg(test)]
+pub(crate) fn ui_fixture_env() -> locate::MacroEnv {
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../contract-macros/tests/ui");
+    locate::MacroEnv {
+        source_file: Some(ui.join("pass/client.rs")),
+        manifest_dir: None,
+        crate_name: None,
+    }
+}

@@ -1,5 +1,5 @@
 //! The fix each problem gets, worded once: `check`'s findings, `generate`'s refusals and the
-//! macros' compile errors give the same advice (and the README documents it).
+//! macros' compile errors give the same advice (and `docs/src/check.md` documents it).
 //!
 //! - a spec that moved from its pin: `update`, which shows the diff, refuses breaking changes
 //!   unless told, then re-pins and regenerates in one step (`lock` + `generate` re-pin without

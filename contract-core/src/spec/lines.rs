@@ -10,7 +10,7 @@ use std::path::Path;
 use granit_parser::{Event, Parser};
 
 use super::{Origin, ParsedSpec};
-use crate::codegen::note::push_token;
+use crate::util::json_pointer::push_token;
 use crate::util::paths;
 
 /// Where a pointer of a parsed spec is in the files it was read from.

@@ -29,6 +29,11 @@ use crate::error::{Error, Result};
 use crate::util::hash::Sha256Digest;
 use crate::util::paths;
 
+/// The HTTP methods an OpenAPI path item may hold, in the order the specification lists them.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
 /// A spec file, parsed and fingerprinted.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {

@@ -66,11 +66,7 @@ fn leaves(value: &Value, pointer: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                leaves(
-                    v,
-                    format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")),
-                    out,
-                );
+                leaves(v, crate::util::json_pointer::child(&pointer, k), out);
             }
         }
         Value::Array(items) => {

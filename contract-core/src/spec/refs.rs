@@ -108,8 +108,7 @@ fn refs(value: &Value) -> Vec<(String, &str)> {
                 }
                 for (key, child) in map {
                     let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    crate::util::json_pointer::push_token(pointer, key);
                     walk(child, pointer, out);
                     pointer.truncate(len);
                 }
@@ -332,8 +331,8 @@ impl Inliner<'_> {
 
     fn inline_child(&mut self, holder: &Path, token: &str, child: &Value) -> Result<Value> {
         let (len, here_len) = (self.at.len(), self.here.len());
-        crate::codegen::note::push_token(&mut self.at, token);
-        crate::codegen::note::push_token(&mut self.here, token);
+        crate::util::json_pointer::push_token(&mut self.at, token);
+        crate::util::json_pointer::push_token(&mut self.here, token);
         self.depth += 1;
         let inlined = self.inline(holder, child);
         self.depth -= 1;

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use super::{Pipeline, Row, slug};
+use super::{Pipeline, Row, crate_dir, slug};
 
 /// The dependencies a generated client may use (as `contract-core`'s `deps` lists them).
 const DEPENDENCIES: &str = r#"progenitor-client = "0.15.1"
@@ -23,45 +23,14 @@ base64 = "0.22"
 rand = "0.9"
 "#;
 
+/// The crates to check: package name → (row, pipeline).
+type Packages = BTreeMap<String, (usize, Pipeline)>;
+
 /// Checks every generated crate under `crates` and records the results in `rows`.
 pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Result<(), String> {
-    let io = |what: &Path, e: std::io::Error| format!("`{}`: {e}", what.display());
-    let mut packages: BTreeMap<String, (usize, Pipeline)> = BTreeMap::new();
-    let mut members: Vec<String> = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        for (pipeline, outcome) in [(Pipeline::Ours, &row.ours), (Pipeline::Plain, &row.plain)] {
-            if outcome.stage != "ok" {
-                continue;
-            }
-            let name = format!("{}-{}", pipeline.name(), slug(&row.file));
-            let dir = crates.join(pipeline.name()).join(slug(&row.file));
-            let manifest = format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}",
-                DEPENDENCIES
-                    .lines()
-                    .map(|l| format!(
-                        "{} = {{ workspace = true }}\n",
-                        l.split(" = ").next().unwrap_or(l)
-                    ))
-                    .collect::<String>()
-            );
-            std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| io(&dir, e))?;
-            packages.insert(name, (i, pipeline));
-            members.push(format!("\"{}/{}\"", pipeline.name(), slug(&row.file)));
-        }
-    }
+    let packages = write_workspace(crates, root, rows)?;
     if packages.is_empty() {
         return Ok(());
-    }
-    let workspace = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [\n    {},\n]\n\n[workspace.dependencies]\n{DEPENDENCIES}\n[profile.dev]\ndebug = 0\nincremental = false\n",
-        members.join(",\n    ")
-    );
-    std::fs::write(crates.join("Cargo.toml"), workspace).map_err(|e| io(crates, e))?;
-    let lock = crates.join("Cargo.lock");
-    if !lock.exists() {
-        // Start from the repository's versions; cargo adds what is missing.
-        std::fs::copy(root.join("Cargo.lock"), &lock).map_err(|e| io(&lock, e))?;
     }
     let target = crates.parent().unwrap_or(crates).join("target");
     // Very large clients (the GitHub ones: 400k lines, ~8 GB of memory each) are checked one at
@@ -69,10 +38,7 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
     let large: Vec<&String> = packages
         .iter()
         .filter(|(_, (i, pipeline))| {
-            let lib = crates
-                .join(pipeline.name())
-                .join(slug(&rows[*i].file))
-                .join("src/lib.rs");
+            let lib = crate_dir(crates, *pipeline, &rows[*i]).join("src/lib.rs");
             std::fs::metadata(lib).is_ok_and(|m| m.len() > LARGE)
         })
         .map(|(name, _)| name)
@@ -98,18 +64,67 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
             &mut results,
         )?;
     }
+    record(rows, &packages, results);
+    Ok(())
+}
+
+/// Writes a manifest for every generated client and the scratch workspace around them; returns
+/// the packages.
+fn write_workspace(crates: &Path, root: &Path, rows: &[Row]) -> Result<Packages, String> {
+    let io = |what: &Path, e: std::io::Error| format!("`{}`: {e}", what.display());
+    let dependencies: String = DEPENDENCIES
+        .lines()
+        .map(|l| {
+            format!(
+                "{} = {{ workspace = true }}\n",
+                l.split(" = ").next().unwrap_or(l)
+            )
+        })
+        .collect();
+    let mut packages = Packages::new();
+    let mut members: Vec<String> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        for pipeline in [Pipeline::Ours, Pipeline::Plain] {
+            if row.outcome(pipeline).stage != "ok" {
+                continue;
+            }
+            let name = format!("{}-{}", pipeline.name(), slug(&row.file));
+            let dir = crate_dir(crates, pipeline, row);
+            let manifest = format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dependencies}"
+            );
+            std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| io(&dir, e))?;
+            packages.insert(name, (i, pipeline));
+            members.push(format!("\"{}/{}\"", pipeline.name(), slug(&row.file)));
+        }
+    }
+    if packages.is_empty() {
+        return Ok(packages);
+    }
+    let workspace = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [\n    {},\n]\n\n[workspace.dependencies]\n{DEPENDENCIES}\n[profile.dev]\ndebug = 0\nincremental = false\n",
+        members.join(",\n    ")
+    );
+    std::fs::write(crates.join("Cargo.toml"), workspace).map_err(|e| io(crates, e))?;
+    let lock = crates.join("Cargo.lock");
+    if !lock.exists() {
+        // Start from the repository's versions; cargo adds what is missing.
+        std::fs::copy(root.join("Cargo.lock"), &lock).map_err(|e| io(&lock, e))?;
+    }
+    Ok(packages)
+}
+
+/// Marks every package that did not build cleanly as failed at `check`, with its first error.
+fn record(rows: &mut [Row], packages: &Packages, results: Results) {
     let Results {
         first_error,
         finished,
     } = results;
-    for (name, (i, pipeline)) in &packages {
-        let outcome = match pipeline {
-            Pipeline::Ours => &mut rows[*i].ours,
-            Pipeline::Plain => &mut rows[*i].plain,
-        };
+    for (name, (i, pipeline)) in packages {
         if finished.get(name) == Some(&true) && !first_error.contains_key(name) {
             continue;
         }
+        let outcome = rows[*i].outcome_mut(*pipeline);
         outcome.stage = "check".into();
         outcome.error = Some(
             first_error
@@ -118,7 +133,6 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
                 .unwrap_or_else(|| "not checked (a dependency failed to build)".into()),
         );
     }
-    Ok(())
 }
 
 /// Generated code above this size is checked alone.
@@ -137,7 +151,7 @@ fn cargo_check(
     target: &Path,
     jobs: usize,
     selection: &[String],
-    packages: &BTreeMap<String, (usize, Pipeline)>,
+    packages: &Packages,
     results: &mut Results,
 ) -> Result<(), String> {
     let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
@@ -173,11 +187,11 @@ fn cargo_check(
         };
         match message.get("reason").and_then(|r| r.as_str()) {
             Some("compiler-message") => {
-                let m = &message["message"];
-                if m["level"] == "error" && !results.first_error.contains_key(&package) {
-                    let text = m["rendered"]
+                let diagnostic = &message["message"];
+                if diagnostic["level"] == "error" && !results.first_error.contains_key(&package) {
+                    let text = diagnostic["rendered"]
                         .as_str()
-                        .or(m["message"].as_str())
+                        .or(diagnostic["message"].as_str())
                         .unwrap_or("error");
                     results
                         .first_error
@@ -195,7 +209,7 @@ fn cargo_check(
 }
 
 /// The package name of a cargo package id, when it is one of ours.
-fn package_name(id: &str, packages: &BTreeMap<String, (usize, Pipeline)>) -> Option<String> {
+fn package_name(id: &str, packages: &Packages) -> Option<String> {
     // `path+file:///…/ours/x#ours-x@0.0.0` (or the older `ours-x 0.0.0 (path+…)`).
     let name = match id.split_once('#') {
         Some((_, rest)) => rest.split('@').next()?.to_string(),

@@ -107,6 +107,24 @@ pub struct Row {
     pub plain: Outcome,
 }
 
+impl Row {
+    /// This file's outcome through `pipeline`.
+    pub fn outcome(&self, pipeline: Pipeline) -> &Outcome {
+        match pipeline {
+            Pipeline::Ours => &self.ours,
+            Pipeline::Plain => &self.plain,
+        }
+    }
+
+    /// This file's outcome through `pipeline`, to fill in.
+    pub fn outcome_mut(&mut self, pipeline: Pipeline) -> &mut Outcome {
+        match pipeline {
+            Pipeline::Ours => &mut self.ours,
+            Pipeline::Plain => &mut self.plain,
+        }
+    }
+}
+
 /// Runs the corpus task.
 pub fn run(args: &Args) -> Result<ExitCode, String> {
     let root = workspace_root();
@@ -121,33 +139,11 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("`{}`: {e}", out.display()))?;
     let files = list_specs(&corpus, args.filter.as_deref())?;
     eprintln!("corpus: {} files in `{}`", files.len(), corpus.display());
-
-    // Load each file once: version and fingerprint (duplicates are one spec).
-    let mut rows: Vec<Row> = Vec::new();
-    let mut by_fingerprint: BTreeMap<String, String> = BTreeMap::new();
-    for file in &files {
-        let rel = rel_name(&corpus, file);
-        let (version, duplicate_of) = match contract_core::spec::load(file) {
-            Ok(spec) => {
-                let fp = spec.fingerprint.to_string();
-                let dup = by_fingerprint.get(&fp).cloned();
-                by_fingerprint.entry(fp).or_insert_with(|| rel.clone());
-                (spec.version.as_str().to_string(), dup)
-            }
-            Err(e) => (format!("unreadable: {e}"), None),
-        };
-        rows.push(Row {
-            file: rel,
-            version,
-            duplicate_of,
-            ours: Outcome::default(),
-            plain: Outcome::default(),
-        });
-    }
+    let mut rows = load_rows(&corpus, &files);
 
     let crates = out.join("crates");
-    for pipeline in ["ours", "plain"] {
-        let dir = crates.join(pipeline);
+    for pipeline in [Pipeline::Ours, Pipeline::Plain] {
+        let dir = crates.join(pipeline.name());
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| format!("`{}`: {e}", dir.display()))?;
         }
@@ -156,30 +152,16 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     if !args.no_plain && !args.schema {
         pipelines.push(Pipeline::Plain);
     }
-    let mut jobs: Vec<(usize, Pipeline)> = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        if row.duplicate_of.is_none() {
-            for p in &pipelines {
-                jobs.push((i, *p));
-            }
-        }
-    }
-    // Largest specs first, so the long ones overlap with the rest.
-    jobs.sort_by_key(|(i, _)| {
-        std::cmp::Reverse(std::fs::metadata(&files[*i]).map(|m| m.len()).unwrap_or(0))
-    });
+    let jobs = jobs(&rows, &files, &pipelines);
     let started = Instant::now();
     let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1), args.schema);
     for ((i, pipeline), outcome) in jobs.iter().zip(results) {
-        match pipeline {
-            Pipeline::Ours => rows[*i].ours = outcome,
-            Pipeline::Plain => rows[*i].plain = outcome,
-        }
+        *rows[*i].outcome_mut(*pipeline) = outcome;
     }
     let generate_secs = started.elapsed().as_secs_f64();
     eprintln!("corpus: generated in {generate_secs:.0}s");
     if args.schema {
-        copy_duplicates(&mut rows);
+        share_duplicates(&mut rows);
         let summary = schema::write_report(&out, &rows)?;
         println!("{summary}");
         return Ok(ExitCode::SUCCESS);
@@ -192,12 +174,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         check_secs = Some(started.elapsed().as_secs_f64());
         eprintln!("corpus: checked in {:.0}s", check_secs.unwrap_or_default());
     }
-    copy_duplicates(&mut rows);
-    for row in &mut rows {
-        if row.plain.stage.is_empty() {
-            row.plain.stage = "skipped".into();
-        }
-    }
+    share_duplicates(&mut rows);
 
     let bench = if args.no_bench {
         None
@@ -218,14 +195,65 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Duplicates share their original's results.
-fn copy_duplicates(rows: &mut [Row]) {
+/// Loads each file once: its version, and the earlier file with the same fingerprint (one
+/// spec).
+fn load_rows(corpus: &Path, files: &[PathBuf]) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut by_fingerprint: BTreeMap<String, String> = BTreeMap::new();
+    for file in files {
+        let rel = rel_name(corpus, file);
+        let (version, duplicate_of) = match contract_core::spec::load(file) {
+            Ok(spec) => {
+                let fingerprint = spec.fingerprint.to_string();
+                let first = by_fingerprint.get(&fingerprint).cloned();
+                by_fingerprint
+                    .entry(fingerprint)
+                    .or_insert_with(|| rel.clone());
+                (spec.version.as_str().to_string(), first)
+            }
+            Err(e) => (format!("unreadable: {e}"), None),
+        };
+        rows.push(Row {
+            file: rel,
+            version,
+            duplicate_of,
+            ours: Outcome::default(),
+            plain: Outcome::default(),
+        });
+    }
+    rows
+}
+
+/// `(row, pipeline)` for every distinct spec, largest specs first so the long ones overlap
+/// with the rest.
+fn jobs(rows: &[Row], files: &[PathBuf], pipelines: &[Pipeline]) -> Vec<(usize, Pipeline)> {
+    let mut jobs: Vec<(usize, Pipeline)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.duplicate_of.is_none() {
+            for p in pipelines {
+                jobs.push((i, *p));
+            }
+        }
+    }
+    jobs.sort_by_key(|(i, _)| {
+        std::cmp::Reverse(std::fs::metadata(&files[*i]).map(|m| m.len()).unwrap_or(0))
+    });
+    jobs
+}
+
+/// Duplicates share their original's results; a pipeline that did not run is `skipped`.
+fn share_duplicates(rows: &mut [Row]) {
     for i in 0..rows.len() {
         if let Some(original) = rows[i].duplicate_of.clone()
             && let Some(source) = rows.iter().find(|r| r.file == original).cloned()
         {
             rows[i].ours = source.ours;
             rows[i].plain = source.plain;
+        }
+    }
+    for row in rows {
+        if row.plain.stage.is_empty() {
+            row.plain.stage = "skipped".into();
         }
     }
 }
@@ -254,7 +282,7 @@ fn run_workers(
                     let Some((row, pipeline)) = jobs.get(index).copied() else {
                         break;
                     };
-                    let dir = crates.join(pipeline.name()).join(slug(&rows[row].file));
+                    let dir = crate_dir(crates, pipeline, &rows[row]);
                     let outcome = spawn_worker(&exe, pipeline, &files[row], &dir, schema);
                     eprintln!(
                         "  {:<5} {:<10} {}",
@@ -307,6 +335,11 @@ fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path, schema:
             }
         },
     }
+}
+
+/// The crate of `row`'s client generated by `pipeline`.
+fn crate_dir(crates: &Path, pipeline: Pipeline, row: &Row) -> PathBuf {
+    crates.join(pipeline.name()).join(slug(&row.file))
 }
 
 /// The crate directory name of a corpus file.

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::bench::Bench;
-use super::{Outcome, Row};
+use super::{Outcome, Pipeline, Row};
 
 /// Wall times of the run.
 #[derive(Debug, Serialize)]
@@ -70,7 +70,7 @@ fn group(version: &str) -> String {
 
 fn summarize(rows: &[Row]) -> Summary {
     let mut specs: BTreeMap<&'static str, BTreeMap<String, Count>> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.duplicate_of.is_none()) {
+    for row in distinct(rows) {
         for (name, outcome) in [("ours", &row.ours), ("plain", &row.plain)] {
             let groups = specs.entry(name).or_default();
             groups.entry("all".into()).or_default().add(outcome);
@@ -111,13 +111,43 @@ fn markdown(
     timing: &Timing,
 ) -> (String, String) {
     let mut md = String::new();
-    let distinct = rows.iter().filter(|r| r.duplicate_of.is_none()).count();
     let _ = writeln!(md, "# Corpus report\n");
     let _ = writeln!(
         md,
-        "{} files, {distinct} distinct specs (files with the same fingerprint count once). \"generate\": the client was generated; \"compile\": it also passed `cargo check`.\n",
-        summary.files
+        "{} files, {} distinct specs (files with the same fingerprint count once). \"generate\": the client was generated; \"compile\": it also passed `cargo check`.\n",
+        summary.files,
+        distinct(rows).count()
     );
+    let table = summary_table(summary, timing);
+    md.push_str(&table);
+    let _ = writeln!(
+        md,
+        "\nGeneration of all specs (both pipelines, parallel workers): {:.0} s; `cargo check` of all clients: {}.\n",
+        timing.generate_secs,
+        timing
+            .check_secs
+            .map_or("not run".into(), |s| format!("{s:.0} s"))
+    );
+    let mut short = table;
+    if let Some(bench) = bench {
+        let line = bench_section(&mut md, bench);
+        short.push('\n');
+        short.push_str(&line);
+        short.push('\n');
+    }
+    failures_section(&mut md, rows);
+    rules_section(&mut md, rows);
+    files_section(&mut md, rows);
+    (md, short)
+}
+
+/// The rows that are not a repeat of an earlier file.
+fn distinct(rows: &[Row]) -> impl Iterator<Item = &Row> {
+    rows.iter().filter(|r| r.duplicate_of.is_none())
+}
+
+/// The table of generated and compiled specs per pipeline (also the terminal summary).
+fn summary_table(summary: &Summary, timing: &Timing) -> String {
     let mut table = String::new();
     let _ = writeln!(
         table,
@@ -154,53 +184,49 @@ fn markdown(
             compiled(&v31),
         );
     }
-    md.push_str(&table);
+    table
+}
+
+/// The GitHub timing section; returns its one-line result for the terminal.
+fn bench_section(md: &mut String, bench: &Bench) -> String {
+    let line = format!(
+        "GitHub spec `{}` ({:.1} MB): ours {:.2} s, plain progenitor on the same lowered and normalised document {:.2} s: **{:.2}×** (median of {} runs each).",
+        bench.spec, bench.megabytes, bench.ours_secs, bench.plain_secs, bench.ratio, bench.runs
+    );
+    let _ = writeln!(md, "## Generation time on the GitHub spec\n\n{line}\n");
     let _ = writeln!(
         md,
-        "\nGeneration of all specs (both pipelines, parallel workers): {:.0} s; `cargo check` of all clients: {}.\n",
-        timing.generate_secs,
-        timing
-            .check_secs
-            .map_or("not run".into(), |s| format!("{s:.0} s"))
+        "Ours: load excluded; lowering + normalisation on a copy ({:.2} s of it), progenitor, formatting, header. Plain: `openapiv3` deserialisation, progenitor, formatting.\n",
+        bench.prepare_secs
     );
-    let mut short = table.clone();
-    if let Some(b) = bench {
-        let line = format!(
-            "GitHub spec `{}` ({:.1} MB): ours {:.2} s, plain progenitor on the same lowered and normalised document {:.2} s: **{:.2}×** (median of {} runs each).",
-            b.spec, b.megabytes, b.ours_secs, b.plain_secs, b.ratio, b.runs
-        );
-        let _ = writeln!(md, "## Generation time on the GitHub spec\n\n{line}\n");
-        let _ = writeln!(
-            md,
-            "Ours: load excluded; lowering + normalisation on a copy ({:.2} s of it), progenitor, formatting, header. Plain: `openapiv3` deserialisation, progenitor, formatting.\n",
-            b.prepare_secs
-        );
-        short.push('\n');
-        short.push_str(&line);
-        short.push('\n');
-    }
+    line
+}
+
+/// Every spec that failed, per pipeline, with its first error.
+fn failures_section(md: &mut String, rows: &[Row]) {
     let _ = writeln!(md, "## Failures\n");
     let mut any = false;
-    for (name, pick) in [("ours", 0), ("plain progenitor", 1)] {
-        let failures: Vec<(&Row, &Outcome)> = rows
-            .iter()
-            .filter(|r| r.duplicate_of.is_none())
-            .map(|r| (r, if pick == 0 { &r.ours } else { &r.plain }))
-            .filter(|(_, o)| o.stage != "ok" && o.stage != "skipped")
+    for (name, pipeline) in [
+        ("ours", Pipeline::Ours),
+        ("plain progenitor", Pipeline::Plain),
+    ] {
+        let failures: Vec<(&Row, &Outcome)> = distinct(rows)
+            .map(|row| (row, row.outcome(pipeline)))
+            .filter(|(_, outcome)| outcome.stage != "ok" && outcome.stage != "skipped")
             .collect();
         if failures.is_empty() {
             continue;
         }
         any = true;
         let _ = writeln!(md, "### {name} ({})\n", failures.len());
-        for (row, o) in failures {
+        for (row, outcome) in failures {
             let _ = writeln!(
                 md,
                 "- `{}` ({}): **{}**: {}",
                 row.file,
                 row.version,
-                o.stage,
-                o.error.as_deref().unwrap_or("").replace('|', "\\|")
+                outcome.stage,
+                outcome.error.as_deref().unwrap_or("").replace('|', "\\|")
             );
         }
         md.push('\n');
@@ -208,12 +234,16 @@ fn markdown(
     if !any {
         md.push_str("None.\n\n");
     }
+}
+
+/// How many notes each rewrite rule made (ours), and in how many specs.
+fn rules_section(md: &mut String, rows: &[Row]) {
     let mut rules: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.duplicate_of.is_none()) {
+    for row in distinct(rows) {
         for (rule, n) in &row.ours.notes {
-            let e = rules.entry(rule).or_default();
-            e.0 += n;
-            e.1 += 1;
+            let (notes, specs) = rules.entry(rule).or_default();
+            *notes += n;
+            *specs += 1;
         }
     }
     let _ = writeln!(
@@ -223,6 +253,10 @@ fn markdown(
     for (rule, (n, specs)) in &rules {
         let _ = writeln!(md, "| `{rule}` | {n} | {specs} |");
     }
+}
+
+/// One row per corpus file.
+fn files_section(md: &mut String, rows: &[Row]) {
     let _ = writeln!(
         md,
         "\n## Every file\n\nTimes in ms: load; lower + normalise; generate (ours, including lowering and normalisation); generate (plain).\n\n| spec | version | ours | plain | ops | notes | load | prepare | gen ours | gen plain | first error (ours) | first error (plain) |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -255,5 +289,4 @@ fn markdown(
             err(plain),
         );
     }
-    (md, short)
 }

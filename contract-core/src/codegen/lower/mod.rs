@@ -101,10 +101,10 @@ fn inline_path_item_refs(root: &mut Map<String, Value>, notes: &mut Vec<Note>) {
         let Some(name) = target.strip_prefix("#/components/pathItems/") else {
             continue;
         };
-        if let Some(found) = items.get(&crate::codegen::note::unescape(name)) {
+        if let Some(found) = items.get(crate::util::json_pointer::unescape(name).as_ref()) {
             notes.push(Note::new(
                 "lower/path-items",
-                crate::codegen::note::child("/paths", path),
+                crate::util::json_pointer::child("/paths", path),
                 format!("`$ref: {target}` replaced by the path item it names"),
             ));
             *item = found.clone();

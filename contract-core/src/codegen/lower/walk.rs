@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::codegen::note::{METHODS, push_token};
+use crate::spec::METHODS;
+use crate::util::json_pointer::push_token;
 
 /// Calls `visit` on every schema of `document`, parents before children, with its JSON pointer.
 /// The children walked are those of the schema as `visit` left it. Boolean schemas are visited
@@ -97,20 +98,20 @@ impl Walker<'_> {
             w.each_index(ps, |w, p| w.parameter(p))
         });
         for method in METHODS {
-            self.field(item, method, |w, op| w.operation(op));
+            self.field(item, method, |w, operation| w.operation(operation));
         }
     }
 
-    fn operation(&mut self, op: &mut Value) {
-        let Some(op) = op.as_object_mut() else {
+    fn operation(&mut self, operation: &mut Value) {
+        let Some(operation) = operation.as_object_mut() else {
             return;
         };
-        self.field(op, "parameters", |w, ps| {
+        self.field(operation, "parameters", |w, ps| {
             w.each_index(ps, |w, p| w.parameter(p))
         });
-        self.field(op, "requestBody", |w, b| w.content_holder(b));
-        self.map_field(op, "responses", |w, r| w.response(r));
-        self.map_field(op, "callbacks", |w, c| w.callback(c));
+        self.field(operation, "requestBody", |w, b| w.content_holder(b));
+        self.map_field(operation, "responses", |w, r| w.response(r));
+        self.map_field(operation, "callbacks", |w, c| w.callback(c));
     }
 
     fn callback(&mut self, callback: &mut Value) {

@@ -16,8 +16,9 @@ use serde_json::{Value, json};
 
 use super::operations::Operation;
 use super::resolve;
-use crate::codegen::note::{Note, child};
+use crate::codegen::note::Note;
 use crate::spec::media_type_essence;
+use crate::util::json_pointer::child;
 
 /// What happened to an operation's request body.
 pub(super) enum Outcome {
@@ -29,22 +30,22 @@ pub(super) enum Outcome {
 
 /// Applies the request body rules to one operation.
 pub(super) fn request_body(
-    op: &mut Operation<'_>,
+    operation: &mut Operation<'_>,
     components: &Value,
     notes: &mut Vec<Note>,
 ) -> Outcome {
-    let Some(original) = op.op.get("requestBody") else {
+    let Some(original) = operation.object.get("requestBody") else {
         return Outcome::Keep;
     };
-    let at = child(&op.at, "requestBody");
+    let at = child(&operation.at, "requestBody");
     let mut body = resolve(original, components).clone();
     let before = body.clone();
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
-        op.op.shift_remove("requestBody");
+        operation.object.shift_remove("requestBody");
         return Outcome::Keep;
     };
     if content.is_empty() {
-        op.op.shift_remove("requestBody");
+        operation.object.shift_remove("requestBody");
         return Outcome::Keep;
     }
     let at_content = child(&at, "content");
@@ -96,10 +97,10 @@ pub(super) fn request_body(
         Kind::Unsupported => {
             notes.push(Note::new(
                 "normalize/unsupported-body",
-                &op.at,
+                &operation.at,
                 format!(
                     "operation `{}` dropped: its request body is `{chosen}`, which the generator cannot send",
-                    op.label()
+                    operation.label()
                 ),
             ));
             return Outcome::Drop;
@@ -110,7 +111,7 @@ pub(super) fn request_body(
     fix_schema(&mut media, kind, &schema, &at_media, notes);
     content.insert(target, media);
     if body != before {
-        op.op.insert("requestBody".into(), body);
+        operation.object.insert("requestBody".into(), body);
     }
     Outcome::Keep
 }
@@ -214,31 +215,33 @@ fn fix_schema(media: &mut Value, kind: Kind, schema: &Value, at: &str, notes: &m
 mod tests {
     use super::*;
 
-    fn run(op: Value) -> (Option<Value>, Vec<Note>) {
-        let Value::Object(mut op) = op else { panic!() };
+    fn run(operation: Value) -> (Option<Value>, Vec<Note>) {
+        let Value::Object(mut object) = operation else {
+            panic!()
+        };
         let mut notes = Vec::new();
         let mut operation = Operation {
             path: "/a",
             method: "post",
             at: "/op".into(),
-            op: &mut op,
+            object: &mut object,
         };
         let outcome = request_body(&mut operation, &json!({}), &mut notes);
         match outcome {
-            Outcome::Keep => (Some(Value::Object(op)), notes),
+            Outcome::Keep => (Some(Value::Object(object)), notes),
             Outcome::Drop => (None, notes),
         }
     }
 
     #[test]
     fn one_media_type_is_kept_json_first() {
-        let (op, notes) = run(json!({"requestBody": {"content": {
+        let (operation, notes) = run(json!({"requestBody": {"content": {
             "application/xml": {"schema": {}},
             "application/json-patch+json": {"schema": {"type": "array"}},
             "application/json": {"schema": {"type": "object"}}
         }}}));
         assert_eq!(
-            op.unwrap(),
+            operation.unwrap(),
             json!({"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
         );
         assert_eq!(notes.len(), 1);
@@ -252,11 +255,11 @@ mod tests {
 
     #[test]
     fn json_like_types_are_sent_as_json() {
-        let (op, notes) = run(
+        let (operation, notes) = run(
             json!({"requestBody": {"content": {"application/merge-patch+json": {"schema": {}}}}}),
         );
         assert_eq!(
-            op.unwrap()["requestBody"]["content"],
+            operation.unwrap()["requestBody"]["content"],
             json!({"application/json": {"schema": {}}})
         );
         assert_eq!(notes[0].rule, "normalize/body-json");
@@ -264,19 +267,19 @@ mod tests {
 
     #[test]
     fn text_and_bytes_get_the_schema_the_generator_expects() {
-        let (op, notes) = run(json!({"requestBody": {"content": {
+        let (operation, notes) = run(json!({"requestBody": {"content": {
             "text/plain": {"schema": {"type": "string", "maxLength": 10}},
             "text/x-markdown": {"schema": {"type": "string"}}
         }}}));
         assert_eq!(
-            op.unwrap()["requestBody"]["content"],
+            operation.unwrap()["requestBody"]["content"],
             json!({"text/plain": {"schema": {"type": "string"}}})
         );
         assert_eq!(notes.len(), 2);
-        let (op, notes) =
+        let (operation, notes) =
             run(json!({"requestBody": {"content": {"*/*": {"schema": {"type": "object"}}}}}));
         assert_eq!(
-            op.unwrap()["requestBody"]["content"],
+            operation.unwrap()["requestBody"]["content"],
             json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
         );
         assert_eq!(notes.len(), 2);
@@ -284,9 +287,9 @@ mod tests {
 
     #[test]
     fn multipart_drops_the_operation_with_a_note() {
-        let (op, notes) =
+        let (operation, notes) =
             run(json!({"requestBody": {"content": {"multipart/form-data": {"schema": {}}}}}));
-        assert!(op.is_none());
+        assert!(operation.is_none());
         assert_eq!(notes[0].rule, "normalize/unsupported-body");
         assert_eq!(notes[0].pointer, "/op");
         assert!(
@@ -298,18 +301,18 @@ mod tests {
 
     #[test]
     fn json_without_schema_and_encoding() {
-        let (op, notes) = run(
+        let (operation, notes) = run(
             json!({"requestBody": {"content": {"application/x-www-form-urlencoded": {"encoding": {"a": {}}}}}}),
         );
         assert_eq!(
-            op.unwrap()["requestBody"]["content"],
+            operation.unwrap()["requestBody"]["content"],
             json!({"application/x-www-form-urlencoded": {"schema": {}}})
         );
         assert_eq!(notes.len(), 2);
-        let (op, notes) = run(
+        let (operation, notes) = run(
             json!({"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}),
         );
         assert_eq!(notes.len(), 0);
-        assert!(op.is_some());
+        assert!(operation.is_some());
     }
 }

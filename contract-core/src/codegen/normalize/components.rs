@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use super::names;
-use crate::codegen::note::{Note, child};
+use crate::codegen::note::Note;
+use crate::util::json_pointer::child;
 
 /// Rule `normalize/schema-name`.
 pub(super) fn schema_names(document: &mut Value, notes: &mut Vec<Note>) {
@@ -69,7 +70,7 @@ pub(super) fn schema_names(document: &mut Value, notes: &mut Vec<Note>) {
 fn schema_ref(name: &str) -> String {
     format!(
         "#/components/schemas/{}",
-        name.replace('~', "~0").replace('/', "~1")
+        crate::util::json_pointer::escape(name)
     )
 }
 

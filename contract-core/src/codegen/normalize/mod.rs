@@ -83,9 +83,9 @@ pub fn normalize(document: &mut Value) -> Vec<Note> {
         None => Value::Null,
     };
     operations::inline_path_parameters(document, &components);
-    operations::retain(document, |op| {
+    operations::retain(document, |operation| {
         matches!(
-            bodies::request_body(op, &components, &mut notes),
+            bodies::request_body(operation, &components, &mut notes),
             bodies::Outcome::Keep
         )
     });
@@ -98,9 +98,9 @@ pub fn normalize(document: &mut Value) -> Vec<Note> {
             .map(|m| m.keys().map(|k| names::pascal(k)).collect())
             .unwrap_or_default(),
     };
-    operations::retain(document, |op| {
-        parameters::parameters(op, &components, &mut notes);
-        responses::responses(op, &components, &mut created, &mut notes);
+    operations::retain(document, |operation| {
+        parameters::parameters(operation, &components, &mut notes);
+        responses::responses(operation, &components, &mut created, &mut notes);
         true
     });
     if let Some(slot) = document.get_mut("components") {

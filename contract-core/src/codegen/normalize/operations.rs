@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::names;
-use crate::codegen::note::{METHODS, Note, child};
+use crate::codegen::note::Note;
+use crate::spec::METHODS;
+use crate::util::json_pointer::child;
 
 /// One operation while it is normalised.
 pub(super) struct Operation<'a> {
@@ -18,7 +20,7 @@ pub(super) struct Operation<'a> {
     /// JSON pointer of the operation.
     pub at: String,
     /// The operation object.
-    pub op: &'a mut Map<String, Value>,
+    pub object: &'a mut Map<String, Value>,
 }
 
 impl Operation<'_> {
@@ -41,11 +43,11 @@ pub(super) fn retain(document: &mut Value, mut f: impl FnMut(&mut Operation<'_>)
         let at_path = child("/paths", path);
         for method in METHODS {
             let keep = match item.get_mut(method) {
-                Some(Value::Object(op)) => f(&mut Operation {
+                Some(Value::Object(object)) => f(&mut Operation {
                     path,
                     method,
                     at: child(&at_path, method),
-                    op,
+                    object,
                 }),
                 _ => true,
             };
@@ -71,10 +73,10 @@ pub(super) fn inline_path_parameters(document: &mut Value, components: &Value) {
             continue;
         };
         for method in METHODS {
-            let Some(Value::Object(op)) = item.get_mut(method) else {
+            let Some(Value::Object(operation)) = item.get_mut(method) else {
                 continue;
             };
-            let own: BTreeSet<(String, String)> = match op.get("parameters") {
+            let own: BTreeSet<(String, String)> = match operation.get("parameters") {
                 Some(Value::Array(list)) => {
                     list.iter().filter_map(|p| key(p, components)).collect()
                 }
@@ -88,7 +90,7 @@ pub(super) fn inline_path_parameters(document: &mut Value, components: &Value) {
             if inherited.is_empty() {
                 continue;
             }
-            let list = op
+            let list = operation
                 .entry("parameters")
                 .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = list {
@@ -102,10 +104,10 @@ pub(super) fn inline_path_parameters(document: &mut Value, components: &Value) {
 
 /// `(name, in)` of a parameter or a reference to one.
 fn key(parameter: &Value, components: &Value) -> Option<(String, String)> {
-    let p = super::resolve(parameter, components);
+    let resolved = super::resolve(parameter, components);
     Some((
-        p.get("name")?.as_str()?.to_string(),
-        p.get("in")?.as_str()?.to_string(),
+        resolved.get("name")?.as_str()?.to_string(),
+        resolved.get("in")?.as_str()?.to_string(),
     ))
 }
 
@@ -115,15 +117,19 @@ pub(super) fn operation_ids(document: &mut Value, notes: &mut Vec<Note>) {
     // Ids are compared as the generator will spell them (snake_case).
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut pending: Vec<(String, String, String)> = Vec::new();
-    retain(document, |op| {
-        let usable = match op.op.get("operationId") {
+    retain(document, |operation| {
+        let usable = match operation.object.get("operationId") {
             Some(Value::String(id)) if id.chars().any(char::is_alphanumeric) => {
                 taken.insert(names::snake(id)).then_some(())
             }
             _ => None,
         };
         if usable.is_none() {
-            pending.push((op.at.clone(), op.method.to_string(), op.path.to_string()));
+            pending.push((
+                operation.at.clone(),
+                operation.method.to_string(),
+                operation.path.to_string(),
+            ));
         }
         true
     });
@@ -131,8 +137,11 @@ pub(super) fn operation_ids(document: &mut Value, notes: &mut Vec<Note>) {
         return;
     }
     let mut index = 0;
-    retain(document, |op| {
-        if pending.get(index).is_some_and(|(at, _, _)| *at == op.at) {
+    retain(document, |operation| {
+        if pending
+            .get(index)
+            .is_some_and(|(at, _, _)| *at == operation.at)
+        {
             let (_, method, path) = &pending[index];
             index += 1;
             let base = names::operation_id(method, path);
@@ -147,7 +156,7 @@ pub(super) fn operation_ids(document: &mut Value, notes: &mut Vec<Note>) {
                 .find(|id| !taken.contains(&names::snake(id)))
                 .expect("an unused id");
             taken.insert(names::snake(&id));
-            let message = match op.op.get("operationId") {
+            let message = match operation.object.get("operationId") {
                 None => format!("no `operationId`; `{id}` derived from the method and path"),
                 Some(Value::String(old)) if old.chars().any(char::is_alphanumeric) => format!(
                     "`operationId: {old}` is used by an earlier operation (as `{}`); `{id}` derived from the method and path",
@@ -159,10 +168,12 @@ pub(super) fn operation_ids(document: &mut Value, notes: &mut Vec<Note>) {
             };
             notes.push(Note::new(
                 "normalize/operation-id",
-                child(&op.at, "operationId"),
+                child(&operation.at, "operationId"),
                 message,
             ));
-            op.op.insert("operationId".into(), Value::String(id));
+            operation
+                .object
+                .insert("operationId".into(), Value::String(id));
         }
         true
     });

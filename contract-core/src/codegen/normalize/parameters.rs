@@ -17,117 +17,133 @@ use serde_json::{Value, json};
 
 use super::operations::Operation;
 use super::{names, resolve};
-use crate::codegen::note::{Note, child};
+use crate::codegen::note::Note;
+use crate::util::json_pointer::child;
 
 /// Applies the parameter rules to one operation.
-pub(super) fn parameters(op: &mut Operation<'_>, components: &Value, notes: &mut Vec<Note>) {
-    let list = match op.op.get("parameters") {
+pub(super) fn parameters(operation: &mut Operation<'_>, components: &Value, notes: &mut Vec<Note>) {
+    let list = match operation.object.get("parameters") {
         Some(Value::Array(list)) => list.clone(),
         Some(_) => Vec::new(),
-        None if template_names(op.path).is_empty() => return,
+        None if template_names(operation.path).is_empty() => return,
         None => Vec::new(),
     };
-    let at_list = child(&op.at, "parameters");
-    let template = template_names(op.path);
+    let at_list = child(&operation.at, "parameters");
+    let template = template_names(operation.path);
     let mut out: Vec<Value> = Vec::new();
     // Rust names in use (the request body is always `body`).
     let mut rust_names: BTreeSet<String> = BTreeSet::new();
-    if op.op.contains_key("requestBody") {
+    if operation.object.contains_key("requestBody") {
         rust_names.insert("body".into());
     }
     let mut declared_path: BTreeSet<String> = BTreeSet::new();
     for (i, original) in list.into_iter().enumerate() {
         let at = child(&at_list, &i.to_string());
-        let mut p = resolve(&original, components).clone();
-        let before = p.clone();
-        let name = p
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let location = p
-            .get("in")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        match location.as_str() {
-            "path" | "query" | "header" => {}
-            "cookie" => {
-                notes.push(Note::new(
-                    "normalize/parameter-location",
-                    at,
-                    format!(
-                        "cookie parameter `{name}` dropped (the generator cannot send cookies)"
-                    ),
-                ));
-                continue;
-            }
-            other => {
-                notes.push(Note::new(
-                    "normalize/parameter-location",
-                    at,
-                    format!(
-                        "parameter `{name}` with `in: {other}` dropped (not an OpenAPI 3 location)"
-                    ),
-                ));
-                continue;
-            }
-        }
-        if location == "path" && !template.contains(&name) {
-            notes.push(Note::new(
-                "normalize/path-parameter",
-                at,
-                format!(
-                    "path parameter `{name}` dropped: `{}` has no `{{{name}}}`",
-                    op.path
-                ),
-            ));
-            continue;
-        }
-        let rust = names::snake(&name);
-        if !rust_names.insert(rust.clone()) {
-            notes.push(Note::new(
-                "normalize/parameter-name",
-                at,
-                format!(
-                    "{location} parameter `{name}` dropped: its Rust name `{rust}` is taken by an earlier parameter or the body"
-                ),
-            ));
+        let mut parameter = resolve(&original, components).clone();
+        let field = |key: &str| {
+            parameter
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let (name, location) = (field("name"), field("in"));
+        if let Some((rule, message)) =
+            dropped(&name, &location, &template, operation.path, &mut rust_names)
+        {
+            notes.push(Note::new(rule, at, message));
             continue;
         }
         if location == "path" {
             declared_path.insert(name.clone());
         }
-        schema(&mut p, &name, &at, notes);
-        style(&mut p, &name, &location, &at, notes);
-        if location == "path" && p.get("required") != Some(&Value::Bool(true)) {
-            p["required"] = Value::Bool(true);
-            notes.push(Note::new(
-                "normalize/path-parameter",
-                &at,
+        let before = parameter.clone();
+        repair(&mut parameter, &name, &location, &at, notes);
+        out.push(if parameter == before {
+            original
+        } else {
+            parameter
+        });
+    }
+    for name in template
+        .iter()
+        .filter(|name| !declared_path.contains(*name))
+    {
+        notes.push(Note::new(
+            "normalize/path-parameter",
+            &at_list,
+            format!(
+                "`{{{name}}}` in `{}` has no parameter; a required string parameter was added",
+                operation.path
+            ),
+        ));
+        out.push(
+            json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}),
+        );
+    }
+    operation
+        .object
+        .insert("parameters".into(), Value::Array(out));
+}
+
+/// Rules `normalize/parameter-schema`, `normalize/parameter-style`, and a path parameter's
+/// `required: true`, for a parameter that is kept.
+fn repair(parameter: &mut Value, name: &str, location: &str, at: &str, notes: &mut Vec<Note>) {
+    schema(parameter, name, at, notes);
+    style(parameter, name, location, at, notes);
+    if location == "path" && parameter.get("required") != Some(&Value::Bool(true)) {
+        parameter["required"] = Value::Bool(true);
+        notes.push(Note::new(
+            "normalize/path-parameter",
+            at,
+            format!("path parameter `{name}` marked `required: true` (path parameters always are)"),
+        ));
+    }
+}
+
+/// Why the parameter `name` in `location` is dropped, as `(rule, message)`: a location the
+/// generator cannot send, a path parameter `path` does not use, or a Rust name already in
+/// `rust_names` (else its Rust name is added there).
+fn dropped(
+    name: &str,
+    location: &str,
+    template: &[String],
+    path: &str,
+    rust_names: &mut BTreeSet<String>,
+) -> Option<(&'static str, String)> {
+    match location {
+        "path" | "query" | "header" => {}
+        "cookie" => {
+            return Some((
+                "normalize/parameter-location",
+                format!("cookie parameter `{name}` dropped (the generator cannot send cookies)"),
+            ));
+        }
+        other => {
+            return Some((
+                "normalize/parameter-location",
                 format!(
-                    "path parameter `{name}` marked `required: true` (path parameters always are)"
+                    "parameter `{name}` with `in: {other}` dropped (not an OpenAPI 3 location)"
                 ),
             ));
         }
-        out.push(if p == before { original } else { p });
     }
-    for name in &template {
-        if !declared_path.contains(name) {
-            notes.push(Note::new(
-                "normalize/path-parameter",
-                &at_list,
-                format!(
-                    "`{{{name}}}` in `{}` has no parameter; a required string parameter was added",
-                    op.path
-                ),
-            ));
-            out.push(
-                json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}),
-            );
-        }
+    if location == "path" && !template.iter().any(|t| t == name) {
+        return Some((
+            "normalize/path-parameter",
+            format!("path parameter `{name}` dropped: `{path}` has no `{{{name}}}`"),
+        ));
     }
-    op.op.insert("parameters".into(), Value::Array(out));
+    let rust = names::snake(name);
+    if !rust_names.insert(rust.clone()) {
+        return Some((
+            "normalize/parameter-name",
+            format!(
+                "{location} parameter `{name}` dropped: its Rust name `{rust}` is taken by an earlier parameter or the body"
+            ),
+        ));
+    }
+    None
 }
 
 /// `{name}` variables of a path template, in order.
@@ -147,10 +163,10 @@ pub(super) fn template_names(path: &str) -> Vec<String> {
     out
 }
 
-fn schema(p: &mut Value, name: &str, at: &str, notes: &mut Vec<Note>) {
-    if p.get("schema").is_some() {
-        if let Some(o) = p.as_object_mut()
-            && o.shift_remove("content").is_some()
+fn schema(parameter: &mut Value, name: &str, at: &str, notes: &mut Vec<Note>) {
+    if parameter.get("schema").is_some() {
+        if let Some(object) = parameter.as_object_mut()
+            && object.shift_remove("content").is_some()
         {
             notes.push(Note::new(
                 "normalize/parameter-schema",
@@ -160,7 +176,7 @@ fn schema(p: &mut Value, name: &str, at: &str, notes: &mut Vec<Note>) {
         }
         return;
     }
-    let from_content = p
+    let from_content = parameter
         .get("content")
         .and_then(Value::as_object)
         .and_then(|c| c.values().next())
@@ -172,9 +188,9 @@ fn schema(p: &mut Value, name: &str, at: &str, notes: &mut Vec<Note>) {
         }
         None => format!("parameter `{name}` has no schema; it is sent as a string"),
     };
-    if let Some(o) = p.as_object_mut() {
-        o.shift_remove("content");
-        o.insert(
+    if let Some(object) = parameter.as_object_mut() {
+        object.shift_remove("content");
+        object.insert(
             "schema".into(),
             from_content.unwrap_or_else(|| json!({"type": "string"})),
         );
@@ -182,13 +198,13 @@ fn schema(p: &mut Value, name: &str, at: &str, notes: &mut Vec<Note>) {
     notes.push(Note::new("normalize/parameter-schema", at, message));
 }
 
-fn style(p: &mut Value, name: &str, location: &str, at: &str, notes: &mut Vec<Note>) {
+fn style(parameter: &mut Value, name: &str, location: &str, at: &str, notes: &mut Vec<Note>) {
     let expected = if location == "query" {
         "form"
     } else {
         "simple"
     };
-    let Some(Value::String(style)) = p.get("style") else {
+    let Some(Value::String(style)) = parameter.get("style") else {
         return;
     };
     if style == expected {
@@ -202,7 +218,7 @@ fn style(p: &mut Value, name: &str, location: &str, at: &str, notes: &mut Vec<No
             "{location} parameter `{name}` with `style: {style}` is sent with `style: {expected}`"
         ),
     ));
-    p["style"] = Value::String(expected.into());
+    parameter["style"] = Value::String(expected.into());
 }
 
 #[cfg(test)]
@@ -210,17 +226,19 @@ mod tests {
     use super::*;
     use serde_json::Map;
 
-    fn run(path: &str, op: Value, components: Value) -> (Value, Vec<Note>) {
-        let Value::Object(mut op) = op else { panic!() };
+    fn run(path: &str, operation: Value, components: Value) -> (Value, Vec<Note>) {
+        let Value::Object(mut object) = operation else {
+            panic!()
+        };
         let mut notes = Vec::new();
         let mut operation = Operation {
             path,
             method: "get",
             at: "/op".into(),
-            op: &mut op,
+            object: &mut object,
         };
         parameters(&mut operation, &components, &mut notes);
-        (Value::Object(op), notes)
+        (Value::Object(object), notes)
     }
 
     fn rules(notes: &[Note]) -> Vec<&str> {
@@ -235,13 +253,13 @@ mod tests {
 
     #[test]
     fn cookies_and_bad_locations_are_dropped() {
-        let (op, notes) = run(
+        let (operation, notes) = run(
             "/a",
             json!({"parameters": [{"name": "s", "in": "cookie"}, {"name": "b", "in": "body"}, {"name": "q", "in": "query", "schema": {}}]}),
             json!({}),
         );
         assert_eq!(
-            op,
+            operation,
             json!({"parameters": [{"name": "q", "in": "query", "schema": {}}]})
         );
         assert_eq!(rules(&notes), ["normalize/parameter-location"; 2]);
@@ -249,7 +267,7 @@ mod tests {
 
     #[test]
     fn path_parameters_are_required_and_match_the_template() {
-        let (op, notes) = run(
+        let (operation, notes) = run(
             "/a/{id}/{other}",
             json!({"parameters": [
                 {"$ref": "#/components/parameters/id"},
@@ -258,7 +276,7 @@ mod tests {
             json!({"parameters": {"id": {"name": "id", "in": "path", "schema": {"type": "integer"}}}}),
         );
         assert_eq!(
-            op,
+            operation,
             json!({"parameters": [
                 {"name": "id", "in": "path", "schema": {"type": "integer"}, "required": true},
                 {"name": "other", "in": "path", "required": true, "schema": {"type": "string"}}
@@ -269,7 +287,7 @@ mod tests {
 
     #[test]
     fn names_colliding_in_rust_keep_the_first() {
-        let (op, notes) = run(
+        let (operation, notes) = run(
             "/a",
             json!({"parameters": [
                 {"name": "maxResults", "in": "query", "schema": {}},
@@ -279,7 +297,7 @@ mod tests {
             json!({}),
         );
         assert_eq!(
-            op["parameters"],
+            operation["parameters"],
             json!([{"name": "maxResults", "in": "query", "schema": {}}])
         );
         assert_eq!(rules(&notes), ["normalize/parameter-name"; 2]);
@@ -288,7 +306,7 @@ mod tests {
 
     #[test]
     fn schema_and_style() {
-        let (op, notes) = run(
+        let (operation, notes) = run(
             "/a",
             json!({"parameters": [
                 {"name": "f", "in": "query", "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -299,7 +317,7 @@ mod tests {
             json!({}),
         );
         assert_eq!(
-            op["parameters"],
+            operation["parameters"],
             json!([
                 {"name": "f", "in": "query", "schema": {"type": "object"}},
                 {"name": "n", "in": "header", "schema": {"type": "string"}},
@@ -320,12 +338,12 @@ mod tests {
     #[test]
     fn untouched_references_stay_references() {
         let input = json!({"parameters": [{"$ref": "#/components/parameters/q"}]});
-        let (op, notes) = run(
+        let (operation, notes) = run(
             "/a",
             input.clone(),
             json!({"parameters": {"q": {"name": "q", "in": "query", "schema": {}}}}),
         );
-        assert_eq!((op, notes.len()), (input, 0));
+        assert_eq!((operation, notes.len()), (input, 0));
         let _ = Map::new();
     }
 }

@@ -17,7 +17,8 @@ use serde_json::{Map, Value, json};
 
 use super::names;
 use crate::codegen::lower::walk;
-use crate::codegen::note::{Note, unescape};
+use crate::codegen::note::Note;
+use crate::util::json_pointer;
 
 /// How many rounds of hoisting or inlining before giving up on a chain of references.
 const MAX_ROUNDS: usize = 16;
@@ -133,49 +134,26 @@ pub(super) fn references(document: &mut Value, notes: &mut Vec<Note>) {
 }
 
 /// The JSON pointer of a local reference (`#/a/b` → `/a/b`), percent-decoded; `None` for
-/// references to other documents.
+/// references to other documents, and for fragments that do not percent-decode
+/// ([`json_pointer::percent_decode`]).
 pub(super) fn local_pointer(reference: &str) -> Option<String> {
     let fragment = reference.strip_prefix('#')?;
     if !fragment.is_empty() && !fragment.starts_with('/') {
         return None;
     }
-    Some(percent_decode(fragment))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    json_pointer::percent_decode(fragment).map(Into::into)
 }
 
 /// `(kind, name)` when `pointer` is `/components/<kind>/<name>`.
 fn component(pointer: &str) -> Option<(&str, String)> {
     let rest = pointer.strip_prefix("/components/")?;
     let (kind, name) = rest.split_once('/')?;
-    (!name.contains('/')).then(|| (kind, unescape(name)))
+    (!name.contains('/')).then(|| (kind, json_pointer::unescape(name).into_owned()))
 }
 
 /// The reference a schema should use for component schema `name`.
 fn schema_ref(name: &str) -> String {
-    format!(
-        "#/components/schemas/{}",
-        name.replace('~', "~0").replace('/', "~1")
-    )
+    format!("#/components/schemas/{}", json_pointer::escape(name))
 }
 
 /// One round: finds schema references that are not `#/components/schemas/<name>`, copies their
@@ -362,7 +340,7 @@ fn other_refs(
                     continue;
                 }
                 let len = at.len();
-                crate::codegen::note::push_token(at, k);
+                json_pointer::push_token(at, k);
                 if other_refs(v, snapshot, Some(k), at, notes, round) {
                     remove.push(k.clone());
                 }
@@ -377,7 +355,7 @@ fn other_refs(
             let mut keep = Vec::with_capacity(items.len());
             for (i, v) in items.iter_mut().enumerate() {
                 let len = at.len();
-                crate::codegen::note::push_token(at, &i.to_string());
+                json_pointer::push_token(at, &i.to_string());
                 keep.push(!other_refs(v, snapshot, container, at, notes, round));
                 at.truncate(len);
             }
@@ -407,10 +385,7 @@ fn other_ref(
     let unresolved = match target {
         Some((_, p)) if component(&p).is_some() => {
             let (kind, name) = component(&p).expect("checked");
-            let canonical = format!(
-                "#/components/{kind}/{}",
-                name.replace('~', "~0").replace('/', "~1")
-            );
+            let canonical = format!("#/components/{kind}/{}", json_pointer::escape(&name));
             if canonical != r {
                 value["$ref"] = Value::String(canonical);
                 round.changed = true;
@@ -472,6 +447,9 @@ mod tests {
             local_pointer("#/components/schemas/A").as_deref(),
             Some("/components/schemas/A")
         );
+        // Not a percent-encoded fragment: it names nothing (was kept literally before).
+        assert_eq!(local_pointer("#/components/schemas/A%zz"), None);
+        assert_eq!(local_pointer("#/components/schemas/%ff"), None);
     }
 
     #[test]

@@ -22,7 +22,8 @@ use serde_json::{Map, Value, json};
 
 use super::operations::Operation;
 use super::{names, resolve};
-use crate::codegen::note::{Note, child};
+use crate::codegen::note::Note;
+use crate::util::json_pointer::child;
 
 /// Component schemas created by merges, and the names already in use.
 pub(super) struct Created {
@@ -34,19 +35,19 @@ pub(super) struct Created {
 
 /// Applies the response rules to one operation.
 pub(super) fn responses(
-    op: &mut Operation<'_>,
+    operation: &mut Operation<'_>,
     components: &Value,
     created: &mut Created,
     notes: &mut Vec<Note>,
 ) {
-    let at = child(&op.at, "responses");
-    let op_id = op
-        .op
+    let at = child(&operation.at, "responses");
+    let operation_id = operation
+        .object
         .get("operationId")
         .and_then(Value::as_str)
         .unwrap_or("operation")
         .to_string();
-    let Some(Value::Object(map)) = op.op.get_mut("responses") else {
+    let Some(Value::Object(map)) = operation.object.get_mut("responses") else {
         return;
     };
     for (status, response) in map.iter_mut() {
@@ -54,7 +55,7 @@ pub(super) fn responses(
     }
     default_response(map, components, &at, notes);
     for set in [Set::Success, Set::Error] {
-        unify(map, components, set, &op_id, &at, created, notes);
+        unify(map, components, set, &operation_id, &at, created, notes);
     }
 }
 
@@ -94,6 +95,24 @@ fn is_json_like(media_type: &str) -> bool {
 enum Set {
     Success,
     Error,
+}
+
+impl Set {
+    /// How notes name the set.
+    fn name(self) -> &'static str {
+        match self {
+            Set::Success => "success",
+            Set::Error => "error",
+        }
+    }
+
+    /// The suffix of the schema a merge creates.
+    fn suffix(self) -> &'static str {
+        match self {
+            Set::Success => "Response",
+            Set::Error => "Error",
+        }
+    }
 }
 
 /// Where a status key falls: `(in success set, in error set, sort value)` as the generator
@@ -241,19 +260,14 @@ fn unify(
     map: &mut Map<String, Value>,
     components: &Value,
     set: Set,
-    op_id: &str,
+    operation_id: &str,
     at: &str,
     created: &mut Created,
     notes: &mut Vec<Note>,
 ) {
-    let mut members: Vec<(u16, String, Kind)> = map
-        .iter()
-        .filter(|(k, _)| in_set(k, set))
-        .map(|(k, v)| (status(k).2, k.clone(), kind(resolve(v, components))))
-        .collect();
-    members.sort_by_key(|(value, _, _)| *value);
+    let members = members(map, components, set);
     let mut kinds: Vec<&Kind> = Vec::new();
-    for (_, _, k) in &members {
+    for (_, k) in &members {
         if !kinds.contains(&k) {
             kinds.push(k);
         }
@@ -261,10 +275,6 @@ fn unify(
     if kinds.len() <= 1 {
         return;
     }
-    let what = match set {
-        Set::Success => "success",
-        Set::Error => "error",
-    };
     let schemas: Vec<Value> = kinds
         .iter()
         .filter_map(|k| match k {
@@ -272,47 +282,19 @@ fn unify(
             _ => None,
         })
         .collect();
-    let json_statuses: Vec<String> = members
-        .iter()
-        .filter(|(_, _, k)| matches!(k, Kind::Json(_)))
-        .map(|(_, s, _)| s.clone())
-        .collect();
-    let others: Vec<String> = members
-        .iter()
-        .filter(|(_, _, k)| !matches!(k, Kind::Json(_)))
-        .map(|(_, s, _)| s.clone())
-        .collect();
+    let json_statuses = statuses(&members, |k| matches!(k, Kind::Json(_)));
+    let others = statuses(&members, |k| !matches!(k, Kind::Json(_)));
     if schemas.len() > 1 {
-        let suffix = match set {
-            Set::Success => "Response",
-            Set::Error => "Error",
-        };
-        let base = format!("{}{suffix}", names::pascal(op_id));
-        let name = names::unused(&base, |n| created.taken.contains(&names::pascal(n)));
-        created.taken.insert(names::pascal(&name));
-        created
-            .schemas
-            .push((name.clone(), json!({ "oneOf": schemas })));
-        let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
-        for status in &json_statuses {
-            let response = map.get_mut(status).expect("member");
-            let mut copy = resolve(response, components).clone();
-            if let Some(content) = copy.get_mut("content").and_then(Value::as_object_mut)
-                && let Some((_, media)) = content.iter_mut().find(|(k, _)| is_json(k))
-            {
-                media["schema"] = reference.clone();
-            }
-            *response = copy;
-        }
-        notes.push(Note::new(
-            "normalize/response-types",
-            at,
-            format!(
-                "{what} responses {} have {} different schemas: merged as `{name}` (`oneOf` of them)",
-                list(&json_statuses),
-                schemas.len()
-            ),
-        ));
+        let message = merge_schemas(
+            map,
+            components,
+            set,
+            operation_id,
+            schemas,
+            &json_statuses,
+            created,
+        );
+        notes.push(Note::new("normalize/response-types", at, message));
     }
     if !json_statuses.is_empty() && !others.is_empty() {
         for status in &others {
@@ -322,39 +304,99 @@ fn unify(
             "normalize/response-types",
             at,
             format!(
-                "{what} responses {} dropped: they are not JSON like {} (the client reports them as unexpected responses)",
+                "{} responses {} dropped: they are not JSON like {} (the client reports them as unexpected responses)",
+                set.name(),
                 list(&others),
                 list(&json_statuses)
             ),
         ));
     } else if json_statuses.is_empty() {
-        let empty: Vec<String> = members
-            .iter()
-            .filter(|(_, _, k)| *k == Kind::Empty)
-            .map(|(_, s, _)| s.clone())
-            .collect();
-        for status in &empty {
-            let Some(response) = map.get_mut(status) else {
-                continue;
-            };
-            let mut copy = resolve(response, components).clone();
-            // A malformed response (not an object) is left as it is (found by fuzzing).
-            if let Some(object) = copy.as_object_mut() {
-                object.insert(
-                    "content".into(),
-                    json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}),
-                );
-                *response = copy;
-            }
-        }
+        let empty = statuses(&members, |k| *k == Kind::Empty);
+        empty_as_bytes(map, components, &empty);
         notes.push(Note::new(
             "normalize/response-types",
             at,
             format!(
-                "{what} responses {} have no content beside responses with content: they are returned as (empty) bytes too",
+                "{} responses {} have no content beside responses with content: they are returned as (empty) bytes too",
+                set.name(),
                 list(&empty)
             ),
         ));
+    }
+}
+
+/// The responses of `set` with their kinds, in the generator's order (by status).
+fn members(map: &Map<String, Value>, components: &Value, set: Set) -> Vec<(String, Kind)> {
+    let mut members: Vec<(u16, String, Kind)> = map
+        .iter()
+        .filter(|(k, _)| in_set(k, set))
+        .map(|(k, v)| (status(k).2, k.clone(), kind(resolve(v, components))))
+        .collect();
+    members.sort_by_key(|(value, _, _)| *value);
+    members.into_iter().map(|(_, k, kind)| (k, kind)).collect()
+}
+
+/// The statuses among `members` whose kind is `wanted`.
+fn statuses(members: &[(String, Kind)], wanted: impl Fn(&Kind) -> bool) -> Vec<String> {
+    members
+        .iter()
+        .filter(|(_, k)| wanted(k))
+        .map(|(s, _)| s.clone())
+        .collect()
+}
+
+/// Creates the component schema `<OperationId>Response` (`…Error`), the `oneOf` of `schemas`,
+/// and points the JSON content of every response in `json_statuses` to it. Returns the note.
+fn merge_schemas(
+    map: &mut Map<String, Value>,
+    components: &Value,
+    set: Set,
+    operation_id: &str,
+    schemas: Vec<Value>,
+    json_statuses: &[String],
+    created: &mut Created,
+) -> String {
+    let count = schemas.len();
+    let base = format!("{}{}", names::pascal(operation_id), set.suffix());
+    let name = names::unused(&base, |n| created.taken.contains(&names::pascal(n)));
+    created.taken.insert(names::pascal(&name));
+    created
+        .schemas
+        .push((name.clone(), json!({ "oneOf": schemas })));
+    let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+    for status in json_statuses {
+        let response = map.get_mut(status).expect("member");
+        let mut copy = resolve(response, components).clone();
+        if let Some(content) = copy.get_mut("content").and_then(Value::as_object_mut)
+            && let Some((_, media)) = content.iter_mut().find(|(k, _)| is_json(k))
+        {
+            media["schema"] = reference.clone();
+        }
+        *response = copy;
+    }
+    format!(
+        "{} responses {} have {count} different schemas: merged as `{name}` (`oneOf` of them)",
+        set.name(),
+        list(json_statuses),
+    )
+}
+
+/// Gives the responses in `statuses` (without content) a raw-bytes content, so they share the
+/// kind of the set's other (non-JSON) responses.
+fn empty_as_bytes(map: &mut Map<String, Value>, components: &Value, statuses: &[String]) {
+    for status in statuses {
+        let Some(response) = map.get_mut(status) else {
+            continue;
+        };
+        let mut copy = resolve(response, components).clone();
+        // A malformed response (not an object) is left as it is (found by fuzzing).
+        if let Some(object) = copy.as_object_mut() {
+            object.insert(
+                "content".into(),
+                json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}),
+            );
+            *response = copy;
+        }
     }
 }
 
@@ -370,8 +412,10 @@ fn list(statuses: &[String]) -> String {
 mod tests {
     use super::*;
 
-    fn run(op: Value, components: Value) -> (Value, Vec<(String, Value)>, Vec<Note>) {
-        let Value::Object(mut op) = op else { panic!() };
+    fn run(operation: Value, components: Value) -> (Value, Vec<(String, Value)>, Vec<Note>) {
+        let Value::Object(mut object) = operation else {
+            panic!()
+        };
         let mut notes = Vec::new();
         let mut created = Created {
             schemas: Vec::new(),
@@ -381,10 +425,10 @@ mod tests {
             path: "/pets",
             method: "get",
             at: "/op".into(),
-            op: &mut op,
+            object: &mut object,
         };
         responses(&mut operation, &components, &mut created, &mut notes);
-        (Value::Object(op), created.schemas, notes)
+        (Value::Object(object), created.schemas, notes)
     }
 
     fn json_response(schema: Value) -> Value {
@@ -405,13 +449,13 @@ mod tests {
 
     #[test]
     fn one_consistent_kind_is_untouched() {
-        let op = json!({"operationId": "listPets", "responses": {
+        let operation = json!({"operationId": "listPets", "responses": {
             "200": json_response(json!({"$ref": "#/components/schemas/Pets"})),
             "201": json_response(json!({"$ref": "#/components/schemas/Pets"})),
             "404": {"description": ""}
         }});
-        let (out, created, notes) = run(op.clone(), json!({}));
-        assert_eq!((out, created.len(), notes.len()), (op, 0, 0));
+        let (out, created, notes) = run(operation.clone(), json!({}));
+        assert_eq!((out, created.len(), notes.len()), (operation, 0, 0));
     }
 
     #[test]

@@ -254,7 +254,7 @@ pub(super) fn pattern(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec
     }
 }
 
-pub(super) use crate::codegen::note::short_json as short;
+pub(super) use crate::report::short_json as short;
 
 #[cfg(test)]
 mod tests {

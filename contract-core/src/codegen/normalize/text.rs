@@ -11,7 +11,8 @@
 
 use serde_json::Value;
 
-use crate::codegen::note::{Note, push_token};
+use crate::codegen::note::Note;
+use crate::util::json_pointer::push_token;
 
 /// The fields whose text ends up in doc comments, wherever they are.
 const DOC_FIELDS: [&str; 3] = ["description", "summary", "title"];

@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use super::names;
 use crate::codegen::lower::walk;
-use crate::codegen::note::{Note, unescape};
+use crate::codegen::note::Note;
+use crate::util::json_pointer::unescape;
 
 /// Applies the rule to `document`; returns the Rust names of the titles that remain.
 pub(super) fn titles(document: &mut Value, notes: &mut Vec<Note>) -> BTreeSet<String> {
@@ -86,7 +87,7 @@ pub(super) fn titles(document: &mut Value, notes: &mut Vec<Note>) -> BTreeSet<St
 /// The component key when `at` is `/components/schemas/<key>` itself.
 fn own_component(at: &str) -> Option<String> {
     let key = at.strip_prefix("/components/schemas/")?;
-    (!key.contains('/')).then(|| unescape(key))
+    (!key.contains('/')).then(|| unescape(key).into_owned())
 }
 
 #[cfg(test)]

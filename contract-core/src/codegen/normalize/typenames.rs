@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::names;
-use crate::codegen::note::{METHODS, Note, child, push_token};
+use crate::codegen::note::Note;
+use crate::spec::METHODS;
+use crate::util::json_pointer::{child, push_token};
 
 struct Namer<'a> {
     /// Names of components and titles.
@@ -56,12 +58,12 @@ pub(super) fn type_names(document: &mut Value, titles: BTreeSet<String>, notes: 
         for (path, item) in paths {
             let at_path = child("/paths", path);
             for method in METHODS {
-                if let Some(Value::Object(op)) = item.get(method) {
-                    let id = op
+                if let Some(Value::Object(operation)) = item.get(method) {
+                    let id = operation
                         .get("operationId")
                         .and_then(Value::as_str)
                         .unwrap_or_default();
-                    namer.operation(op, id, &mut child(&at_path, method));
+                    namer.operation(operation, id, &mut child(&at_path, method));
                 }
             }
         }
@@ -80,8 +82,8 @@ pub(super) fn type_names(document: &mut Value, titles: BTreeSet<String>, notes: 
 }
 
 impl Namer<'_> {
-    fn operation(&mut self, op: &Map<String, Value>, id: &str, at: &mut String) {
-        if let Some(Value::Array(params)) = op.get("parameters") {
+    fn operation(&mut self, operation: &Map<String, Value>, id: &str, at: &mut String) {
+        if let Some(Value::Array(params)) = operation.get("parameters") {
             for (i, p) in params.iter().enumerate() {
                 let name = p.get("name").and_then(Value::as_str).unwrap_or("");
                 if let Some(schema) = p.get("schema") {
@@ -94,13 +96,13 @@ impl Namer<'_> {
                 }
             }
         }
-        if let Some(body) = op.get("requestBody") {
+        if let Some(body) = operation.get("requestBody") {
             let len = at.len();
             push_token(at, "requestBody");
             self.content(body, &format!("{id}-body"), at);
             at.truncate(len);
         }
-        if let Some(Value::Object(responses)) = op.get("responses") {
+        if let Some(Value::Object(responses)) = operation.get("responses") {
             let name = format!("{id}-response");
             for (status, response) in responses {
                 let len = at.len();

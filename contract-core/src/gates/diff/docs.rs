@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use super::Change;
 use super::rules::Rule;
-use crate::codegen::note::{METHODS, child, unescape};
+use crate::spec::METHODS;
+use crate::util::json_pointer::{child, tokens};
 
 const DOC_FIELDS: [&str; 3] = ["description", "summary", "title"];
 const NOT_DOCS: [&str; 4] = ["example", "examples", "default", "enum"];
@@ -66,7 +67,7 @@ pub(super) fn changes(old: &Value, new: &Value) -> Vec<Change> {
 }
 
 fn change(section: &str, new: &Value, changed: &[&str]) -> Change {
-    let tokens: Vec<String> = section.split('/').skip(1).map(unescape).collect();
+    let tokens: Vec<String> = tokens(section).map(Into::into).collect();
     let operation = match tokens.as_slice() {
         [paths, path, method] if paths == "paths" => {
             Some(format!("{} {path}", method.to_ascii_uppercase()))

@@ -9,19 +9,11 @@ use serde_json::Value;
 /// The longest chain of `$ref`s to `$ref`s followed before giving up (a cycle of pure refs).
 const MAX_REF_HOPS: usize = 32;
 
-pub use crate::codegen::note::child;
+pub use crate::util::json_pointer::{child, tokens};
 
 /// Appends an array index to a JSON pointer.
 pub fn index(pointer: &str, i: usize) -> String {
     format!("{pointer}/{i}")
-}
-
-/// The unescaped reference tokens of a JSON pointer (`/a/b~1c` → `a`, `b/c`).
-pub fn tokens(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(crate::codegen::note::unescape)
 }
 
 /// One document, for resolving references in it.
@@ -96,7 +88,7 @@ impl<'a> Doc<'a> {
     /// re-escaped). `None` for references to other files or to nothing.
     pub fn lookup(&self, reference: &str) -> Option<(&'a Value, String)> {
         let fragment = reference.strip_prefix('#')?;
-        let decoded = percent_decode(fragment)?;
+        let decoded = crate::util::json_pointer::percent_decode(fragment)?;
         if decoded.is_empty() {
             return Some((self.root, String::new()));
         }
@@ -104,19 +96,14 @@ impl<'a> Doc<'a> {
             return None;
         }
         let mut current = self.root;
-        for raw in decoded.split('/').skip(1) {
-            let token: std::borrow::Cow<'_, str> = if raw.contains('~') {
-                raw.replace("~1", "/").replace("~0", "~").into()
-            } else {
-                raw.into()
-            };
+        for token in tokens(&decoded) {
             current = match current {
                 Value::Object(map) => map.get(token.as_ref())?,
                 Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => return None,
             };
         }
-        Some((current, decoded))
+        Some((current, decoded.into_owned()))
     }
 }
 
@@ -130,30 +117,6 @@ pub fn object_at<'a>(value: &'a Value, key: &str) -> &'a serde_json::Map<String,
 /// The `$ref` string of a node, if it is a reference.
 pub fn ref_of(value: &Value) -> Option<&str> {
     value.as_object()?.get("$ref")?.as_str()
-}
-
-/// Decodes `%XX` escapes of a URI fragment; `None` when they do not form UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return Some(text.to_string());
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if i + 2 >= bytes.len() {
-                return None;
-            }
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The address of a node, to memoise comparisons of node pairs.

@@ -149,7 +149,7 @@ impl Report {
         counts
     }
 
-    /// The JSON document of `diff --format json` (schema in the README).
+    /// The JSON document of `diff --format json` (schema in `docs/src/diff.md`).
     pub fn to_json(&self, old_source: &str, new_source: &str, fail_on: Severity) -> Value {
         let s = self.summary();
         json!({

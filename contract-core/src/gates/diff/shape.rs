@@ -261,7 +261,7 @@ pub(super) fn nullable(doc: Doc<'_>, view: &View<'_>) -> bool {
 
 /// Describes where a pointer is, for messages: `property `state``, `schema `repo``, ….
 pub(super) fn describe(pointer: &str) -> String {
-    let toks: Vec<String> = tokens(pointer).collect();
+    let toks: Vec<String> = tokens(pointer).map(Into::into).collect();
     if let Some(i) = (1..toks.len()).rev().find(|&i| toks[i - 1] == "properties") {
         let rest = &toks[i + 1..];
         let suffix = if rest.iter().any(|t| t == "items") {
@@ -301,7 +301,7 @@ pub(super) fn describe_pair(old: &str, new: &str) -> String {
     d
 }
 
-pub(super) use crate::codegen::note::short_json as show;
+pub(super) use crate::report::short_json as show;
 
 #[cfg(test)]
 mod tests {

@@ -113,7 +113,7 @@ fn unknown(id: &str, at: &str) -> String {
         .take(3)
         .collect::<Vec<_>>();
     let hint = if close.is_empty() {
-        " (see the rule catalogue in the README)".to_string()
+        " (see the rule catalogue in the manual, docs/src/diff-rules.md)".to_string()
     } else {
         format!(" (did you mean {}?)", close.join(", "))
     };

@@ -30,7 +30,7 @@ pub(super) enum Memo {
     Header,
 }
 
-pub(super) use crate::codegen::note::METHODS;
+pub(super) use crate::spec::METHODS;
 
 /// The comparison context.
 pub(super) struct Cx<'a> {

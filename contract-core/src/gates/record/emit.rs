@@ -6,6 +6,7 @@ use proc_macro2::{Literal, Span, TokenStream};
 use quote::quote;
 
 use super::{ELF_SECTION, MACHO_LINK_SECTION, PE_SECTION, Record, RecordKind, encode};
+use crate::codegen::header::Header;
 use crate::util::hash::Sha256Digest;
 
 /// A `#[used]` static holding `record` in the platform's record link section, inside an
@@ -61,6 +62,23 @@ pub fn pinned_record(
             spec_fingerprint: fingerprint,
             generator: None,
             settings_fingerprint: None,
+        },
+        span,
+    )
+}
+
+/// The record of a generated client, from its verified header (what its guard embeds).
+pub fn generated_client_record(header: &Header, span: Span) -> syn::Result<TokenStream> {
+    let (crate_name, crate_version) = current_crate()?;
+    record_static(
+        &Record {
+            kind: RecordKind::GeneratedClient,
+            contract: header.contract.clone(),
+            crate_name,
+            crate_version,
+            spec_fingerprint: header.spec_fingerprint,
+            generator: Some(header.generator.clone()),
+            settings_fingerprint: Some(header.settings_fingerprint),
         },
         span,
     )

@@ -7,6 +7,8 @@
 //! another crate than the one declaring it). Fingerprints are compared first; for generated
 //! clients, the generator and its options' fingerprint too, when both sides record them.
 
+use serde_json::{Value, json};
+
 use crate::project::lock::{LockEntry, LockFile};
 use crate::util::hash::Sha256Digest;
 
@@ -79,6 +81,33 @@ impl Row {
     pub fn found(&self) -> Option<Sha256Digest> {
         self.record.as_ref().map(|r| r.spec_fingerprint)
     }
+
+    /// This row as a line of `verify-binary --message-format json` (`"type": "contract"`).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "type": "contract",
+            "contract": self.contract,
+            "crate": self.crate_name,
+            "crate_version": self.record.as_ref().map(|r| &r.crate_version),
+            "from": self.record.as_ref().map(|r| r.kind.name()),
+            "expected": self.expected().map(|d| d.to_string()),
+            "found": self.found().map(|d| d.to_string()),
+            "state": self.verdict.name(),
+        })
+    }
+}
+
+/// The last line of `verify-binary --message-format json` (`"type": "summary"`): the binary
+/// and the lock as the user named them, how many records the binary holds, and the rows.
+pub fn summary_json(rows: &[Row], binary: &str, lock: &str, records: usize) -> Value {
+    json!({
+        "type": "summary",
+        "binary": binary,
+        "lock": lock,
+        "records": records,
+        "contracts": rows.len(),
+        "failures": rows.iter().filter(|r| r.verdict.is_failure()).count(),
+    })
 }
 
 /// Compares `records` with `lock`. `also_required`: crates whose pinned contracts must all be
@@ -290,5 +319,32 @@ mod tests {
         ]);
         let rows = verify(&[record("c", "pets", "v1")], &lock, &[]);
         assert_eq!(verdicts(&rows), [("c/pets".into(), "not-locked")]);
+    }
+
+    #[test]
+    fn rows_and_summary_as_json_lines() {
+        let lock = lock(vec![
+            pin(Some("app"), "pets", "v2"),
+            pin(Some("app"), "users", "u1"),
+        ]);
+        let rows = verify(&[record("app", "pets", "v1")], &lock, &[]);
+        let digest = |spec: &str| Sha256Digest::of(spec.as_bytes()).to_string();
+        assert_eq!(
+            rows[0].to_json(),
+            json!({"type": "contract", "contract": "pets", "crate": "app",
+                   "crate_version": "0.1.0", "from": "embed", "expected": digest("v2"),
+                   "found": digest("v1"), "state": "changed"})
+        );
+        assert_eq!(
+            rows[1].to_json(),
+            json!({"type": "contract", "contract": "users", "crate": "app",
+                   "crate_version": null, "from": null, "expected": digest("u1"),
+                   "found": null, "state": "missing"})
+        );
+        assert_eq!(
+            summary_json(&rows, "bin/app", "contract-guard.lock", 1),
+            json!({"type": "summary", "binary": "bin/app", "lock": "contract-guard.lock",
+                   "records": 1, "contracts": 2, "failures": 2})
+        );
     }
 }

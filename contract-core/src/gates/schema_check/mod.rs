@@ -87,7 +87,7 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
     let (spec, tracked) = match (&args.contract, &args.spec) {
         (Some(contract), None) => {
             let located = locate::locate(&krate, &contract.value())
-                .map_err(|m| syn::Error::new_spanned(contract, m))?;
+                .map_err(|error| error.to_syn(contract))?;
             let spec = match locate::load_pinned(&located) {
                 Ok(spec) => spec,
                 // Reported by an earlier macro of this crate, which fails the build.
@@ -106,7 +106,7 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
                     )
                 })?;
             let spec = locate::load_cached(&path, &krate.root)
-                .map_err(|e| syn::Error::new_spanned(spec_lit, e.to_string()))?;
+                .map_err(|e| syn::Error::new_spanned(spec_lit, crate::error::with_causes(&e)))?;
             let tracked = spec.files();
             (spec, tracked)
         }
@@ -254,7 +254,10 @@ fn find_schema<'d>(
     match found {
         Some(name) => schema_view::lookup(
             document,
-            &format!("#/components/schemas/{}", schema_view::escape(name)),
+            &format!(
+                "#/components/schemas/{}",
+                crate::util::json_pointer::escape(name)
+            ),
         )
         .ok_or_else(|| syn::Error::new(Span::call_site(), "schema lookup failed")),
         None => {

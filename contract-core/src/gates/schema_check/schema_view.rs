@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::util::json_pointer;
+
 /// The longest `$ref` chain followed before giving up.
 const MAX_REF_HOPS: usize = 64;
 
@@ -26,47 +28,19 @@ impl<'d> Node<'d> {
         };
         value.map(|value| Node {
             value,
-            pointer: format!("{}/{}", self.pointer, escape(key)),
+            pointer: json_pointer::child(&self.pointer, key),
         })
     }
-}
-
-/// Escapes a key for a JSON pointer.
-pub fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Looks up `#/…` in the document.
 pub fn lookup<'d>(root: &'d Value, fragment: &str) -> Option<Node<'d>> {
     let pointer = fragment.strip_prefix('#')?;
-    let decoded = percent_decode(pointer);
+    let decoded = json_pointer::percent_decode(pointer)?;
     root.pointer(&decoded).map(|value| Node {
         value,
         pointer: fragment.to_string(),
     })
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 /// The component name a `$ref` points at (`#/components/schemas/Pet` → `Pet`).
@@ -492,6 +466,16 @@ mod tests {
         );
         let looping = lookup(&doc, "#/components/schemas/Loop").unwrap();
         assert!(resolve(&doc, &looping).unwrap_err().contains("cycle"));
+    }
+
+    #[test]
+    fn references_are_percent_decoded_or_name_nothing() {
+        let doc = json!({"components": {"schemas": {"{A}": {"type": "string"}, "B%zz": {}}}});
+        let found = lookup(&doc, "#/components/schemas/%7BA%7D").unwrap();
+        assert_eq!(found.value, &json!({"type": "string"}));
+        assert_eq!(found.pointer, "#/components/schemas/%7BA%7D");
+        // Not a percent-encoded fragment: refused, not read as the key `B%zz`.
+        assert!(lookup(&doc, "#/components/schemas/B%zz").is_none());
     }
 
     #[test]

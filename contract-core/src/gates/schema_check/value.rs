@@ -55,7 +55,10 @@ impl<'d> Checker<'d> {
         };
         let title = schema_view::lookup(
             self.root,
-            &format!("#/components/schemas/{}", schema_view::escape(target)),
+            &format!(
+                "#/components/schemas/{}",
+                crate::util::json_pointer::escape(target)
+            ),
         )
         .and_then(|n| n.value.get("title").and_then(Value::as_str));
         let key = rust_type::name_key(&name);
