@@ -106,7 +106,7 @@ pub fn self_check(document: &Value, label: &str, code: &str) -> Result<SchemaOut
         let key = schema_check::name_key(&item.ident.to_string());
         let exact = components
             .get(&key)
-            .and_then(|names| names.iter().find(|n| **n == item.ident.to_string()));
+            .and_then(|names| names.iter().find(|n| item.ident == n.as_str()));
         let candidates = match exact {
             Some(name) => std::slice::from_ref(name),
             None => components.get(&key).map_or(&[][..], Vec::as_slice),
