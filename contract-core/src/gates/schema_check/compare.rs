@@ -272,7 +272,8 @@ impl<'d> Checker<'d> {
                 let writes = self.direction.writes() && !attrs.skip_serializing;
                 let skips_none = attrs.skip_serializing_if || container.skip_serializing_none;
                 // A nullable required property may be `null`, never absent.
-                if writes && required && (!nullable || skips_none) {
+                // An `Option` may hold the referenced component's own `null` too.
+                if writes && required && (!facts.nullable || skips_none) {
                     let effect = if skips_none {
                         "omit"
                     } else {
@@ -280,7 +281,7 @@ impl<'d> Checker<'d> {
                     };
                     let note = self.note(property, &summary);
                     self.push(&field.ty, format!("required property `{json_name}` is mapped to an `Option`: a `None` would {effect} it{note}"));
-                } else if writes && !required && !nullable && !skips_none {
+                } else if writes && !required && !facts.nullable && !skips_none {
                     let note = self.note(property, &summary);
                     self.push(&field.ty, format!("a `None` in `{json_name}` would be sent as `null`, which the schema does not allow; add `#[serde(skip_serializing_if = \"Option::is_none\")]`{note}"));
                 }

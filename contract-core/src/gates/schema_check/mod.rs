@@ -425,18 +425,20 @@ mod tests {
             struct Event { pub at: DateTime, pub reviewer: Option<NullableSimpleUser> }
         };
         assert_eq!(errors(item, "Event", Direction::Both), Vec::<String>::new());
-        let without: syn::DeriveInput = syn::parse_quote!(
+        // A required `Option`: the attribute turns "sends `null`" into "omits it".
+        let with: syn::DeriveInput = syn::parse_quote!(
+            #[serde_with::skip_serializing_none]
             struct Event {
-                pub at: DateTime,
-                #[serde(default)]
-                pub reviewer: Option<NullableSimpleUser>,
+                pub at: Option<DateTime>,
             }
         );
-        let found = errors(without, "Event", Direction::Both);
-        assert!(
-            found.iter().any(|e| e.contains("sent as `null`")),
-            "{found:?}"
+        let without: syn::DeriveInput = syn::parse_quote!(
+            struct Event {
+                pub at: Option<DateTime>,
+            }
         );
+        assert!(errors(with, "Event", Direction::Both)[0].contains("would omit it"));
+        assert!(errors(without, "Event", Direction::Both)[0].contains("would send `null` for it"));
     }
 
     #[test]
