@@ -40,6 +40,9 @@ enum Task {
         /// Where to write the generated code.
         #[arg(long)]
         out: PathBuf,
+        /// Also check the generated component types with `#[schema]`'s code.
+        #[arg(long)]
+        schema: bool,
     },
     /// Diff every changed API between two releases of the APIs.guru directory.
     DiffPairs(diff_pairs::Args),
@@ -63,7 +66,8 @@ fn main() -> ExitCode {
             pipeline,
             spec,
             out,
-        } => corpus::worker::run(pipeline, &spec, &out),
+            schema,
+        } => corpus::worker::run(pipeline, &spec, &out, schema),
         Task::DiffPairs(args) => diff_pairs::run(&args),
         Task::DiffPairsWorker { old, new } => diff_pairs::worker::run(&old, &new),
     };

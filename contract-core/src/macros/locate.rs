@@ -208,15 +208,14 @@ pub enum LocateError {
         manifest: PathBuf,
     },
     /// No contract of that name is declared for the crate or its workspace.
-    #[error(
-        "no contract `{name}` is declared for crate `{krate}`\n\
-         help: declare it with `cargo contract-guard add {name} <SPEC>`, or use `spec = \"<path>\"`"
-    )]
+    #[error("no contract `{name}` is declared for crate `{krate}`\nhelp: {help}")]
     Undeclared {
         /// The name given.
         name: String,
         /// The crate's `package.name`.
         krate: String,
+        /// The fix: the declared contract a near-miss name meant, else how to declare one.
+        help: String,
     },
     /// A contract table or the lock is malformed.
     #[error(transparent)]
@@ -255,9 +254,11 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, LocateError> {
     })?;
     let package_meta = to_json(own.get("package").and_then(|p| p.get("metadata")));
     let mut manifests = vec![manifest_path.clone()];
+    let mut declared: Vec<String> = Vec::new();
     let mut found =
         contract::parse_declarations(&ctx, &package_meta, Some(&krate.name), &manifest_path)?
             .into_iter()
+            .inspect(|c| declared.push(c.name.clone()))
             .find(|c| c.name == name);
     if found.is_none() {
         let root_manifest = krate.root.join("Cargo.toml");
@@ -268,12 +269,24 @@ pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, LocateError> {
             let workspace_meta = to_json(root.get("workspace").and_then(|w| w.get("metadata")));
             found = contract::parse_declarations(&ctx, &workspace_meta, None, &root_manifest)?
                 .into_iter()
+                .inspect(|c| declared.push(c.name.clone()))
                 .find(|c| c.name == name);
         }
     }
-    let contract = found.ok_or_else(|| LocateError::Undeclared {
-        name: name.to_string(),
-        krate: krate.name.clone(),
+    let contract = found.ok_or_else(|| {
+        let known: Vec<&str> = declared.iter().map(String::as_str).collect();
+        // A near miss is a typo: name the contract meant, not `add`.
+        let help = match crate::util::names::closest(name, &known) {
+            Some(near) => format!("did you mean `contract = \"{near}\"`?"),
+            None => format!(
+                "declare it with `cargo contract-guard add {name} <SPEC>`, or use `spec = \"<path>\"`"
+            ),
+        };
+        LocateError::Undeclared {
+            name: name.to_string(),
+            krate: krate.name.clone(),
+            help,
+        }
     })?;
     let lock_path = krate.root.join(LOCK_FILE_NAME);
     let lock = LockFile::read(&lock_path)?;

@@ -173,22 +173,7 @@ pub(crate) fn close(written: &str, known: &str) -> bool {
         return true;
     }
     let limit = if known.len() <= 4 { 1 } else { 2 };
-    edit_distance(&folded, known) <= limit
-}
-
-/// Levenshtein distance over chars (keys are short).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
+    crate::util::names::edit_distance(&folded, known) <= limit
 }
 
 #[cfg(test)]

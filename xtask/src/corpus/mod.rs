@@ -11,6 +11,7 @@ mod bench;
 mod check;
 mod fidelity;
 mod report;
+pub mod schema;
 pub mod worker;
 
 use std::collections::BTreeMap;
@@ -44,6 +45,11 @@ pub struct Args {
     /// Runs of each side in the GitHub comparison (the median is reported).
     #[arg(long, default_value_t = 3)]
     bench_runs: usize,
+    /// `#[schema]` self-consistency and drift injection instead: check every component type
+    /// our generator writes against its schema, then mutate the accepted ones by each drift
+    /// class (writes `target/corpus/schema-report.md` and `.json`; no plain, check or bench).
+    #[arg(long)]
+    schema: bool,
 }
 
 /// Which pipeline generates.
@@ -96,6 +102,9 @@ pub struct Outcome {
     pub refused_by_default: Vec<String>,
     /// Size of the generated code.
     pub code_bytes: usize,
+    /// `--schema`: the attribute on the generated component types.
+    #[serde(default)]
+    pub schema: Option<schema::SchemaOutcome>,
 }
 
 /// One corpus file.
@@ -153,17 +162,23 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
     }
     let mut pipelines = vec![Pipeline::Ours];
-    if !args.no_plain {
+    if !args.no_plain && !args.schema {
         pipelines.push(Pipeline::Plain);
     }
     let jobs = jobs(&rows, &files, &pipelines);
     let started = Instant::now();
-    let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1));
+    let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1), args.schema);
     for ((i, pipeline), outcome) in jobs.iter().zip(results) {
         *rows[*i].outcome_mut(*pipeline) = outcome;
     }
     let generate_secs = started.elapsed().as_secs_f64();
     eprintln!("corpus: generated in {generate_secs:.0}s");
+    if args.schema {
+        share_duplicates(&mut rows);
+        let summary = schema::write_report(&out, &rows)?;
+        println!("{summary}");
+        return Ok(ExitCode::SUCCESS);
+    }
 
     let mut check_secs = None;
     if !args.no_check {
@@ -262,12 +277,13 @@ fn run_workers(
     rows: &[Row],
     crates: &Path,
     parallel: usize,
+    schema: bool,
 ) -> Vec<Outcome> {
     let exe = std::env::current_exe().expect("the xtask executable");
     crate::pool::run(jobs.len(), parallel, |index| {
         let (row, pipeline) = jobs[index];
         let dir = crate_dir(crates, pipeline, &rows[row]);
-        let outcome = spawn_worker(&exe, pipeline, &files[row], &dir);
+        let outcome = spawn_worker(&exe, pipeline, &files[row], &dir, schema);
         eprintln!(
             "  {:<5} {:<10} {}",
             pipeline.name(),
@@ -278,14 +294,18 @@ fn run_workers(
     })
 }
 
-fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path) -> Outcome {
+fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path, schema: bool) -> Outcome {
     let out = dir.join("src/lib.rs");
-    let output = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .args(["corpus-worker", "--pipeline", pipeline.name(), "--spec"])
         .arg(spec)
         .arg("--out")
-        .arg(&out)
-        .output();
+        .arg(&out);
+    if schema {
+        command.arg("--schema");
+    }
+    let output = command.output();
     let failed = |error: String| Outcome {
         stage: "generate".into(),
         error: Some(error),

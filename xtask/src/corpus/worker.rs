@@ -22,11 +22,11 @@ use super::{Outcome, Pipeline};
 const STACK: usize = 512 << 20;
 
 /// Runs the worker and prints its outcome.
-pub fn run(pipeline: Pipeline, spec: &Path, out: &Path) -> Result<ExitCode, String> {
+pub fn run(pipeline: Pipeline, spec: &Path, out: &Path, schema: bool) -> Result<ExitCode, String> {
     let (spec, out) = (spec.to_path_buf(), out.to_path_buf());
     let outcome = std::thread::Builder::new()
         .stack_size(STACK)
-        .spawn(move || one(pipeline, &spec, &out))
+        .spawn(move || one(pipeline, &spec, &out, schema))
         .map_err(|e| e.to_string())?
         .join()
         .map_err(|_| "the worker thread panicked".to_string())?;
@@ -41,7 +41,7 @@ fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
 
-fn one(pipeline: Pipeline, path: &Path, out: &Path) -> Outcome {
+fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool) -> Outcome {
     let mut outcome = Outcome::default();
     let started = Instant::now();
     let spec = match contract_core::spec::load(path) {
@@ -57,6 +57,19 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path) -> Outcome {
         Pipeline::Ours => ours(&spec, &mut outcome),
         Pipeline::Plain => plain(&spec, &mut outcome),
     };
+    if schema && let Ok(code) = &code {
+        let label = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        match super::schema::self_check(&spec.document, &label, code) {
+            Ok(found) => outcome.schema = Some(found),
+            Err(e) => {
+                outcome.stage = "schema".into();
+                outcome.error = Some(one_line(&e));
+                return outcome;
+            }
+        }
+    }
     match code {
         Ok(code) => {
             outcome.code_bytes = code.len();

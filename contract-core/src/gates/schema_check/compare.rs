@@ -5,11 +5,12 @@
 use proc_macro2::Span;
 use quote::ToTokens;
 use serde_json::Value;
-use syn::{DeriveInput, Fields, Type};
+use syn::{DeriveInput, Fields};
 
-use super::rust_type::{self, Formatted, Shape};
-use super::schema_view::{self, Additional, Facts, Node};
+use super::rust_type::{self, Shape};
+use super::schema_view::{self, Additional, Node, ObjectShape};
 use super::serde_attrs::{self, ContainerAttrs};
+use super::value::describe_facts;
 
 /// Which way the type's values travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,10 +24,10 @@ pub enum Direction {
 }
 
 impl Direction {
-    fn reads(self) -> bool {
+    pub(super) fn reads(self) -> bool {
         matches!(self, Direction::Response | Direction::Both)
     }
-    fn writes(self) -> bool {
+    pub(super) fn writes(self) -> bool {
         matches!(self, Direction::Request | Direction::Both)
     }
 }
@@ -41,17 +42,20 @@ pub struct Checker<'d> {
     pub direction: Direction,
     /// Everything found so far.
     pub errors: Vec<syn::Error>,
+    /// Compile-time assertions that a field's named type was checked against the schema the
+    /// field needs (see [`Checker::assert_identity`]).
+    pub assertions: Vec<proc_macro2::TokenStream>,
 }
 
 impl<'d> Checker<'d> {
-    fn note(&self, node: &Node<'_>, what: &str) -> String {
+    pub(super) fn note(&self, node: &Node<'_>, what: &str) -> String {
         format!(
             "\n  = note: the spec says {what} at `{}{}`",
             self.spec_label, node.pointer
         )
     }
 
-    fn push(&mut self, tokens: &dyn ToTokens, message: String) {
+    pub(super) fn push(&mut self, tokens: &dyn ToTokens, message: String) {
         self.errors.push(syn::Error::new_spanned(tokens, message));
     }
 
@@ -108,6 +112,24 @@ impl<'d> Checker<'d> {
             Ok(shape) => shape,
             Err(e) => return self.push(&item.ident, e),
         };
+        let (matched, has_flatten) = self.check_fields(fields, container, &shape, node);
+        if !has_flatten {
+            self.check_required_present(item, &shape, &matched, node);
+        }
+        if container.deny_unknown_fields && self.direction.reads() {
+            self.check_deny_unknown(item, &shape, &matched, has_flatten, node);
+        }
+    }
+
+    /// Checks every field against its property; returns the JSON names matched and whether a
+    /// `flatten` field may hold more.
+    fn check_fields(
+        &mut self,
+        fields: &Fields,
+        container: &ContainerAttrs,
+        shape: &ObjectShape<'d>,
+        node: &Node<'d>,
+    ) -> (Vec<String>, bool) {
         let mut matched = Vec::new();
         let mut has_flatten = false;
         for field in fields {
@@ -132,57 +154,91 @@ impl<'d> Checker<'d> {
                 (None, Some(rule)) => rule.apply_to_field(&rust_name),
                 (None, None) => rust_name.clone(),
             };
-            let Some((_, property)) = shape.properties.iter().find(|(name, _)| *name == json_name)
-            else {
-                let known: Vec<&str> = shape
-                    .properties
-                    .iter()
-                    .map(|(n, _)| n.as_str())
-                    .take(12)
-                    .collect();
-                let note = self.note(node, &format!("the properties are: {}", known.join(", ")));
-                self.push(ident, format!("field `{rust_name}` (JSON name `{json_name}`) has no property in the schema{note}"));
+            let required = shape.required.contains(&json_name);
+            let Some(property) = property_of(shape, &json_name, node) else {
+                self.no_property(ident, &rust_name, &json_name, shape, node);
                 continue;
             };
             matched.push(json_name.clone());
-            let required = shape.required.contains(&json_name);
-            self.check_field(field, &attrs, container, &json_name, property, required);
+            self.check_field(field, &attrs, container, &json_name, &property, required);
         }
-        if !has_flatten {
-            for name in &shape.required {
-                if !matched.contains(name) {
-                    let pointer = shape
-                        .properties
-                        .iter()
-                        .find(|(n, _)| n == name)
-                        .map(|(_, p)| p.clone())
-                        .unwrap_or_else(|| node.clone());
-                    let note = self.note(&pointer, &format!("`{name}` is required"));
-                    self.push(
-                        &item.ident,
-                        format!("no field for required property `{name}`{note}"),
-                    );
-                }
+        (matched, has_flatten)
+    }
+
+    fn no_property(
+        &mut self,
+        ident: &syn::Ident,
+        rust_name: &str,
+        json_name: &str,
+        shape: &ObjectShape<'d>,
+        node: &Node<'d>,
+    ) {
+        let known: Vec<&str> = shape.properties.iter().map(|(n, _)| n.as_str()).collect();
+        let list = if known.is_empty() {
+            "the schema lists no properties".to_string()
+        } else {
+            format!("the properties are: {}", known.join(", "))
+        };
+        let note = self.note(node, &list);
+        let hint = match crate::util::names::closest(json_name, &known) {
+            Some(near) => {
+                format!("\n  = help: did you mean `{near}`? (`#[serde(rename = \"{near}\")]`)")
             }
+            None => String::new(),
+        };
+        self.push(
+            ident,
+            format!("field `{rust_name}` (JSON name `{json_name}`) has no property in the schema{note}{hint}"),
+        );
+    }
+
+    fn check_required_present(
+        &mut self,
+        item: &DeriveInput,
+        shape: &ObjectShape<'d>,
+        matched: &[String],
+        node: &Node<'d>,
+    ) {
+        for name in &shape.required {
+            if matched.contains(name) {
+                continue;
+            }
+            let pointer = shape
+                .properties
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, p)| p.clone())
+                .unwrap_or_else(|| node.clone());
+            let note = self.note(&pointer, &format!("`{name}` is required"));
+            self.push(
+                &item.ident,
+                format!("no field for required property `{name}`{note}"),
+            );
         }
-        if container.deny_unknown_fields && self.direction.reads() {
-            match &shape.additional {
-                Additional::Any | Additional::Schema(_) => {
-                    let note = self.note(node, "`additionalProperties` allows more properties");
-                    self.push(
-                        &item.ident,
-                        format!("`deny_unknown_fields` rejects properties the schema allows{note}"),
-                    );
-                }
-                _ => {}
-            }
-            if !has_flatten {
-                for (name, property) in &shape.properties {
-                    if !matched.contains(name) {
-                        let note = self.note(property, &format!("`{name}` may be present"));
-                        self.push(&item.ident, format!("no field for property `{name}`, and `deny_unknown_fields` rejects a response that has it{note}"));
-                    }
-                }
+    }
+
+    fn check_deny_unknown(
+        &mut self,
+        item: &DeriveInput,
+        shape: &ObjectShape<'d>,
+        matched: &[String],
+        has_flatten: bool,
+        node: &Node<'d>,
+    ) {
+        if let Additional::Any | Additional::Schema(_) = &shape.additional {
+            let note = self.note(node, "`additionalProperties` allows more properties");
+            self.push(
+                &item.ident,
+                format!("`deny_unknown_fields` rejects properties the schema allows{note}"),
+            );
+        }
+        if has_flatten {
+            return;
+        }
+        for (name, property) in &shape.properties {
+            if !matched.contains(name) {
+                let note = self.note(property, &format!("`{name}` may be present"));
+                self.push(&item.ident, format!("no field for property `{name}`, and `deny_unknown_fields` rejects a response that has it{note}"));
             }
         }
     }
@@ -200,25 +256,32 @@ impl<'d> Checker<'d> {
             Ok((facts, _)) => facts,
             Err(e) => return self.push(&field.ty, e),
         };
-        let requirement = if required { "required" } else { "optional" };
-        let nullability = if facts.nullable {
-            "nullable"
+        // A field of the referenced component's own type: that type's `#[schema]` checks it
+        // holds `null` when the component is nullable; only a `null` allowed here (`nullable`
+        // beside the `$ref`, an `allOf` or `oneOf` member) is this field's business.
+        let nullable = if self.is_ref_type(&field.ty, property) == Some(true) {
+            schema_view::nullable_here(self.root, property)
         } else {
-            "not nullable"
+            facts.nullable
         };
+        let requirement = if required { "required" } else { "optional" };
+        let nullability = if nullable { "nullable" } else { "not nullable" };
         let summary = format!("`{json_name}` is {requirement} and {nullability}");
         match rust_type::shape(&field.ty) {
             Shape::Option(inner) => {
                 let writes = self.direction.writes() && !attrs.skip_serializing;
-                if writes && required && !facts.nullable {
-                    let effect = if attrs.skip_serializing_if {
+                let skips_none = attrs.skip_serializing_if || container.skip_serializing_none;
+                // A nullable required property may be `null`, never absent.
+                // An `Option` may hold the referenced component's own `null` too.
+                if writes && required && (!facts.nullable || skips_none) {
+                    let effect = if skips_none {
                         "omit"
                     } else {
                         "send `null` for"
                     };
                     let note = self.note(property, &summary);
                     self.push(&field.ty, format!("required property `{json_name}` is mapped to an `Option`: a `None` would {effect} it{note}"));
-                } else if writes && !required && !facts.nullable && !attrs.skip_serializing_if {
+                } else if writes && !required && !facts.nullable && !skips_none {
                     let note = self.note(property, &summary);
                     self.push(&field.ty, format!("a `None` in `{json_name}` would be sent as `null`, which the schema does not allow; add `#[serde(skip_serializing_if = \"Option::is_none\")]`{note}"));
                 }
@@ -233,208 +296,48 @@ impl<'d> Checker<'d> {
                         .as_ref()
                         .map_or(&field.ty as &dyn ToTokens, |i| i as &dyn ToTokens);
                     self.push(ident, format!("optional property `{json_name}` is mapped to a field that is neither an `Option` nor `#[serde(default)]`: a response without it fails to deserialize{note}"));
-                } else if reads && facts.nullable {
+                } else if reads && nullable && !matches!(rust_type::shape(&field.ty), Shape::Json) {
                     let note = self.note(property, &summary);
                     self.push(&field.ty, format!("property `{json_name}` may be `null`, which `{}` cannot hold; use `Option<…>`{note}", rust_type::display(&field.ty)));
                 }
                 self.check_value_at(&field.ty, property);
             }
         }
+        self.assert_identity(&field.ty, property);
     }
 
-    /// Checks that `ty` can hold the values of `node`, reporting at the (inner) type at fault.
-    fn check_value_at(&mut self, ty: &Type, node: &Node<'d>) {
-        if let Err(Mismatch { message, at, ty }) = self.check_value(ty, node) {
-            let what = self.describe(&at);
-            let note = self.note(&at, &what);
-            self.push(ty, format!("{message}{note}"));
+    /// A field whose schema is written inline (not a `$ref`) but whose type is one of the
+    /// user's named types: the macro cannot look into that type, so it asserts at compile time
+    /// that the type's own `#[schema]` checked it against a schema structurally equal to this
+    /// one. A type without `#[schema]` has no identity (0) and is not held to it.
+    fn assert_identity(&mut self, ty: &syn::Type, property: &Node<'d>) {
+        if schema_view::ref_target(property.value).is_some() {
+            return;
         }
-    }
-
-    fn describe(&self, node: &Node<'d>) -> String {
-        match schema_view::facts(self.root, node) {
-            Ok((facts, _)) => describe_facts(&facts),
-            Err(e) => e,
-        }
-    }
-
-    /// `Ok` when `ty` can hold every value of `node`; else what is wrong, the schema node it is
-    /// about and the (possibly inner) type at fault.
-    fn check_value<'t>(&self, ty: &'t Type, node: &Node<'d>) -> Result<(), Mismatch<'d, 't>> {
-        let shape = rust_type::shape(ty);
-        let shown = rust_type::display(ty);
-        let fail = |message: String, at: &Node<'d>| {
-            Err(Mismatch {
-                message,
-                at: at.clone(),
-                ty,
-            })
+        let Some(own) = rust_type::own_type(ty) else {
+            return;
         };
-        if matches!(shape, Shape::Json) {
-            return Ok(());
-        }
-        if let Shape::Option(inner) = shape {
-            return self.check_value(inner, node);
-        }
-        if let (Some(target), Shape::Named(name)) = (schema_view::ref_name(node.value), &shape) {
-            let title = schema_view::lookup(
-                self.root,
-                &format!(
-                    "#/components/schemas/{}",
-                    crate::util::json_pointer::escape(target)
-                ),
-            )
-            .and_then(|n| {
-                n.value
-                    .get("title")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
+        let Ok(identity) = schema_view::identity(self.root, property) else {
+            return;
+        };
+        let message = format!(
+            "`{}` was checked by `#[schema]` against another schema than the one at `{}{}`",
+            rust_type::display(own),
+            self.spec_label,
+            property.pointer
+        );
+        self.assertions
+            .push(quote::quote_spanned! {syn::spanned::Spanned::span(own)=>
+                const _: () = {
+                    trait __ContractGuardUnchecked {
+                        const __CONTRACT_GUARD_SCHEMA: u64 = 0;
+                    }
+                    impl<T: ?Sized> __ContractGuardUnchecked for T {}
+                    if !matches!(<#own>::__CONTRACT_GUARD_SCHEMA, 0 | #identity) {
+                        panic!(#message);
+                    }
+                };
             });
-            let key = rust_type::name_key(name);
-            if key == rust_type::name_key(target)
-                || title.is_some_and(|t| rust_type::name_key(&t) == key)
-            {
-                return Ok(());
-            }
-            return fail(
-                format!(
-                    "`{shown}` is not the type for schema `{target}`: name the type after the schema (or give it `#[schema(name = \"{target}\")]`)"
-                ),
-                node,
-            );
-        }
-        let (facts, resolved) = match schema_view::facts(self.root, node) {
-            Ok(f) => f,
-            Err(e) => return fail(e, node),
-        };
-        if facts.alternatives > 1 {
-            return match shape {
-                Shape::Named(_) => Ok(()),
-                _ => fail(
-                    format!(
-                        "`{shown}` cannot hold one of several alternative schemas; use an enum or `serde_json::Value`"
-                    ),
-                    &resolved,
-                ),
-            };
-        }
-        if facts.types.is_empty() {
-            return Ok(());
-        }
-        let has = |t: &str| facts.types.iter().any(|x| x == t);
-        let cannot = |at: &Node<'d>| {
-            fail(
-                format!("`{shown}` cannot hold the values of this schema"),
-                at,
-            )
-        };
-        match shape {
-            Shape::Named(_) | Shape::Json => Ok(()),
-            Shape::Int { min, max } if has("integer") => {
-                let (lo, hi) = integer_range(&facts);
-                if min <= lo && max >= hi {
-                    Ok(())
-                } else {
-                    fail(
-                        format!("`{shown}` cannot hold every value of this integer ({lo} to {hi})"),
-                        &resolved,
-                    )
-                }
-            }
-            Shape::Float { bits } if has("number") || has("integer") => {
-                let exact = bits == 64
-                    && (has("number") || facts.format.as_deref() == Some("int32"))
-                    || bits == 32 && has("number") && facts.format.as_deref() == Some("float");
-                if exact {
-                    Ok(())
-                } else {
-                    fail(
-                        format!("`{shown}` cannot hold every value of this number"),
-                        &resolved,
-                    )
-                }
-            }
-            Shape::Bool if has("boolean") => Ok(()),
-            Shape::Str if has("string") => Ok(()),
-            Shape::Bytes if has("string") && facts.format.as_deref() == Some("binary") => Ok(()),
-            Shape::Bytes if has("array") => self.check_byte_items(ty, &resolved),
-            Shape::Bytes if has("string") => fail(
-                format!(
-                    "`{shown}` serializes as a JSON array of numbers, not a string; use `String`"
-                ),
-                &resolved,
-            ),
-            Shape::Formatted(kind) if has("string") => {
-                let format = facts.format.as_deref().unwrap_or("");
-                if formatted_accepts(kind, format) {
-                    Ok(())
-                } else {
-                    let wanted = match format {
-                        "" => "no format".to_string(),
-                        f => format!("format `{f}`"),
-                    };
-                    fail(
-                        format!(
-                            "`{shown}` reads strings of another format than this schema's ({wanted})"
-                        ),
-                        &resolved,
-                    )
-                }
-            }
-            Shape::Seq(item) if has("array") => match resolved.child("items") {
-                Some(items) => self.check_value(item, &items),
-                None => Ok(()),
-            },
-            Shape::Map(key, value) if has("object") => match rust_type::shape(key) {
-                Shape::Int { .. }
-                | Shape::Float { .. }
-                | Shape::Bool
-                | Shape::Seq(_)
-                | Shape::Map(..) => fail(
-                    format!(
-                        "`{shown}` has keys that are not strings; JSON object keys are strings"
-                    ),
-                    &resolved,
-                ),
-                _ => self.check_map(value, &resolved),
-            },
-            _ => cannot(&resolved),
-        }
-    }
-
-    fn check_byte_items<'t>(&self, ty: &'t Type, node: &Node<'d>) -> Result<(), Mismatch<'d, 't>> {
-        let Some(items) = node.child("items") else {
-            return Ok(());
-        };
-        let facts = schema_view::facts(self.root, &items).map(|(f, _)| f);
-        match facts {
-            Ok(facts) if facts.types.iter().any(|t| t == "integer") => Ok(()),
-            Ok(_) => Err(Mismatch {
-                message: "byte buffers hold arrays of integers only".into(),
-                at: items,
-                ty,
-            }),
-            Err(message) => Err(Mismatch {
-                message,
-                at: items,
-                ty,
-            }),
-        }
-    }
-
-    fn check_map<'t>(&self, value: &'t Type, node: &Node<'d>) -> Result<(), Mismatch<'d, 't>> {
-        let shape = schema_view::object_shape(self.root, node).map_err(|message| Mismatch {
-            message,
-            at: node.clone(),
-            ty: value,
-        })?;
-        if let Additional::Schema(schema) = &shape.additional {
-            self.check_value(value, schema)?;
-        }
-        for (_, property) in &shape.properties {
-            self.check_value(value, property)?;
-        }
-        Ok(())
     }
 
     fn check_enum(
@@ -533,71 +436,24 @@ fn quoted(values: &[&str]) -> String {
         .join(", ")
 }
 
-/// A type that cannot hold a schema's values.
-struct Mismatch<'d, 't> {
-    message: String,
-    at: Node<'d>,
-    ty: &'t Type,
-}
-
-/// The range of an integer schema: its format's range (int64 when none) narrowed by
-/// `minimum` and `maximum`.
-fn integer_range(facts: &Facts) -> (i128, i128) {
-    let (lo, hi): (i128, i128) = match facts.format.as_deref() {
-        Some("int8") => (i8::MIN.into(), i8::MAX.into()),
-        Some("uint8") => (0, u8::MAX.into()),
-        Some("int16") => (i16::MIN.into(), i16::MAX.into()),
-        Some("uint16") => (0, u16::MAX.into()),
-        Some("int32") => (i32::MIN.into(), i32::MAX.into()),
-        Some("uint32") => (0, u32::MAX.into()),
-        Some("uint64") => (0, u64::MAX.into()),
-        _ => (i64::MIN.into(), i64::MAX.into()),
-    };
-    // Bounds beyond the format's range do not widen it; fractional bounds round inwards.
-    let min = facts.minimum.map_or(lo, |m| (m.ceil() as i128).max(lo));
-    let max = facts.maximum.map_or(hi, |m| (m.floor() as i128).min(hi));
-    (min, max)
-}
-
-fn formatted_accepts(kind: Formatted, format: &str) -> bool {
-    match kind {
-        Formatted::DateTime => format == "date-time",
-        Formatted::NaiveDateTime => false,
-        Formatted::Date => format == "date",
-        Formatted::Time => matches!(format, "time" | "partial-time"),
-        Formatted::Uuid => format == "uuid",
-        Formatted::Url => matches!(format, "uri" | "url" | "iri"),
-        Formatted::Ip => matches!(format, "ip" | "ipv4" | "ipv6"),
-        Formatted::Ipv4 => format == "ipv4",
-        Formatted::Ipv6 => format == "ipv6",
+/// The schema of the property `json_name`: its entry under `properties`, else, for a name that
+/// is only `required`, what `additionalProperties` allows (any value when unspecified).
+fn property_of<'d>(shape: &ObjectShape<'d>, json_name: &str, node: &Node<'d>) -> Option<Node<'d>> {
+    /// The schema `true`: any value.
+    static ANY: Value = Value::Bool(true);
+    if let Some((_, property)) = shape.properties.iter().find(|(name, _)| name == json_name) {
+        return Some(property.clone());
     }
-}
-
-/// A short description of a schema for notes: `integer (format int64, minimum 0)`.
-pub fn describe_facts(facts: &Facts) -> String {
-    let mut out = if facts.types.is_empty() {
-        "any value".to_string()
-    } else {
-        format!("`{}`", facts.types.join(" | "))
-    };
-    let mut extras = Vec::new();
-    if let Some(format) = &facts.format {
-        extras.push(format!("format `{format}`"));
+    if !shape.required.contains(json_name) {
+        return None;
     }
-    if let Some(min) = facts.minimum {
-        extras.push(format!("minimum {min}"));
+    // With `additionalProperties: false` no object is valid; the generator writes a field of
+    // any value for the name, and so does this check.
+    match &shape.additional {
+        Additional::Schema(schema) => Some(schema.clone()),
+        Additional::Any | Additional::Unspecified | Additional::Forbidden => Some(Node {
+            value: &ANY,
+            pointer: format!("{}/required", node.pointer),
+        }),
     }
-    if let Some(max) = facts.maximum {
-        extras.push(format!("maximum {max}"));
-    }
-    if facts.nullable {
-        extras.push("nullable".into());
-    }
-    if let Some(values) = &facts.enum_values {
-        extras.push(format!("{} enum values", values.len()));
-    }
-    if !extras.is_empty() {
-        out.push_str(&format!(" ({})", extras.join(", ")));
-    }
-    out
 }

@@ -6,12 +6,14 @@ mod compare;
 mod rust_type;
 mod schema_view;
 mod serde_attrs;
+mod value;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
 
 pub use compare::Direction;
+pub use rust_type::name_key;
 
 use crate::macros::locate::{self, MacroEnv};
 use crate::util::paths;
@@ -128,6 +130,7 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
         spec_label,
         direction,
         errors: Vec::new(),
+        assertions: Vec::new(),
     };
     checker.check_item(&item, &node);
     let mut errors = checker.errors.into_iter();
@@ -137,6 +140,7 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
         }
         return Err(first);
     }
+    let identity = identity_tokens(&item, &spec.document, &node, &checker.assertions);
     let tracking = env.tracking(&krate, &tracked);
     // A pinned contract's record, once per crate however many types carry the attribute.
     let record = match &args.contract {
@@ -152,7 +156,64 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
         }
         _ => TokenStream::new(),
     };
-    Ok(quote!(#tracking #record))
+    Ok(quote!(#tracking #record #identity))
+}
+
+/// The item's schema identity (a hidden associated const) and the field assertions.
+fn identity_tokens(
+    item: &syn::DeriveInput,
+    document: &serde_json::Value,
+    node: &schema_view::Node<'_>,
+    assertions: &[TokenStream],
+) -> TokenStream {
+    let Ok(identity) = schema_view::identity(document, node) else {
+        return TokenStream::new();
+    };
+    let ident = &item.ident;
+    let (impl_generics, type_generics, where_clause) = item.generics.split_for_impl();
+    // Assertions name field types, which may use the item's generic parameters.
+    let assertions = if item.generics.params.is_empty() {
+        assertions
+    } else {
+        &[]
+    };
+    quote! {
+        impl #impl_generics #ident #type_generics #where_clause {
+            #[doc(hidden)]
+            pub const __CONTRACT_GUARD_SCHEMA: u64 = #identity;
+        }
+        #(#assertions)*
+    }
+}
+
+/// Checks `item` against the schema `name` under `components/schemas` of `document`, as the
+/// attribute does (without a crate, a lock or rebuild tracking): every error, or `Ok`.
+/// `cargo xtask corpus --schema` runs it on the types the generator writes.
+pub fn check_component(
+    document: &serde_json::Value,
+    spec_label: &str,
+    item: &syn::DeriveInput,
+    name: &str,
+    direction: Direction,
+) -> Result<(), Vec<syn::Error>> {
+    let args = Args {
+        name: Some(LitStr::new(name, Span::call_site())),
+        ..Args::default()
+    };
+    let node = find_schema(document, &args, item, spec_label).map_err(|e| vec![e])?;
+    let mut checker = compare::Checker {
+        root: document,
+        spec_label: spec_label.to_string(),
+        direction,
+        errors: Vec::new(),
+        assertions: Vec::new(),
+    };
+    checker.check_item(item, &node);
+    if checker.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(checker.errors)
+    }
 }
 
 /// The schema the item is checked against: `pointer`, else `components/schemas/<name>` where
@@ -202,13 +263,201 @@ fn find_schema<'d>(
         None => {
             let message =
                 format!("no schema `{wanted}` under `components/schemas` in `{spec_label}`");
-            Err(match &args.name {
-                Some(name) => syn::Error::new_spanned(name, message),
-                None => syn::Error::new_spanned(
+            let known: Vec<&str> =
+                schemas.map_or_else(Vec::new, |m| m.keys().map(String::as_str).collect());
+            let near = crate::util::names::closest(&wanted, &known);
+            Err(match (&args.name, near) {
+                (Some(name), Some(near)) => syn::Error::new_spanned(
+                    name,
+                    format!("{message}\n  = help: did you mean `{near}`?"),
+                ),
+                (Some(name), None) => syn::Error::new_spanned(name, message),
+                (None, Some(near)) => syn::Error::new_spanned(
                     &item.ident,
-                    format!("{message}\nhelp: name it with `#[schema(name = \"…\")]`"),
+                    format!("{message}\n  = help: did you mean `#[schema(name = \"{near}\")]`?"),
+                ),
+                (None, None) => syn::Error::new_spanned(
+                    &item.ident,
+                    format!("{message}\n  = help: name it with `#[schema(name = \"…\")]`"),
                 ),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `contract-macros/tests/ui/specs/drift.yaml`, the UI tests' spec for issue 17's classes.
+    fn drift_spec() -> serde_json::Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../contract-macros/tests/ui/specs/drift.yaml");
+        crate::spec::load(&path).expect("drift.yaml loads").document
+    }
+
+    fn errors(item: syn::DeriveInput, name: &str, direction: Direction) -> Vec<String> {
+        match check_component(&drift_spec(), "drift.yaml", &item, name, direction) {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn generated_forms_are_accepted() {
+        let cases: Vec<(syn::DeriveInput, &str)> = vec![
+            (
+                syn::parse_quote!(
+                    #[serde(transparent)]
+                    struct DateTime(pub String);
+                ),
+                "DateTime",
+            ),
+            (
+                syn::parse_quote!(
+                    #[serde(transparent)]
+                    struct NullableSimpleUser(pub Option<Inner>);
+                ),
+                "nullable-simple-user",
+            ),
+            (
+                syn::parse_quote!(
+                    struct Event {
+                        pub at: DateTime,
+                        #[serde(default)]
+                        pub reviewer: NullableSimpleUser,
+                    }
+                ),
+                "Event",
+            ),
+            (
+                syn::parse_quote!(
+                    struct Job {
+                        pub id: i64,
+                        pub head_branch: serde_json::Value,
+                    }
+                ),
+                "Job",
+            ),
+            (
+                syn::parse_quote!(
+                    struct Ticket {
+                        pub owner: Option<Person>,
+                        pub assignee: Option<Person>,
+                    }
+                ),
+                "Ticket",
+            ),
+        ];
+        for (item, name) in cases {
+            assert_eq!(
+                errors(item, name, Direction::Both),
+                Vec::<String>::new(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn drift_behind_names_and_directions_is_caught() {
+        let enum_as_string: syn::DeriveInput = syn::parse_quote!(
+            struct Order {
+                pub status: String,
+                pub quantity: i32,
+            }
+        );
+        let found = errors(enum_as_string.clone(), "Order", Direction::Request);
+        assert!(found[0].contains("`enum` does not allow"), "{found:?}");
+        assert!(errors(enum_as_string, "Order", Direction::Response).is_empty());
+
+        let wide: syn::DeriveInput = syn::parse_quote!(
+            struct Order {
+                pub status: Status,
+                pub quantity: i64,
+            }
+        );
+        let found = errors(wide.clone(), "Order", Direction::Request);
+        assert!(
+            found[0].contains("can send values outside `int32`"),
+            "{found:?}"
+        );
+        assert!(found[0].contains("use `i32`"), "{found:?}");
+        assert!(errors(wide, "Order", Direction::Response).is_empty());
+
+        let not_option: syn::DeriveInput = syn::parse_quote!(
+            struct Ticket {
+                pub owner: Person,
+                pub assignee: Person,
+            }
+        );
+        let found = errors(not_option, "Ticket", Direction::Response);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found.iter().all(|e| e.contains("may be `null`")),
+            "{found:?}"
+        );
+
+        let chrono: syn::DeriveInput = syn::parse_quote!(
+            struct Event {
+                pub at: chrono::DateTime<chrono::Utc>,
+            }
+        );
+        let found = errors(chrono, "Event", Direction::Both);
+        assert!(found[0].contains("another format"), "{found:?}");
+    }
+
+    #[test]
+    fn a_required_name_without_property_gives_one_error_at_most() {
+        let missing: syn::DeriveInput = syn::parse_quote!(
+            struct Job {
+                pub id: i64,
+            }
+        );
+        let found = errors(missing, "Job", Direction::Both);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("no field for required property `head_branch`"));
+    }
+
+    #[test]
+    fn skip_serializing_none_counts_for_every_option() {
+        let item: syn::DeriveInput = syn::parse_quote! {
+            #[serde_with::skip_serializing_none]
+            struct Event { pub at: DateTime, pub reviewer: Option<NullableSimpleUser> }
+        };
+        assert_eq!(errors(item, "Event", Direction::Both), Vec::<String>::new());
+        // A required `Option`: the attribute turns "sends `null`" into "omits it".
+        let with: syn::DeriveInput = syn::parse_quote!(
+            #[serde_with::skip_serializing_none]
+            struct Event {
+                pub at: Option<DateTime>,
+            }
+        );
+        let without: syn::DeriveInput = syn::parse_quote!(
+            struct Event {
+                pub at: Option<DateTime>,
+            }
+        );
+        assert!(errors(with, "Event", Direction::Both)[0].contains("would omit it"));
+        assert!(errors(without, "Event", Direction::Both)[0].contains("would send `null` for it"));
+    }
+
+    #[test]
+    fn a_misspelt_field_gets_the_near_name_and_every_property() {
+        let item: syn::DeriveInput = syn::parse_quote!(
+            struct Order {
+                pub staus: OrderStatus,
+                pub quantity: i32,
+            }
+        );
+        let found = errors(item, "Order", Direction::Both);
+        let typo = found
+            .iter()
+            .find(|e| e.contains("`staus`"))
+            .expect("typo reported");
+        assert!(typo.contains("did you mean `status`?"), "{typo}");
+        assert!(
+            typo.contains("the properties are: status, quantity"),
+            "{typo}"
+        );
     }
 }

@@ -1,6 +1,10 @@
 //! What a Rust type can hold, read from its syntax: `Option<T>`, sequences, maps, integers
 //! with their ranges, floats, strings, and well-known types from chrono, time, uuid and url.
-//! Types are recognised by their last path segment, as a macro cannot resolve names.
+//! A macro cannot resolve names, so a path is read by what it says: a path under `crate`,
+//! `self`, `super` or a module that is not a known library (`types::DateTime`) is the user's own
+//! type, whatever its last segment; a library type is recognised by its last segment when
+//! written bare or under its crate (`DateTime<Utc>`, `chrono::DateTime<Utc>`, `uuid::Uuid`).
+//! A bare name that is the name of the schema a `$ref` points at is decided by the caller.
 
 use syn::{GenericArgument, PathArguments, Type};
 
@@ -101,6 +105,68 @@ fn int(bits: u32, signed: bool) -> Shape<'static> {
     Shape::Int { min, max }
 }
 
+/// The crates (and standard library roots) whose types are recognised by their last segment.
+const KNOWN_ROOTS: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "chrono",
+    "time",
+    "jiff",
+    "uuid",
+    "url",
+    "serde_json",
+    "serde_bytes",
+    "bytes",
+    "indexmap",
+    "smallvec",
+];
+
+/// Whether a path names the user's own item: under `crate`, `self` or `super`, or under a
+/// module that is not a known library.
+fn is_own_path(path: &syn::Path) -> bool {
+    let Some(first) = path.segments.first() else {
+        return false;
+    };
+    let root = first.ident.to_string();
+    matches!(root.as_str(), "crate" | "self" | "super")
+        || path.segments.len() > 1 && !KNOWN_ROOTS.contains(&root.as_str())
+}
+
+/// The name of a type written as one bare identifier without arguments (`DateTime`, `Pet`).
+pub fn bare_name(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Group(g) => bare_name(&g.elem),
+        Type::Paren(p) => bare_name(&p.elem),
+        Type::Path(p)
+            if p.qself.is_none()
+                && p.path.leading_colon.is_none()
+                && p.path.segments.len() == 1
+                && p.path.segments[0].arguments.is_none() =>
+        {
+            Some(p.path.segments[0].ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// The user's own named type inside `ty` (through `Option`, `Box`, `Arc` and `Rc`), when
+/// `ty` is one: the type the schema identity assertion names.
+pub fn own_type(ty: &Type) -> Option<&Type> {
+    match shape(ty) {
+        Shape::Option(inner) => own_type(inner),
+        Shape::Named(_) => {
+            let segment = last_segment(ty)?;
+            let wrapper = matches!(segment.ident.to_string().as_str(), "Box" | "Arc" | "Rc");
+            match type_args(segment).first() {
+                Some(inner) if wrapper => own_type(inner),
+                _ => Some(ty),
+            }
+        }
+        _ => None,
+    }
+}
+
 /// Classifies a type. `Box`, `Arc` and `Rc` of a non-`str` type are looked through.
 pub fn shape(ty: &Type) -> Shape<'_> {
     match ty {
@@ -116,6 +182,11 @@ pub fn shape(ty: &Type) -> Shape<'_> {
         return Shape::Other;
     };
     let name = segment.ident.to_string();
+    if let Type::Path(p) = ty
+        && is_own_path(&p.path)
+    {
+        return Shape::Named(name);
+    }
     let args = type_args(segment);
     let first = args.first().copied();
     match (name.as_str(), first) {
@@ -148,6 +219,8 @@ pub fn shape(ty: &Type) -> Shape<'_> {
         ("u128", _) => int(128, false),
         ("Value", _) => Shape::Json,
         ("Bytes" | "ByteBuf", _) => Shape::Bytes,
+        // chrono's `DateTime` always has a time zone argument: a bare `DateTime` is not it.
+        ("DateTime", None) => Shape::Named(name),
         ("DateTime" | "OffsetDateTime" | "Timestamp" | "Zoned", _) => {
             Shape::Formatted(Formatted::DateTime)
         }
@@ -184,14 +257,7 @@ pub fn display(ty: &Type) -> String {
     out
 }
 
-/// Normalises a schema or type name for comparison: only letters and digits, lowercase, so
-/// `simple-user`, `simple_user` and `SimpleUser` are the same name.
-pub fn name_key(name: &str) -> String {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
+pub use crate::util::names::name_key;
 
 #[cfg(test)]
 mod tests {
@@ -219,6 +285,22 @@ mod tests {
         assert_eq!(shape_of("serde_json::Value"), "Json");
         assert_eq!(shape_of("crate::types::Pet"), "Named(\"Pet\")");
         assert_eq!(shape_of("u32"), "Int { min: 0, max: 4294967295 }");
+    }
+
+    #[test]
+    fn own_paths_are_not_library_types() {
+        assert_eq!(shape_of("DateTime"), "Named(\"DateTime\")");
+        assert_eq!(shape_of("types::DateTime"), "Named(\"DateTime\")");
+        assert_eq!(shape_of("crate::Uuid"), "Named(\"Uuid\")");
+        assert_eq!(shape_of("super::Value"), "Named(\"Value\")");
+        assert_eq!(shape_of("DateTime<Utc>"), "Formatted(DateTime)");
+        assert_eq!(shape_of("::std::string::String"), "Str");
+        assert_eq!(shape_of("uuid::Uuid"), "Formatted(Uuid)");
+        assert_eq!(
+            bare_name(&syn::parse_str("Uuid").unwrap()).as_deref(),
+            Some("Uuid")
+        );
+        assert_eq!(bare_name(&syn::parse_str("uuid::Uuid").unwrap()), None);
     }
 
     #[test]

@@ -52,6 +52,38 @@ pub fn ref_name(value: &Value) -> Option<&str> {
         .filter(|name| !name.contains('/'))
 }
 
+/// The component a schema stands for as a whole: a `$ref` to it with nothing beside but
+/// annotations and nullability, or an `allOf` of one such `$ref` and members that only
+/// annotate or add nullability (`allOf: [{$ref}, {description}]`, common in real specs).
+/// A `$ref` with constraints beside it (`maxLength`) is a new schema, not the component.
+pub fn ref_target(value: &Value) -> Option<&str> {
+    let only_annotates = |member: &Value, allowed: &[&str]| {
+        member.as_object().is_some_and(|o| {
+            o.keys().all(|k| {
+                ANNOTATIONS.contains(&k.as_str())
+                    || NULLABILITY_ONLY.contains(&k.as_str())
+                    || allowed.contains(&k.as_str())
+                    || k.starts_with("x-")
+            })
+        })
+    };
+    if value.get("$ref").is_some() {
+        return ref_name(value).filter(|_| only_annotates(value, &["$ref"]));
+    }
+    let members = value.get("allOf")?.as_array()?;
+    let mut refs = members.iter().filter(|m| m.get("$ref").is_some());
+    let (Some(target), None) = (refs.next(), refs.next()) else {
+        return None;
+    };
+    let rest_annotates = members
+        .iter()
+        .filter(|m| m.get("$ref").is_none())
+        .all(|m| only_annotates(m, &[]));
+    (rest_annotates && only_annotates(value, &["allOf"]))
+        .then(|| ref_target(target))
+        .flatten()
+}
+
 /// Follows `$ref`s until a schema without one. Errors on a missing target, a non-local
 /// reference, or a cycle.
 pub fn resolve<'d>(root: &'d Value, node: &Node<'d>) -> Result<Node<'d>, String> {
@@ -119,6 +151,11 @@ fn merge_into<'d>(
     seen: &mut BTreeSet<String>,
     depth: usize,
 ) -> Result<(), String> {
+    // `required` beside a `$ref` (`{$ref: Dates, required: [name]}` in an `allOf`) counts:
+    // the generator honours it.
+    if node.value.get("$ref").is_some() {
+        add_required(&mut shape.required, node.value);
+    }
     let node = resolve(root, node)?;
     if depth > MAX_REF_HOPS || !seen.insert(node.pointer.clone()) {
         return Ok(());
@@ -134,14 +171,7 @@ fn merge_into<'d>(
             }
         }
     }
-    if let Some(required) = node.value.get("required").and_then(Value::as_array) {
-        shape.required.extend(
-            required
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string),
-        );
-    }
+    add_required(&mut shape.required, node.value);
     match node.value.get("additionalProperties") {
         Some(Value::Bool(true)) => shape.additional = Additional::Any,
         Some(Value::Bool(false)) => shape.additional = Additional::Forbidden,
@@ -164,6 +194,12 @@ fn merge_into<'d>(
     Ok(())
 }
 
+fn add_required(required: &mut BTreeSet<String>, value: &Value) {
+    if let Some(names) = value.get("required").and_then(Value::as_array) {
+        required.extend(names.iter().filter_map(Value::as_str).map(str::to_string));
+    }
+}
+
 /// The facts about one schema a Rust type must agree with.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
@@ -183,11 +219,120 @@ pub struct Facts {
     pub alternatives: usize,
 }
 
-/// Reads the facts of a resolved schema. `oneOf`/`anyOf` of one schema and `null` are read as
-/// that schema made nullable; `allOf` members contribute their types.
-pub fn facts<'d>(root: &'d Value, node: &Node<'d>) -> Result<(Facts, Node<'d>), String> {
+/// Whether `null` is allowed by what is written at `node` itself, before its `$ref` is
+/// followed: `nullable: true` or a `null` type beside the `$ref` (OpenAPI 3.0 ignores siblings
+/// of `$ref`, but real specs write them and the generator honours them, as 3.1 does), an
+/// `allOf` member that only says `nullable: true`, or a `null` branch of `oneOf`/`anyOf`.
+pub fn nullable_here<'d>(root: &'d Value, node: &Node<'d>) -> bool {
+    let says_null = |value: &Value| {
+        value.get("nullable") == Some(&Value::Bool(true))
+            || match value.get("type") {
+                Some(Value::String(t)) => t == "null",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "null"),
+                _ => false,
+            }
+            || value
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|v| v.iter().any(Value::is_null))
+    };
+    if says_null(node.value) {
+        return true;
+    }
+    let members = |key: &str| {
+        node.value
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    // An `allOf` member that constrains nothing but nullability makes the whole nullable.
+    let all_of_null = members("allOf").iter().any(|m| {
+        m.get("$ref").is_none()
+            && says_null(m)
+            && m.as_object()
+                .is_some_and(|o| o.keys().all(|k| NULLABILITY_ONLY.contains(&k.as_str())))
+    });
+    let union_null = ["oneOf", "anyOf"].iter().any(|key| {
+        (0..members(key).len()).any(|i| {
+            node.child(key)
+                .and_then(|list| list.child(&i.to_string()))
+                .and_then(|member| resolve(root, &member).ok())
+                .is_some_and(|member| {
+                    member.value.get("type").and_then(Value::as_str) == Some("null")
+                })
+        })
+    });
+    all_of_null || union_null
+}
+
+/// Annotation keywords left out of a schema's structural identity.
+const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "example",
+    "examples",
+    "externalDocs",
+    "deprecated",
+    "$comment",
+    "xml",
+];
+
+/// A schema's structural identity: the first 8 bytes of the SHA-256 of its canonical JSON
+/// (RFC 8785), `$ref`s at the top followed and annotations (`title`, `description`,
+/// examples, `x-` extensions) removed at every level, so equal schemas under two names have
+/// the same identity. Never 0 (0 stands for "not checked").
+pub fn identity<'d>(root: &'d Value, node: &Node<'d>) -> Result<u64, String> {
+    /// `names`: the object is a map of names to schemas (`properties`), not a schema.
+    fn strip(value: &Value, names: bool) -> Value {
+        match value {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .filter(|(k, _)| {
+                        names || !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-")
+                    })
+                    .map(|(k, v)| {
+                        let holds_names =
+                            !names && matches!(k.as_str(), "properties" | "patternProperties");
+                        (k.clone(), strip(v, holds_names))
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.iter().map(|v| strip(v, false)).collect()),
+            other => other.clone(),
+        }
+    }
     let node = resolve(root, node)?;
-    let value = node.value;
+    let digest = crate::spec::canonical::fingerprint(&strip(node.value, false))?;
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest.as_bytes()[..8]);
+    Ok(u64::from_be_bytes(first).max(1))
+}
+
+/// Keywords of an `allOf` member that only adds nullability.
+const NULLABILITY_ONLY: &[&str] = &["nullable", "type", "description", "title", "enum"];
+
+/// Reads the facts of a schema, following its `$ref`s. `oneOf`/`anyOf` of one schema and
+/// `null` are read as that schema made nullable; `allOf` members contribute their types;
+/// `nullable` beside a `$ref` or in an `allOf` member counts ([`nullable_here`]).
+pub fn facts<'d>(root: &'d Value, node: &Node<'d>) -> Result<(Facts, Node<'d>), String> {
+    let here = nullable_here(root, node);
+    let node = resolve(root, node)?;
+    let mut facts = direct_facts(node.value);
+    facts.nullable |= here || nullable_here(root, &node);
+    if let Some(single) = single_alternative(root, &node, &mut facts)? {
+        let (inner, inner_node) = self::facts(root, &single)?;
+        let nullable = facts.nullable || inner.nullable;
+        return Ok((Facts { nullable, ..inner }, inner_node));
+    }
+    if facts.types.is_empty() {
+        implied_types(root, &node, &mut facts)?;
+    }
+    Ok((facts, node))
+}
+
+/// The facts written in the schema object itself: types, format, enum, bounds.
+fn direct_facts(value: &Value) -> Facts {
     let mut facts = Facts::default();
     match value.get("type") {
         Some(Value::String(t)) if t == "null" => facts.nullable = true,
@@ -203,17 +348,11 @@ pub fn facts<'d>(root: &'d Value, node: &Node<'d>) -> Result<(Facts, Node<'d>), 
         }
         _ => {}
     }
-    if value.get("nullable") == Some(&Value::Bool(true)) {
-        facts.nullable = true;
-    }
     facts.format = value
         .get("format")
         .and_then(Value::as_str)
         .map(str::to_string);
     if let Some(values) = value.get("enum").and_then(Value::as_array) {
-        if values.iter().any(Value::is_null) {
-            facts.nullable = true;
-        }
         facts.enum_values = Some(values.iter().filter(|v| !v.is_null()).cloned().collect());
     }
     if let Some(c) = value.get("const") {
@@ -232,64 +371,67 @@ pub fn facts<'d>(root: &'d Value, node: &Node<'d>) -> Result<(Facts, Node<'d>), 
         Some(Value::Bool(true)) => facts.maximum = facts.maximum.map(|m| m - 1.0),
         _ => {}
     }
+    facts
+}
+
+/// Counts the non-null `oneOf`/`anyOf` alternatives; when there is exactly one and no `type`,
+/// returns it (the schema is that alternative, maybe nullable).
+fn single_alternative<'d>(
+    root: &'d Value,
+    node: &Node<'d>,
+    facts: &mut Facts,
+) -> Result<Option<Node<'d>>, String> {
     for key in ["oneOf", "anyOf"] {
         let Some(list) = node.child(key) else {
             continue;
         };
-        let Some(items) = list.value.as_array() else {
-            continue;
-        };
+        let count = list.value.as_array().map_or(0, Vec::len);
         let mut others = Vec::new();
-        for i in 0..items.len() {
+        for i in 0..count {
             let Some(member) = list.child(&i.to_string()) else {
                 continue;
             };
-            let member = resolve(root, &member)?;
-            if member.value.get("type").and_then(Value::as_str) == Some("null") {
-                facts.nullable = true;
-            } else {
+            let resolved = resolve(root, &member)?;
+            if resolved.value.get("type").and_then(Value::as_str) != Some("null") {
                 others.push(member);
             }
         }
         if others.len() == 1 && facts.types.is_empty() {
-            let (inner, inner_node) = self::facts(root, &others[0])?;
-            let nullable = facts.nullable || inner.nullable;
-            facts = Facts { nullable, ..inner };
-            return Ok((facts, inner_node));
+            return Ok(others.pop());
         }
         facts.alternatives += others.len();
     }
-    if facts.types.is_empty() {
-        if value.get("properties").is_some() || value.get("additionalProperties").is_some() {
-            facts.types.push("object".into());
-        } else if value.get("items").is_some() {
-            facts.types.push("array".into());
-        } else if let Some(all_of) = value.get("allOf").and_then(Value::as_array)
-            && !all_of.is_empty()
-        {
-            // allOf of objects is an object; of one scalar, that scalar.
-            let first = node.child("allOf").and_then(|a| a.child("0"));
-            if let Some(first) = first {
-                let (inner, _) = self::facts(root, &first)?;
-                facts.types = inner.types;
-                if facts.format.is_none() {
-                    facts.format = inner.format;
-                }
-                if facts.enum_values.is_none() {
-                    facts.enum_values = inner.enum_values;
-                }
-            }
-        } else if let Some(values) = &facts.enum_values {
-            let mut kinds: Vec<String> = values
-                .iter()
-                .map(|v| crate::spec::json_type(v).to_string())
-                .collect();
-            kinds.sort();
-            kinds.dedup();
-            facts.types = kinds;
+    Ok(None)
+}
+
+/// Types a schema without `type` implies: `properties` → object, `items` → array, `allOf` →
+/// its first member's, `enum` → its values'.
+fn implied_types<'d>(root: &'d Value, node: &Node<'d>, facts: &mut Facts) -> Result<(), String> {
+    let value = node.value;
+    if value.get("properties").is_some() || value.get("additionalProperties").is_some() {
+        facts.types.push("object".into());
+    } else if value.get("items").is_some() {
+        facts.types.push("array".into());
+    } else if let Some(first) = node.child("allOf").and_then(|a| a.child("0")) {
+        // allOf of objects is an object; of one scalar, that scalar.
+        let (inner, _) = self::facts(root, &first)?;
+        facts.types = inner.types;
+        if facts.format.is_none() {
+            facts.format = inner.format;
         }
+        if facts.enum_values.is_none() {
+            facts.enum_values = inner.enum_values;
+        }
+    } else if let Some(values) = &facts.enum_values {
+        let mut kinds: Vec<String> = values
+            .iter()
+            .map(|v| crate::spec::json_type(v).to_string())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        facts.types = kinds;
     }
-    Ok((facts, node))
+    Ok(())
 }
 
 #[cfg(test)]

@@ -122,6 +122,8 @@ pub struct ContainerAttrs {
     pub transparent: bool,
     /// `untagged`, `tag = …` or `content = …`: not a plain string enum.
     pub non_plain_enum: bool,
+    /// `#[serde_with::skip_serializing_none]`: `skip_serializing_if` on every `Option` field.
+    pub skip_serializing_none: bool,
 }
 
 /// Serde attributes of a field.
@@ -200,7 +202,15 @@ fn read_rename(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Option<Stri
 
 /// Reads container attributes.
 pub fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
-    let mut out = ContainerAttrs::default();
+    let mut out = ContainerAttrs {
+        skip_serializing_none: attrs.iter().any(|a| {
+            a.path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "skip_serializing_none")
+        }),
+        ..ContainerAttrs::default()
+    };
     each_serde_meta(attrs, |name, meta| {
         match name {
             "rename_all" => {

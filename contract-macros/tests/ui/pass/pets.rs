@@ -53,9 +53,9 @@ pub struct Owner {
 #[derive(Serialize, Deserialize)]
 pub struct Measures {
     pub weight: f64,
-    pub count: i64,
+    pub count: i32,
     pub ratio: f32,
-    pub flags: u64,
+    pub flags: i64,
     #[serde(default)]
     pub born: String,
 }
@@ -79,7 +79,7 @@ pub struct Labeled {
     pub name: String,
     pub nickname: Option<String>,
     #[serde(default)]
-    pub age: u32,
+    pub age: u8,
     pub label: String,
 }
 
