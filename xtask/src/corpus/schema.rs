@@ -509,6 +509,26 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
             ));
         }
     }
+    let summary = summary((specs, accepted, rejected, left_out), &drift, failed.len());
+    md.push_str(&format!(
+        "\n```text\n{summary}```\n\n## Details\n\n{details}"
+    ));
+    if !failed.is_empty() {
+        md.push_str(&format!("\n## Not checked\n\n{}\n", failed.join("\n")));
+    }
+    let io = |e: std::io::Error| e.to_string();
+    std::fs::write(out.join("schema-report.md"), md).map_err(io)?;
+    let json = serde_json::to_string_pretty(rows).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("schema-report.json"), json + "\n").map_err(io)?;
+    Ok(summary)
+}
+
+/// The terminal summary: types accepted, rejected and left out, then drifts caught per class.
+fn summary(
+    (specs, accepted, rejected, left_out): (usize, usize, usize, usize),
+    drift: &BTreeMap<String, (usize, usize)>,
+    failed: usize,
+) -> String {
     let total = accepted + rejected;
     let percent = |a: usize, b: usize| {
         if b == 0 {
@@ -523,7 +543,7 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
     );
     let (mut caught_all, mut injected_all) = (0, 0);
     summary.push_str("drift injection (caught / injected):\n");
-    for (class, (caught, injected)) in &drift {
+    for (class, (caught, injected)) in drift {
         caught_all += caught;
         injected_all += injected;
         summary.push_str(&format!(
@@ -536,21 +556,8 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
         "total",
         percent(caught_all, injected_all)
     ));
-    if !failed.is_empty() {
-        summary.push_str(&format!(
-            "not checked (generation failed): {}\n",
-            failed.len()
-        ));
+    if failed > 0 {
+        summary.push_str(&format!("not checked (generation failed): {failed}\n"));
     }
-    md.push_str(&format!(
-        "\n```text\n{summary}```\n\n## Details\n\n{details}"
-    ));
-    if !failed.is_empty() {
-        md.push_str(&format!("\n## Not checked\n\n{}\n", failed.join("\n")));
-    }
-    let io = |e: std::io::Error| e.to_string();
-    std::fs::write(out.join("schema-report.md"), md).map_err(io)?;
-    let json = serde_json::to_string_pretty(rows).map_err(|e| e.to_string())?;
-    std::fs::write(out.join("schema-report.json"), json + "\n").map_err(io)?;
-    Ok(summary)
+    summary
 }

