@@ -68,16 +68,19 @@ impl Run {
     /// The exit code, stdout and stderr as one text for a snapshot, the same on every machine
     /// and run: `project`'s folder is written `[PROJECT]` and durations (`in 0.12s`) `[TIME]`.
     pub fn transcript(&self, project: &Project) -> String {
-        self.transcript_in(project.dir.path(), "[PROJECT]")
+        redact_durations(&project.redact_path(&self.unredacted()))
     }
 
     /// [`Run::transcript`] for a run outside a [`Project`]: the folder `dir` is written `label`.
     pub fn transcript_in(&self, dir: &Path, label: &str) -> String {
-        let text = format!(
+        redact_durations(&redact_folder(&self.unredacted(), dir, label))
+    }
+
+    fn unredacted(&self) -> String {
+        format!(
             "exit: {}\n--- stdout\n{}--- stderr\n{}",
             self.code, self.stdout, self.stderr
-        );
-        redact_durations(&redact_folder(&text, dir, label))
+        )
     }
 }
 
