@@ -84,10 +84,11 @@ impl Run {
     }
 }
 
-/// `text` with the folder `dir` (as given and canonical) written `label`.
+/// `text` with the folder `dir` (as given and, when it exists, canonical) written `label`.
 pub fn redact_folder(text: &str, dir: &Path, label: &str) -> String {
     let mut text = text.to_string();
-    for path in [dir.canonicalize().unwrap(), dir.to_path_buf()] {
+    let canonical = dir.canonicalize().ok();
+    for path in canonical.iter().map(PathBuf::as_path).chain([dir]) {
         text = text.replace(path.to_str().unwrap(), label);
     }
     text
