@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{Project, assert_has, repo_root};
+use crate::support::{Project, assert_has, redact_durations, redact_folder, repo_root};
 
 /// The `contract-macros` line `add --output` writes by default while the crate is unpublished:
 /// the source this tool was built from.
@@ -45,6 +45,8 @@ fn add_points_contract_macros_at_the_source_the_tool_was_built_from() {
     project
         .run(&["add", "mini", "specs/mini.yaml", "--output", "src/mini.rs"])
         .expect(0);
+    // Cargo.toml names this checkout's absolute path and the release version: a snapshot of
+    // it would change with both, so the one line is compared.
     assert_has(&project.read("Cargo.toml"), &default_macros_line());
 }
 
@@ -91,11 +93,7 @@ fn add_with_an_unusable_macros_path_changes_nothing() {
             "specs",
         ])
         .expect(2);
-    assert_has(
-        &run.stderr,
-        "as the source of the `contract-macros` dependency: could not read",
-    );
-    assert_has(&run.stderr, "help: pass `--macros-path <DIR>`");
+    insta::assert_snapshot!("add_unusable_macros_path", run.transcript(&project));
     assert_eq!(project.read("Cargo.toml"), before, "Cargo.toml was changed");
     assert!(
         !project.path("contract-guard.lock").exists(),
@@ -303,6 +301,11 @@ impl ActionRepo {
         }
     }
 
+    /// `text` with the temporary folder written `[REPO]` and durations `[TIME]`.
+    fn redact(&self, text: &str) -> String {
+        redact_durations(&redact_folder(text, self.dir.path(), "[REPO]"))
+    }
+
     fn sarif(&self) -> std::path::PathBuf {
         self.path("runner-temp/contract-guard.sarif")
     }
@@ -320,6 +323,23 @@ impl ActionRepo {
 }
 
 impl Step {
+    /// The exit code, stdout, stderr and outputs as one text for a snapshot: the temporary
+    /// folder is written `[REPO]` and durations `[TIME]`, and `git fetch`'s progress lines
+    /// (`From …`, ` * branch …`, worded by the installed git) are left out.
+    fn transcript(&self, repo: &ActionRepo) -> String {
+        let stderr: String = self
+            .stderr
+            .lines()
+            .filter(|line| !line.starts_with("From ") && !line.starts_with(" * "))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let text = format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{stderr}--- outputs\n{}",
+            self.code, self.stdout, self.outputs
+        );
+        repo.redact(&text)
+    }
+
     #[track_caller]
     fn expect(self, code: i32) -> Step {
         assert_eq!(
@@ -338,11 +358,10 @@ fn action_names_files_from_the_repository_root() {
     };
     repo.edit_spec("version: 1.0.0", "version: 1.0.1");
     let step = repo.run("check", &[]).expect(0);
-    assert_has(&step.outputs, "code=1\n");
-    assert_has(&step.stdout, "::error file=service/specs/mini.yaml,");
+    insta::assert_snapshot!("action_check_in_subfolder", step.transcript(&repo));
+    // Absence, stated on its own so that a snapshot update cannot approve it by accident.
     assert!(!step.stdout.contains("file=specs/"), "{}", step.stdout);
     let sarif = repo.sarif();
-    assert_has(&step.outputs, &format!("sarif-file={}\n", sarif.display()));
     let log: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     let uris: Vec<&str> = log["runs"][0]["results"]
@@ -371,12 +390,12 @@ fn action_uploads_no_sarif_when_the_check_cannot_complete() {
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(&manifest, text.replace("spec = ", "bogus = 1\nspec = ")).unwrap();
     let step = repo.run("check", &[]).expect(0);
-    assert_has(&step.outputs, "code=2\n");
+    insta::assert_snapshot!("action_check_incomplete", step.transcript(&repo));
+    // Absence, stated on its own so that a snapshot update cannot approve it by accident.
     assert!(!step.outputs.contains("sarif-file"), "{}", step.outputs);
     assert!(!repo.sarif().exists(), "a SARIF file was left for upload");
-    assert_has(&step.stdout, "::warning::no SARIF uploaded");
     let gate = repo.run("gate", &[("CHECK_CODE", "2")]).expect(1);
-    assert_has(&gate.stdout, "could not complete (exit 2)");
+    insta::assert_snapshot!("action_gate_incomplete", gate.transcript(&repo));
 }
 
 #[test]
@@ -387,12 +406,14 @@ fn action_skips_the_sarif_upload_on_pull_requests_from_forks() {
     let event = [("GITHUB_EVENT_NAME", "pull_request")];
     repo.pull_request_from("someone/service");
     let step = repo.run("check", &event).expect(0);
+    insta::assert_snapshot!("action_check_fork", step.transcript(&repo));
+    // Absence, stated on its own so that a snapshot update cannot approve it by accident.
     assert!(!step.outputs.contains("sarif-file"), "{}", step.outputs);
-    assert_has(&step.stdout, "::notice::SARIF not uploaded");
     repo.pull_request_from("owner/service");
     let step = repo.run("check", &event).expect(0);
     assert_has(&step.outputs, "sarif-file=");
-    // And should the upload still fail (missing permission), the steps after it run.
+    // And should the upload still fail (missing permission), the steps after it run (action.yml
+    // is not output: its two lines are checked, not the whole file).
     let action = std::fs::read_to_string(action_dir().join("action.yml")).unwrap();
     let upload = action.split("- name: Upload SARIF").nth(1).unwrap();
     let upload = upload.split("- name:").next().unwrap();
@@ -447,9 +468,12 @@ fn action_inputs_are_data_not_code() {
             "needs review",
         ),
     ];
-    for (name, env, code, message) in cases {
+    for (i, (name, env, code, message)) in cases.into_iter().enumerate() {
         let step = repo.run(name, &env).expect(code);
+        insta::assert_snapshot!(format!("action_input_{i}_{name}"), step.transcript(&repo));
         let both = format!("{}{}", step.stdout, step.stderr);
+        // The message and the escaped echo are also checked here: the snapshot shows them, and
+        // these say which lines matter.
         assert_has(&both, message);
         // Echoed, the input stays inside the one error command.
         assert_has(&both, &evil.replace('\n', "%0A"));
@@ -492,15 +516,15 @@ fn action_diffs_specs_of_a_workspace_in_a_subfolder_against_the_base_branch() {
             ],
         )
         .expect(0);
-    assert_has(&step.outputs, "code=1\n");
-    assert_has(&step.stdout, "file=service/specs/mini.yaml,");
+    insta::assert_snapshot!("action_diff_in_subfolder", step.transcript(&repo));
+    // Absence, stated on its own so that a snapshot update cannot approve it by accident.
     assert!(
         !step.stdout.contains("new contract spec"),
         "{}",
         step.stdout
     );
     let summary = std::fs::read_to_string(repo.path("runner-temp/summary.md")).unwrap();
-    assert_has(&summary, "/items/{id}");
+    insta::assert_snapshot!("action_diff_summary", repo.redact(&summary));
 }
 
 #[test]
@@ -524,6 +548,8 @@ fn action_cache_key_follows_the_tool_source() {
         step.outputs
     };
     let first = key(&repo);
+    // The key ends in a hash of the source, which changes with any file of it: the prefix is
+    // checked, and equality across runs.
     assert_has(&first, "key=cargo-contract-guard-Linux-X64-");
     assert_eq!(key(&repo), first, "the same source gives the same key");
     std::fs::write(source.join("src/lib.rs"), "pub fn changed() {}\n").unwrap();
@@ -580,9 +606,5 @@ fn action_skips_swagger_2_diffs_with_a_notice() {
             ],
         )
         .expect(0);
-    assert_has(&step.outputs, "code=0\n");
-    assert_has(
-        &step.stdout,
-        "::notice file=service/specs/mini.yaml::not diffed: Swagger 2.0",
-    );
+    insta::assert_snapshot!("action_diff_swagger_2", step.transcript(&repo));
 }

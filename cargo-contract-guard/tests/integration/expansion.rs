@@ -2,7 +2,7 @@
 //! has a budget, the generator is never handed a schema that merges into itself, and the
 //! diff stays near-linear on big inputs.
 
-use crate::support::{Project, assert_has, fixture};
+use crate::support::{Project, fixture};
 
 /// A 2.5 KB referenced file whose references copy each other a million times is refused by
 /// `diff`, naming the reference and the file it reaches, instead of running for minutes.
@@ -15,10 +15,5 @@ fn diff_refuses_a_referenced_file_that_expands_exponentially() {
     project.write_bytes("new.yaml", &spec);
     project.write_bytes("ref-exponential/lib.json", &lib);
     let run = project.run(&["diff", "old.yaml", "new.yaml"]).expect(2);
-    assert_has(
-        &run.stderr,
-        "error: `$ref: ref-exponential/lib.json#/L0` at `old.yaml#/paths/",
-    );
-    assert_has(&run.stderr, "copies more than 1000000 values");
-    assert_has(&run.stderr, "(at `ref-exponential/lib.json#/L");
+    insta::assert_snapshot!("diff_refuses_exponential_ref", run.transcript(&project));
 }

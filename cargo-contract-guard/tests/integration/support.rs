@@ -68,12 +68,30 @@ impl Run {
     /// The exit code, stdout and stderr as one text for a snapshot, the same on every machine
     /// and run: `project`'s folder is written `[PROJECT]` and durations (`in 0.12s`) `[TIME]`.
     pub fn transcript(&self, project: &Project) -> String {
-        let text = format!(
+        redact_durations(&project.redact_path(&self.unredacted()))
+    }
+
+    /// [`Run::transcript`] for a run outside a [`Project`]: the folder `dir` is written `label`.
+    pub fn transcript_in(&self, dir: &Path, label: &str) -> String {
+        redact_durations(&redact_folder(&self.unredacted(), dir, label))
+    }
+
+    fn unredacted(&self) -> String {
+        format!(
             "exit: {}\n--- stdout\n{}--- stderr\n{}",
             self.code, self.stdout, self.stderr
-        );
-        redact_durations(&project.redact_path(&text))
+        )
     }
+}
+
+/// `text` with the folder `dir` (as given and, when it exists, canonical) written `label`.
+pub fn redact_folder(text: &str, dir: &Path, label: &str) -> String {
+    let mut text = text.to_string();
+    let canonical = dir.canonicalize().ok();
+    for path in canonical.iter().map(PathBuf::as_path).chain([dir]) {
+        text = text.replace(path.to_str().unwrap(), label);
+    }
+    text
 }
 
 /// `text` with the seconds of each `in <digits>.<digits>s` written `[TIME]`.
@@ -191,12 +209,7 @@ impl Project {
 
     /// `text` with this project's folder (as given and canonical) written `[PROJECT]`.
     pub fn redact_path(&self, text: &str) -> String {
-        let mut text = text.to_string();
-        let dir = self.dir.path();
-        for path in [dir.canonicalize().unwrap(), dir.to_path_buf()] {
-            text = text.replace(path.to_str().unwrap(), "[PROJECT]");
-        }
-        text
+        redact_folder(text, self.dir.path(), "[PROJECT]")
     }
 
     pub fn read(&self, rel: &str) -> String {
