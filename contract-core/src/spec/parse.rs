@@ -192,9 +192,10 @@ fn first_line(message: &str) -> String {
     if line.contains("Depth {") || line.contains("recursion limit") {
         format!("nesting is deeper than the {MAX_DEPTH}-level limit")
     } else if line.contains("budget breached") || line.contains("alias replay") {
-        format!(
-            "the document expands beyond the loader's limits ({line}); YAML alias bombs are refused"
-        )
+        // The loader's own wording names its internal counters: say what it means instead.
+        "the document expands beyond the loader's limits (too many anchors, aliases or \
+         events); YAML alias bombs are refused"
+            .to_string()
     } else {
         line.to_string()
     }
