@@ -25,8 +25,9 @@ impl std::fmt::Display for Position {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A file could not be read or written.
-    #[error("could not {action} `{path}`: {source}")]
+    /// A file could not be read or written. The OS error is the `source()`, not part of the
+    /// message: [`with_causes`] shows both.
+    #[error("could not {action} `{path}`")]
     Io {
         /// What was being done ("read", "write", ...).
         action: &'static str,
@@ -412,7 +413,6 @@ mod tests {
     fn causes_follow_the_message_once() {
         let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
         let err = Error::io("read", "/w/a.yaml", io());
-        // `Io` already prints its source: not repeated.
         assert_eq!(with_causes(&err), "could not read `/w/a.yaml`: gone");
         #[derive(Debug, thiserror::Error)]
         #[error("cannot use the spec")]
@@ -420,6 +420,20 @@ mod tests {
         assert_eq!(
             with_causes(&Outer(Error::io("read", "/w/a.yaml", io()))),
             "cannot use the spec: could not read `/w/a.yaml`: gone"
+        );
+    }
+
+    #[test]
+    fn io_display_leaves_the_os_error_to_its_source() {
+        let os = std::io::Error::from_raw_os_error(2);
+        let os_text = os.to_string();
+        let err = Error::io("read", "/w/a.yaml", os);
+        assert!(!err.to_string().contains(&os_text), "{err}");
+        assert_eq!(
+            with_causes(&err).matches(os_text.as_str()).count(),
+            1,
+            "{}",
+            with_causes(&err)
         );
     }
 }

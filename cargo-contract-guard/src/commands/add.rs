@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use contract_core::codegen;
 use contract_core::codegen::deps::MacrosChoice;
+use contract_core::error::with_causes;
 use contract_core::project::contract::{Contract, Output};
 use contract_core::project::manifest::{self, DependencySource, NewContract, Scope};
 use contract_core::project::pin;
@@ -197,7 +198,7 @@ fn add_dependencies(
             ui::status(
                 ui::WARN,
                 "Warning",
-                format!("{err}; adding the base dependencies only"),
+                format!("{}; adding the base dependencies only", with_causes(&err)),
             );
             codegen::Needs::default()
         }

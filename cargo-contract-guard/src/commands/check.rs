@@ -4,6 +4,7 @@
 
 use std::io::Write as _;
 
+use contract_core::error::with_causes;
 use contract_core::gates::check::{self, CheckOptions, CheckReport, Finding, FindingKind};
 use contract_core::project::lock::LockFile;
 use contract_core::project::pin;
@@ -97,7 +98,7 @@ fn print_json(report: &CheckReport) {
     }
     for (contract, err) in &report.errors {
         ui::json_line(
-            &json!({"type": "error", "contract": contract, "message": ui::relative_paths(&err.to_string())}),
+            &json!({"type": "error", "contract": contract, "message": ui::relative_paths(&with_causes(err))}),
         );
     }
     ui::json_line(&json!({

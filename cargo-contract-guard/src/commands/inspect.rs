@@ -1,5 +1,6 @@
 //! `inspect`: the contract records embedded in a binary; exit 1 when it has none.
 
+use contract_core::error::with_causes;
 use contract_core::gates::record::{self, Inspection, Record};
 use serde_json::json;
 
@@ -19,7 +20,7 @@ pub fn run(args: &InspectArgs) -> CliResult {
                 ui::json_line(&json!({
                     "type": "invalid",
                     "offset": bad.offset,
-                    "message": bad.error.to_string(),
+                    "message": with_causes(&bad.error),
                 }));
             }
             ui::json_line(&json!({
@@ -115,7 +116,8 @@ pub fn report_problems(binary: &str, found: &Inspection) {
             "Warning",
             format!(
                 "`{binary}`: invalid record at offset {:#x}: {}",
-                bad.offset, bad.error
+                bad.offset,
+                with_causes(&bad.error)
             ),
         );
     }

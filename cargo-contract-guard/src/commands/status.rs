@@ -1,5 +1,6 @@
 //! `status`: each contract's pinned and current fingerprint; exit 1 on any mismatch.
 
+use contract_core::error::with_causes;
 use contract_core::project::lock::LockFile;
 use contract_core::project::pin::{self, PinState};
 use serde_json::json;
@@ -27,7 +28,7 @@ pub fn run(args: &StatusArgs) -> CliResult {
                     "pinned": row.pinned.as_ref().map(|p| p.fingerprint.to_string()),
                     "current": row.current.map(|c| c.to_string()),
                     "state": state_name(&row.state),
-                    "error": match &row.state { PinState::SpecError(e) => Some(ui::relative_paths(&e.to_string())), _ => None },
+                    "error": match &row.state { PinState::SpecError(e) => Some(ui::relative_paths(&with_causes(e))), _ => None },
                 }));
             }
             ui::json_line(

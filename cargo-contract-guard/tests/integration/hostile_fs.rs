@@ -157,10 +157,11 @@ fn the_macros_refuse_a_fifo_spec_and_a_fifo_generated_file() {
     let crate_dir = project.dir.path();
     mkfifo(&project.path("specs/fifo.yaml"));
     mkfifo(&project.path("src/generated/fifo.rs"));
-    let err =
-        contract_core::macros::locate::load_cached(&project.path("specs/fifo.yaml"), crate_dir)
-            .unwrap_err()
-            .to_string();
+    // `#[schema]` and `client!` render the error with its causes (the OS error is a source).
+    let err = contract_core::error::with_causes(
+        &contract_core::macros::locate::load_cached(&project.path("specs/fifo.yaml"), crate_dir)
+            .unwrap_err(),
+    );
     assert_has(&err, "fifo.yaml");
     assert_has(&err, "not a regular file");
     let err = contract_core::macros::guard::verify_generated(

@@ -145,7 +145,8 @@ fn workspace_version(folder: &Path) -> Result<String, String> {
 }
 
 fn read_manifest(path: &Path) -> Result<toml::Table, String> {
-    let bytes = fsio::read_bounded(path, fsio::MAX_TEXT_BYTES).map_err(|e| e.to_string())?;
+    let bytes = fsio::read_bounded(path, fsio::MAX_TEXT_BYTES)
+        .map_err(|e| crate::error::with_causes(&e))?;
     let text =
         String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8", path.display()))?;
     text.parse::<toml::Table>()

@@ -126,7 +126,9 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
     let started = Instant::now();
     // References into other files are inlined, then lowering (3.1) and normalisation work on a
     // copy: the fingerprint stays the original's.
-    let document = spec.single_document().map_err(|e| fail(e.to_string()))?;
+    let document = spec
+        .single_document()
+        .map_err(|e| fail(crate::error::with_causes(&e)))?;
     // Preparing never panics on any input that parses (fuzzed); should it, that is an error
     // naming the contract, not a crash.
     let prepared =

@@ -267,7 +267,7 @@ mod tests {
             ),
             "{err}"
         );
-        let err = read_bounded(dir.path(), 10).unwrap_err().to_string();
+        let err = crate::error::with_causes(&read_bounded(dir.path(), 10).unwrap_err());
         assert!(err.contains("it is a directory"), "{err}");
         assert!(
             read_bounded_if_exists(&dir.path().join("none"), 1)
@@ -288,7 +288,7 @@ mod tests {
             .into_iter()
             .flatten()
         {
-            let err = read_bounded(&path, MAX_TEXT_BYTES).unwrap_err().to_string();
+            let err = crate::error::with_causes(&read_bounded(&path, MAX_TEXT_BYTES).unwrap_err());
             assert!(err.contains("not a regular file"), "{err}");
         }
     }

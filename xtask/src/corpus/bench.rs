@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use contract_core::error::with_causes;
 use serde::Serialize;
 
 /// The measurement.
@@ -38,7 +39,7 @@ pub fn github(corpus: &Path, runs: usize) -> Result<Option<Bench>, String> {
         "corpus: timing generation on `{}` ({runs} runs each)",
         path.display()
     );
-    let spec = contract_core::spec::load(&path).map_err(|e| e.to_string())?;
+    let spec = contract_core::spec::load(&path).map_err(|e| with_causes(&e))?;
     let prepared = contract_core::codegen::normalize::for_generator(&spec.document, &spec.version);
     let (contract, output) = super::worker::scratch_contract("github", &path, "src/github.rs");
     let (mut ours, mut plain, mut prepare) = (Vec::new(), Vec::new(), Vec::new());
@@ -49,7 +50,7 @@ pub fn github(corpus: &Path, runs: usize) -> Result<Option<Bench>, String> {
 
         let started = Instant::now();
         let file = contract_core::codegen::generate(&contract, &output, &spec)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| with_causes(&e))?;
         ours.push(started.elapsed().as_secs_f64());
         drop(file);
 

@@ -224,7 +224,10 @@ fn load_rows(corpus: &Path, files: &[PathBuf]) -> Vec<Row> {
                     .or_insert_with(|| rel.clone());
                 (spec.version.as_str().to_string(), first)
             }
-            Err(e) => (format!("unreadable: {e}"), None),
+            Err(e) => (
+                format!("unreadable: {}", contract_core::error::with_causes(&e)),
+                None,
+            ),
         };
         rows.push(Row {
             file: rel,

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use contract_core::codegen::fidelity::{self, Effect};
+use contract_core::error::with_causes;
 use contract_core::project::contract::{Contract, Output};
 use contract_core::project::settings::GeneratorSettings;
 use contract_core::spec::METHODS;
@@ -48,7 +49,7 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool) -> Outcome {
         Ok(spec) => spec,
         Err(e) => {
             outcome.stage = "load".into();
-            outcome.error = Some(one_line(&e.to_string()));
+            outcome.error = Some(one_line(&with_causes(&e)));
             return outcome;
         }
     };
@@ -136,7 +137,7 @@ fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result
     let (contract, output) = scratch_contract("corpus", &spec.path, "src/lib.rs");
     let started = Instant::now();
     let file =
-        contract_core::codegen::generate(&contract, &output, spec).map_err(|e| e.to_string())?;
+        contract_core::codegen::generate(&contract, &output, spec).map_err(|e| with_causes(&e))?;
     outcome.generate_ms = ms(started);
     outcome.operations = file.operations;
     outcome.types = file.types;

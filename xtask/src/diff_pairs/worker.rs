@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use contract_core::error::with_causes;
 use contract_core::gates::diff::{self, DiffConfig, Finding, Severity};
 use serde_json::Value;
 
@@ -43,7 +44,7 @@ fn one(old: &Path, new: &Path) -> PairOutcome {
         Ok(pair) => pair,
         Err(e) => {
             outcome.stage = "load".into();
-            outcome.error = Some(e.to_string().lines().next().unwrap_or("").to_string());
+            outcome.error = Some(with_causes(&e).lines().next().unwrap_or("").to_string());
             return outcome;
         }
     };

@@ -11,28 +11,27 @@ use super::walk::{Cx, METHODS};
 
 /// Compares the callbacks of one operation.
 pub(super) fn compare<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
-    let (oc, nc) = (
+    let (old_callbacks, new_callbacks) = (
         object_at(old_op.value, "callbacks"),
         object_at(new_op.value, "callbacks"),
     );
-    if oc.is_empty() && nc.is_empty() {
+    if old_callbacks.is_empty() && new_callbacks.is_empty() {
         return;
     }
     let old_base = child(&old_op.pointer, "callbacks");
     let new_base = child(&new_op.pointer, "callbacks");
-    for (name, ov) in oc {
-        let Some(o) = cx.old.resolve_opt(ov, child(&old_base, name)) else {
+    for (name, old_value) in old_callbacks {
+        let Some(old_callback) = cx.old.resolve_opt(old_value, child(&old_base, name)) else {
             continue;
         };
-        let n = nc
+        let new_callback = new_callbacks
             .get(name)
-            .and_then(|nv| cx.new.resolve_opt(nv, child(&new_base, name)));
-        for (expression, old_item) in entries(o.value) {
-            let old_ptr = child(&o.pointer, expression);
-            match n
-                .as_ref()
-                .and_then(|n| Some((n.value.get(expression)?, &n.pointer)))
-            {
+            .and_then(|new_value| cx.new.resolve_opt(new_value, child(&new_base, name)));
+        for (expression, old_item) in entries(old_callback.value) {
+            let old_ptr = child(&old_callback.pointer, expression);
+            match new_callback.as_ref().and_then(|new_callback| {
+                Some((new_callback.value.get(expression)?, &new_callback.pointer))
+            }) {
                 Some((new_item, new_at)) => {
                     let new_ptr = child(new_at, expression);
                     item(cx, old_item, old_ptr, new_item, new_ptr);
@@ -46,19 +45,22 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>)
             }
         }
     }
-    for (name, nv) in nc {
-        let Some(n) = cx.new.resolve_opt(nv, child(&new_base, name)) else {
+    for (name, new_value) in new_callbacks {
+        let Some(new_callback) = cx.new.resolve_opt(new_value, child(&new_base, name)) else {
             continue;
         };
-        let o = oc
+        let old_callback = old_callbacks
             .get(name)
-            .and_then(|ov| cx.old.resolve_opt(ov, child(&old_base, name)));
-        for (expression, _) in entries(n.value) {
-            if o.as_ref().is_none_or(|o| o.value.get(expression).is_none()) {
+            .and_then(|old_value| cx.old.resolve_opt(old_value, child(&old_base, name)));
+        for (expression, _) in entries(new_callback.value) {
+            if old_callback
+                .as_ref()
+                .is_none_or(|old_callback| old_callback.value.get(expression).is_none())
+            {
                 cx.emit(
                     Rule::CallbackAdded,
                     None,
-                    Some(&child(&n.pointer, expression)),
+                    Some(&child(&new_callback.pointer, expression)),
                     format!("callback `{name}` to `{expression}` was added"),
                 );
             }
@@ -77,20 +79,23 @@ fn entries(callback: &Value) -> impl Iterator<Item = (&String, &Value)> {
 
 /// One callback URL in both documents: the request bodies of its operations.
 fn item<'a>(cx: &mut Cx<'a>, old: &'a Value, old_ptr: String, new: &'a Value, new_ptr: String) {
-    let (Some(oi), Some(ni)) = (
+    let (Some(old_path_item), Some(new_path_item)) = (
         cx.old.resolve_opt(old, old_ptr),
         cx.new.resolve_opt(new, new_ptr),
     ) else {
         return;
     };
     for method in METHODS {
-        if let (Some(o), Some(n)) = (oi.value.get(method), ni.value.get(method)) {
+        if let (Some(old_operation), Some(new_operation)) = (
+            old_path_item.value.get(method),
+            new_path_item.value.get(method),
+        ) {
             operation::webhook_body(
                 cx,
-                o,
-                child(&oi.pointer, method),
-                n,
-                child(&ni.pointer, method),
+                old_operation,
+                child(&old_path_item.pointer, method),
+                new_operation,
+                child(&new_path_item.pointer, method),
             );
         }
     }

@@ -49,12 +49,12 @@ pub(super) fn changes(old: &Value, new: &Value) -> Vec<Change> {
         if old.pointer(section).is_none() || new.pointer(section).is_none() {
             continue;
         }
-        let o = old_texts.get(section).unwrap_or(&empty);
-        let n = new_texts.get(section).unwrap_or(&empty);
-        let mut changed: Vec<&str> = o
+        let old_section = old_texts.get(section).unwrap_or(&empty);
+        let new_section = new_texts.get(section).unwrap_or(&empty);
+        let mut changed: Vec<&str> = old_section
             .keys()
-            .chain(n.keys())
-            .filter(|k| o.get(*k) != n.get(*k))
+            .chain(new_section.keys())
+            .filter(|k| old_section.get(*k) != new_section.get(*k))
             .map(String::as_str)
             .collect();
         changed.sort_unstable();
@@ -75,7 +75,7 @@ fn change(section: &str, new: &Value, changed: &[&str]) -> Change {
         _ => None,
     };
     let what = match (tokens.as_slice(), &operation) {
-        (_, Some(op)) => format!("operation `{op}`"),
+        (_, Some(endpoint)) => format!("operation `{endpoint}`"),
         ([paths, path], _) if paths == "paths" => format!("path `{path}`"),
         ([components, kind, name], _) if components == "components" => {
             format!("{} `{name}`", component_kind(kind))

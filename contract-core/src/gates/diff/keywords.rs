@@ -238,22 +238,22 @@ type Moved = (&'static Keyword, Delta, String, String);
 /// Compares every validation keyword of two schemas.
 pub(super) fn compare(
     cx: &mut Cx<'_>,
-    ov: &Value,
-    op: &str,
-    nv: &Value,
-    np: &str,
+    old_schema: &Value,
+    old_ptr: &str,
+    new_schema: &Value,
+    new_ptr: &str,
     dir: Dir,
     what: &str,
 ) {
-    let mut moved: Vec<Moved> = bounds(ov, nv);
-    moved.extend(pattern(ov, nv));
-    moved.extend(multiple_of(ov, nv));
-    moved.extend(unique_items(ov, nv));
+    let mut moved: Vec<Moved> = bounds(old_schema, new_schema);
+    moved.extend(pattern(old_schema, new_schema));
+    moved.extend(multiple_of(old_schema, new_schema));
+    moved.extend(unique_items(old_schema, new_schema));
     for (keyword, delta, from, to) in moved {
         cx.emit(
             keyword.rule(dir, delta),
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!("`{}` of {what} changed from {from} to {to}", keyword.label),
         );
     }

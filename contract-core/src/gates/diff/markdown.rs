@@ -140,7 +140,10 @@ fn by_operation(out: &mut String, report: &Report) {
     }
     let mut rows: Vec<(Option<&str>, Counts)> = per.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let operations = rows.iter().filter(|(op, _)| op.is_some()).count();
+    let operations = rows
+        .iter()
+        .filter(|(operation, _)| operation.is_some())
+        .count();
     out.push_str(&format!(
         "\n**By operation** ({operations} operation(s) changed; most affected first)\n\n| operation | security | breaking | warning | info |\n|---|---:|---:|---:|---:|\n"
     ));
@@ -152,7 +155,7 @@ fn by_operation(out: &mut String, report: &Report) {
     };
     for (operation, counts) in rows.iter().take(OPERATION_ROWS) {
         let name = match operation {
-            Some(op) => code_span(&cut(op, NAME_CHARS), true),
+            Some(label) => code_span(&cut(label, NAME_CHARS), true),
             None => "(no operation: components, document)".to_string(),
         };
         row(out, name, counts);
@@ -261,7 +264,10 @@ fn row(f: &Finding, place: Option<&Located>, reasons: bool) -> String {
         c.rule.id(),
         c.operation
             .as_deref()
-            .map_or(String::new(), |o| code_span(&cut(o, NAME_CHARS), true)),
+            .map_or(String::new(), |operation| code_span(
+                &cut(operation, NAME_CHARS),
+                true
+            )),
         code_span(&cut(&c.message, MESSAGE_CHARS), true),
         at
     );
@@ -320,14 +326,17 @@ mod tests {
                 n
             };
             for i in 0..count {
-                let op = format!("GET /things/{}/`x`|<details>", i % operations);
+                let operation = format!("GET /things/{}/`x`|<details>", i % operations);
                 changes.push(Change {
                     rule: rule_of(severity),
                     old_pointer: Some(format!("/paths/~1things~1{i}/get")),
                     new_pointer: Some(format!("/paths/~1things~1{i}/get")),
-                    affects: (i % 7 != 0).then(|| op.clone()).into_iter().collect(),
+                    affects: (i % 7 != 0)
+                        .then(|| operation.clone())
+                        .into_iter()
+                        .collect(),
                     affects_cut: false,
-                    operation: (i % 7 != 0).then_some(op),
+                    operation: (i % 7 != 0).then_some(operation),
                     operation_id: None,
                     message: format!(
                         "property `{}` changed\n| </details> @team {i}",

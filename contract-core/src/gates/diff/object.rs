@@ -133,18 +133,21 @@ fn flag(doc: Doc<'_>, value: &Value, key: &str) -> bool {
 struct Sides<'s, 'a> {
     old: &'s Flat<'a>,
     new: &'s Flat<'a>,
-    op: &'s str,
-    np: &'s str,
+    old_ptr: &'s str,
+    new_ptr: &'s str,
     dir: Dir,
     /// `readOnly` for requests (never sent), `writeOnly` for responses (never returned).
     hidden: &'static str,
 }
 
 /// Compares the object parts of two schemas.
-pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir) {
-    let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
-    let old = flatten(cx.old, o.node.value, op);
-    let new = flatten(cx.new, n.node.value, np);
+pub(super) fn compare<'a>(cx: &mut Cx<'a>, old_view: &View<'a>, new_view: &View<'a>, dir: Dir) {
+    let (old_ptr, new_ptr) = (
+        old_view.node.pointer.as_str(),
+        new_view.node.pointer.as_str(),
+    );
+    let old = flatten(cx.old, old_view.node.value, old_ptr);
+    let new = flatten(cx.new, new_view.node.value, new_ptr);
     // Named schemas merged through `allOf` are compared here, as part of this object.
     cx.reached_old_schemas.extend(old.members.iter().copied());
     let hidden = match dir {
@@ -154,8 +157,8 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir)
     let sides = Sides {
         old: &old,
         new: &new,
-        op,
-        np,
+        old_ptr,
+        new_ptr,
         dir,
         hidden,
     };
@@ -166,7 +169,7 @@ pub(super) fn compare<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir)
         added_property(cx, &sides, q);
     }
     required_without_schema(cx, &sides);
-    additional(cx, &old, op, &new, np, dir);
+    additional(cx, &old, old_ptr, &new, new_ptr, dir);
 }
 
 impl<'a> Sides<'_, 'a> {
@@ -260,7 +263,7 @@ fn removed_property(cx: &mut Cx<'_>, s: &Sides<'_, '_>, p: &Prop<'_>, was_requir
     cx.emit(
         rule,
         Some(&p.pointer),
-        Some(s.np),
+        Some(s.new_ptr),
         format!("{kind} property `{}` was removed", p.name),
     );
 }
@@ -295,7 +298,7 @@ fn added_property<'a>(cx: &mut Cx<'a>, s: &Sides<'_, 'a>, q: &Prop<'a>) {
             format!("{kind} property `{}` was added", q.name),
         ),
     };
-    cx.emit(rule, Some(s.op), Some(&q.pointer), message);
+    cx.emit(rule, Some(s.old_ptr), Some(&q.pointer), message);
 }
 
 /// Required names without a property schema (free-form objects).
@@ -309,8 +312,8 @@ fn required_without_schema(cx: &mut Cx<'_>, s: &Sides<'_, '_>) {
         {
             cx.emit(
                 Rule::RequestPropertyBecameRequired,
-                Some(s.op),
-                Some(&child(s.np, "required")),
+                Some(s.old_ptr),
+                Some(&child(s.new_ptr, "required")),
                 format!("property `{name}` became required"),
             );
         }
@@ -323,17 +326,24 @@ fn required_without_schema(cx: &mut Cx<'_>, s: &Sides<'_, '_>) {
         {
             cx.emit(
                 Rule::ResponsePropertyBecameOptional,
-                Some(&child(s.op, "required")),
-                Some(s.np),
+                Some(&child(s.old_ptr, "required")),
+                Some(s.new_ptr),
                 format!("property `{name}` became optional"),
             );
         }
     }
 }
 
-fn additional<'a>(cx: &mut Cx<'a>, old: &Flat<'a>, op: &str, new: &Flat<'a>, np: &str, dir: Dir) {
+fn additional<'a>(
+    cx: &mut Cx<'a>,
+    old: &Flat<'a>,
+    old_ptr: &str,
+    new: &Flat<'a>,
+    new_ptr: &str,
+    dir: Dir,
+) {
     use Additional::{Closed, Open, Schema};
-    let what = describe(np);
+    let what = describe(new_ptr);
     let state = |a: &Additional<'_>| match a {
         Open => "any additional properties",
         Closed => "no additional properties",
@@ -341,8 +351,15 @@ fn additional<'a>(cx: &mut Cx<'a>, old: &Flat<'a>, op: &str, new: &Flat<'a>, np:
     };
     let rule = match (&old.additional, &new.additional) {
         (Open, Open) | (Closed, Closed) => None,
-        (Schema(os, optr), Schema(ns, nptr)) => {
-            schema::compare(cx, os, optr.clone(), ns, nptr.clone(), dir);
+        (Schema(old_schema, old_schema_ptr), Schema(new_schema, new_schema_ptr)) => {
+            schema::compare(
+                cx,
+                old_schema,
+                old_schema_ptr.clone(),
+                new_schema,
+                new_schema_ptr.clone(),
+                dir,
+            );
             None
         }
         // Fewer accepted: breaks requests; more returned: breaks responses.
@@ -358,8 +375,8 @@ fn additional<'a>(cx: &mut Cx<'a>, old: &Flat<'a>, op: &str, new: &Flat<'a>, np:
     if let Some(rule) = rule {
         cx.emit(
             rule,
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!(
                 "{what} changed from {} to {}",
                 state(&old.additional),

@@ -25,46 +25,49 @@ fn flag(value: &Value, key: &str) -> bool {
 
 /// Compares one operation.
 pub(super) fn compare<'a>(cx: &mut Cx<'a>, pair: &OpPair<'_, 'a>, renames: &[(String, String)]) {
-    let (o, n) = (pair.old.value, pair.new.value);
-    let (op_ptr_old, op_ptr_new) = (&pair.old.pointer, &pair.new.pointer);
-    let (oid, nid) = (
-        o.get("operationId").and_then(Value::as_str),
-        n.get("operationId").and_then(Value::as_str),
+    let (old_operation, new_operation) = (pair.old.value, pair.new.value);
+    let (old_ptr, new_ptr) = (&pair.old.pointer, &pair.new.pointer);
+    let (old_id, new_id) = (
+        old_operation.get("operationId").and_then(Value::as_str),
+        new_operation.get("operationId").and_then(Value::as_str),
     );
-    if oid != nid {
+    if old_id != new_id {
         cx.emit(
             Rule::OperationIdChanged,
-            Some(op_ptr_old),
-            Some(op_ptr_new),
+            Some(old_ptr),
+            Some(new_ptr),
             format!(
                 "operationId changed from `{}` to `{}`",
-                oid.unwrap_or("(none)"),
-                nid.unwrap_or("(none)")
+                old_id.unwrap_or("(none)"),
+                new_id.unwrap_or("(none)")
             ),
         );
     }
-    match (flag(o, "deprecated"), flag(n, "deprecated")) {
+    match (
+        flag(old_operation, "deprecated"),
+        flag(new_operation, "deprecated"),
+    ) {
         (false, true) => cx.emit(
             Rule::OperationDeprecated,
-            Some(op_ptr_old),
-            Some(op_ptr_new),
+            Some(old_ptr),
+            Some(new_ptr),
             "the operation was deprecated",
         ),
         (true, false) => cx.emit(
             Rule::OperationUndeprecated,
-            Some(op_ptr_old),
-            Some(op_ptr_new),
+            Some(old_ptr),
+            Some(new_ptr),
             "the operation is no longer deprecated",
         ),
         _ => {}
     }
-    if o.get("servers").is_some() || n.get("servers").is_some() {
+    if old_operation.get("servers").is_some() || new_operation.get("servers").is_some() {
         super::walk::servers(
             cx,
-            o.get("servers"),
-            &child(op_ptr_old, "servers"),
-            n.get("servers"),
-            &child(op_ptr_new, "servers"),
+            old_operation.get("servers"),
+            &child(old_ptr, "servers"),
+            new_operation.get("servers"),
+            &child(new_ptr, "servers"),
         );
     }
     security::operation(cx, &pair.old, &pair.new);
@@ -82,16 +85,16 @@ pub(super) fn webhook_body<'a>(
     new: &'a Value,
     new_ptr: String,
 ) {
-    let (Some(ob), Some(nb)) = (old.get("requestBody"), new.get("requestBody")) else {
+    let (Some(old_body), Some(new_body)) = (old.get("requestBody"), new.get("requestBody")) else {
         return;
     };
-    let (Some(ob), Some(nb)) = (
-        cx.old.resolve_opt(ob, child(&old_ptr, "requestBody")),
-        cx.new.resolve_opt(nb, child(&new_ptr, "requestBody")),
+    let (Some(old_body), Some(new_body)) = (
+        cx.old.resolve_opt(old_body, child(&old_ptr, "requestBody")),
+        cx.new.resolve_opt(new_body, child(&new_ptr, "requestBody")),
     ) else {
         return;
     };
-    content(cx, &ob, &nb, Dir::Response);
+    content(cx, &old_body, &new_body, Dir::Response);
 }
 
 struct Param<'a> {
@@ -122,11 +125,11 @@ fn effective_params<'a>(
     cx: &Cx<'a>,
     old_side: bool,
     item: &Node<'a>,
-    op: &Node<'a>,
+    operation: &Node<'a>,
 ) -> Vec<Param<'a>> {
     let doc = if old_side { cx.old } else { cx.new };
     let mut out: Vec<Param<'a>> = Vec::new();
-    for container in [item, op] {
+    for container in [item, operation] {
         let Some(list) = container.value.get("parameters").and_then(Value::as_array) else {
             continue;
         };
@@ -159,54 +162,57 @@ fn parameters<'a>(cx: &mut Cx<'a>, pair: &OpPair<'_, 'a>, renames: &[(String, St
     let old = effective_params(cx, true, pair.old_item, &pair.old);
     let new = effective_params(cx, false, pair.new_item, &pair.new);
     let mut matched = vec![false; new.len()];
-    for op in &old {
-        let mut wanted = op.key();
-        if op.location == "path"
-            && let Some((_, to)) = renames.iter().find(|(from, _)| from == op.name)
+    for old_param in &old {
+        let mut wanted = old_param.key();
+        if old_param.location == "path"
+            && let Some((_, to)) = renames.iter().find(|(from, _)| from == old_param.name)
         {
             wanted = key("path", to);
         }
         let found = new
             .iter()
             .enumerate()
-            .find(|(i, np)| !matched[*i] && np.key() == wanted)
+            .find(|(i, new_param)| !matched[*i] && new_param.key() == wanted)
             .map(|(i, _)| i);
         match found {
             Some(i) => {
                 matched[i] = true;
-                compare_param(cx, op, &new[i]);
+                compare_param(cx, old_param, &new[i]);
             }
             None => {
-                let moved = new.iter().enumerate().find(|(i, np)| {
+                let moved = new.iter().enumerate().find(|(i, new_param)| {
                     !matched[*i]
-                        && np.name.eq_ignore_ascii_case(op.name)
-                        && np.location != op.location
+                        && new_param.name.eq_ignore_ascii_case(old_param.name)
+                        && new_param.location != old_param.location
                 });
                 match moved {
-                    Some((i, np)) => {
+                    Some((i, new_param)) => {
                         matched[i] = true;
                         cx.emit(
                             Rule::RequestParameterLocationChanged,
-                            Some(&op.node.pointer),
-                            Some(&np.node.pointer),
+                            Some(&old_param.node.pointer),
+                            Some(&new_param.node.pointer),
                             format!(
                                 "parameter `{}` moved from {} to {}",
-                                op.name, op.location, np.location
+                                old_param.name, old_param.location, new_param.location
                             ),
                         );
                     }
                     None => cx.emit(
                         Rule::RequestParameterRemoved,
-                        Some(&op.node.pointer),
+                        Some(&old_param.node.pointer),
                         None,
-                        format!("{} parameter `{}` was removed", op.location, op.name),
+                        format!(
+                            "{} parameter `{}` was removed",
+                            old_param.location, old_param.name
+                        ),
                     ),
                 }
             }
         }
     }
-    for (np, _) in new.iter().zip(&matched).filter(|(_, m)| !**m) {
-        let (rule, kind) = if np.required() {
+    for (new_param, _) in new.iter().zip(&matched).filter(|(_, m)| !**m) {
+        let (rule, kind) = if new_param.required() {
             (Rule::RequestParameterAddedRequired, "required")
         } else {
             (Rule::RequestParameterAddedOptional, "optional")
@@ -214,8 +220,11 @@ fn parameters<'a>(cx: &mut Cx<'a>, pair: &OpPair<'_, 'a>, renames: &[(String, St
         cx.emit(
             rule,
             None,
-            Some(&np.node.pointer),
-            format!("{kind} {} parameter `{}` was added", np.location, np.name),
+            Some(&new_param.node.pointer),
+            format!(
+                "{kind} {} parameter `{}` was added",
+                new_param.location, new_param.name
+            ),
         );
     }
 }
@@ -247,8 +256,11 @@ fn param_schema<'a>(p: &Param<'a>) -> Option<(&'a Value, String)> {
     if let Some(s) = p.node.value.get("schema") {
         return Some((s, child(&p.node.pointer, "schema")));
     }
-    let (mt, media) = p.node.value.get("content")?.as_object()?.iter().next()?;
-    let ptr = child(&child(&child(&p.node.pointer, "content"), mt), "schema");
+    let (media_type, media) = p.node.value.get("content")?.as_object()?.iter().next()?;
+    let ptr = child(
+        &child(&child(&p.node.pointer, "content"), media_type),
+        "schema",
+    );
     Some((media.get("schema")?, ptr))
 }
 
@@ -264,7 +276,7 @@ fn compare_param<'a>(cx: &mut Cx<'a>, old: &Param<'a>, new: &Param<'a>) {
 }
 
 fn compare_param_parts<'a>(cx: &mut Cx<'a>, old: &Param<'a>, new: &Param<'a>) {
-    let (op, np) = (
+    let (old_ptr, new_ptr) = (
         Some(old.node.pointer.as_str()),
         Some(new.node.pointer.as_str()),
     );
@@ -272,40 +284,49 @@ fn compare_param_parts<'a>(cx: &mut Cx<'a>, old: &Param<'a>, new: &Param<'a>) {
     match (old.required(), new.required()) {
         (false, true) => cx.emit(
             Rule::RequestParameterBecameRequired,
-            op,
-            np,
+            old_ptr,
+            new_ptr,
             format!("{what} became required"),
         ),
         (true, false) => cx.emit(
             Rule::RequestParameterBecameOptional,
-            op,
-            np,
+            old_ptr,
+            new_ptr,
             format!("{what} became optional"),
         ),
         _ => {}
     }
-    let (os, ns) = (serialization(old), serialization(new));
-    if os != ns {
+    let (old_serialization, new_serialization) = (serialization(old), serialization(new));
+    if old_serialization != new_serialization {
         cx.emit(
             Rule::RequestParameterStyleChanged,
-            op,
-            np,
+            old_ptr,
+            new_ptr,
             format!(
                 "{what} is serialized differently: style `{}`/explode {} became `{}`/{}",
-                os.0, os.1, ns.0, ns.1
+                old_serialization.0, old_serialization.1, new_serialization.0, new_serialization.1
             ),
         );
     }
     if !flag(old.node.value, "deprecated") && flag(new.node.value, "deprecated") {
         cx.emit(
             Rule::RequestParameterDeprecated,
-            op,
-            np,
+            old_ptr,
+            new_ptr,
             format!("{what} was deprecated"),
         );
     }
-    if let (Some((os, optr)), Some((ns, nptr))) = (param_schema(old), param_schema(new)) {
-        schema::compare(cx, os, optr, ns, nptr, Dir::Request);
+    if let (Some((old_schema, old_schema_ptr)), Some((new_schema, new_schema_ptr))) =
+        (param_schema(old), param_schema(new))
+    {
+        schema::compare(
+            cx,
+            old_schema,
+            old_schema_ptr,
+            new_schema,
+            new_schema_ptr,
+            Dir::Request,
+        );
     }
 }
 
@@ -320,8 +341,8 @@ fn request_body<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
         .and_then(|b| cx.new.resolve_opt(b, child(&new_op.pointer, "requestBody")));
     match (old, new) {
         (None, None) => {}
-        (None, Some(n)) => {
-            let (rule, kind) = if flag(n.value, "required") {
+        (None, Some(new_body)) => {
+            let (rule, kind) = if flag(new_body.value, "required") {
                 (Rule::RequestBodyAddedRequired, "required")
             } else {
                 (Rule::RequestBodyAddedOptional, "optional")
@@ -329,37 +350,40 @@ fn request_body<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
             cx.emit(
                 rule,
                 None,
-                Some(&n.pointer),
+                Some(&new_body.pointer),
                 format!("a {kind} request body was added"),
             );
         }
-        (Some(o), None) => cx.emit(
+        (Some(old_body), None) => cx.emit(
             Rule::RequestBodyRemoved,
-            Some(&o.pointer),
+            Some(&old_body.pointer),
             None,
             "the request body was removed",
         ),
-        (Some(o), Some(n)) => {
-            let shared = o.via_ref || n.via_ref;
-            if shared && !cx.first_visit(o.value, n.value, Memo::RequestBody) {
+        (Some(old_body), Some(new_body)) => {
+            let shared = old_body.via_ref || new_body.via_ref;
+            if shared && !cx.first_visit(old_body.value, new_body.value, Memo::RequestBody) {
                 return;
             }
-            match (flag(o.value, "required"), flag(n.value, "required")) {
+            match (
+                flag(old_body.value, "required"),
+                flag(new_body.value, "required"),
+            ) {
                 (false, true) => cx.emit(
                     Rule::RequestBodyBecameRequired,
-                    Some(&o.pointer),
-                    Some(&n.pointer),
+                    Some(&old_body.pointer),
+                    Some(&new_body.pointer),
                     "the request body became required",
                 ),
                 (true, false) => cx.emit(
                     Rule::RequestBodyBecameOptional,
-                    Some(&o.pointer),
-                    Some(&n.pointer),
+                    Some(&old_body.pointer),
+                    Some(&new_body.pointer),
                     "the request body became optional",
                 ),
                 _ => {}
             }
-            content(cx, &o, &n, Dir::Request);
+            content(cx, &old_body, &new_body, Dir::Request);
             if shared {
                 cx.leave();
             }
@@ -371,8 +395,8 @@ use crate::spec::media_type_essence as essence;
 
 /// Compares the `content` maps of two request bodies, responses or webhook bodies.
 fn content<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>, dir: Dir) {
-    let oc = object_at(old.value, "content");
-    let nc = object_at(new.value, "content");
+    let old_content = object_at(old.value, "content");
+    let new_content = object_at(new.value, "content");
     let (removed, added) = match dir {
         Dir::Request => (Rule::RequestMediaTypeRemoved, Rule::RequestMediaTypeAdded),
         Dir::Response => (Rule::ResponseMediaTypeRemoved, Rule::ResponseMediaTypeAdded),
@@ -380,31 +404,52 @@ fn content<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>, dir: Dir) {
     let old_base = child(&old.pointer, "content");
     let new_base = child(&new.pointer, "content");
     let mut narrowed_to: Vec<&str> = Vec::new();
-    for (mt, om) in oc {
-        let optr = child(&old_base, mt);
-        match find_media(nc, mt) {
-            None if dir == Dir::Response && narrowed(cx, oc, nc, mt, &optr, &new_base) => {
-                narrowed_to.extend(nc.keys().map(String::as_str).filter(|n| covers(mt, n)));
+    for (media_type, old_media) in old_content {
+        let old_ptr = child(&old_base, media_type);
+        match find_media(new_content, media_type) {
+            None if dir == Dir::Response
+                && narrowed(
+                    cx,
+                    old_content,
+                    new_content,
+                    media_type,
+                    &old_ptr,
+                    &new_base,
+                ) =>
+            {
+                narrowed_to.extend(
+                    new_content
+                        .keys()
+                        .map(String::as_str)
+                        .filter(|candidate| covers(media_type, candidate)),
+                );
             }
             None => cx.emit(
                 removed,
-                Some(&optr),
+                Some(&old_ptr),
                 None,
-                format!("media type `{mt}` was removed"),
+                format!("media type `{media_type}` was removed"),
             ),
-            Some((nmt, nm)) => {
-                let nptr = child(&new_base, nmt);
-                media_schemas(cx, (mt, om, &optr), (nm, &nptr), dir);
+            Some((new_media_type, new_media)) => {
+                let new_ptr = child(&new_base, new_media_type);
+                media_schemas(
+                    cx,
+                    (media_type, old_media, &old_ptr),
+                    (new_media, &new_ptr),
+                    dir,
+                );
             }
         }
     }
-    for (mt, _) in nc {
-        if find_media(oc, mt).is_none() && !narrowed_to.contains(&mt.as_str()) {
+    for (media_type, _) in new_content {
+        if find_media(old_content, media_type).is_none()
+            && !narrowed_to.contains(&media_type.as_str())
+        {
             cx.emit(
                 added,
                 None,
-                Some(&child(&new_base, mt)),
-                format!("media type `{mt}` was added"),
+                Some(&child(&new_base, media_type)),
+                format!("media type `{media_type}` was added"),
             );
         }
     }
@@ -412,18 +457,18 @@ fn content<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>, dir: Dir) {
 
 fn find_media<'a>(
     map: &'a serde_json::Map<String, Value>,
-    mt: &str,
+    media_type: &str,
 ) -> Option<(&'a String, &'a Value)> {
-    map.get_key_value(mt)
-        .or_else(|| map.iter().find(|(k, _)| essence(k) == essence(mt)))
+    map.get_key_value(media_type)
+        .or_else(|| map.iter().find(|(k, _)| essence(k) == essence(media_type)))
 }
 
-/// Whether the media-type range `range` (`*/*`, `application/*`) covers `mt`.
-fn covers(range: &str, mt: &str) -> bool {
-    let (range, mt) = (essence(range), essence(mt));
+/// Whether the media-type range `range` (`*/*`, `application/*`) covers `media_type`.
+fn covers(range: &str, media_type: &str) -> bool {
+    let (range, media_type) = (essence(range), essence(media_type));
     match range.split_once('/') {
         Some(("*", "*")) => true,
-        Some((kind, "*")) => mt.split_once('/').is_some_and(|(k, _)| k == kind),
+        Some((kind, "*")) => media_type.split_once('/').is_some_and(|(k, _)| k == kind),
         _ => false,
     }
 }
@@ -433,23 +478,28 @@ fn covers(range: &str, mt: &str) -> bool {
 /// and returns whether it did.
 fn narrowed(
     cx: &mut Cx<'_>,
-    oc: &serde_json::Map<String, Value>,
-    nc: &serde_json::Map<String, Value>,
+    old_content: &serde_json::Map<String, Value>,
+    new_content: &serde_json::Map<String, Value>,
     range: &str,
-    optr: &str,
+    old_ptr: &str,
     new_base: &str,
 ) -> bool {
-    let fresh: Vec<&String> = nc
+    let fresh: Vec<&String> = new_content
         .keys()
-        .filter(|n| covers(range, n) && find_media(oc, n).is_none())
+        .filter(|candidate| {
+            covers(range, candidate) && find_media(old_content, candidate).is_none()
+        })
         .collect();
     let Some(first) = fresh.first() else {
         return false;
     };
-    let names: Vec<String> = fresh.iter().map(|n| format!("`{n}`")).collect();
+    let names: Vec<String> = fresh
+        .iter()
+        .map(|candidate| format!("`{candidate}`"))
+        .collect();
     cx.emit(
         Rule::ResponseMediaTypeNarrowed,
-        Some(optr),
+        Some(old_ptr),
         Some(&child(new_base, first)),
         format!("media type `{range}` was narrowed to {}", names.join(", ")),
     );
@@ -459,44 +509,47 @@ fn narrowed(
 /// The schemas of one media type present on both sides.
 fn media_schemas<'a>(
     cx: &mut Cx<'a>,
-    (mt, om, optr): (&str, &'a Value, &str),
-    (nm, nptr): (&'a Value, &str),
+    (media_type, old_media, old_ptr): (&str, &'a Value, &str),
+    (new_media, new_ptr): (&'a Value, &str),
     dir: Dir,
 ) {
-    match (om.get("schema"), nm.get("schema")) {
-        (Some(os), Some(ns))
-            if is_raw(mt) && os != ns && raw_bytes(cx.old, os) && raw_bytes(cx.new, ns) =>
+    match (old_media.get("schema"), new_media.get("schema")) {
+        (Some(old_schema), Some(new_schema))
+            if is_raw(media_type)
+                && old_schema != new_schema
+                && raw_bytes(cx.old, old_schema)
+                && raw_bytes(cx.new, new_schema) =>
         {
             cx.emit(
                 Rule::RawBodySchemaChanged,
-                Some(&child(optr, "schema")),
-                Some(&child(nptr, "schema")),
+                Some(&child(old_ptr, "schema")),
+                Some(&child(new_ptr, "schema")),
                 format!(
-                    "the schema of the `{mt}` body changed from {} to {} (raw bytes either way)",
-                    crate::report::short_json(os),
-                    crate::report::short_json(ns)
+                    "the schema of the `{media_type}` body changed from {} to {} (raw bytes either way)",
+                    crate::report::short_json(old_schema),
+                    crate::report::short_json(new_schema)
                 ),
             );
         }
-        (Some(os), Some(ns)) => schema::compare(
+        (Some(old_schema), Some(new_schema)) => schema::compare(
             cx,
-            os,
-            child(optr, "schema"),
-            ns,
-            child(nptr, "schema"),
+            old_schema,
+            child(old_ptr, "schema"),
+            new_schema,
+            child(new_ptr, "schema"),
             dir,
         ),
         (Some(_), None) if dir == Dir::Response => cx.emit(
             Rule::ResponseTypeChanged,
-            Some(&child(optr, "schema")),
-            Some(nptr),
-            format!("the `{mt}` body is no longer described by a schema"),
+            Some(&child(old_ptr, "schema")),
+            Some(new_ptr),
+            format!("the `{media_type}` body is no longer described by a schema"),
         ),
         (None, Some(_)) if dir == Dir::Request => cx.emit(
             Rule::RequestTypeChanged,
-            Some(optr),
-            Some(&child(nptr, "schema")),
-            format!("the `{mt}` body is now restricted by a schema"),
+            Some(old_ptr),
+            Some(&child(new_ptr, "schema")),
+            format!("the `{media_type}` body is now restricted by a schema"),
         ),
         _ => {}
     }
@@ -505,8 +558,8 @@ fn media_schemas<'a>(
 /// Whether the generated client moves a body of this media type as raw bytes, whatever its
 /// schema says: anything but JSON and forms (see `codegen::normalize::bodies` and
 /// `responses`).
-fn is_raw(mt: &str) -> bool {
-    let e = essence(mt);
+fn is_raw(media_type: &str) -> bool {
+    let e = essence(media_type);
     !(e == "application/json"
         || e == "text/json"
         || e.ends_with("+json")
@@ -540,17 +593,17 @@ fn is_success(status: &str) -> bool {
 }
 
 fn responses<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
-    let or = object_at(old_op.value, "responses");
-    let nr = object_at(new_op.value, "responses");
+    let old_responses = object_at(old_op.value, "responses");
+    let new_responses = object_at(new_op.value, "responses");
     let old_base = child(&old_op.pointer, "responses");
     let new_base = child(&new_op.pointer, "responses");
     let same = |map: &'a serde_json::Map<String, Value>, status: &str| {
         map.get_key_value(status)
             .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(status)))
     };
-    for (status, ov) in or {
-        let optr = child(&old_base, status);
-        match same(nr, status) {
+    for (status, old_value) in old_responses {
+        let old_ptr = child(&old_base, status);
+        match same(new_responses, status) {
             None => {
                 let rule = if is_success(status) {
                     Rule::ResponseSuccessStatusRemoved
@@ -559,32 +612,34 @@ fn responses<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
                 };
                 cx.emit(
                     rule,
-                    Some(&optr),
+                    Some(&old_ptr),
                     None,
                     format!("response `{status}` was removed"),
                 );
             }
-            Some((nstatus, nv)) => {
-                let nptr = child(&new_base, nstatus);
-                let (Some(o), Some(n)) =
-                    (cx.old.resolve_opt(ov, optr), cx.new.resolve_opt(nv, nptr))
-                else {
+            Some((nstatus, new_value)) => {
+                let new_ptr = child(&new_base, nstatus);
+                let (Some(old_response), Some(new_response)) = (
+                    cx.old.resolve_opt(old_value, old_ptr),
+                    cx.new.resolve_opt(new_value, new_ptr),
+                ) else {
                     continue;
                 };
-                let shared = o.via_ref || n.via_ref;
-                if shared && !cx.first_visit(o.value, n.value, Memo::Response) {
+                let shared = old_response.via_ref || new_response.via_ref;
+                if shared && !cx.first_visit(old_response.value, new_response.value, Memo::Response)
+                {
                     continue;
                 }
-                content(cx, &o, &n, Dir::Response);
-                headers(cx, &o, &n);
+                content(cx, &old_response, &new_response, Dir::Response);
+                headers(cx, &old_response, &new_response);
                 if shared {
                     cx.leave();
                 }
             }
         }
     }
-    for (status, _) in nr {
-        if same(or, status).is_none() {
+    for (status, _) in new_responses {
+        if same(old_responses, status).is_none() {
             let rule = if is_success(status) {
                 Rule::ResponseSuccessStatusAdded
             } else {
@@ -601,54 +656,58 @@ fn responses<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
 }
 
 fn headers<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>) {
-    let oh = object_at(old.value, "headers");
-    let nh = object_at(new.value, "headers");
+    let old_headers = object_at(old.value, "headers");
+    let new_headers = object_at(new.value, "headers");
     let old_base = child(&old.pointer, "headers");
     let new_base = child(&new.pointer, "headers");
     let find = |map: &'a serde_json::Map<String, Value>, name: &str| {
         map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))
     };
-    for (name, ov) in oh {
-        let Some(o) = cx.old.resolve_opt(ov, child(&old_base, name)) else {
+    for (name, old_value) in old_headers {
+        let Some(old_header) = cx.old.resolve_opt(old_value, child(&old_base, name)) else {
             continue;
         };
-        match find(nh, name) {
+        match find(new_headers, name) {
             None => {
-                let rule = if flag(o.value, "required") {
+                let rule = if flag(old_header.value, "required") {
                     Rule::ResponseRequiredHeaderRemoved
                 } else {
                     Rule::ResponseHeaderRemoved
                 };
                 cx.emit(
                     rule,
-                    Some(&o.pointer),
+                    Some(&old_header.pointer),
                     None,
                     format!("response header `{name}` was removed"),
                 );
             }
-            Some((nname, nv)) => {
-                let Some(n) = cx.new.resolve_opt(nv, child(&new_base, nname)) else {
+            Some((nname, new_value)) => {
+                let Some(new_header) = cx.new.resolve_opt(new_value, child(&new_base, nname))
+                else {
                     continue;
                 };
-                let shared = o.via_ref || n.via_ref;
-                if shared && !cx.first_visit(o.value, n.value, Memo::Header) {
+                let shared = old_header.via_ref || new_header.via_ref;
+                if shared && !cx.first_visit(old_header.value, new_header.value, Memo::Header) {
                     continue;
                 }
-                if flag(o.value, "required") && !flag(n.value, "required") {
+                if flag(old_header.value, "required") && !flag(new_header.value, "required") {
                     cx.emit(
                         Rule::ResponseHeaderBecameOptional,
-                        Some(&o.pointer),
-                        Some(&n.pointer),
+                        Some(&old_header.pointer),
+                        Some(&new_header.pointer),
                         format!("response header `{name}` became optional"),
                     );
                 }
-                if let (Some(os), Some(ns)) = (o.value.get("schema"), n.value.get("schema")) {
+                if let (Some(old_schema), Some(new_schema)) = (
+                    old_header.value.get("schema"),
+                    new_header.value.get("schema"),
+                ) {
                     schema::compare(
                         cx,
-                        os,
-                        child(&o.pointer, "schema"),
-                        ns,
-                        child(&n.pointer, "schema"),
+                        old_schema,
+                        child(&old_header.pointer, "schema"),
+                        new_schema,
+                        child(&new_header.pointer, "schema"),
                         Dir::Response,
                     );
                 }
@@ -658,8 +717,8 @@ fn headers<'a>(cx: &mut Cx<'a>, old: &Node<'a>, new: &Node<'a>) {
             }
         }
     }
-    for (name, _) in nh {
-        if find(oh, name).is_none() {
+    for (name, _) in new_headers {
+        if find(old_headers, name).is_none() {
             cx.emit(
                 Rule::ResponseHeaderAdded,
                 None,

@@ -76,18 +76,21 @@ impl Reach {
             .flatten()
         {
             for method in METHODS {
-                let Some(op) = item.get(method) else { continue };
+                let Some(operation) = item.get(method) else {
+                    continue;
+                };
                 let label = format!("{} {path}", method.to_ascii_uppercase());
                 let mut sent = BTreeSet::new();
                 for part in [
                     item.get("parameters"),
-                    op.get("parameters"),
-                    op.get("requestBody"),
+                    operation.get("parameters"),
+                    operation.get("requestBody"),
                 ] {
                     part.into_iter().for_each(|v| refs_in(v, &mut sent));
                 }
                 let mut received = BTreeSet::new();
-                op.get("responses")
+                operation
+                    .get("responses")
                     .into_iter()
                     .for_each(|v| refs_in(v, &mut received));
                 roots.push((label.clone(), Dir::Request, sent));
@@ -103,7 +106,10 @@ impl Reach {
             {
                 let mut received = BTreeSet::new();
                 for method in METHODS {
-                    if let Some(body) = item.get(method).and_then(|op| op.get("requestBody")) {
+                    if let Some(body) = item
+                        .get(method)
+                        .and_then(|operation| operation.get("requestBody"))
+                    {
                         refs_in(body, &mut received);
                     }
                 }

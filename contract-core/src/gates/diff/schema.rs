@@ -59,14 +59,14 @@ pub(super) fn compare_with<'a>(
         view(cx.old, old, old_ptr.clone()),
         view(cx.new, new, new_ptr.clone()),
     ) {
-        (Ok(mut o), Ok(mut n)) => {
-            o.null_wrapped |= slot.parent_null.0;
-            n.null_wrapped |= slot.parent_null.1;
-            nullability(cx, &o, &n, dir, slot.in_option);
-            compare_views(cx, o, n, dir)
+        (Ok(mut old_view), Ok(mut new_view)) => {
+            old_view.null_wrapped |= slot.parent_null.0;
+            new_view.null_wrapped |= slot.parent_null.1;
+            nullability(cx, &old_view, &new_view, dir, slot.in_option);
+            compare_views(cx, old_view, new_view, dir)
         }
         (Err(a), Err(b)) if a == b => {}
-        (o, n) => {
+        (old_view, new_view) => {
             let show = |r: &Result<View<'_>, &str>| match r {
                 Ok(_) => "a schema".to_string(),
                 Err(r) => format!("unresolvable `{r}`"),
@@ -75,7 +75,7 @@ pub(super) fn compare_with<'a>(
                 Rule::UnresolvedRefChanged,
                 Some(&old_ptr),
                 Some(&new_ptr),
-                format!("{} became {}", show(&o), show(&n)),
+                format!("{} became {}", show(&old_view), show(&new_view)),
             );
         }
     }
@@ -89,11 +89,13 @@ pub(super) fn compare_named<'a>(
     ptr: String,
     dir: Dir,
 ) {
-    if let (Ok(mut o), Ok(mut n)) = (view(cx.old, old, ptr.clone()), view(cx.new, new, ptr)) {
-        o.node.via_ref = true;
-        n.node.via_ref = true;
-        nullability(cx, &o, &n, dir, false);
-        compare_views(cx, o, n, dir);
+    if let (Ok(mut old_view), Ok(mut new_view)) =
+        (view(cx.old, old, ptr.clone()), view(cx.new, new, ptr))
+    {
+        old_view.node.via_ref = true;
+        new_view.node.via_ref = true;
+        nullability(cx, &old_view, &new_view, dir, false);
+        compare_views(cx, old_view, new_view, dir);
     }
 }
 
@@ -107,13 +109,22 @@ pub(super) fn pick(dir: Dir, request: Rule, response: Rule) -> Rule {
 /// Whether null became admitted or refused. Judged for every place a schema is used, before
 /// the memo of [`compare_views`]: a shared schema may sit in an `Option` in one place and in a
 /// plain field in another (equal findings are merged afterwards).
-fn nullability<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir, in_option: bool) {
-    if !o.node.value.is_object() || !n.node.value.is_object() {
+fn nullability<'a>(
+    cx: &mut Cx<'a>,
+    old_view: &View<'a>,
+    new_view: &View<'a>,
+    dir: Dir,
+    in_option: bool,
+) {
+    if !old_view.node.value.is_object() || !new_view.node.value.is_object() {
         return;
     }
-    let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
-    let what = describe_pair(op, np);
-    let rule = match (nullable(cx.old, o), nullable(cx.new, n), dir) {
+    let (old_ptr, new_ptr) = (
+        old_view.node.pointer.as_str(),
+        new_view.node.pointer.as_str(),
+    );
+    let what = describe_pair(old_ptr, new_ptr);
+    let rule = match (nullable(cx.old, old_view), nullable(cx.new, new_view), dir) {
         (false, true, Dir::Response) if in_option => Rule::ResponseOptionalPropertyBecameNullable,
         (false, true, _) => pick(
             dir,
@@ -137,127 +148,146 @@ fn nullability<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir, in_opt
     } else {
         format!("{what} is no longer nullable")
     };
-    cx.emit(rule, Some(op), Some(np), message);
+    cx.emit(rule, Some(old_ptr), Some(new_ptr), message);
 }
 
 /// Compares two schema views (nullability excepted: see [`nullability`]).
-pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, o: View<'a>, n: View<'a>, dir: Dir) {
-    if o.node.via_ref {
-        cx.reached_old_schemas.insert(addr(o.node.value));
+pub(super) fn compare_views<'a>(cx: &mut Cx<'a>, old_view: View<'a>, new_view: View<'a>, dir: Dir) {
+    if old_view.node.via_ref {
+        cx.reached_old_schemas.insert(addr(old_view.node.value));
     }
     // Nodes inside components can be reached many ways: through references, and inline ones
     // through the `allOf` members merged into objects (which recursive schemas do forever).
     let in_components = |v: &View<'_>| v.node.pointer.starts_with("/components/");
-    let shared = o.node.via_ref || n.node.via_ref || in_components(&o) || in_components(&n);
-    if shared && !cx.first_visit(o.node.value, n.node.value, Memo::Schema(dir)) {
+    let shared = old_view.node.via_ref
+        || new_view.node.via_ref
+        || in_components(&old_view)
+        || in_components(&new_view);
+    if shared && !cx.first_visit(old_view.node.value, new_view.node.value, Memo::Schema(dir)) {
         return;
     }
-    compare_parts(cx, &o, &n, dir);
+    compare_parts(cx, &old_view, &new_view, dir);
     if shared {
         cx.leave();
     }
 }
 
 /// Everything [`compare_views`] compares, once per pair.
-fn compare_parts<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir) {
-    let (ov, nv) = (o.node.value, n.node.value);
+fn compare_parts<'a>(cx: &mut Cx<'a>, old_view: &View<'a>, new_view: &View<'a>, dir: Dir) {
+    let (ov, nv) = (old_view.node.value, new_view.node.value);
     if !ov.is_object() || !nv.is_object() {
-        boolean_schemas(cx, o, n, dir);
+        boolean_schemas(cx, old_view, new_view, dir);
         return;
     }
-    if !compare_variant_parts(cx, o, n, dir) {
+    if !compare_variant_parts(cx, old_view, new_view, dir) {
         return;
     }
-    let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
-    let what = describe_pair(op, np);
-    let Some(types) = compare_types(cx, o, n, dir, &what) else {
+    let (old_ptr, new_ptr) = (
+        old_view.node.pointer.as_str(),
+        new_view.node.pointer.as_str(),
+    );
+    let what = describe_pair(old_ptr, new_ptr);
+    let Some(types) = compare_types(cx, old_view, new_view, dir, &what) else {
         return;
     };
     let (oenum, nenum) = (enum_like(cx.old, ov), enum_like(cx.new, nv));
-    enums(cx, (oenum, op), (nenum, np), dir, &what);
-    format(cx, ov, op, nv, np, dir, &what);
-    default(cx, ov, op, nv, np, dir, &what);
-    keywords::compare(cx, ov, op, nv, np, dir, &what);
+    enums(cx, (oenum, old_ptr), (nenum, new_ptr), dir, &what);
+    format(cx, ov, old_ptr, nv, new_ptr, dir, &what);
+    default(cx, ov, old_ptr, nv, new_ptr, dir, &what);
+    keywords::compare(cx, ov, old_ptr, nv, new_ptr, dir, &what);
     if ov.get("deprecated") != Some(&Value::Bool(true))
         && nv.get("deprecated") == Some(&Value::Bool(true))
     {
         cx.emit(
             Rule::SchemaDeprecated,
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!("{what} was deprecated"),
         );
     }
-    discriminator(cx, ov, op, nv, np, &what);
+    discriminator(cx, ov, old_ptr, nv, new_ptr, &what);
     if ov.get("not") != nv.get("not") {
         cx.emit(
             Rule::SchemaNotChanged,
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!("the `not` subschema of {what} changed"),
         );
     }
     let (ot, nt) = types;
     let (o_obj, n_obj) = (ot == 0 || ot & OBJECT != 0, nt == 0 || nt & OBJECT != 0);
     if o_obj && n_obj {
-        object::compare(cx, o, n, dir);
+        object::compare(cx, old_view, new_view, dir);
     }
-    items(cx, ov, op, nv, np, dir, &what);
+    items(cx, ov, old_ptr, nv, new_ptr, dir, &what);
 }
 
 /// Boolean schemas (3.1): `true` accepts anything, `false` nothing.
-fn boolean_schemas(cx: &mut Cx<'_>, o: &View<'_>, n: &View<'_>, dir: Dir) {
-    let (ov, nv) = (o.node.value, n.node.value);
+fn boolean_schemas(cx: &mut Cx<'_>, old_view: &View<'_>, new_view: &View<'_>, dir: Dir) {
+    let (ov, nv) = (old_view.node.value, new_view.node.value);
     if ov != nv {
-        let np = n.node.pointer.as_str();
+        let new_ptr = new_view.node.pointer.as_str();
         cx.emit(
             pick(dir, Rule::RequestTypeChanged, Rule::ResponseTypeChanged),
-            Some(&o.node.pointer),
-            Some(np),
-            format!("{} changed from {} to {}", describe(np), show(ov), show(nv)),
+            Some(&old_view.node.pointer),
+            Some(new_ptr),
+            format!(
+                "{} changed from {} to {}",
+                describe(new_ptr),
+                show(ov),
+                show(nv)
+            ),
         );
     }
 }
 
 /// `oneOf`/`anyOf` constraints and variants. Returns whether the rest of the schemas is
 /// still to compare (not when one side had no variants and was compared as one).
-fn compare_variant_parts<'a>(cx: &mut Cx<'a>, o: &View<'a>, n: &View<'a>, dir: Dir) -> bool {
-    let (op, np) = (o.node.pointer.as_str(), n.node.pointer.as_str());
-    let (ovars, ocons) = split_constraints(variants(cx.old, o));
-    let (nvars, ncons) = split_constraints(variants(cx.new, n));
+fn compare_variant_parts<'a>(
+    cx: &mut Cx<'a>,
+    old_view: &View<'a>,
+    new_view: &View<'a>,
+    dir: Dir,
+) -> bool {
+    let (old_ptr, new_ptr) = (
+        old_view.node.pointer.as_str(),
+        new_view.node.pointer.as_str(),
+    );
+    let (ovars, ocons) = split_constraints(variants(cx.old, old_view));
+    let (nvars, ncons) = split_constraints(variants(cx.new, new_view));
     if !ocons.iter().map(|v| v.raw).eq(ncons.iter().map(|v| v.raw)) {
         cx.emit(
             Rule::CompositionConstraintsChanged,
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!(
                 "the `oneOf`/`anyOf` constraints of {} changed",
-                describe_pair(op, np)
+                describe_pair(old_ptr, new_ptr)
             ),
         );
     }
-    let enum_only =
-        enum_like(cx.old, o.node.value).is_some() && enum_like(cx.new, n.node.value).is_some();
+    let enum_only = enum_like(cx.old, old_view.node.value).is_some()
+        && enum_like(cx.new, new_view.node.value).is_some();
     if (ovars.is_empty() && nvars.is_empty()) || enum_only {
         return true;
     }
     let lifted = ovars.is_empty() || nvars.is_empty();
-    let null = (nullable(cx.old, o), nullable(cx.new, n));
-    compare_variants(cx, o, ovars, n, nvars, dir, null);
+    let null = (nullable(cx.old, old_view), nullable(cx.new, new_view));
+    compare_variants(cx, old_view, ovars, new_view, nvars, dir, null);
     !lifted
 }
 
 /// The types; `None` when they changed incompatibly (nothing more to say about the rest).
 fn compare_types(
     cx: &mut Cx<'_>,
-    o: &View<'_>,
-    n: &View<'_>,
+    old_view: &View<'_>,
+    new_view: &View<'_>,
     dir: Dir,
     what: &str,
 ) -> Option<(Types, Types)> {
     let (ot, nt) = (
-        types_of(cx.old, o.node.value, 0),
-        types_of(cx.new, n.node.value, 0),
+        types_of(cx.old, old_view.node.value, 0),
+        types_of(cx.new, new_view.node.value, 0),
     );
     if ot == nt {
         return Some((ot, nt));
@@ -270,8 +300,8 @@ fn compare_types(
     };
     cx.emit(
         rule,
-        Some(&o.node.pointer),
-        Some(&n.node.pointer),
+        Some(&old_view.node.pointer),
+        Some(&new_view.node.pointer),
         format!(
             "type of {what} changed from {} to {}",
             type_names(ot),
@@ -281,7 +311,15 @@ fn compare_types(
     compatible.then_some((ot, nt))
 }
 
-fn default(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir, what: &str) {
+fn default(
+    cx: &mut Cx<'_>,
+    ov: &Value,
+    old_ptr: &str,
+    nv: &Value,
+    new_ptr: &str,
+    dir: Dir,
+    what: &str,
+) {
     if ov.get("default") == nv.get("default") {
         return;
     }
@@ -293,8 +331,8 @@ fn default(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir
     let show_opt = |v: Option<&Value>| v.map_or("(none)".to_string(), show);
     cx.emit(
         rule,
-        Some(op),
-        Some(np),
+        Some(old_ptr),
+        Some(new_ptr),
         format!(
             "default of {what} changed from {} to {}",
             show_opt(ov.get("default")),
@@ -348,8 +386,8 @@ type EnumSide<'s, 'a> = (Option<Vec<&'a Value>>, &'s str);
 
 fn enums(
     cx: &mut Cx<'_>,
-    (old, op): EnumSide<'_, '_>,
-    (new, np): EnumSide<'_, '_>,
+    (old, old_ptr): EnumSide<'_, '_>,
+    (new, new_ptr): EnumSide<'_, '_>,
     dir: Dir,
     what: &str,
 ) {
@@ -357,14 +395,14 @@ fn enums(
         (None, None) => {}
         (None, Some(values)) => cx.emit(
             pick(dir, Rule::RequestEnumAdded, Rule::ResponseEnumAdded),
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!("{what} is now restricted to {} enum value(s)", values.len()),
         ),
         (Some(_), None) => cx.emit(
             pick(dir, Rule::RequestEnumRemoved, Rule::ResponseEnumRemoved),
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!("{what} is no longer restricted to an enum"),
         ),
         (Some(old), Some(new)) => {
@@ -378,8 +416,8 @@ fn enums(
                             Rule::RequestEnumValueRemoved,
                             Rule::ResponseEnumValueRemoved,
                         ),
-                        Some(op),
-                        Some(np),
+                        Some(old_ptr),
+                        Some(new_ptr),
                         format!("enum value {} was removed from {what}", show(v)),
                     );
                 }
@@ -392,8 +430,8 @@ fn enums(
                             Rule::RequestEnumValueAdded,
                             Rule::ResponseEnumValueAdded,
                         ),
-                        Some(op),
-                        Some(np),
+                        Some(old_ptr),
+                        Some(new_ptr),
                         format!("enum value {} was added to {what}", show(v)),
                     );
                 }
@@ -405,7 +443,15 @@ fn enums(
 /// Formats that describe presentation, not values.
 const HINT_FORMATS: [&str; 1] = ["password"];
 
-fn format(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir, what: &str) {
+fn format(
+    cx: &mut Cx<'_>,
+    ov: &Value,
+    old_ptr: &str,
+    nv: &Value,
+    new_ptr: &str,
+    dir: Dir,
+    what: &str,
+) {
     let (of, nf) = (
         ov.get("format").and_then(Value::as_str),
         nv.get("format").and_then(Value::as_str),
@@ -425,8 +471,8 @@ fn format(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir,
     };
     cx.emit(
         rule,
-        Some(op),
-        Some(np),
+        Some(old_ptr),
+        Some(new_ptr),
         format!(
             "format of {what} changed from {} to {}",
             of.map_or("(none)".into(), |f| format!("`{f}`")),
@@ -435,7 +481,14 @@ fn format(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, dir: Dir,
     );
 }
 
-fn discriminator(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, what: &str) {
+fn discriminator(
+    cx: &mut Cx<'_>,
+    ov: &Value,
+    old_ptr: &str,
+    nv: &Value,
+    new_ptr: &str,
+    what: &str,
+) {
     let (od, nd) = (ov.get("discriminator"), nv.get("discriminator"));
     if od == nd {
         return;
@@ -446,8 +499,8 @@ fn discriminator(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, wh
     if prop(od) != prop(nd) {
         cx.emit(
             Rule::DiscriminatorPropertyChanged,
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!(
                 "discriminator of {what} changed from {} to {}",
                 prop(od).map_or("(none)".into(), |p| format!("`{p}`")),
@@ -457,8 +510,8 @@ fn discriminator(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, wh
     } else if od.and_then(|d| d.get("mapping")) != nd.and_then(|d| d.get("mapping")) {
         cx.emit(
             Rule::DiscriminatorMappingChanged,
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!("discriminator mapping of {what} changed"),
         );
     }
@@ -467,24 +520,31 @@ fn discriminator(cx: &mut Cx<'_>, ov: &Value, op: &str, nv: &Value, np: &str, wh
 fn items<'a>(
     cx: &mut Cx<'a>,
     ov: &'a Value,
-    op: &str,
+    old_ptr: &str,
     nv: &'a Value,
-    np: &str,
+    new_ptr: &str,
     dir: Dir,
     what: &str,
 ) {
     match (ov.get("items"), nv.get("items")) {
-        (Some(oi), Some(ni)) => compare(cx, oi, child(op, "items"), ni, child(np, "items"), dir),
+        (Some(oi), Some(ni)) => compare(
+            cx,
+            oi,
+            child(old_ptr, "items"),
+            ni,
+            child(new_ptr, "items"),
+            dir,
+        ),
         (Some(_), None) if types_of(cx.new, nv, 0) & ARRAY != 0 => cx.emit(
             pick(dir, Rule::RequestTypeWidened, Rule::ResponseTypeChanged),
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!("the items of {what} are no longer described"),
         ),
         (None, Some(_)) if types_of(cx.old, ov, 0) & ARRAY != 0 => cx.emit(
             pick(dir, Rule::RequestTypeChanged, Rule::ResponseTypeNarrowed),
-            Some(op),
-            Some(np),
+            Some(old_ptr),
+            Some(new_ptr),
             format!("the items of {what} are now restricted by a schema"),
         ),
         _ => {}

@@ -27,9 +27,9 @@ pub(super) fn schemes(cx: &mut Cx<'_>) {
     };
     let (old, new) = (get(cx.old.root), get(cx.new.root));
     let base = "/components/securitySchemes";
-    for (name, ov) in &old {
+    for (name, old_value) in &old {
         let ptr = child(base, name);
-        let Some(nv) = new.get(name) else {
+        let Some(new_value) = new.get(name) else {
             cx.emit(
                 Rule::SecuritySchemeRemoved,
                 Some(&ptr),
@@ -38,13 +38,13 @@ pub(super) fn schemes(cx: &mut Cx<'_>) {
             );
             continue;
         };
-        let (Some(o), Some(n)) = (
-            cx.old.resolve_opt(ov, ptr.clone()),
-            cx.new.resolve_opt(nv, ptr),
+        let (Some(old_scheme), Some(new_scheme)) = (
+            cx.old.resolve_opt(old_value, ptr.clone()),
+            cx.new.resolve_opt(new_value, ptr),
         ) else {
             continue;
         };
-        scheme(cx, name, &o, &n);
+        scheme(cx, name, &old_scheme, &new_scheme);
     }
     for name in new.keys() {
         if !old.contains_key(name) {
@@ -58,34 +58,37 @@ pub(super) fn schemes(cx: &mut Cx<'_>) {
     }
 }
 
-fn scheme(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
-    let (op, np) = (Some(o.pointer.as_str()), Some(n.pointer.as_str()));
-    let (ot, nt) = (s(o.value, "type"), s(n.value, "type"));
-    if ot != nt {
+fn scheme(cx: &mut Cx<'_>, name: &str, old_scheme: &Node<'_>, new_scheme: &Node<'_>) {
+    let (old_ptr, new_ptr) = (
+        Some(old_scheme.pointer.as_str()),
+        Some(new_scheme.pointer.as_str()),
+    );
+    let (old_type, new_type) = (s(old_scheme.value, "type"), s(new_scheme.value, "type"));
+    if old_type != new_type {
         cx.emit(
             Rule::SecuritySchemeTypeChanged,
-            op,
-            np,
+            old_ptr,
+            new_ptr,
             format!(
                 "security scheme `{name}` changed type from `{}` to `{}`",
-                ot.unwrap_or("?"),
-                nt.unwrap_or("?")
+                old_type.unwrap_or("?"),
+                new_type.unwrap_or("?")
             ),
         );
         return;
     }
-    match ot {
+    match old_type {
         Some("apiKey") => {
             for key in ["in", "name"] {
-                if s(o.value, key) != s(n.value, key) {
+                if s(old_scheme.value, key) != s(new_scheme.value, key) {
                     cx.emit(
                         Rule::SecuritySchemeApiKeyChanged,
-                        op,
-                        np,
+                        old_ptr,
+                        new_ptr,
                         format!(
                             "API key `{name}`: `{key}` changed from `{}` to `{}`",
-                            s(o.value, key).unwrap_or("?"),
-                            s(n.value, key).unwrap_or("?")
+                            s(old_scheme.value, key).unwrap_or("?"),
+                            s(new_scheme.value, key).unwrap_or("?")
                         ),
                     );
                 }
@@ -93,81 +96,85 @@ fn scheme(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
         }
         Some("http") => {
             let lower = |v: &Value| s(v, "scheme").map(str::to_ascii_lowercase);
-            if lower(o.value) != lower(n.value) {
+            if lower(old_scheme.value) != lower(new_scheme.value) {
                 cx.emit(
                     Rule::SecuritySchemeHttpSchemeChanged,
-                    op,
-                    np,
+                    old_ptr,
+                    new_ptr,
                     format!(
                         "HTTP auth `{name}` changed from `{}` to `{}`",
-                        lower(o.value).unwrap_or_default(),
-                        lower(n.value).unwrap_or_default()
+                        lower(old_scheme.value).unwrap_or_default(),
+                        lower(new_scheme.value).unwrap_or_default()
                     ),
                 );
             }
-            if s(o.value, "bearerFormat") != s(n.value, "bearerFormat") {
+            if s(old_scheme.value, "bearerFormat") != s(new_scheme.value, "bearerFormat") {
                 cx.emit(
                     Rule::SecuritySchemeBearerFormatChanged,
-                    op,
-                    np,
+                    old_ptr,
+                    new_ptr,
                     format!("bearer format of `{name}` changed"),
                 );
             }
         }
         Some("openIdConnect")
-            if s(o.value, "openIdConnectUrl") != s(n.value, "openIdConnectUrl") =>
+            if s(old_scheme.value, "openIdConnectUrl")
+                != s(new_scheme.value, "openIdConnectUrl") =>
         {
             cx.emit(
                 Rule::SecuritySchemeOpenidUrlChanged,
-                op,
-                np,
+                old_ptr,
+                new_ptr,
                 format!(
                     "OpenID Connect URL of `{name}` changed from `{}` to `{}`",
-                    s(o.value, "openIdConnectUrl").unwrap_or("?"),
-                    s(n.value, "openIdConnectUrl").unwrap_or("?")
+                    s(old_scheme.value, "openIdConnectUrl").unwrap_or("?"),
+                    s(new_scheme.value, "openIdConnectUrl").unwrap_or("?")
                 ),
             );
         }
-        Some("oauth2") => flows(cx, name, o, n),
+        Some("oauth2") => flows(cx, name, old_scheme, new_scheme),
         _ => {}
     }
 }
 
-fn flows(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
+fn flows(cx: &mut Cx<'_>, name: &str, old_scheme: &Node<'_>, new_scheme: &Node<'_>) {
     let empty = serde_json::Map::new();
-    let of = o
+    let old_flows = old_scheme
         .value
         .get("flows")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let nf = n
+    let new_flows = new_scheme
         .value
         .get("flows")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let (ob, nb) = (child(&o.pointer, "flows"), child(&n.pointer, "flows"));
-    for (flow, ov) in of {
-        let optr = child(&ob, flow);
-        let Some(nv) = nf.get(flow) else {
+    let (old_flows_ptr, new_flows_ptr) = (
+        child(&old_scheme.pointer, "flows"),
+        child(&new_scheme.pointer, "flows"),
+    );
+    for (flow, old_flow) in old_flows {
+        let old_flow_ptr = child(&old_flows_ptr, flow);
+        let Some(new_flow) = new_flows.get(flow) else {
             cx.emit(
                 Rule::SecuritySchemeOauthFlowRemoved,
-                Some(&optr),
+                Some(&old_flow_ptr),
                 None,
                 format!("OAuth2 flow `{flow}` of `{name}` was removed"),
             );
             continue;
         };
-        let nptr = child(&nb, flow);
+        let new_flow_ptr = child(&new_flows_ptr, flow);
         for url in ["authorizationUrl", "tokenUrl", "refreshUrl"] {
-            if s(ov, url) != s(nv, url) {
+            if s(old_flow, url) != s(new_flow, url) {
                 cx.emit(
                     Rule::SecuritySchemeOauthUrlChanged,
-                    Some(&optr),
-                    Some(&nptr),
+                    Some(&old_flow_ptr),
+                    Some(&new_flow_ptr),
                     format!(
                         "`{url}` of OAuth2 flow `{flow}` of `{name}` changed from `{}` to `{}`",
-                        s(ov, url).unwrap_or("(none)"),
-                        s(nv, url).unwrap_or("(none)")
+                        s(old_flow, url).unwrap_or("(none)"),
+                        s(new_flow, url).unwrap_or("(none)")
                     ),
                 );
             }
@@ -178,30 +185,30 @@ fn flows(cx: &mut Cx<'_>, name: &str, o: &Node<'_>, n: &Node<'_>) {
                 .map(|m| m.keys().cloned().collect())
                 .unwrap_or_default()
         };
-        let (os, ns) = (scopes(ov), scopes(nv));
-        for scope in os.iter().filter(|x| !ns.contains(x)) {
+        let (old_scopes, new_scopes) = (scopes(old_flow), scopes(new_flow));
+        for scope in old_scopes.iter().filter(|x| !new_scopes.contains(x)) {
             cx.emit(
                 Rule::SecuritySchemeScopeRemoved,
-                Some(&optr),
-                Some(&nptr),
+                Some(&old_flow_ptr),
+                Some(&new_flow_ptr),
                 format!("scope `{scope}` was removed from OAuth2 flow `{flow}` of `{name}`"),
             );
         }
-        for scope in ns.iter().filter(|x| !os.contains(x)) {
+        for scope in new_scopes.iter().filter(|x| !old_scopes.contains(x)) {
             cx.emit(
                 Rule::SecuritySchemeScopeAdded,
-                Some(&optr),
-                Some(&nptr),
+                Some(&old_flow_ptr),
+                Some(&new_flow_ptr),
                 format!("scope `{scope}` was added to OAuth2 flow `{flow}` of `{name}`"),
             );
         }
     }
-    for flow in nf.keys() {
-        if !of.contains_key(flow) {
+    for flow in new_flows.keys() {
+        if !old_flows.contains_key(flow) {
             cx.emit(
                 Rule::SecuritySchemeOauthFlowAdded,
-                Some(&o.pointer),
-                Some(&child(&nb, flow)),
+                Some(&old_scheme.pointer),
+                Some(&child(&new_flows_ptr, flow)),
                 format!("OAuth2 flow `{flow}` was added to `{name}`"),
             );
         }
@@ -242,12 +249,12 @@ fn alternatives(v: Option<&Value>) -> Option<Vec<Alternative>> {
 
 /// Compares the document-level `security`.
 pub(super) fn root_requirements(cx: &mut Cx<'_>) {
-    let (o, n) = (cx.old.root.get("security"), cx.new.root.get("security"));
+    let (old_security, new_security) = (cx.old.root.get("security"), cx.new.root.get("security"));
     requirements(
         cx,
-        alternatives(o),
+        alternatives(old_security),
         "/security",
-        alternatives(n),
+        alternatives(new_security),
         "/security",
         "the API",
     );
@@ -256,69 +263,73 @@ pub(super) fn root_requirements(cx: &mut Cx<'_>) {
 /// Compares an operation's effective security (its own, else the document's). When both
 /// inherit the document's, the document-level comparison already covered it.
 pub(super) fn operation(cx: &mut Cx<'_>, old: &Node<'_>, new: &Node<'_>) {
-    let (os, ns) = (old.value.get("security"), new.value.get("security"));
-    if os.is_none() && ns.is_none() {
+    let (old_own, new_own) = (old.value.get("security"), new.value.get("security"));
+    if old_own.is_none() && new_own.is_none() {
         return;
     }
-    let (o, optr) = match os {
+    let (old_security, old_ptr) = match old_own {
         Some(v) => (Some(v), child(&old.pointer, "security")),
         None => (cx.old.root.get("security"), "/security".to_string()),
     };
-    let (n, nptr) = match ns {
+    let (new_security, new_ptr) = match new_own {
         Some(v) => (Some(v), child(&new.pointer, "security")),
         None => (cx.new.root.get("security"), "/security".to_string()),
     };
     requirements(
         cx,
-        alternatives(o),
-        &optr,
-        alternatives(n),
-        &nptr,
+        alternatives(old_security),
+        &old_ptr,
+        alternatives(new_security),
+        &new_ptr,
         "the operation",
     );
 }
 
 /// Where a requirement comparison is, for its findings.
 struct At<'s> {
-    optr: &'s str,
-    nptr: &'s str,
+    old_ptr: &'s str,
+    new_ptr: &'s str,
     /// `the API` or `the operation`.
     what: &'s str,
 }
 
 impl At<'_> {
     fn emit(&self, cx: &mut Cx<'_>, rule: Rule, message: String) {
-        cx.emit(rule, Some(self.optr), Some(self.nptr), message);
+        cx.emit(rule, Some(self.old_ptr), Some(self.new_ptr), message);
     }
 }
 
 fn requirements(
     cx: &mut Cx<'_>,
     old: Option<Vec<Alternative>>,
-    optr: &str,
+    old_ptr: &str,
     new: Option<Vec<Alternative>>,
-    nptr: &str,
+    new_ptr: &str,
     what: &str,
 ) {
     let old = old.unwrap_or_default();
     let new = new.unwrap_or_default();
-    let at = At { optr, nptr, what };
+    let at = At {
+        old_ptr,
+        new_ptr,
+        what,
+    };
     if !presence(cx, &at, &old, &new) {
         return;
     }
     let old_alts: Vec<&Alternative> = old.iter().filter(|a| !a.is_empty()).collect();
     let new_alts: Vec<&Alternative> = new.iter().filter(|a| !a.is_empty()).collect();
     let (pairs, removed, added) = pair_alternatives(&old_alts, &new_alts);
-    for (o, n) in pairs {
-        scope_changes(cx, &at, o, n);
+    for (old_alt, new_alt) in pairs {
+        scope_changes(cx, &at, old_alt, new_alt);
     }
-    for o in removed {
-        let message = format!("{what} no longer accepts {}", show_alternative(o));
+    for old_alt in removed {
+        let message = format!("{what} no longer accepts {}", show_alternative(old_alt));
         at.emit(cx, Rule::SecurityAlternativeRemoved, message);
     }
     if !old_alts.is_empty() {
-        for n in added {
-            let message = format!("{what} now also accepts {}", show_alternative(n));
+        for new_alt in added {
+            let message = format!("{what} now also accepts {}", show_alternative(new_alt));
             at.emit(cx, Rule::SecurityAlternativeAdded, message);
         }
     }
@@ -369,20 +380,20 @@ fn pair_alternatives<'s>(old: &[&'s Alternative], new: &[&'s Alternative]) -> Pa
     let key = |alt: &Alternative| alt.keys().cloned().collect::<BTreeSet<_>>();
     let mut used = vec![false; new.len()];
     let mut left: Vec<&Alternative> = Vec::new();
-    for o in old {
-        match (0..new.len()).find(|&j| !used[j] && new[j] == *o) {
+    for old_alt in old {
+        match (0..new.len()).find(|&j| !used[j] && new[j] == *old_alt) {
             Some(j) => used[j] = true,
-            None => left.push(o),
+            None => left.push(old_alt),
         }
     }
     let (mut pairs, mut removed) = (Vec::new(), Vec::new());
-    for o in left {
-        match (0..new.len()).find(|&j| !used[j] && key(new[j]) == key(o)) {
+    for old_alt in left {
+        match (0..new.len()).find(|&j| !used[j] && key(new[j]) == key(old_alt)) {
             Some(j) => {
                 used[j] = true;
-                pairs.push((o, new[j]));
+                pairs.push((old_alt, new[j]));
             }
-            None => removed.push(o),
+            None => removed.push(old_alt),
         }
     }
     let added = (0..new.len())

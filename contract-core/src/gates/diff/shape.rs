@@ -315,14 +315,14 @@ pub(super) fn describe(pointer: &str) -> String {
 
 /// [`describe`] for a pair of pointers: the new one, unless only the old one names a property.
 pub(super) fn describe_pair(old: &str, new: &str) -> String {
-    let d = describe(new);
-    if !d.starts_with("property") {
-        let o = describe(old);
-        if o.starts_with("property") {
-            return o;
+    let new_description = describe(new);
+    if !new_description.starts_with("property") {
+        let old_description = describe(old);
+        if old_description.starts_with("property") {
+            return old_description;
         }
     }
-    d
+    new_description
 }
 
 pub(super) use crate::report::short_json as show;

@@ -141,30 +141,30 @@ fn lifted<'a>(doc: Doc<'a>, view: &View<'a>) -> Variant<'a> {
 /// Compares two variant lists; `nullable` is whether each parent admits null.
 pub(super) fn compare_variants<'a>(
     cx: &mut Cx<'a>,
-    o: &View<'a>,
+    old_view: &View<'a>,
     mut ovars: Vec<Variant<'a>>,
-    n: &View<'a>,
+    new_view: &View<'a>,
     mut nvars: Vec<Variant<'a>>,
     dir: Dir,
     nullable: (bool, bool),
 ) {
     if ovars.is_empty() {
-        ovars.push(lifted(cx.old, o));
+        ovars.push(lifted(cx.old, old_view));
     }
     if nvars.is_empty() {
-        nvars.push(lifted(cx.new, n));
+        nvars.push(lifted(cx.new, new_view));
     }
     let mut m = Matching::new(ovars.len(), nvars.len());
     m.exact_passes(&ovars, &nvars);
     m.by_property_names(&ovars, &nvars);
     m.by_lone_type(&ovars, &nvars);
     m.lone_leftovers(&ovars, &nvars);
-    unmatched(cx, o, &ovars, n, &nvars, &m, dir);
+    unmatched(cx, old_view, &ovars, new_view, &nvars, &m, dir);
     let mut pairs = m.pairs;
     pairs.sort_unstable();
     for (i, j) in pairs {
         let (a, b) = (&ovars[i], &nvars[j]);
-        if std::ptr::eq(a.raw, o.node.value) && std::ptr::eq(b.raw, n.node.value) {
+        if std::ptr::eq(a.raw, old_view.node.value) && std::ptr::eq(b.raw, new_view.node.value) {
             continue;
         }
         compare_with(
@@ -280,14 +280,14 @@ impl Matching {
 /// The variants left unmatched: removed (old side) and added (new side).
 fn unmatched(
     cx: &mut Cx<'_>,
-    o: &View<'_>,
+    old_view: &View<'_>,
     ovars: &[Variant<'_>],
-    n: &View<'_>,
+    new_view: &View<'_>,
     nvars: &[Variant<'_>],
     m: &Matching,
     dir: Dir,
 ) {
-    let what = describe(&n.node.pointer);
+    let what = describe(&new_view.node.pointer);
     for (i, v) in ovars.iter().enumerate().filter(|(i, _)| !m.used_old[*i]) {
         cx.emit(
             pick(
@@ -296,14 +296,14 @@ fn unmatched(
                 Rule::ResponseVariantRemoved,
             ),
             Some(&v.pointer),
-            Some(&n.node.pointer),
+            Some(&new_view.node.pointer),
             format!("variant {} of {what} was removed", name(v, i)),
         );
     }
     for (j, v) in nvars.iter().enumerate().filter(|(j, _)| !m.used_new[*j]) {
         cx.emit(
             pick(dir, Rule::RequestVariantAdded, Rule::ResponseVariantAdded),
-            Some(&o.node.pointer),
+            Some(&old_view.node.pointer),
             Some(&v.pointer),
             format!("variant {} was added to {what}", name(v, j)),
         );

@@ -139,10 +139,10 @@ impl<'a> Cx<'a> {
             }
             Some(_) => {}
             None => {
-                if let Some(op) = self.operation_index()
-                    && self.scopes[scope].operations.last() != Some(&op)
+                if let Some(operation) = self.operation_index()
+                    && self.scopes[scope].operations.last() != Some(&operation)
                 {
-                    self.scopes[scope].operations.push(op);
+                    self.scopes[scope].operations.push(operation);
                 }
             }
         }
@@ -275,9 +275,9 @@ fn merge_duplicates(changes: Vec<Change>) -> Vec<Change> {
         match first.get(&key) {
             Some(&i) => {
                 out[i].affects_cut |= change.affects_cut;
-                for op in change.affects {
-                    if !out[i].affects.contains(&op) {
-                        out[i].affects.push(op);
+                for operation in change.affects {
+                    if !out[i].affects.contains(&operation) {
+                        out[i].affects.push(operation);
                     }
                 }
             }
@@ -310,15 +310,15 @@ fn name_affected(change: &mut Change) {
             let mut named: Vec<String> = all
                 .iter()
                 .take(NAMED_OPERATIONS)
-                .map(|op| format!("`{op}`"))
+                .map(|operation| format!("`{operation}`"))
                 .collect();
             if all.len() > NAMED_OPERATIONS {
                 named.push(format!("and {} more", all.len() - NAMED_OPERATIONS));
             }
-            let n = all.len();
+            let count = all.len();
             let at_least = if change.affects_cut { "at least " } else { "" };
             change.message.push_str(&format!(
-                " (affects {at_least}{n} operations: {})",
+                " (affects {at_least}{count} operations: {})",
                 named.join(", ")
             ));
         }
@@ -371,20 +371,20 @@ pub(super) fn servers(
             })
             .unwrap_or_default()
     };
-    let (o, n) = (urls(old), urls(new));
+    let (old_urls, new_urls) = (urls(old), urls(new));
     if cx.operation.is_some() {
-        if o != n {
+        if old_urls != new_urls {
             cx.emit(
                 Rule::OperationServersChanged,
                 old.map(|_| old_ptr),
                 new.map(|_| new_ptr),
-                format!("servers changed from {o:?} to {n:?}"),
+                format!("servers changed from {old_urls:?} to {new_urls:?}"),
             );
         }
         return;
     }
-    for (i, url) in o.iter().enumerate() {
-        if !n.contains(url) {
+    for (i, url) in old_urls.iter().enumerate() {
+        if !new_urls.contains(url) {
             cx.emit(
                 Rule::ServerRemoved,
                 Some(&resolve::index(old_ptr, i)),
@@ -393,8 +393,8 @@ pub(super) fn servers(
             );
         }
     }
-    for (i, url) in n.iter().enumerate() {
-        if !o.contains(url) {
+    for (i, url) in new_urls.iter().enumerate() {
+        if !old_urls.contains(url) {
             cx.emit(
                 Rule::ServerAdded,
                 None,
@@ -509,12 +509,12 @@ fn path_item<'a>(
     };
     let mut renames: Vec<(String, String)> = Vec::new();
     if old_path != new_path {
-        for (o, n) in template_vars(old_path)
+        for (old_var, new_var) in template_vars(old_path)
             .into_iter()
             .zip(template_vars(new_path))
         {
-            if o != n {
-                renames.push((o.to_string(), n.to_string()));
+            if old_var != new_var {
+                renames.push((old_var.to_string(), new_var.to_string()));
             }
         }
     }
@@ -522,7 +522,9 @@ fn path_item<'a>(
         let label = format!("{} {new_path}", method.to_ascii_uppercase());
         let old_op = old_item.value.get(method);
         let new_op = new_item.value.get(method);
-        let id = new_op.or(old_op).and_then(|op| str_at(op, "operationId"));
+        let id = new_op
+            .or(old_op)
+            .and_then(|operation| str_at(operation, "operationId"));
         cx.set_operation(label.clone(), id.map(str::to_string));
         match (old_op, new_op) {
             (None, None) => {}
@@ -541,7 +543,7 @@ fn path_item<'a>(
                 Some(&child(&new_item.pointer, method)),
                 format!("operation `{label}` was added"),
             ),
-            (Some(o), Some(n)) => {
+            (Some(old_operation), Some(new_operation)) => {
                 if !renames.is_empty() && method == first_method(new_item.value) {
                     for (from, to) in &renames {
                         cx.emit(
@@ -556,12 +558,12 @@ fn path_item<'a>(
                     old_item: &old_item,
                     new_item: &new_item,
                     old: Node {
-                        value: o,
+                        value: old_operation,
                         pointer: child(&old_item.pointer, method),
                         via_ref: false,
                     },
                     new: Node {
-                        value: n,
+                        value: new_operation,
                         pointer: child(&new_item.pointer, method),
                         via_ref: false,
                     },
@@ -603,24 +605,27 @@ fn webhooks(cx: &mut Cx<'_>, key: &str) {
             continue;
         };
         let new_ptr = child(&base, name);
-        let (Some(oi), Some(ni)) = (
+        let (Some(old_path_item), Some(new_path_item)) = (
             cx.old.resolve_opt(old_item, old_ptr),
             cx.new.resolve_opt(new_item, new_ptr),
         ) else {
             continue;
         };
         for method in METHODS {
-            if let (Some(o), Some(n)) = (oi.value.get(method), ni.value.get(method)) {
+            if let (Some(old_operation), Some(new_operation)) = (
+                old_path_item.value.get(method),
+                new_path_item.value.get(method),
+            ) {
                 cx.set_operation(
                     format!("WEBHOOK {name}"),
-                    str_at(n, "operationId").map(str::to_string),
+                    str_at(new_operation, "operationId").map(str::to_string),
                 );
                 operation::webhook_body(
                     cx,
-                    o,
-                    child(&oi.pointer, method),
-                    n,
-                    child(&ni.pointer, method),
+                    old_operation,
+                    child(&old_path_item.pointer, method),
+                    new_operation,
+                    child(&new_path_item.pointer, method),
                 );
             }
         }
@@ -682,21 +687,21 @@ fn components<'a>(cx: &mut Cx<'a>) {
     }
     let reach = super::reach::Reach::new(cx.old.root);
     let mut nobody = Vec::new();
-    for (o, n, ptr) in unreached {
+    for (old_schema, new_schema, ptr) in unreached {
         let uses = reach.operations(&ptr);
         if uses.is_empty() {
-            nobody.push((o, n, ptr));
+            nobody.push((old_schema, new_schema, ptr));
             continue;
         }
         for (dir, labels) in uses {
             cx.with_operations(&labels, |cx| {
-                schema::compare_named(cx, o, n, ptr.clone(), dir);
+                schema::compare_named(cx, old_schema, new_schema, ptr.clone(), dir);
             });
         }
     }
     // Last: what they share with used schemas has been judged as used by then.
-    for (o, n, ptr) in nobody {
-        unreferenced(cx, o, n, ptr);
+    for (old_schema, new_schema, ptr) in nobody {
+        unreferenced(cx, old_schema, new_schema, ptr);
     }
 }
 

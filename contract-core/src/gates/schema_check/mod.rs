@@ -8,6 +8,9 @@ mod schema_view;
 mod serde_attrs;
 mod value;
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
@@ -16,6 +19,7 @@ pub use compare::Direction;
 pub use rust_type::name_key;
 
 use crate::macros::locate::{self, MacroEnv};
+use crate::spec::LoadedSpec;
 use crate::util::paths;
 
 /// The attribute's arguments.
@@ -70,32 +74,59 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
     let args = Args::parse(args)?;
     let item: syn::DeriveInput = syn::parse2(item)
         .map_err(|e| syn::Error::new(e.span(), "`#[schema]` goes on a struct or an enum"))?;
-    let direction = match args.direction.as_ref().map(LitStr::value).as_deref() {
-        None | Some("both") => Direction::Both,
-        Some("request") => Direction::Request,
-        Some("response") => Direction::Response,
-        Some(other) => {
-            return Err(syn::Error::new_spanned(
-                args.direction.as_ref(),
-                format!(
-                    "unknown direction `{other}`; expected \"request\", \"response\" or \"both\""
-                ),
-            ));
-        }
-    };
+    let direction = parse_direction(&args)?;
     let krate = env.find_crate()?;
-    let (spec, tracked) = match (&args.contract, &args.spec) {
+    let Some((spec, tracked)) = load_spec(&args, &krate)? else {
+        // Reported by an earlier macro of this crate, which fails the build.
+        return Ok(TokenStream::new());
+    };
+    let spec_label = paths::relative_slash(&krate.dir, &spec.path);
+    let node = find_schema(&spec.document, &args, &item, &spec_label)?;
+    let mut checker = compare::Checker {
+        root: &spec.document,
+        spec_label,
+        direction,
+        errors: Vec::new(),
+        assertions: Vec::new(),
+    };
+    checker.check_item(&item, &node);
+    combine_errors(checker.errors)?;
+    let identity = identity_tokens(&item, &spec.document, &node, &checker.assertions);
+    let tracking = env.tracking(&krate, &tracked);
+    let record = pinned_record(&args, env, &krate, &spec)?;
+    Ok(quote!(#tracking #record #identity))
+}
+
+/// The `direction = "…"` argument; both when absent.
+fn parse_direction(args: &Args) -> syn::Result<Direction> {
+    match args.direction.as_ref().map(LitStr::value).as_deref() {
+        None | Some("both") => Ok(Direction::Both),
+        Some("request") => Ok(Direction::Request),
+        Some("response") => Ok(Direction::Response),
+        Some(other) => Err(syn::Error::new_spanned(
+            args.direction.as_ref(),
+            format!("unknown direction `{other}`; expected \"request\", \"response\" or \"both\""),
+        )),
+    }
+}
+
+/// The spec the attribute names (a pinned contract or a spec path) and the files the build must
+/// track; `None` when a pinned contract's spec fails in a way an earlier macro already reported.
+fn load_spec(
+    args: &Args,
+    krate: &locate::MacroCrate,
+) -> syn::Result<Option<(Arc<LoadedSpec>, Vec<PathBuf>)>> {
+    match (&args.contract, &args.spec) {
         (Some(contract), None) => {
-            let located = locate::locate(&krate, &contract.value())
-                .map_err(|error| error.to_syn(contract))?;
+            let located =
+                locate::locate(krate, &contract.value()).map_err(|error| error.to_syn(contract))?;
             let spec = match locate::load_pinned(&located) {
                 Ok(spec) => spec,
-                // Reported by an earlier macro of this crate, which fails the build.
-                Err(error) => return error.to_syn(contract).map_or(Ok(TokenStream::new()), Err),
+                Err(error) => return error.to_syn(contract).map_or(Ok(None), Err),
             };
             let mut tracked = spec.files();
             tracked.push(located.lock_path.clone());
-            (spec, tracked)
+            Ok(Some((spec, tracked)))
         }
         (None, Some(spec_lit)) => {
             let path =
@@ -108,55 +139,51 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
             let spec = locate::load_cached(&path, &krate.root)
                 .map_err(|e| syn::Error::new_spanned(spec_lit, crate::error::with_causes(&e)))?;
             let tracked = spec.files();
-            (spec, tracked)
+            Ok(Some((spec, tracked)))
         }
-        (Some(c), Some(_)) => {
-            return Err(syn::Error::new_spanned(
-                c,
-                "give either `contract = \"…\"` or `spec = \"…\"`, not both",
-            ));
-        }
-        (None, None) => {
-            return Err(syn::Error::new(
-                Span::call_site(),
-                "missing `contract = \"<name>\"` (a contract declared in Cargo.toml) or `spec = \"<path>\"`",
-            ));
-        }
-    };
-    let spec_label = paths::relative_slash(&krate.dir, &spec.path);
-    let node = find_schema(&spec.document, &args, &item, &spec_label)?;
-    let mut checker = compare::Checker {
-        root: &spec.document,
-        spec_label,
-        direction,
-        errors: Vec::new(),
-        assertions: Vec::new(),
-    };
-    checker.check_item(&item, &node);
-    let mut errors = checker.errors.into_iter();
-    if let Some(mut first) = errors.next() {
-        for error in errors {
-            first.combine(error);
-        }
-        return Err(first);
+        (Some(c), Some(_)) => Err(syn::Error::new_spanned(
+            c,
+            "give either `contract = \"…\"` or `spec = \"…\"`, not both",
+        )),
+        (None, None) => Err(syn::Error::new(
+            Span::call_site(),
+            "missing `contract = \"<name>\"` (a contract declared in Cargo.toml) or `spec = \"<path>\"`",
+        )),
     }
-    let identity = identity_tokens(&item, &spec.document, &node, &checker.assertions);
-    let tracking = env.tracking(&krate, &tracked);
-    // A pinned contract's record, once per crate however many types carry the attribute.
-    let record = match &args.contract {
+}
+
+/// Every error the checker found, as one `syn::Error`; `Ok` when there is none.
+fn combine_errors(errors: Vec<syn::Error>) -> syn::Result<()> {
+    let mut errors = errors.into_iter();
+    let Some(mut first) = errors.next() else {
+        return Ok(());
+    };
+    for error in errors {
+        first.combine(error);
+    }
+    Err(first)
+}
+
+/// A pinned contract's record, once per crate however many types carry the attribute.
+fn pinned_record(
+    args: &Args,
+    env: &MacroEnv,
+    krate: &locate::MacroCrate,
+    spec: &LoadedSpec,
+) -> syn::Result<TokenStream> {
+    match &args.contract {
         Some(contract)
-            if env.first_in_crate(&krate, &format!("record:schema:{}", contract.value())) =>
+            if env.first_in_crate(krate, &format!("record:schema:{}", contract.value())) =>
         {
             crate::gates::record::emit::pinned_record(
                 crate::gates::record::RecordKind::Schema,
                 &contract.value(),
                 spec.fingerprint,
                 contract.span(),
-            )?
+            )
         }
-        _ => TokenStream::new(),
-    };
-    Ok(quote!(#tracking #record #identity))
+        _ => Ok(TokenStream::new()),
+    }
 }
 
 /// The item's schema identity (a hidden associated const) and the field assertions.
