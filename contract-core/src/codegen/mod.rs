@@ -1,8 +1,9 @@
 //! Code generation: a pinned spec becomes a Rust client.
 //!
 //! The spec is first [`lower`]ed (OpenAPI 3.1 → 3.0) and `normalize`d (the rewrites real
-//! specs need before the generator takes them), each rewrite reported as a [`note::Note`];
-//! then `merges` refuses `allOf` shapes that would overflow the generator, `progenitor`
+//! specs need before the generator takes them), each rewrite reported as a [`note::Note`]
+//! and classed lossless or lossy by [`fidelity`] (lossy ones the contract did not accept stop
+//! generation); then `merges` refuses `allOf` shapes that would overflow the generator, `progenitor`
 //! writes the code, `doc_check` refuses runnable doc text, and `run` writes the file with
 //! its provenance [`header`] and the dependencies it needs (`deps`).
 //! Everything but the header (which the macros' guard reads) needs the `generate` feature.
