@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::operation;
 use super::resolve::{Node, child, object_at};
 use super::rules::Rule;
-use super::walk::{Cx, METHODS};
+use super::walk::{Cx, shared_operations};
 
 /// Compares the callbacks of one operation.
 pub(super) fn compare<'a>(cx: &mut Cx<'a>, old_op: &Node<'a>, new_op: &Node<'a>) {
@@ -85,18 +85,13 @@ fn item<'a>(cx: &mut Cx<'a>, old: &'a Value, old_ptr: String, new: &'a Value, ne
     ) else {
         return;
     };
-    for method in METHODS {
-        if let (Some(old_operation), Some(new_operation)) = (
-            old_path_item.value.get(method),
-            new_path_item.value.get(method),
-        ) {
-            operation::webhook_body(
-                cx,
-                old_operation,
-                child(&old_path_item.pointer, method),
-                new_operation,
-                child(&new_path_item.pointer, method),
-            );
-        }
+    for (old_operation, new_operation) in shared_operations(&old_path_item, &new_path_item) {
+        operation::webhook_body(
+            cx,
+            old_operation.value,
+            old_operation.pointer,
+            new_operation.value,
+            new_operation.pointer,
+        );
     }
 }

@@ -611,23 +611,18 @@ fn webhooks(cx: &mut Cx<'_>, key: &str) {
         ) else {
             continue;
         };
-        for method in METHODS {
-            if let (Some(old_operation), Some(new_operation)) = (
-                old_path_item.value.get(method),
-                new_path_item.value.get(method),
-            ) {
-                cx.set_operation(
-                    format!("WEBHOOK {name}"),
-                    str_at(new_operation, "operationId").map(str::to_string),
-                );
-                operation::webhook_body(
-                    cx,
-                    old_operation,
-                    child(&old_path_item.pointer, method),
-                    new_operation,
-                    child(&new_path_item.pointer, method),
-                );
-            }
+        for (old_operation, new_operation) in shared_operations(&old_path_item, &new_path_item) {
+            cx.set_operation(
+                format!("WEBHOOK {name}"),
+                str_at(new_operation.value, "operationId").map(str::to_string),
+            );
+            operation::webhook_body(
+                cx,
+                old_operation.value,
+                old_operation.pointer,
+                new_operation.value,
+                new_operation.pointer,
+            );
         }
     }
     cx.operation = None;
@@ -729,6 +724,23 @@ fn unreferenced<'a>(cx: &mut Cx<'a>, old: &'a Value, new: &'a Value, ptr: String
             rules.join(", ")
         ),
     );
+}
+
+/// The operations both path items define under the same method, each with its pointer.
+pub(super) fn shared_operations<'n, 'a>(
+    old: &'n Node<'a>,
+    new: &'n Node<'a>,
+) -> impl Iterator<Item = (Node<'a>, Node<'a>)> + 'n {
+    METHODS.iter().filter_map(move |method| {
+        let at = |item: &Node<'a>| {
+            item.value.get(*method).map(|value| Node {
+                value,
+                pointer: child(&item.pointer, method),
+                via_ref: item.via_ref,
+            })
+        };
+        Some((at(old)?, at(new)?))
+    })
 }
 
 #[cfg(test)]
