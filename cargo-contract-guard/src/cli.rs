@@ -247,7 +247,7 @@ pub struct StatusArgs {
 /// `generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Contracts to generate (default: every contract with an `output`).
+    /// Contracts to generate (default: every contract with an `output` or `artifacts`).
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// Pin the spec's current fingerprint first instead of refusing on a mismatch.
@@ -256,6 +256,9 @@ pub struct GenerateArgs {
     /// Overwrite a hand-edited generated file, keeping it as `<file>.orig`.
     #[arg(long)]
     pub force: bool,
+    /// Regenerate the Rust clients only: leave the artifacts of other runtimes as they are.
+    #[arg(long)]
+    pub no_artifacts: bool,
     #[command(flatten)]
     /// `--locked`.
     pub locked: LockedArgs,

@@ -273,6 +273,19 @@ pub enum Error {
         cache: PathBuf,
     },
 
+    /// An artifact's command could not run, failed, timed out, or wrote nothing usable.
+    #[error("{artifact} of contract `{contract}`: {message}")]
+    Artifact {
+        /// The contract, as `crate/name`.
+        contract: String,
+        /// The artifact, as `<runtime> artifact `<path>``.
+        artifact: String,
+        /// What went wrong.
+        message: String,
+        /// The fix.
+        fix: String,
+    },
+
     /// A spec cannot be turned into a client.
     #[error("cannot generate contract `{contract}` from `{path}`: {message}")]
     Generation {
@@ -358,6 +371,7 @@ impl Error {
             Error::NotABinary { .. } => Some(
                 "give the path of a built executable, for example `target/release/<name>`".into(),
             ),
+            Error::Artifact { fix, .. } => Some(fix.clone()),
             Error::PinnedSpecUnavailable { .. } => Some(
                 "copies are kept from the next `lock`/`update` on; compare two files with `cargo contract-guard diff OLD NEW`, or re-pin without a diff with `cargo contract-guard update <NAME> --allow-breaking`"
                     .into(),

@@ -17,13 +17,15 @@ use crate::{exit, ui};
 pub fn run(args: &GenerateArgs) -> CliResult {
     let workspace = super::load_workspace(&args.ws)?;
     let selected = workspace.selected_contracts(&args.ws.selection(&workspace)?, &args.names)?;
-    let Some(with_output) = with_output(&workspace, selected, &args.names)? else {
+    let Some(with_output) = with_output(&workspace, selected, &args.names, args.no_artifacts)?
+    else {
         return Ok(exit::OK);
     };
     let options = GenerateOptions {
         relock: args.relock,
         force: args.force,
         locked: args.locked.any(),
+        skip_artifacts: args.no_artifacts,
     };
     if args.relock && options.locked {
         return Err(CliError::new(
@@ -47,13 +49,15 @@ pub fn run(args: &GenerateArgs) -> CliResult {
     Ok(tally.exit_code())
 }
 
-/// The selected contracts that have an `output`; `None` (after a warning) when there are none.
-/// A contract named on the command line must have one.
+/// The selected contracts that have an `output` or artifacts (unless `no_artifacts`); `None`
+/// (after a warning) when there are none. A contract named on the command line must have one.
 fn with_output<'w>(
     workspace: &Workspace,
     selected: Vec<&'w Contract>,
     names: &[String],
+    no_artifacts: bool,
 ) -> Result<Option<Vec<&'w Contract>>, CliError> {
+    let generates = |c: &Contract| c.output.is_some() || (!no_artifacts && !c.artifacts.is_empty());
     let lock = LockFile::read(&workspace.lock_path())?;
     let swagger2 = |c: &Contract| {
         lock.as_ref()
@@ -61,7 +65,7 @@ fn with_output<'w>(
             .is_some_and(|e| e.openapi == "2.0")
     };
     if !names.is_empty()
-        && let Some(pinned_only) = selected.iter().find(|c| c.output.is_none())
+        && let Some(pinned_only) = selected.iter().find(|c| !generates(c))
     {
         if swagger2(pinned_only) {
             return Err(contract_core::Error::Swagger2 {
@@ -81,7 +85,7 @@ fn with_output<'w>(
         )));
     }
     let (with_output, pinned_only): (Vec<_>, Vec<_>) =
-        selected.into_iter().partition(|c| c.output.is_some());
+        selected.into_iter().partition(|c| generates(c));
     if !with_output.is_empty() {
         return Ok(Some(with_output));
     }
@@ -170,6 +174,23 @@ fn generate_all(workspace: &Workspace, contracts: &[&Contract], options: Generat
 /// made for the generator; the `--verbose` tip once per run (`tipped`).
 fn report_generation(contract: &Contract, done: &Generation, verb: &str, tipped: &mut bool) {
     let name = contract.display_name();
+    for artifact in &done.artifacts {
+        ui::status(
+            ui::GOOD,
+            if artifact.written {
+                "Generated"
+            } else {
+                "Fresh"
+            },
+            format!(
+                "{name}: {} artifact, {} file(s) in {:.2}s -> `{}`",
+                artifact.runtime, artifact.files, artifact.seconds, artifact.rel
+            ),
+        );
+    }
+    let Some(file) = &done.file else {
+        return;
+    };
     let rel = contract.output.as_ref().map_or("", |o| o.rel.as_str());
     if done.saved_original.is_some() {
         ui::status(
@@ -184,23 +205,27 @@ fn report_generation(contract: &Contract, done: &Generation, verb: &str, tipped:
             "Pinned",
             format!(
                 "{name}: spec {}, options {}",
-                done.file.header.spec_fingerprint, done.file.header.settings_fingerprint
+                file.header.spec_fingerprint, file.header.settings_fingerprint
             ),
         );
     }
+    let verb = match (verb, done.client_written) {
+        ("Generated", false) => "Fresh",
+        _ => verb,
+    };
     ui::status(
         ui::GOOD,
         verb,
         format!(
             "{name}: {} operations, {} types in {:.2}s -> `{rel}`",
-            done.file.operations,
-            done.file.types,
-            done.file.elapsed.as_secs_f64()
+            file.operations,
+            file.types,
+            file.elapsed.as_secs_f64()
         ),
     );
     // The tip follows the first summary of rewrites, so it never reads as the fix of an error
     // printed after it.
-    if report_notes(&name, &done.file.notes, ui::verbose()) && !ui::verbose() && !*tipped {
+    if report_notes(&name, &file.notes, ui::verbose()) && !ui::verbose() && !*tipped {
         ui::tip("run `cargo contract-guard generate --verbose` to list the rewrites");
         *tipped = true;
     }
@@ -307,6 +332,19 @@ pub(super) fn report_refusal(contract: &Contract, refusal: &Refusal) {
             );
             eprint!("{diff}");
             ui::help(contract_core::report::advice::hand_edited(name, output));
+        }
+        Refusal::ArtifactEdited { artifact, changes } => {
+            ui::finding(
+                ui::BAD,
+                "Refused",
+                format!(
+                    "{display}: {artifact} was edited since it was generated ({}); nothing was overwritten",
+                    changes.join(", ")
+                ),
+            );
+            ui::help(format!(
+                "make the change in the spec or the generator's options, or run `cargo contract-guard generate {name} --force` to overwrite the edit"
+            ));
         }
         Refusal::LockWouldChange => {
             ui::finding(

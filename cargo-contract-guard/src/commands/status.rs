@@ -29,6 +29,7 @@ pub fn run(args: &StatusArgs) -> CliResult {
                     "current": row.current.map(|c| c.to_string()),
                     "state": state_name(&row.state),
                     "error": match &row.state { PinState::SpecError(e) => Some(ui::relative_paths(&with_causes(e))), _ => None },
+                    "runtimes": runtimes_json(row),
                 }));
             }
             ui::json_line(
@@ -67,6 +68,7 @@ pub fn run(args: &StatusArgs) -> CliResult {
                 );
             }
             table.print();
+            print_runtimes(&rows);
             for row in &rows {
                 if let PinState::SpecError(err) = &row.state {
                     CliError::for_contract(&row.contract.display_name(), err).render();
@@ -92,6 +94,58 @@ pub fn run(args: &StatusArgs) -> CliResult {
     } else {
         exit::OK
     })
+}
+
+/// Each runtime of each contract: the JSON `runtimes` array of a contract.
+fn runtimes_json(row: &pin::ContractStatus<'_>) -> Vec<serde_json::Value> {
+    pin::runtimes(row.contract, row.pinned.as_ref())
+        .iter()
+        .map(|runtime| {
+            json!({
+                "runtime": runtime.runtime,
+                "path": runtime.path,
+                "generated_from": runtime.generated_from.map(|f| f.to_string()),
+                "spec_version": runtime.spec_version,
+                "state": runtime.state(row.pinned.as_ref()),
+            })
+        })
+        .collect()
+}
+
+/// The runtimes table, when a contract has artifacts: every runtime of every contract (its
+/// Rust client and each artifact) and the spec it was generated from.
+fn print_runtimes(rows: &[pin::ContractStatus<'_>]) {
+    if rows.iter().all(|row| row.contract.artifacts.is_empty()) {
+        return;
+    }
+    let mut table = ui::Table::new(&["CONTRACT", "RUNTIME", "PATH", "GENERATED FROM", "STATE"]);
+    let mut any = false;
+    for row in rows {
+        for runtime in pin::runtimes(row.contract, row.pinned.as_ref()) {
+            any = true;
+            let state = runtime.state(row.pinned.as_ref());
+            let from = runtime.generated_from.map_or("-".into(), |f| {
+                contract_core::project::artifact::version_and_fingerprint(
+                    runtime.spec_version.as_deref(),
+                    &f,
+                )
+            });
+            table.row_with_state(
+                vec![
+                    row.contract.display_name(),
+                    runtime.runtime,
+                    runtime.path,
+                    from,
+                ],
+                state.to_string(),
+                if state == "ok" { ui::GOOD } else { ui::BAD },
+            );
+        }
+    }
+    if any {
+        println!();
+        table.print();
+    }
 }
 
 fn state_name(state: &PinState) -> &'static str {

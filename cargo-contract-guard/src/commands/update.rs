@@ -115,7 +115,7 @@ fn review(
 /// Pins `contract` at `current` and regenerates its client when it has one.
 fn repin(workspace: &Workspace, contract: &Contract, current: &LoadedSpec) -> CliResult {
     let display = contract.display_name();
-    let Some(output) = &contract.output else {
+    if contract.output.is_none() && contract.artifacts.is_empty() {
         pin::relock(workspace, &[contract]).map_err(CliError::from)?;
         ui::status(
             ui::GOOD,
@@ -123,11 +123,10 @@ fn repin(workspace: &Workspace, contract: &Contract, current: &LoadedSpec) -> Cl
             format!("{display}: pinned at {}", current.fingerprint.short()),
         );
         return Ok(exit::OK);
-    };
+    }
     let options = GenerateOptions {
         relock: true,
-        force: false,
-        locked: false,
+        ..GenerateOptions::default()
     };
     if let Outcome::Refused(refusal) = codegen::generate_contract(workspace, contract, options)? {
         super::generate::report_refusal(contract, &refusal);
@@ -138,9 +137,16 @@ fn repin(workspace: &Workspace, contract: &Contract, current: &LoadedSpec) -> Cl
         ui::GOOD,
         "Updated",
         format!(
-            "{display}: pinned at {}, regenerated `{}`",
+            "{display}: pinned at {}, regenerated {}",
             current.fingerprint.short(),
-            output.rel
+            contract
+                .output
+                .iter()
+                .map(|o| o.rel.as_str())
+                .chain(contract.artifacts.iter().map(|a| a.rel.as_str()))
+                .map(|rel| format!("`{rel}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     );
     Ok(exit::OK)

@@ -6,8 +6,11 @@
 //! generation); then `merges` refuses `allOf` shapes that would overflow the generator, `progenitor`
 //! writes the code, `doc_check` refuses runnable doc text, and `run` writes the file with
 //! its provenance [`header`] and the dependencies it needs (`deps`).
-//! Everything but the header (which the macros' guard reads) needs the `generate` feature.
+//! [`artifact`] runs the commands that generate a contract's files in other languages.
+//! Everything but the header (which the macros' guard reads) and [`artifact`] needs the
+//! `generate` feature.
 
+pub mod artifact;
 pub mod fidelity;
 pub mod header;
 pub mod lower;
@@ -36,4 +39,6 @@ pub use progenitor::{
     generate_client, generator_id,
 };
 #[cfg(feature = "generate")]
-pub use run::{GenerateOptions, Generation, Outcome, Refusal, generate_contract};
+pub use run::{
+    ArtifactGeneration, GenerateOptions, Generation, Outcome, Refusal, generate_contract,
+};

@@ -1,9 +1,10 @@
 //! `generate` for one contract: refuse unless the spec matches its pin, never overwrite a
-//! hand-edited file without `--force` (which keeps it as `<file>.orig`), write atomically, and
-//! record what was generated in the lock.
+//! hand-edited file without `--force` (which keeps it as `<file>.orig`), run the artifacts'
+//! commands, write everything atomically, and record what was generated in the lock.
 
 use std::path::{Path, PathBuf};
 
+use super::artifact;
 use super::header;
 use super::progenitor::{self, GeneratedFile};
 use crate::error::{Error, Result};
@@ -24,6 +25,8 @@ pub struct GenerateOptions {
     pub force: bool,
     /// Refuse instead of changing the lock (`--locked`).
     pub locked: bool,
+    /// Regenerate the Rust client only; artifacts and their records are left as they are.
+    pub skip_artifacts: bool,
 }
 
 /// Why `generate` did not write a contract's client (drift; exit 1).
@@ -45,6 +48,13 @@ pub enum Refusal {
         /// What was changed, against a fresh generation.
         diff: String,
     },
+    /// An artifact was edited since it was generated.
+    ArtifactEdited {
+        /// The artifact, as `<runtime> artifact `<path>``.
+        artifact: String,
+        /// The files that changed (`modified a.ts`, `added b.py`, ...).
+        changes: Vec<String>,
+    },
     /// Generating would change the lock, and `--locked` was given.
     LockWouldChange,
     /// The output path holds a file cargo-contract-guard did not generate.
@@ -57,56 +67,65 @@ pub enum Refusal {
 }
 
 /// What `generate` did for one contract. Real errors (an unreadable spec, a failed write, a
-/// generator error) are the `Err` of [`generate_contract`] instead.
+/// generator error, a failed artifact command) are the `Err` of [`generate_contract`] instead.
 #[derive(Debug)]
 #[must_use]
 pub enum Outcome {
-    /// The client was generated and the file on disk changed (new, or different bytes).
+    /// The client or an artifact was generated and a file on disk changed.
     Written(Generation),
-    /// The client was generated and the file on disk already held exactly those bytes, so it
-    /// was not rewritten (the lock may still have been updated).
+    /// Everything was generated and the files on disk already held exactly those bytes, so
+    /// nothing was rewritten (the lock may still have been updated).
     Fresh(Generation),
-    /// The contract has no `output`: it is pinned only, so there is nothing to generate.
+    /// The contract has neither `output` nor artifacts: it is pinned only.
     PinnedOnly,
     /// Nothing was written, for a reason the user must act on (drift; exit 1).
     Refused(Refusal),
 }
 
-/// The client `generate` produced for one contract.
+/// What `generate` produced for one contract.
 #[derive(Debug)]
 pub struct Generation {
-    /// The generated file.
-    pub file: GeneratedFile,
-    /// Where it was written.
-    pub path: PathBuf,
+    /// The generated Rust client, when the contract has an `output`.
+    pub file: Option<GeneratedFile>,
+    /// Whether the client's file on disk changed.
+    pub client_written: bool,
     /// Where an overwritten hand edit was saved (`--force`).
     pub saved_original: Option<PathBuf>,
+    /// The artifacts generated (none with `skip_artifacts`).
+    pub artifacts: Vec<ArtifactGeneration>,
 }
 
-/// Generates `contract`'s client into its output file, and records it in the lock.
+/// One artifact `generate` produced.
+#[derive(Debug)]
+pub struct ArtifactGeneration {
+    /// The artifact's runtime.
+    pub runtime: String,
+    /// Its path relative to the workspace root.
+    pub rel: String,
+    /// How many files it holds.
+    pub files: usize,
+    /// How long its command ran.
+    pub seconds: f64,
+    /// Whether a file on disk changed.
+    pub written: bool,
+}
+
+/// Generates `contract`'s client into its output file and runs its artifacts' commands, and
+/// records them in the lock: all of it or, when any step fails, nothing.
 pub fn generate_contract(
     workspace: &Workspace,
     contract: &Contract,
     options: GenerateOptions,
 ) -> Result<Outcome> {
-    let Some(output) = &contract.output else {
+    let with_artifacts = !options.skip_artifacts && !contract.artifacts.is_empty();
+    if contract.output.is_none() && !with_artifacts {
         return Ok(Outcome::PinnedOnly);
-    };
+    }
     let lock_path = workspace.lock_path();
     let mut lock = LockFile::read(&lock_path)?.unwrap_or_default();
     let previous = lock.entry(contract).cloned();
-    // Bytes that still hash to the pin's are the bytes it fingerprinted: no re-canonicalising
-    // (unless they may reference other files, whatever the lock's `files` says).
-    let spec = match &previous {
-        Some(p) if p.spec == contract.spec_rel => crate::spec::load_pinned_in(
-            &contract.spec_path,
-            &contract.root,
-            p.raw_sha256,
-            p.fingerprint,
-        )?,
-        _ => contract.load_spec()?,
-    };
-    if !spec.version.generates() {
+    let spec = pinned_spec(contract, previous.as_ref())?;
+    if contract.output.is_some() && !spec.version.generates() {
         return Err(Error::Swagger2 {
             spec: contract.spec_rel.clone(),
             action: "generate a client from",
@@ -115,35 +134,60 @@ pub fn generate_contract(
     if let Some(refusal) = pin_refusal(previous.as_ref(), &spec, options.relock) {
         return Ok(Outcome::Refused(refusal));
     }
-    let generated = progenitor::generate(contract, output, &spec)?;
+    if with_artifacts
+        && !options.force
+        && let Some(refusal) = artifact_edited(contract, previous.as_ref())?
+    {
+        return Ok(Outcome::Refused(refusal));
+    }
+    let generated = match &contract.output {
+        Some(output) => Some(progenitor::generate(contract, output, &spec)?),
+        None => None,
+    };
+    let run = match with_artifacts {
+        true => Some(artifact::run_all(
+            contract,
+            &contract.artifacts,
+            &artifact::scratch_root(&workspace.target_dir),
+        )?),
+        false => None,
+    };
     let entry = lock_entry(
         contract,
         &spec,
         previous.as_ref(),
-        &generated,
+        generated.as_ref(),
+        run.as_ref(),
         options.locked,
     );
     if options.locked && previous.as_ref() != Some(&entry) {
         return Ok(Outcome::Refused(Refusal::LockWouldChange));
     }
 
-    // The `.orig`, the output and the lock change together or not at all; the lock last, so
-    // a pin never moves for a client that was not written.
+    // The `.orig`, the output, the artifacts and the lock change together or not at all; the
+    // lock last, so a pin never moves for a client that was not written.
     let mut transaction = fsio::Transaction::default();
     let mut saved_original = None;
-    if let Some(existing) = read_existing(&output.path)?
-        && let Some(refusal) =
-            inspect_existing(output, &String::from_utf8_lossy(&existing), &generated)
-    {
-        if !options.force {
-            return Ok(Outcome::Refused(refusal));
+    let mut client_written = false;
+    if let (Some(output), Some(generated)) = (&contract.output, &generated) {
+        match write_client(&mut transaction, output, generated, options.force)? {
+            Err(refusal) => return Ok(Outcome::Refused(refusal)),
+            Ok((changed, orig)) => (client_written, saved_original) = (changed, orig),
         }
-        // The bytes exactly as they were, even if they are not UTF-8.
-        let orig = orig_path(&output.path);
-        transaction.write(&orig, &existing)?;
-        saved_original = Some(orig);
     }
-    let written = transaction.write(&output.path, generated.text.as_bytes())?;
+    let mut written = client_written;
+    let mut artifacts = Vec::new();
+    for produced in run.iter().flat_map(|r| &r.produced) {
+        let changed = artifact::install(produced, &mut transaction)?;
+        written |= changed;
+        artifacts.push(ArtifactGeneration {
+            runtime: produced.artifact.runtime.clone(),
+            rel: produced.artifact.rel.clone(),
+            files: produced.file_count(),
+            seconds: produced.seconds,
+            written: changed,
+        });
+    }
     lock.upsert(entry);
     transaction.write(&lock_path, lock.render().as_bytes())?;
     transaction.commit();
@@ -153,15 +197,76 @@ pub fn generate_contract(
     }
 
     let generation = Generation {
-        path: output.path.clone(),
         file: generated,
+        client_written,
         saved_original,
+        artifacts,
     };
     Ok(if written {
         Outcome::Written(generation)
     } else {
         Outcome::Fresh(generation)
     })
+}
+
+/// The contract's spec, read as pinned: bytes that still hash to the pin's are the bytes it
+/// fingerprinted, so they are not re-canonicalised (unless they may reference other files,
+/// whatever the lock's `files` says).
+fn pinned_spec(contract: &Contract, previous: Option<&LockEntry>) -> Result<LoadedSpec> {
+    match previous {
+        Some(p) if p.spec == contract.spec_rel => crate::spec::load_pinned_in(
+            &contract.spec_path,
+            &contract.root,
+            p.raw_sha256,
+            p.fingerprint,
+        ),
+        _ => contract.load_spec(),
+    }
+}
+
+/// Writes the client into `transaction`, saving a hand-edited file as `.orig` under `force`.
+/// `Ok(Err(_))` when the existing file must not be overwritten; else whether the file changed
+/// and where the `.orig` went.
+fn write_client(
+    transaction: &mut fsio::Transaction,
+    output: &Output,
+    generated: &GeneratedFile,
+    force: bool,
+) -> Result<std::result::Result<(bool, Option<PathBuf>), Refusal>> {
+    let mut saved_original = None;
+    if let Some(existing) = read_existing(&output.path)?
+        && let Some(refusal) =
+            inspect_existing(output, &String::from_utf8_lossy(&existing), generated)
+    {
+        if !force {
+            return Ok(Err(refusal));
+        }
+        // The bytes exactly as they were, even if they are not UTF-8.
+        let orig = orig_path(&output.path);
+        transaction.write(&orig, &existing)?;
+        saved_original = Some(orig);
+    }
+    let written = transaction.write(&output.path, generated.text.as_bytes())?;
+    Ok(Ok((written, saved_original)))
+}
+
+/// The first artifact edited since the generation the lock records (`--force` overwrites it).
+fn artifact_edited(contract: &Contract, previous: Option<&LockEntry>) -> Result<Option<Refusal>> {
+    let Some(previous) = previous else {
+        return Ok(None);
+    };
+    for declared in &contract.artifacts {
+        let Some(record) = previous.artifacts.iter().find(|r| r.path == declared.rel) else {
+            continue;
+        };
+        if let artifact::OnDisk::Edited(changes) = artifact::compare(declared, record)? {
+            return Ok(Some(Refusal::ArtifactEdited {
+                artifact: declared.describe(),
+                changes,
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// Why the spec may not be generated from: it is not pinned, or no longer matches its pin
@@ -178,19 +283,35 @@ fn pin_refusal(previous: Option<&LockEntry>, spec: &LoadedSpec, relock: bool) ->
     }
 }
 
-/// The lock entry that records `generated`.
+/// The lock entry that records `generated` and the artifacts of `run` (without a run, the
+/// artifact records the pin keeps).
 fn lock_entry(
     contract: &Contract,
     spec: &LoadedSpec,
     previous: Option<&LockEntry>,
-    generated: &GeneratedFile,
+    generated: Option<&GeneratedFile>,
+    run: Option<&artifact::ArtifactRun>,
     locked: bool,
 ) -> LockEntry {
     let mut entry = LockEntry::pin(contract, spec, previous);
-    entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
-    entry.body_sha256 = Some(generated.header.body_sha256);
-    entry.generator = Some(generated.header.generator.clone());
-    entry.lossy = generated.header.lossy.clone().unwrap_or_default();
+    if let Some(generated) = generated {
+        entry.settings_fingerprint = Some(generated.header.settings_fingerprint);
+        entry.body_sha256 = Some(generated.header.body_sha256);
+        entry.generator = Some(generated.header.generator.clone());
+        entry.lossy = generated.header.lossy.clone().unwrap_or_default();
+    }
+    if let Some(run) = run {
+        let version = spec
+            .document
+            .pointer("/info/version")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        entry.artifacts = run
+            .produced
+            .iter()
+            .map(|p| p.record(spec.fingerprint, version.clone()))
+            .collect();
+    }
     // Under `--locked`, a spec whose bytes moved but whose fingerprint did not keeps its
     // recorded byte hash: that alone is no reason to change the lock.
     if locked

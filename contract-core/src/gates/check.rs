@@ -12,6 +12,7 @@ use crate::spec::{self, LoadedSpec};
 use crate::util::fsio;
 use crate::util::hash::Sha256Digest;
 
+mod artifacts;
 mod cross_crate;
 mod degraded;
 
@@ -34,13 +35,16 @@ pub enum FindingKind {
     LockOrphan,
     /// One API pinned at different fingerprints by different crates.
     CrossCrateDrift,
+    /// An artifact of another runtime was generated from another fingerprint than the pin
+    /// (or by another command).
+    StaleArtifact,
     /// The generated client loses some of what the spec says (lossy rewrites); info only.
     Degraded,
 }
 
 impl FindingKind {
     /// Every kind, in documentation order.
-    pub const ALL: [FindingKind; 9] = [
+    pub const ALL: [FindingKind; 10] = [
         FindingKind::SpecChanged,
         FindingKind::StaleGenerated,
         FindingKind::HandEdited,
@@ -49,6 +53,7 @@ impl FindingKind {
         FindingKind::NotLocked,
         FindingKind::LockOrphan,
         FindingKind::CrossCrateDrift,
+        FindingKind::StaleArtifact,
         FindingKind::Degraded,
     ];
 
@@ -75,6 +80,7 @@ impl FindingKind {
             FindingKind::NotLocked => "not-locked",
             FindingKind::LockOrphan => "lock-orphan",
             FindingKind::CrossCrateDrift => "cross-crate-drift",
+            FindingKind::StaleArtifact => "stale-artifact",
             FindingKind::Degraded => "degraded",
         }
     }
@@ -115,6 +121,9 @@ impl FindingKind {
             FindingKind::LockOrphan => "the lock pins a contract that no crate declares any more",
             FindingKind::CrossCrateDrift => {
                 "crates of one workspace speak different versions of the same API: only one SDK was regenerated"
+            }
+            FindingKind::StaleArtifact => {
+                "code of another runtime speaks another version of the contract than the pin: only some clients were regenerated"
             }
             FindingKind::Degraded => {
                 "the client does not say everything the spec says: callers cannot use what the lossy rewrites dropped or merged"
@@ -333,6 +342,10 @@ fn check_contract(
                 spec_now = Some((fingerprint, loaded));
             }
         }
+    }
+    if let Some(entry) = entry {
+        let fingerprint = spec_now.as_ref().map(|(f, _)| *f);
+        artifacts::check_artifacts(workspace, contract, entry, fingerprint, options, report);
     }
     if let Some(output) = &contract.output {
         if entry.is_some_and(|e| e.openapi == "2.0") {

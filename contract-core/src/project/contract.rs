@@ -43,6 +43,9 @@ pub struct ContractTable {
     /// `severity` overrides, and `ignore`d changes with their reasons.
     #[serde(default)]
     pub diff: DiffConfig,
+    /// Files or folders of other languages generated from the pinned spec by a command.
+    #[serde(default)]
+    pub artifacts: Vec<crate::project::artifact::ArtifactTable>,
 }
 
 /// The `contract-guard` table of a package's or workspace's metadata.
@@ -91,6 +94,8 @@ pub struct Contract {
     pub id: Option<String>,
     /// How `diff` and `update` judge changes (the `diff` table).
     pub diff: DiffConfig,
+    /// Artifacts of other runtimes generated from the pinned spec.
+    pub artifacts: Vec<crate::project::artifact::Artifact>,
 }
 
 impl Contract {
@@ -213,6 +218,12 @@ pub fn parse_declarations(
                 })
             }
         };
+        let artifacts = resolve_artifacts(ctx, base_dir, &name, &table, output.as_ref()).map_err(
+            |problem| match problem {
+                Ok(message) => invalid(&name, message),
+                Err(bad_path) => bad_path,
+            },
+        )?;
         contracts.push(Contract {
             name,
             package: package.map(str::to_string),
@@ -224,9 +235,37 @@ pub fn parse_declarations(
             root: ctx.root.to_path_buf(),
             id: table.id.clone(),
             diff: table.diff,
+            artifacts,
         });
     }
     Ok(contracts)
+}
+
+/// A contract's artifacts; `Err(Ok(message))` for an invalid entry, `Err(Err(_))` for a path
+/// that leaves the workspace.
+fn resolve_artifacts(
+    ctx: &DeclarationContext<'_>,
+    base_dir: &Path,
+    name: &str,
+    table: &ContractTable,
+    output: Option<&Output>,
+) -> std::result::Result<Vec<crate::project::artifact::Artifact>, std::result::Result<String, Error>>
+{
+    use crate::project::artifact::{ArtifactProblem, resolve_all};
+    resolve_all(
+        ctx.root,
+        base_dir,
+        &table.artifacts,
+        output.map(|o| o.path.as_path()),
+    )
+    .map_err(|problem| match problem {
+        ArtifactProblem::Invalid(message) => Ok(message),
+        ArtifactProblem::Path { written, problem } => Err(Error::BadPath {
+            contract: name.to_string(),
+            path: written,
+            reason: problem.describe(),
+        }),
+    })
 }
 
 /// Refuses any key under `contract-guard` metadata that this tool does not read, naming its

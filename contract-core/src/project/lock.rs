@@ -10,14 +10,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::codegen::fidelity::Losses;
 use crate::error::{Error, Result};
+use crate::project::artifact::ArtifactRecord;
 use crate::project::contract::Contract;
 use crate::spec::LoadedSpec;
 use crate::util::fsio;
 use crate::util::hash::Sha256Digest;
 
-/// The lock format version this build writes. Version 2 added `lossy`; version 1 locks are
-/// read as they are (no lossy rewrites recorded) and written as version 2.
-pub const LOCK_VERSION: u32 = 2;
+/// The newest lock format version this build reads and writes. Version 2 added `lossy`;
+/// version 3 added `[[contract.artifacts]]`. A lock is written as version 3 only when an entry
+/// records artifacts, and as version 2 otherwise, so that locks without artifacts keep their
+/// bytes and a build that does not know artifacts refuses a lock that records some. Version 1
+/// locks are read as they are (no lossy rewrites recorded) and written as version 2.
+pub const LOCK_VERSION: u32 = 3;
+
+/// The version written for a lock that records no artifacts.
+pub const LOCK_VERSION_WITHOUT_ARTIFACTS: u32 = 2;
 
 /// The oldest lock format version this build reads.
 pub const OLDEST_LOCK_VERSION: u32 = 1;
@@ -82,6 +89,9 @@ pub struct LockEntry {
     /// records them); empty for a faithful client.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub lossy: Losses,
+    /// What the last generation of each artifact recorded, sorted by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<ArtifactRecord>,
 }
 
 impl LockEntry {
@@ -130,8 +140,22 @@ impl LockEntry {
             body_sha256: keep.and_then(|p| p.body_sha256),
             generator: keep.and_then(|p| p.generator.clone()),
             lossy: keep.map(|p| p.lossy.clone()).unwrap_or_default(),
+            artifacts: previous
+                .map(|p| declared_artifacts(p, contract))
+                .unwrap_or_default(),
         }
     }
+}
+
+/// The artifact records of `previous` whose artifact `contract` still declares: a pin keeps
+/// them (each says which fingerprint it was generated from, so `check` finds the stale ones).
+fn declared_artifacts(previous: &LockEntry, contract: &Contract) -> Vec<ArtifactRecord> {
+    previous
+        .artifacts
+        .iter()
+        .filter(|r| contract.artifacts.iter().any(|a| a.rel == r.path))
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
@@ -157,6 +181,7 @@ impl LockEntry {
             body_sha256: None,
             generator: None,
             lossy: Losses::new(),
+            artifacts: Vec::new(),
         }
     }
 }
@@ -164,7 +189,7 @@ impl LockEntry {
 impl Default for LockFile {
     fn default() -> Self {
         LockFile {
-            version: LOCK_VERSION,
+            version: LOCK_VERSION_WITHOUT_ARTIFACTS,
             contracts: Vec::new(),
         }
     }
@@ -236,12 +261,25 @@ impl LockFile {
     /// The file's text: header comment, then entries sorted by (crate, name).
     pub fn render(&self) -> String {
         let mut sorted = self.clone();
-        sorted.version = LOCK_VERSION;
+        sorted.version = sorted.format_version();
         sorted
             .contracts
             .sort_by(|a, b| (&a.package, &a.name).cmp(&(&b.package, &b.name)));
+        for entry in &mut sorted.contracts {
+            entry.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        }
         let body = toml::to_string(&sorted).unwrap_or_default();
         format!("{HEADER}\n{body}")
+    }
+
+    /// The format version [`render`](Self::render) writes: 3 when an entry records artifacts,
+    /// else 2.
+    pub fn format_version(&self) -> u32 {
+        if self.contracts.iter().any(|e| !e.artifacts.is_empty()) {
+            LOCK_VERSION
+        } else {
+            LOCK_VERSION_WITHOUT_ARTIFACTS
+        }
     }
 
     /// Writes the lock atomically. Returns whether the file changed.
@@ -295,10 +333,11 @@ pub fn locked_changes(planned: &LockFile, on_disk: Option<&LockFile>) -> Vec<Str
             ));
         }
     }
-    if changes.is_empty() && old.version != planned.version {
+    if changes.is_empty() && old.version != planned.format_version() {
         changes.push(format!(
             "format version {} would become {}",
-            old.version, planned.version
+            old.version,
+            planned.format_version()
         ));
     }
     changes
@@ -332,7 +371,7 @@ mod tests {
     #[test]
     fn render_is_sorted_and_round_trips() {
         let lock = LockFile {
-            version: LOCK_VERSION,
+            version: LOCK_VERSION_WITHOUT_ARTIFACTS,
             contracts: vec![
                 entry(Some("b"), "x"),
                 entry(None, "w"),
@@ -360,9 +399,10 @@ mod tests {
         let line = text.lines().count();
         assert!(err.to_string().contains(&format!("line {line}:")), "{err}");
         assert!(err.hint().unwrap().contains("git checkout"), "{err}");
-        let newer = LockFile::default()
-            .render()
-            .replace(&format!("version = {LOCK_VERSION}"), "version = 99");
+        let newer = LockFile::default().render().replace(
+            &format!("version = {LOCK_VERSION_WITHOUT_ARTIFACTS}"),
+            "version = 99",
+        );
         let err = LockFile::parse(Path::new("l"), &newer).unwrap_err();
         assert!(matches!(err, Error::LockVersion { found: 99, .. }), "{err}");
         assert!(
@@ -374,7 +414,7 @@ mod tests {
     #[test]
     fn locked_changes_ignore_a_moved_byte_hash_and_name_the_rest() {
         let pinned = LockFile {
-            version: LOCK_VERSION,
+            version: LOCK_VERSION_WITHOUT_ARTIFACTS,
             contracts: vec![entry(Some("a"), "x"), entry(Some("a"), "gone")],
         };
         let on_disk = pinned.clone();
@@ -407,9 +447,10 @@ mod tests {
     fn version_1_locks_are_read_and_rewritten_as_version_2_with_the_lossy_record() {
         let mut v1 = LockFile::default();
         v1.contracts.push(entry(None, "pets"));
-        let v1_text = v1
-            .render()
-            .replace(&format!("version = {LOCK_VERSION}"), "version = 1");
+        let v1_text = v1.render().replace(
+            &format!("version = {LOCK_VERSION_WITHOUT_ARTIFACTS}"),
+            "version = 1",
+        );
         let read = LockFile::parse(Path::new("l"), &v1_text).unwrap();
         assert_eq!(read.version, 1);
         assert!(read.contracts[0].lossy.is_empty());
@@ -439,10 +480,45 @@ mod tests {
     }
 
     #[test]
+    fn a_lock_recording_artifacts_is_version_3_and_one_without_stays_version_2() {
+        let mut lock = LockFile::default();
+        lock.contracts.push(entry(None, "pets"));
+        let plain = lock.render();
+        assert!(plain.contains("\nversion = 2\n"), "{plain}");
+        let record = |path: &str| ArtifactRecord {
+            path: path.into(),
+            runtime: "typescript".into(),
+            command: vec!["gen".into(), "{spec}".into(), "{path}".into()],
+            ignore: Vec::new(),
+            fingerprint: Sha256Digest::of(b"spec"),
+            spec_version: Some("1.0.0".into()),
+            sha256: Sha256Digest::of(b"out"),
+            files: None,
+        };
+        lock.contracts[0].artifacts = vec![record("web/b.ts"), record("web/a.ts")];
+        let text = lock.render();
+        assert!(text.contains("\nversion = 3\n"), "{text}");
+        assert!(
+            text.contains("[[contract.artifacts]]\npath = \"web/a.ts\""),
+            "{text}"
+        );
+        let read = LockFile::parse(Path::new("l"), &text).unwrap();
+        assert_eq!(read.render(), text);
+        assert_eq!(read.contracts[0].artifacts[1].path, "web/b.ts");
+        assert_eq!(
+            locked_changes(
+                &lock,
+                Some(&LockFile::parse(Path::new("l"), &plain).unwrap())
+            ),
+            ["`pets`: `artifacts` would change"]
+        );
+    }
+
+    #[test]
     fn malformed_locks_are_errors() {
         for bad in [
             "version = 1\n[[contract]]\nname = \"x\"\n",
-            "version = 3\n",
+            "version = 4\n",
             "version = 1\n[[contract]\n",
             "version = 1\n[[contract]]\nname = \"x\"\nspec = \"x\"\nopenapi = \"3.0.0\"\nfingerprint = \"sha256:00\"\nraw-sha256 = \"sha256:00\"\n",
         ] {

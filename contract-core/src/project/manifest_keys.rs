@@ -17,7 +17,10 @@ const CONTRACT: &[&str] = &[
     "accept",
     "id",
     "diff",
+    "artifacts",
 ];
+/// The keys of one `artifacts` entry.
+const ARTIFACT: &[&str] = &["path", "runtime", "command", "ignore", "timeout"];
 /// The keys of a contract's `diff` table (`severity` maps rule ids, checked elsewhere).
 const DIFF: &[&str] = &["fail-on", "severity", "ignore"];
 /// The keys of one `diff.ignore` entry.
@@ -126,6 +129,7 @@ fn walk_guard(guard: &Value, mut at: Vec<Step>) -> Result<(), UnknownKey> {
         let mut at = at.clone();
         at.push(Step::Key(name.clone()));
         known_keys(contract, CONTRACT, &at)?;
+        walk_array(contract, "artifacts", ARTIFACT, &at)?;
         let Some(diff) = contract.get("diff") else {
             continue;
         };
@@ -138,6 +142,22 @@ fn walk_guard(guard: &Value, mut at: Vec<Step>) -> Result<(), UnknownKey> {
             at.push(Step::Index(i));
             known_keys(ignore, IGNORE, &at)?;
         }
+    }
+    Ok(())
+}
+
+/// Checks every table of the array `key` of `table` against `known`.
+fn walk_array(
+    table: &Value,
+    key: &str,
+    known: &'static [&'static str],
+    at: &[Step],
+) -> Result<(), UnknownKey> {
+    let elements = table.get(key).and_then(Value::as_array);
+    for (i, element) in elements.into_iter().flatten().enumerate() {
+        let mut at = at.to_vec();
+        at.extend([Step::Key(key.into()), Step::Index(i)]);
+        known_keys(element, known, &at)?;
     }
     Ok(())
 }
@@ -214,6 +234,11 @@ mod tests {
                 json!({"contract-guard": {"contracts": {"p": {"spec": "x", "diff": {"ignore": [{"rule": "r", "reasons": "z"}]}}}}}),
                 "reasons",
                 Some("reason"),
+            ),
+            (
+                json!({"contract-guard": {"contracts": {"p": {"spec": "x", "artifacts": [{"path": "a.ts", "comand": []}]}}}}),
+                "comand",
+                Some("command"),
             ),
             (
                 json!({"contract-guard": {"contracts": {}, "strict": true}}),

@@ -3,11 +3,13 @@
 //!
 //! - [`workspace`] and [`contract`]: the crates and the `[package.metadata.contract-guard]`
 //!   tables they declare ([`settings`] for generation, [`manifest_keys`] for the allowed keys,
-//!   [`pkgid`] for naming a crate);
+//!   [`pkgid`] for naming a crate, [`artifact`] for the files of other runtimes generated from
+//!   a contract);
 //! - [`lock`] and [`pin`]: `contract-guard.lock`, what `status` reports and `lock` changes;
 //! - [`manifest`]: edits to Cargo.toml that keep the rest of the file intact;
 //! - [`workspace_lock`]: one command at a time per target directory.
 
+pub mod artifact;
 pub mod contract;
 pub mod lock;
 pub mod manifest;

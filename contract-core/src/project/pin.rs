@@ -189,3 +189,60 @@ fn recover_generation(entry: &mut LockEntry, contract: &Contract) {
         entry.lossy = header.lossy.unwrap_or_default();
     }
 }
+
+/// One runtime of a contract in `status`: the Rust client or an artifact, and the spec it was
+/// generated from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeStatus {
+    /// `rust`, or the artifact's runtime.
+    pub runtime: String,
+    /// The generated file or folder, relative to the workspace root.
+    pub path: String,
+    /// The fingerprint it was generated from, when known.
+    pub generated_from: Option<Sha256Digest>,
+    /// `info.version` of that spec, when recorded.
+    pub spec_version: Option<String>,
+}
+
+impl RuntimeStatus {
+    /// `ok` when generated from the pin, `stale` when from another spec, `not-generated`
+    /// when there is no record of a generation.
+    pub fn state(&self, pinned: Option<&LockEntry>) -> &'static str {
+        match (self.generated_from, pinned) {
+            (None, _) => "not-generated",
+            (Some(from), Some(pin)) if from == pin.fingerprint => "ok",
+            (Some(_), _) => "stale",
+        }
+    }
+}
+
+/// Every runtime of `contract`: its Rust client (generated from the fingerprint its header
+/// names), then each artifact (from the lock's record).
+pub fn runtimes(contract: &Contract, pinned: Option<&LockEntry>) -> Vec<RuntimeStatus> {
+    let mut rows = Vec::new();
+    if let Some(output) = &contract.output {
+        let header =
+            crate::util::fsio::read_bounded(&output.path, crate::util::fsio::MAX_TEXT_BYTES)
+                .ok()
+                .and_then(|bytes| {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    crate::codegen::header::split(&text).ok().map(|(h, _)| h)
+                });
+        rows.push(RuntimeStatus {
+            runtime: "rust".into(),
+            path: output.rel.clone(),
+            generated_from: header.map(|h| h.spec_fingerprint),
+            spec_version: None,
+        });
+    }
+    for artifact in &contract.artifacts {
+        let record = pinned.and_then(|p| p.artifacts.iter().find(|r| r.path == artifact.rel));
+        rows.push(RuntimeStatus {
+            runtime: artifact.runtime.clone(),
+            path: artifact.rel.clone(),
+            generated_from: record.map(|r| r.fingerprint),
+            spec_version: record.and_then(|r| r.spec_version.clone()),
+        });
+    }
+    rows
+}

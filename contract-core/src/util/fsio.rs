@@ -149,6 +149,17 @@ impl Transaction {
         Ok(changed)
     }
 
+    /// Removes the file at `path`, remembering its bytes; nothing there is no change. Returns
+    /// whether a file was removed.
+    pub fn remove(&mut self, path: &Path) -> Result<bool> {
+        let Some(before) = read_bounded_if_exists(path, MAX_TEXT_BYTES)? else {
+            return Ok(false);
+        };
+        std::fs::remove_file(path).map_err(|e| Error::io("remove", path, e))?;
+        self.written.push((path.to_path_buf(), Some(before)));
+        Ok(true)
+    }
+
     /// Keeps every write.
     pub fn commit(mut self) {
         self.written.clear();
@@ -234,6 +245,12 @@ mod tests {
         drop(tx);
         assert_eq!(std::fs::read(&old).unwrap(), b"before");
         assert!(!new.exists());
+        let mut tx = Transaction::default();
+        assert!(tx.remove(&old).unwrap());
+        assert!(!tx.remove(&new).unwrap());
+        assert!(!old.exists());
+        drop(tx);
+        assert_eq!(std::fs::read(&old).unwrap(), b"before");
         let mut tx = Transaction::default();
         tx.write(&new, b"kept").unwrap();
         tx.commit();
