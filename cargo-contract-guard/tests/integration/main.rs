@@ -6,6 +6,7 @@ mod support;
 
 mod adoption;
 mod adoption_cli;
+mod artifacts;
 mod bad_input;
 mod book;
 mod check;
