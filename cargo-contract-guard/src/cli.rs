@@ -83,8 +83,10 @@ pub enum Command {
     /// The CI gate: report every drift between specs, pins and generated clients; exit 1 on any.
     ///
     /// Finds spec-changed, stale-generated, hand-edited, missing-output, missing-spec,
-    /// not-locked, lock-orphan and cross-crate-drift. The default check reads and hashes files only; `--deep` also
-    /// regenerates each client in memory and compares bytes. A client whose generation lost
+    /// not-locked, lock-orphan, cross-crate-drift and stale-artifact (an artifact of another
+    /// runtime generated from another spec than the pin). The default check reads and hashes files only; `--deep` also
+    /// regenerates each client in memory and compares bytes, and re-runs each artifact's command
+    /// into a temporary folder. A client whose generation lost
     /// part of the spec is reported as degraded (information: it does not fail the gate).
     Check(CheckArgs),
     /// List the contract records embedded in a binary (ELF, Mach-O, PE or COFF).
@@ -273,7 +275,8 @@ pub struct CheckArgs {
     /// Contracts to check (default: all).
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
-    /// Also regenerate each client in memory and compare bytes (slower).
+    /// Also regenerate each client in memory and compare bytes, and re-run each artifact's
+    /// command into a temporary folder and compare hashes (slower).
     #[arg(long)]
     pub deep: bool,
     /// Output format.

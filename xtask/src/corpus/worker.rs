@@ -117,6 +117,7 @@ pub(super) fn scratch_contract(name: &str, spec_path: &Path, output: &str) -> (C
             .unwrap_or_default(),
         id: None,
         diff: Default::default(),
+        artifacts: Vec::new(),
     };
     let output = Output {
         path: PathBuf::from(output),
