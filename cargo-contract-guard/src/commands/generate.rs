@@ -346,6 +346,18 @@ pub(super) fn report_refusal(contract: &Contract, refusal: &Refusal) {
                 "make the change in the spec or the generator's options, or run `cargo contract-guard generate {name} --force` to overwrite the edit"
             ));
         }
+        Refusal::ArtifactForeign { artifact } => {
+            ui::finding(
+                ui::BAD,
+                "Refused",
+                format!(
+                    "{display}: {artifact} exists, the lock has no record of generating it, and its command writes something else; nothing was overwritten"
+                ),
+            );
+            ui::help(format!(
+                "move it away, or run `cargo contract-guard generate {name} --force` to replace it"
+            ));
+        }
         Refusal::LockWouldChange => {
             ui::finding(
                 ui::BAD,

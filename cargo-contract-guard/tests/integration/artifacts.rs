@@ -191,6 +191,36 @@ fn hand_edited_artifact_lists_the_file_and_generate_refuses_without_force() {
 }
 
 #[test]
+fn a_file_generate_did_not_write_is_not_overwritten_without_force() {
+    let project = project_with(&[COPY_TS], false);
+    project.write(
+        "web/api.yaml",
+        "written by hand before the artifact was declared\n",
+    );
+    let lock = project.read("contract-guard.lock");
+    let refused = project.run(&["generate"]).expect(1);
+    assert_has(
+        &refused.stderr,
+        "typescript artifact `web/api.yaml` exists, the lock has no record of generating it",
+    );
+    assert_eq!(
+        project.read("web/api.yaml"),
+        "written by hand before the artifact was declared\n"
+    );
+    assert_eq!(project.read("contract-guard.lock"), lock);
+    project.run(&["generate", "--force"]).expect(0);
+    assert_eq!(
+        project.read("web/api.yaml"),
+        project.read("specs/mini.yaml")
+    );
+    // The same bytes as the command writes are adopted without `--force`.
+    std::fs::remove_file(project.path("contract-guard.lock")).unwrap();
+    project.run(&["lock"]).expect(0);
+    project.run(&["generate"]).expect(0);
+    project.run(&["check"]).expect(0);
+}
+
+#[test]
 fn a_folder_artifact_is_hashed_as_a_tree_without_its_ignored_metadata() {
     let project = Project::single("app");
     project.copy_fixture("mini.yaml", "specs/mini.yaml");

@@ -55,6 +55,12 @@ pub enum Refusal {
         /// The files that changed (`modified a.ts`, `added b.py`, ...).
         changes: Vec<String>,
     },
+    /// An artifact's path holds something the lock has no record of generating, and the
+    /// command writes something else.
+    ArtifactForeign {
+        /// The artifact, as `<runtime> artifact `<path>``.
+        artifact: String,
+    },
     /// Generating would change the lock, and `--locked` was given.
     LockWouldChange,
     /// The output path holds a file cargo-contract-guard did not generate.
@@ -152,6 +158,12 @@ pub fn generate_contract(
         )?),
         false => None,
     };
+    if let Some(run) = &run
+        && !options.force
+        && let Some(refusal) = artifact_foreign(previous.as_ref(), run)?
+    {
+        return Ok(Outcome::Refused(refusal));
+    }
     let entry = lock_entry(
         contract,
         &spec,
@@ -281,6 +293,28 @@ fn pin_refusal(previous: Option<&LockEntry>, spec: &LoadedSpec, relock: bool) ->
             current: spec.fingerprint,
         }),
     }
+}
+
+/// The first artifact whose path holds something other than what its command wrote, without a
+/// record in the lock of generating it (a file of the user's, or a lock re-created since).
+fn artifact_foreign(
+    previous: Option<&LockEntry>,
+    run: &artifact::ArtifactRun,
+) -> Result<Option<Refusal>> {
+    for produced in &run.produced {
+        let declared = &produced.artifact;
+        if previous.is_some_and(|p| p.artifacts.iter().any(|r| r.path == declared.rel)) {
+            continue;
+        }
+        if crate::util::tree::hash_path(&declared.path, &declared.ignore)?
+            .is_some_and(|now| now.sha256 != produced.hash.sha256)
+        {
+            return Ok(Some(Refusal::ArtifactForeign {
+                artifact: declared.describe(),
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// The lock entry that records `generated` and the artifacts of `run` (without a run, the
