@@ -187,19 +187,11 @@ pub fn generate_contract(
             Ok((changed, orig)) => (client_written, saved_original) = (changed, orig),
         }
     }
-    let mut written = client_written;
-    let mut artifacts = Vec::new();
-    for produced in run.iter().flat_map(|r| &r.produced) {
-        let changed = artifact::install(produced, &mut transaction)?;
-        written |= changed;
-        artifacts.push(ArtifactGeneration {
-            runtime: produced.artifact.runtime.clone(),
-            rel: produced.artifact.rel.clone(),
-            files: produced.file_count(),
-            seconds: produced.seconds,
-            written: changed,
-        });
-    }
+    let artifacts = match &run {
+        Some(run) => install_artifacts(run, &mut transaction)?,
+        None => Vec::new(),
+    };
+    let written = client_written || artifacts.iter().any(|a| a.written);
     lock.upsert(entry);
     transaction.write(&lock_path, lock.render().as_bytes())?;
     transaction.commit();
@@ -219,6 +211,25 @@ pub fn generate_contract(
     } else {
         Outcome::Fresh(generation)
     })
+}
+
+/// Moves each output of `run` into place through `transaction`.
+fn install_artifacts(
+    run: &artifact::ArtifactRun,
+    transaction: &mut fsio::Transaction,
+) -> Result<Vec<ArtifactGeneration>> {
+    run.produced
+        .iter()
+        .map(|produced| {
+            Ok(ArtifactGeneration {
+                written: artifact::install(produced, transaction)?,
+                runtime: produced.artifact.runtime.clone(),
+                rel: produced.artifact.rel.clone(),
+                files: produced.file_count(),
+                seconds: produced.seconds,
+            })
+        })
+        .collect()
 }
 
 /// The contract's spec, read as pinned: bytes that still hash to the pin's are the bytes it
