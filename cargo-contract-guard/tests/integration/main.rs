@@ -7,6 +7,7 @@ mod support;
 mod adoption;
 mod adoption_cli;
 mod bad_input;
+mod bodies;
 mod book;
 mod check;
 mod compile_errors;

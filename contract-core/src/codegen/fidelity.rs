@@ -137,6 +137,7 @@ pub const RULES: &[RuleClass] = &[
         Validation,
         "a request body is sent in one of the media types the spec offers; the others cannot be chosen",
     ),
+    lossless("normalize/body-multipart"),
     lossless("normalize/body-schema"),
     lossless("normalize/control-characters"),
     rule(

@@ -20,6 +20,8 @@ mod doc_check;
 #[cfg(feature = "generate")]
 mod merges;
 #[cfg(feature = "generate")]
+mod multipart;
+#[cfg(feature = "generate")]
 pub mod normalize;
 #[cfg(feature = "generate")]
 mod panics;

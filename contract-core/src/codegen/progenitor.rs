@@ -162,8 +162,9 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
             ))
         })?
         .map_err(|e| fail(e.to_string()))?;
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("the generator produced invalid Rust: {e}")))?;
+    super::multipart::send_as_multipart(&mut file, &prepared.multipart).map_err(fail)?;
     if let Some(line) = super::doc_check::runnable_code_block(&file) {
         return Err(fail(format!(
             "the generated documentation would hold a code block that `cargo test` runs as a doctest: {line:?}"
@@ -174,7 +175,8 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
         chrono: type_space.uses_chrono(),
         uuid: type_space.uses_uuid(),
         regress: type_space.uses_regress(),
-        serde_json: type_space.uses_serde_json(),
+        // The multipart helper serialises bodies through `serde_json::Value`.
+        serde_json: type_space.uses_serde_json() || !prepared.multipart.is_empty(),
         futures: generator.uses_futures(),
         websockets: generator.uses_websockets(),
     };

@@ -9,8 +9,12 @@
 //! - `normalize/body-bytes`: `*/*` and `application/*` → `application/octet-stream`; a bytes
 //!   or text body's schema → the plain binary or string schema the generator expects;
 //! - `normalize/body-schema`: a JSON body without a schema → any JSON value; `encoding` dropped;
-//! - `normalize/unsupported-body`: any other media type (`multipart/form-data`, XML, …) → the
-//!   **operation is dropped**, with a note naming it, since its request cannot be sent.
+//! - `normalize/body-multipart`: a `multipart/form-data` body of named properties → generated
+//!   as a JSON body of the same struct, marked to be sent as multipart parts (see
+//!   [`multipart`](super::multipart));
+//! - `normalize/unsupported-body`: any other media type (XML, …) or a multipart body without
+//!   default part encodings → the **operation is dropped**, with a note naming it, since its
+//!   request cannot be sent.
 
 use serde_json::{Value, json};
 
@@ -94,16 +98,28 @@ pub(super) fn request_body(
             "application/octet-stream".into()
         }
         Kind::Text => chosen.clone(),
+        Kind::Multipart => match super::multipart::lower(&media, components) {
+            Ok((schema, parts)) => {
+                notes.push(Note::new(
+                    "normalize/body-multipart",
+                    &at_media,
+                    format!(
+                        "the `{chosen}` request body is generated as a struct and sent as {} part(s)",
+                        parts.len()
+                    ),
+                ));
+                operation.object.insert(
+                    super::multipart::EXTENSION.into(),
+                    super::multipart::extension(&parts),
+                );
+                content.insert("application/json".into(), json!({"schema": schema}));
+                operation.object.insert("requestBody".into(), body);
+                return Outcome::Keep;
+            }
+            Err(reason) => return drop_operation(operation, &chosen, &reason, notes),
+        },
         Kind::Unsupported => {
-            notes.push(Note::new(
-                "normalize/unsupported-body",
-                &operation.at,
-                format!(
-                    "operation `{}` dropped: its request body is `{chosen}`, which the generator cannot send",
-                    operation.label()
-                ),
-            ));
-            return Outcome::Drop;
+            return drop_operation(operation, &chosen, "the generator cannot send it", notes);
         }
     };
     let kind = Kind::of(&media_type_essence(&target));
@@ -116,6 +132,24 @@ pub(super) fn request_body(
     Outcome::Keep
 }
 
+/// Leaves the operation out (`normalize/unsupported-body`), saying why.
+fn drop_operation(
+    operation: &Operation<'_>,
+    media_type: &str,
+    reason: &str,
+    notes: &mut Vec<Note>,
+) -> Outcome {
+    notes.push(Note::new(
+        "normalize/unsupported-body",
+        &operation.at,
+        format!(
+            "operation `{}` dropped: its request body is `{media_type}`, and {reason}",
+            operation.label()
+        ),
+    ));
+    Outcome::Drop
+}
+
 /// What kind of body a media type is, for the generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -123,6 +157,7 @@ enum Kind {
     Form,
     Bytes,
     Text,
+    Multipart,
     Unsupported,
 }
 
@@ -132,13 +167,14 @@ impl Kind {
             "application/x-www-form-urlencoded" => Kind::Form,
             "application/octet-stream" | "*/*" | "application/*" => Kind::Bytes,
             "text/plain" | "text/x-markdown" => Kind::Text,
+            "multipart/form-data" => Kind::Multipart,
             e if e == "application/json" || e == "text/json" || e.ends_with("+json") => Kind::Json,
             _ => Kind::Unsupported,
         }
     }
 }
 
-/// Lower is better: JSON, form, bytes, text, anything else.
+/// Lower is better: JSON, form, bytes, text, multipart, anything else.
 fn preference(media_type: &str) -> (u8, bool) {
     let essence = media_type_essence(media_type);
     let rank = match Kind::of(&essence) {
@@ -146,7 +182,8 @@ fn preference(media_type: &str) -> (u8, bool) {
         Kind::Form => 1,
         Kind::Bytes => 2,
         Kind::Text => 3,
-        Kind::Unsupported => 4,
+        Kind::Multipart => 4,
+        Kind::Unsupported => 5,
     };
     // Among JSON types, plain `application/json` first.
     (rank, essence != "application/json")
@@ -286,16 +323,53 @@ mod tests {
     }
 
     #[test]
-    fn multipart_drops_the_operation_with_a_note() {
+    fn multipart_without_named_parts_drops_the_operation_with_a_note() {
         let (operation, notes) =
             run(json!({"requestBody": {"content": {"multipart/form-data": {"schema": {}}}}}));
         assert!(operation.is_none());
         assert_eq!(notes[0].rule, "normalize/unsupported-body");
         assert_eq!(notes[0].pointer, "/op");
         assert!(
-            notes[0].message.contains("`POST /a` dropped"),
+            notes[0]
+                .message
+                .contains("`POST /a` dropped: its request body is `multipart/form-data`, and its schema is not an object"),
             "{}",
             notes[0]
+        );
+        let (operation, notes) =
+            run(json!({"requestBody": {"content": {"application/xml": {"schema": {}}}}}));
+        assert!(operation.is_none());
+        assert!(
+            notes[0]
+                .message
+                .ends_with("and the generator cannot send it")
+        );
+    }
+
+    #[test]
+    fn multipart_of_named_parts_is_generated_as_a_struct_and_marked() {
+        let (operation, notes) = run(json!({"requestBody": {"required": true, "content": {
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "name": {"type": "string"}
+            }}}
+        }}}));
+        let operation = operation.unwrap();
+        assert_eq!(operation["requestBody"]["required"], true);
+        let content = &operation["requestBody"]["content"];
+        assert_eq!(
+            content["application/json"]["schema"]["properties"]["file"]["items"]["format"],
+            "uint8"
+        );
+        assert_eq!(
+            operation[super::super::multipart::EXTENSION],
+            json!([["file", "File"], ["name", "Text"]])
+        );
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].rule, "normalize/body-multipart");
+        assert_eq!(
+            notes[0].pointer,
+            "/op/requestBody/content/multipart~1form-data"
         );
     }
 

@@ -7,7 +7,8 @@
 //! (`normalize/control-characters`, `doc-text`), `schemas.rs` (`normalize/schema-*`, `format`, `pattern`,
 //! `exclusive-bound`), `enums.rs` (`normalize/enum-*`), `defaults.rs` (`normalize/default`),
 //! `operations.rs` (`normalize/operation-id`), `parameters.rs` (`normalize/parameter-*`,
-//! `path-parameter`), `bodies.rs` (`normalize/body-*`, `unsupported-body`), `responses.rs`
+//! `path-parameter`), `bodies.rs` (`normalize/body-*`, `unsupported-body`) with `multipart.rs`
+//! (`normalize/body-multipart`), `responses.rs`
 //! (`normalize/response-*`, `default-response`), `components.rs` (`normalize/schema-name`,
 //! `nullable-component`), `titles.rs` (`normalize/title`) and `typenames.rs`
 //! (`normalize/type-name`).
@@ -19,6 +20,7 @@ mod bodies;
 mod components;
 mod defaults;
 mod enums;
+pub mod multipart;
 pub mod names;
 mod operations;
 mod parameters;
@@ -42,6 +44,8 @@ pub struct Prepared {
     pub document: Value,
     /// Every rewrite, lowering first, in a deterministic order.
     pub notes: Vec<Note>,
+    /// The operations whose body the generated method must send as `multipart/form-data`.
+    pub multipart: Vec<multipart::MultipartBody>,
 }
 
 /// Lowers (OpenAPI 3.1) and normalises a copy of `document` for the generator.
@@ -52,7 +56,12 @@ pub fn for_generator(document: &Value, version: &SpecVersion) -> Prepared {
         _ => Vec::new(),
     };
     notes.extend(normalize(&mut document));
-    Prepared { document, notes }
+    let multipart = multipart::take(&mut document);
+    Prepared {
+        document,
+        notes,
+        multipart,
+    }
 }
 
 /// Applies every normalisation rule to an OpenAPI 3.0 `document` in place.
