@@ -149,3 +149,53 @@ fn multipart_form_and_text_bodies_go_on_the_wire_as_the_spec_says() {
     );
     assert_eq!(stdout, expected);
 }
+
+/// Properties whose Rust names collide (`created-at`/`created_at`, `foo`/`Foo`) get distinct
+/// fields (`normalize/property-name`), each reading and writing its own JSON name.
+#[test]
+fn properties_whose_rust_names_collide_round_trip_under_their_own_names() {
+    let project = guarded_project_from(
+        "colliding_property_names",
+        "names/colliding-properties.yaml",
+        "events",
+    );
+    let client = project.read("src/generated/events.rs");
+    assert_has(&client, "// lossy: none\n");
+    assert!(
+        !client.contains('\u{2063}'),
+        "no placeholder is left in the client"
+    );
+    let manifest = project
+        .read("Cargo.toml")
+        .replace("[dependencies]\n", "[dependencies]\nserde_json = \"1\"\n");
+    project.write("Cargo.toml", &manifest);
+    project.write("src/lib.rs", "");
+    project.write(
+        "src/main.rs",
+        r##"
+mod generated { pub mod events; }
+use generated::events::types::Event;
+
+fn main() {
+    let json = r#"{"created-at":"dash","created_at":"underscore","foo":1,"Foo":2}"#;
+    let event: Event = serde_json::from_str(json).unwrap();
+    println!("{} {:?} {:?} {:?}", event.created_at_2, event.created_at, event.foo, event.foo_2);
+    let back: serde_json::Value = serde_json::to_value(&event).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(back, expected);
+    println!("round trip: ok");
+}
+"##,
+    );
+    let output = cargo_command_in_shared_target(&project, &["run", "--quiet"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the client compiles and round-trips:\n{}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stdout,
+        "dash Some(\"underscore\") Some(1) Some(2)\nround trip: ok\n"
+    );
+}

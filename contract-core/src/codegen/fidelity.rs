@@ -191,6 +191,7 @@ pub const RULES: &[RuleClass] = &[
         Validation,
         "a `pattern` the generated validator cannot compile is not checked",
     ),
+    lossless("normalize/property-name"),
     lossless("normalize/ref-hoist"),
     lossless("normalize/ref-inline"),
     rule(

@@ -10,8 +10,8 @@
 //! `path-parameter`), `bodies.rs` (`normalize/body-*`, `unsupported-body`) with `multipart.rs`
 //! (`normalize/body-multipart`), `responses.rs`
 //! (`normalize/response-*`, `default-response`), `components.rs` (`normalize/schema-name`,
-//! `nullable-component`), `titles.rs` (`normalize/title`) and `typenames.rs`
-//! (`normalize/type-name`).
+//! `nullable-component`), `titles.rs` (`normalize/title`), `typenames.rs`
+//! (`normalize/type-name`) and `properties.rs` (`normalize/property-name`).
 //!
 //! [`for_generator`] is the whole preparation: lowering (3.1) then normalisation, on a copy.
 //! The fingerprint is always that of the original document.
@@ -24,6 +24,7 @@ pub mod multipart;
 pub mod names;
 mod operations;
 mod parameters;
+pub mod properties;
 mod refs;
 mod responses;
 mod schemas;
@@ -46,6 +47,9 @@ pub struct Prepared {
     pub notes: Vec<Note>,
     /// The operations whose body the generated method must send as `multipart/form-data`.
     pub multipart: Vec<multipart::MultipartBody>,
+    /// Property names standing in for colliding ones, to put back in the generated code
+    /// ([`properties::restore`]).
+    pub placeholders: Vec<properties::Placeholder>,
 }
 
 /// Lowers (OpenAPI 3.1) and normalises a copy of `document` for the generator.
@@ -56,11 +60,14 @@ pub fn for_generator(document: &Value, version: &SpecVersion) -> Prepared {
         _ => Vec::new(),
     };
     notes.extend(normalize(&mut document));
+    // Last, so that the other rules (and the multipart parts) see the spec's names.
+    let placeholders = properties::property_names(&mut document, &mut notes);
     let multipart = multipart::take(&mut document);
     Prepared {
         document,
         notes,
         multipart,
+        placeholders,
     }
 }
 
