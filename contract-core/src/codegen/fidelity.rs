@@ -139,6 +139,11 @@ pub const RULES: &[RuleClass] = &[
     ),
     lossless("normalize/body-multipart"),
     lossless("normalize/body-schema"),
+    rule(
+        "normalize/body-text",
+        Validation,
+        "an XML or other text request body is the caller's string: its schema is not checked",
+    ),
     lossless("normalize/control-characters"),
     rule(
         "normalize/default",

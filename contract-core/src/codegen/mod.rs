@@ -14,13 +14,13 @@ pub mod lower;
 pub mod note;
 
 #[cfg(feature = "generate")]
+mod bodies;
+#[cfg(feature = "generate")]
 pub mod deps;
 #[cfg(feature = "generate")]
 mod doc_check;
 #[cfg(feature = "generate")]
 mod merges;
-#[cfg(feature = "generate")]
-mod multipart;
 #[cfg(feature = "generate")]
 pub mod normalize;
 #[cfg(feature = "generate")]

@@ -166,7 +166,8 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
     let tokens = crate::codegen::normalize::properties::restore(tokens, &prepared.placeholders);
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("the generator produced invalid Rust: {e}")))?;
-    super::multipart::send_as_multipart(&mut file, &prepared.multipart).map_err(fail)?;
+    super::bodies::send_as_multipart(&mut file, &prepared.multipart).map_err(fail)?;
+    super::bodies::relabel_text_bodies(&mut file, &prepared.text_media_types).map_err(fail)?;
     if let Some(line) = super::doc_check::runnable_code_block(&file) {
         return Err(fail(format!(
             "the generated documentation would hold a code block that `cargo test` runs as a doctest: {line:?}"

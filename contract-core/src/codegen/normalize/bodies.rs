@@ -12,7 +12,9 @@
 //! - `normalize/body-multipart`: a `multipart/form-data` body of named properties → generated
 //!   as a JSON body of the same struct, marked to be sent as multipart parts (see
 //!   [`multipart`](super::multipart));
-//! - `normalize/unsupported-body`: any other media type (XML, …) or a multipart body without
+//! - `normalize/body-text`: XML and other `text/*` bodies → the caller's string, generated as
+//!   `text/plain` and relabelled with the body's own media type (its schema is not checked);
+//! - `normalize/unsupported-body`: any other media type (`image/png`, …) or a multipart body without
 //!   default part encodings → the **operation is dropped**, with a note naming it, since its
 //!   request cannot be sent.
 
@@ -98,26 +100,8 @@ pub(super) fn request_body(
             "application/octet-stream".into()
         }
         Kind::Text => chosen.clone(),
-        Kind::Multipart => match super::multipart::lower(&media, components) {
-            Ok((schema, parts)) => {
-                notes.push(Note::new(
-                    "normalize/body-multipart",
-                    &at_media,
-                    format!(
-                        "the `{chosen}` request body is generated as a struct and sent as {} part(s)",
-                        parts.len()
-                    ),
-                ));
-                operation.object.insert(
-                    super::multipart::EXTENSION.into(),
-                    super::multipart::extension(&parts),
-                );
-                content.insert("application/json".into(), json!({"schema": schema}));
-                operation.object.insert("requestBody".into(), body);
-                return Outcome::Keep;
-            }
-            Err(reason) => return drop_operation(operation, &chosen, &reason, notes),
-        },
+        Kind::Multipart => return multipart(operation, body, &chosen, &media, components, notes),
+        Kind::OtherText => return other_text(operation, body, &chosen, notes),
         Kind::Unsupported => {
             return drop_operation(operation, &chosen, "the generator cannot send it", notes);
         }
@@ -130,6 +114,92 @@ pub(super) fn request_body(
         operation.object.insert("requestBody".into(), body);
     }
     Outcome::Keep
+}
+
+/// A `multipart/form-data` body: generated as a JSON body of the same struct, the operation
+/// marked with its parts (`normalize/body-multipart`), or left out.
+fn multipart(
+    operation: &mut Operation<'_>,
+    mut body: Value,
+    chosen: &str,
+    media: &Value,
+    components: &Value,
+    notes: &mut Vec<Note>,
+) -> Outcome {
+    let (schema, parts) = match super::multipart::lower(media, components) {
+        Ok(lowered) => lowered,
+        Err(reason) => return drop_operation(operation, chosen, &reason, notes),
+    };
+    notes.push(Note::new(
+        "normalize/body-multipart",
+        media_pointer(operation, chosen),
+        format!(
+            "the `{chosen}` request body is generated as a struct and sent as {} part(s)",
+            parts.len()
+        ),
+    ));
+    operation.object.insert(
+        super::multipart::EXTENSION.into(),
+        super::multipart::extension(&parts),
+    );
+    body["content"] = json!({"application/json": {"schema": schema}});
+    operation.object.insert("requestBody".into(), body);
+    Outcome::Keep
+}
+
+/// A text body other than `text/plain` (XML, `text/csv`, …): generated as a `text/plain`
+/// string, the operation marked so that the request is labelled with its own media type
+/// (`normalize/body-text`; the schema of the text is not checked). A media type that is not a
+/// valid header value is left out.
+fn other_text(
+    operation: &mut Operation<'_>,
+    mut body: Value,
+    chosen: &str,
+    notes: &mut Vec<Note>,
+) -> Outcome {
+    if !chosen
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+    {
+        return drop_operation(operation, chosen, "it is not a valid header value", notes);
+    }
+    notes.push(Note::new(
+        "normalize/body-text",
+        media_pointer(operation, chosen),
+        format!("the `{chosen}` request body is the caller's text, sent labelled `{chosen}`; its schema is not checked"),
+    ));
+    operation
+        .object
+        .insert(TEXT_EXTENSION.into(), Value::String(chosen.to_string()));
+    body["content"] = json!({"text/plain": {"schema": {"type": "string"}}});
+    operation.object.insert("requestBody".into(), body);
+    Outcome::Keep
+}
+
+/// The operation extension carrying a text body's own media type to the code processing.
+const TEXT_EXTENSION: &str = "x-contract-guard-text-media-type";
+
+/// Removes the text-body marks from the prepared `document`, returning the operation id and
+/// media type of each marked operation.
+pub(super) fn take_text_media_types(document: &mut Value) -> Vec<(String, String)> {
+    let mut marked = Vec::new();
+    super::operations::retain(document, |operation| {
+        if let Some(Value::String(media_type)) = operation.object.shift_remove(TEXT_EXTENSION)
+            && let Some(Value::String(id)) = operation.object.get("operationId")
+        {
+            marked.push((id.clone(), media_type));
+        }
+        true
+    });
+    marked
+}
+
+/// `…/requestBody/content/<media type>` of `operation`.
+fn media_pointer(operation: &Operation<'_>, media_type: &str) -> String {
+    child(
+        &child(&child(&operation.at, "requestBody"), "content"),
+        media_type,
+    )
 }
 
 /// Leaves the operation out (`normalize/unsupported-body`), saying why.
@@ -158,6 +228,8 @@ enum Kind {
     Bytes,
     Text,
     Multipart,
+    /// XML and other text: sent as the caller's string.
+    OtherText,
     Unsupported,
 }
 
@@ -169,12 +241,15 @@ impl Kind {
             "text/plain" | "text/x-markdown" => Kind::Text,
             "multipart/form-data" => Kind::Multipart,
             e if e == "application/json" || e == "text/json" || e.ends_with("+json") => Kind::Json,
+            e if e.starts_with("text/") || e == "application/xml" || e.ends_with("+xml") => {
+                Kind::OtherText
+            }
             _ => Kind::Unsupported,
         }
     }
 }
 
-/// Lower is better: JSON, form, bytes, text, multipart, anything else.
+/// Lower is better: JSON, form, bytes, text, multipart, other text, anything else.
 fn preference(media_type: &str) -> (u8, bool) {
     let essence = media_type_essence(media_type);
     let rank = match Kind::of(&essence) {
@@ -183,7 +258,8 @@ fn preference(media_type: &str) -> (u8, bool) {
         Kind::Bytes => 2,
         Kind::Text => 3,
         Kind::Multipart => 4,
-        Kind::Unsupported => 5,
+        Kind::OtherText => 5,
+        Kind::Unsupported => 6,
     };
     // Among JSON types, plain `application/json` first.
     (rank, essence != "application/json")
@@ -337,12 +413,45 @@ mod tests {
             notes[0]
         );
         let (operation, notes) =
-            run(json!({"requestBody": {"content": {"application/xml": {"schema": {}}}}}));
+            run(json!({"requestBody": {"content": {"image/png": {"schema": {}}}}}));
         assert!(operation.is_none());
         assert!(
             notes[0]
                 .message
                 .ends_with("and the generator cannot send it")
+        );
+    }
+
+    #[test]
+    fn xml_is_the_callers_text_marked_with_its_media_type() {
+        let (operation, notes) = run(json!({"operationId": "put", "requestBody": {"content": {
+            "application/xml": {"schema": {"type": "object", "xml": {"name": "Pet"}}}
+        }}}));
+        let mut document = json!({"paths": {"/a": {"post": operation.unwrap()}}});
+        let operation = &document["paths"]["/a"]["post"];
+        assert_eq!(
+            operation["requestBody"]["content"],
+            json!({"text/plain": {"schema": {"type": "string"}}})
+        );
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].rule, "normalize/body-text");
+        assert_eq!(
+            take_text_media_types(&mut document),
+            [("put".to_string(), "application/xml".to_string())]
+        );
+        assert!(
+            document["paths"]["/a"]["post"]
+                .get(TEXT_EXTENSION)
+                .is_none()
+        );
+        // A media type that is no header value is not sent.
+        let (operation, notes) =
+            run(json!({"requestBody": {"content": {"text/csv; x=\u{7f}": {"schema": {}}}}}));
+        assert!(operation.is_none());
+        assert!(
+            notes[0].message.contains("not a valid header value"),
+            "{}",
+            notes[0]
         );
     }
 

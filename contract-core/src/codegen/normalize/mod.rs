@@ -47,6 +47,9 @@ pub struct Prepared {
     pub notes: Vec<Note>,
     /// The operations whose body the generated method must send as `multipart/form-data`.
     pub multipart: Vec<multipart::MultipartBody>,
+    /// The operations whose `text/plain` body the generated method must label with another
+    /// media type (operation id, media type).
+    pub text_media_types: Vec<(String, String)>,
     /// Property names standing in for colliding ones, to put back in the generated code
     /// ([`properties::restore`]).
     pub placeholders: Vec<properties::Placeholder>,
@@ -63,10 +66,12 @@ pub fn for_generator(document: &Value, version: &SpecVersion) -> Prepared {
     // Last, so that the other rules (and the multipart parts) see the spec's names.
     let placeholders = properties::property_names(&mut document, &mut notes);
     let multipart = multipart::take(&mut document);
+    let text_media_types = bodies::take_text_media_types(&mut document);
     Prepared {
         document,
         notes,
         multipart,
+        text_media_types,
         placeholders,
     }
 }

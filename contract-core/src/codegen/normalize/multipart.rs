@@ -9,7 +9,7 @@
 //! - an array of scalars or of binary strings → one such part per item;
 //! - an object → an `application/json` part.
 //!
-//! [`codegen::multipart`](crate::codegen::multipart) then replaces the generated method's JSON
+//! `codegen::bodies` then replaces the generated method's JSON
 //! body with those parts. Anything else (a body that is not an object of properties, `encoding`
 //! objects, composed or untyped properties, additional properties) is not marked: the caller
 //! leaves the operation out (`normalize/unsupported-body`), since its parts could not be sent

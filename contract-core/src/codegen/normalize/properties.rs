@@ -75,7 +75,7 @@ fn rename_colliding(schema: &mut Value, at: &str, notes: &mut Vec<Note>) -> Vec<
     for (placeholder, name) in &renames {
         notes.push(Note::new(
             "normalize/property-name",
-            &child(&child(at, "properties"), name),
+            child(&child(at, "properties"), name),
             format!(
                 "property `{name}` would get the Rust field name of another property: it is the field `{}` (its JSON name unchanged)",
                 names::snake(placeholder)
