@@ -64,7 +64,7 @@ fn a_request_changing_rewrite_is_refused_until_accepted() {
     let run = project.run(&["generate"]).expect(2);
     assert_has(
         &run.stderr,
-        "[normalize/unsupported-body] /paths/~1pets~1{id}~1photo/post: operation `POST /pets/{id}/photo` dropped: its request body is `multipart/form-data`",
+        "[normalize/unsupported-body] /paths/~1pets~1{id}~1photo/post: operation `POST /pets/{id}/photo` dropped: its request body is `multipart/form-data`, and its schema is not an object of named properties",
     );
     assert_has(&run.stderr, "accept = [\"unsupported-body\"]");
     assert!(!project.path(OUT).exists());

@@ -8,6 +8,7 @@ mod adoption;
 mod adoption_cli;
 mod artifacts;
 mod bad_input;
+mod bodies;
 mod book;
 mod check;
 mod compile_errors;

@@ -137,7 +137,13 @@ pub const RULES: &[RuleClass] = &[
         Validation,
         "a request body is sent in one of the media types the spec offers; the others cannot be chosen",
     ),
+    lossless("normalize/body-multipart"),
     lossless("normalize/body-schema"),
+    rule(
+        "normalize/body-text",
+        Validation,
+        "an XML or other text request body is the caller's string: its schema is not checked",
+    ),
     lossless("normalize/control-characters"),
     rule(
         "normalize/default",
@@ -190,6 +196,7 @@ pub const RULES: &[RuleClass] = &[
         Validation,
         "a `pattern` the generated validator cannot compile is not checked",
     ),
+    lossless("normalize/property-name"),
     lossless("normalize/ref-hoist"),
     lossless("normalize/ref-inline"),
     rule(

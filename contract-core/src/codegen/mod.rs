@@ -17,6 +17,8 @@ pub mod lower;
 pub mod note;
 
 #[cfg(feature = "generate")]
+mod bodies;
+#[cfg(feature = "generate")]
 pub mod deps;
 #[cfg(feature = "generate")]
 mod doc_check;

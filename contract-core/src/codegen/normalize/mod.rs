@@ -7,10 +7,11 @@
 //! (`normalize/control-characters`, `doc-text`), `schemas.rs` (`normalize/schema-*`, `format`, `pattern`,
 //! `exclusive-bound`), `enums.rs` (`normalize/enum-*`), `defaults.rs` (`normalize/default`),
 //! `operations.rs` (`normalize/operation-id`), `parameters.rs` (`normalize/parameter-*`,
-//! `path-parameter`), `bodies.rs` (`normalize/body-*`, `unsupported-body`), `responses.rs`
+//! `path-parameter`), `bodies.rs` (`normalize/body-*`, `unsupported-body`) with `multipart.rs`
+//! (`normalize/body-multipart`), `responses.rs`
 //! (`normalize/response-*`, `default-response`), `components.rs` (`normalize/schema-name`,
-//! `nullable-component`), `titles.rs` (`normalize/title`) and `typenames.rs`
-//! (`normalize/type-name`).
+//! `nullable-component`), `titles.rs` (`normalize/title`), `typenames.rs`
+//! (`normalize/type-name`) and `properties.rs` (`normalize/property-name`).
 //!
 //! [`for_generator`] is the whole preparation: lowering (3.1) then normalisation, on a copy.
 //! The fingerprint is always that of the original document.
@@ -19,9 +20,11 @@ mod bodies;
 mod components;
 mod defaults;
 mod enums;
+pub mod multipart;
 pub mod names;
 mod operations;
 mod parameters;
+pub mod properties;
 mod refs;
 mod responses;
 mod schemas;
@@ -42,6 +45,14 @@ pub struct Prepared {
     pub document: Value,
     /// Every rewrite, lowering first, in a deterministic order.
     pub notes: Vec<Note>,
+    /// The operations whose body the generated method must send as `multipart/form-data`.
+    pub multipart: Vec<multipart::MultipartBody>,
+    /// The operations whose `text/plain` body the generated method must label with another
+    /// media type (operation id, media type).
+    pub text_media_types: Vec<(String, String)>,
+    /// Property names standing in for colliding ones, to put back in the generated code
+    /// ([`properties::restore`]).
+    pub placeholders: Vec<properties::Placeholder>,
 }
 
 /// Lowers (OpenAPI 3.1) and normalises a copy of `document` for the generator.
@@ -52,7 +63,17 @@ pub fn for_generator(document: &Value, version: &SpecVersion) -> Prepared {
         _ => Vec::new(),
     };
     notes.extend(normalize(&mut document));
-    Prepared { document, notes }
+    // Last, so that the other rules (and the multipart parts) see the spec's names.
+    let placeholders = properties::property_names(&mut document, &mut notes);
+    let multipart = multipart::take(&mut document);
+    let text_media_types = bodies::take_text_media_types(&mut document);
+    Prepared {
+        document,
+        notes,
+        multipart,
+        text_media_types,
+        placeholders,
+    }
 }
 
 /// Applies every normalisation rule to an OpenAPI 3.0 `document` in place.
