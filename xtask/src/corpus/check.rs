@@ -285,3 +285,44 @@ fn package_name(id: &str, packages: &Packages) -> Option<String> {
     };
     packages.contains_key(&name).then_some(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Results;
+
+    #[test]
+    fn warnings_are_counted_by_lint_and_the_closing_count_is_not_one() {
+        let mut results = Results::default();
+        let warning = |code: Option<&str>, line: u32| {
+            json!({
+                "level": "warning",
+                "message": "variant `plus1` should have an upper camel case name",
+                "code": code.map(|c| json!({"code": c})),
+                "spans": [{"file_name": "src/lib.rs", "line_start": line, "is_primary": true}],
+                "rendered": "warning: variant `plus1` should have an upper camel case name\n --> src/lib.rs:1:1\n",
+            })
+        };
+        results.message("a".into(), &warning(Some("non_camel_case_types"), 43));
+        results.message("a".into(), &warning(Some("non_camel_case_types"), 45));
+        results.message("a".into(), &warning(None, 7));
+        results.message(
+            "a".into(),
+            &json!({"level": "warning", "message": "3 warnings emitted", "code": null, "spans": []}),
+        );
+        results.message(
+            "a".into(),
+            &json!({"level": "error", "message": "boom", "rendered": "error: boom\nmore", "spans": []}),
+        );
+        let lints = &results.warnings["a"];
+        assert_eq!(lints.len(), 2);
+        assert_eq!(lints["non_camel_case_types"].count, 2);
+        assert_eq!(
+            lints["non_camel_case_types"].first,
+            "variant `plus1` should have an upper camel case name (src/lib.rs:43)"
+        );
+        assert_eq!(lints["(none)"].count, 1);
+        assert_eq!(results.first_error["a"], "error: boom");
+    }
+}
