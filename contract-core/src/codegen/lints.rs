@@ -47,14 +47,15 @@ fn is_camel_case(name: &str) -> bool {
         })
 }
 
-/// The upper camel case of `name`, unique among `taken` (underscores appended as needed).
+/// The upper camel case of `name`, unique among `taken` and not the keyword `Self`
+/// (underscores appended as needed).
 fn camel_case(name: &str, taken: &BTreeSet<String>) -> String {
     use heck::ToUpperCamelCase;
     let mut out = name.to_upper_camel_case();
     if out.is_empty() || !unicode_ident::is_xid_start(out.chars().next().unwrap_or('_')) {
         out = format!("X{out}");
     }
-    while taken.contains(&out) {
+    while taken.contains(&out) || out == "Self" {
         out.push('_');
     }
     out
@@ -239,6 +240,15 @@ mod tests {
         assert!(text.contains("let plus1 = 1;"), "{text}");
         assert!(text.contains("pub plus1: i64"), "{text}");
         assert!(text.contains("#[serde(rename = \"+1\")]"), "{text}");
+    }
+
+    #[test]
+    fn new_names_are_identifiers_and_unique() {
+        let taken: BTreeSet<String> = ["Plus1".to_string(), "Plus1_".to_string()].into();
+        assert_eq!(camel_case("plus1", &taken), "Plus1__");
+        assert_eq!(camel_case("minus1", &taken), "Minus1");
+        assert_eq!(camel_case("self_", &taken), "Self_");
+        assert_eq!(camel_case("a_b", &taken), "AB");
     }
 
     #[test]
