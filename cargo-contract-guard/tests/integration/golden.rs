@@ -20,9 +20,9 @@ const SPECS: [(&str, &str); 3] = [
 const RECORDED: (u32, [&str; 3]) = (
     4,
     [
-        "sha256:9b2d9204fb488bc7b0f00072c89055a23a83cfd5b5a28056c0bf66ca064f8d16",
-        "sha256:30235932cbe90404246ec5b7dca016b15f82b222460d06ffe1084cf5ea2f2b1f",
-        "sha256:5068586638e9a245e5d1dded1092b94b14e62acec472d99987ad28531ef40e9a",
+        "sha256:04e4338b883353fad746fc1f459bded1598d3666798096354df5c0c7d6d7f82a",
+        "sha256:bf9f92d2c1223cb1b94956f6d784c5f6110d5763be9c79a77e9d7b911d31e8b0",
+        "sha256:86c14c436b5f47f374274ddf45110bc18aba9bf9bfaebc4637ac5bba0daa9e46",
     ],
 );
 

@@ -32,3 +32,4 @@ mod lock;
 mod lowering;
 mod machine_errors;
 mod schema_github;
+mod warnings;

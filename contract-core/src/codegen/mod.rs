@@ -4,7 +4,7 @@
 //! specs need before the generator takes them), each rewrite reported as a [`note::Note`]
 //! and classed lossless or lossy by [`fidelity`] (lossy ones the contract did not accept stop
 //! generation); then `merges` refuses `allOf` shapes that would overflow the generator, `progenitor`
-//! writes the code, `doc_check` refuses runnable doc text, and `run` writes the file with
+//! writes the code, `lints` makes it warning-free, `doc_check` refuses runnable doc text, and `run` writes the file with
 //! its provenance [`header`] and the dependencies it needs (`deps`).
 //! [`artifact`] runs the commands that generate a contract's files in other languages.
 //! Everything but the header (which the macros' guard reads) and [`artifact`] needs the
@@ -22,6 +22,8 @@ mod bodies;
 pub mod deps;
 #[cfg(feature = "generate")]
 mod doc_check;
+#[cfg(feature = "generate")]
+mod lints;
 #[cfg(feature = "generate")]
 mod merges;
 #[cfg(feature = "generate")]

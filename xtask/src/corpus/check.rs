@@ -1,13 +1,14 @@
 //! `cargo check` of every generated client: one crate per client in a scratch workspace, one
 //! `cargo check --keep-going` over all of them with one target directory (the very large ones
-//! are checked one at a time afterwards, to bound memory), errors attributed to crates by
-//! cargo's JSON messages.
+//! are checked one at a time afterwards, to bound memory), errors (and, for `--warnings`,
+//! warnings by lint) attributed to crates by cargo's JSON messages.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use super::warnings::Lint;
 use super::{Pipeline, Row, crate_dir, slug};
 
 /// The dependencies a generated client may use (as `contract-core`'s `deps` lists them).
@@ -26,9 +27,17 @@ rand = "0.9"
 /// The crates to check: package name → (row, pipeline).
 type Packages = BTreeMap<String, (usize, Pipeline)>;
 
-/// Checks every generated crate under `crates` and records the results in `rows`.
-pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Result<(), String> {
-    let packages = write_workspace(crates, root, rows)?;
+/// Checks every generated crate under `crates` and records the results in `rows`; `binary`:
+/// each crate is a binary that declares the client as a module and calls nothing of it (what
+/// `--warnings` checks: dead code warns in a binary, not in a library).
+pub fn check(
+    crates: &Path,
+    root: &Path,
+    rows: &mut [Row],
+    jobs: usize,
+    binary: bool,
+) -> Result<(), String> {
+    let packages = write_workspace(crates, root, rows, binary)?;
     if packages.is_empty() {
         return Ok(());
     }
@@ -68,9 +77,17 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
     Ok(())
 }
 
+/// The entry point of a client's crate checked as a binary.
+const BINARY_MAIN: &str = "#[path = \"lib.rs\"]\nmod client;\n\nfn main() {}\n";
+
 /// Writes a manifest for every generated client and the scratch workspace around them; returns
 /// the packages.
-fn write_workspace(crates: &Path, root: &Path, rows: &[Row]) -> Result<Packages, String> {
+fn write_workspace(
+    crates: &Path,
+    root: &Path,
+    rows: &[Row],
+    binary: bool,
+) -> Result<Packages, String> {
     let io = |what: &Path, e: std::io::Error| format!("`{}`: {e}", what.display());
     let dependencies: String = DEPENDENCIES
         .lines()
@@ -90,8 +107,14 @@ fn write_workspace(crates: &Path, root: &Path, rows: &[Row]) -> Result<Packages,
             }
             let name = format!("{}-{}", pipeline.name(), slug(&row.file));
             let dir = crate_dir(crates, pipeline, row);
+            let target = if binary {
+                std::fs::write(dir.join("src/main.rs"), BINARY_MAIN).map_err(|e| io(&dir, e))?;
+                format!("autolib = false\n\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\n")
+            } else {
+                String::new()
+            };
             let manifest = format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dependencies}"
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n{target}\n[dependencies]\n{dependencies}"
             );
             std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| io(&dir, e))?;
             packages.insert(name, (i, pipeline));
@@ -119,12 +142,14 @@ fn record(rows: &mut [Row], packages: &Packages, results: Results) {
     let Results {
         first_error,
         finished,
+        mut warnings,
     } = results;
     for (name, (i, pipeline)) in packages {
+        let outcome = rows[*i].outcome_mut(*pipeline);
+        outcome.warnings = warnings.remove(name).unwrap_or_default();
         if finished.get(name) == Some(&true) && !first_error.contains_key(name) {
             continue;
         }
-        let outcome = rows[*i].outcome_mut(*pipeline);
         outcome.stage = "check".into();
         outcome.error = Some(
             first_error
@@ -143,6 +168,8 @@ const LARGE: u64 = 4 << 20;
 struct Results {
     first_error: BTreeMap<String, String>,
     finished: BTreeMap<String, bool>,
+    /// Warnings by lint.
+    warnings: BTreeMap<String, BTreeMap<String, Lint>>,
 }
 
 /// One `cargo check --keep-going` over `selection`.
@@ -186,18 +213,7 @@ fn cargo_check(
             continue;
         };
         match message.get("reason").and_then(|r| r.as_str()) {
-            Some("compiler-message") => {
-                let diagnostic = &message["message"];
-                if diagnostic["level"] == "error" && !results.first_error.contains_key(&package) {
-                    let text = diagnostic["rendered"]
-                        .as_str()
-                        .or(diagnostic["message"].as_str())
-                        .unwrap_or("error");
-                    results
-                        .first_error
-                        .insert(package.clone(), super::worker::one_line(text));
-                }
-            }
+            Some("compiler-message") => results.message(package, &message["message"]),
             Some("compiler-artifact") => {
                 results.finished.insert(package, true);
             }
@@ -208,6 +224,58 @@ fn cargo_check(
     Ok(())
 }
 
+impl Results {
+    /// Records one of rustc's diagnostics for `package`: its first error, or a warning by lint.
+    fn message(&mut self, package: String, diagnostic: &serde_json::Value) {
+        let text = diagnostic["rendered"]
+            .as_str()
+            .or(diagnostic["message"].as_str())
+            .unwrap_or("error");
+        match diagnostic["level"].as_str() {
+            Some("error") if !self.first_error.contains_key(&package) => {
+                self.first_error
+                    .insert(package, super::worker::one_line(text));
+            }
+            Some("warning") => {
+                // rustc's closing count ("N warnings emitted") has neither a lint nor a place.
+                let spans = diagnostic["spans"].as_array().map_or(0, Vec::len);
+                let code = diagnostic["code"]["code"].as_str();
+                if code.is_none() && spans == 0 {
+                    return;
+                }
+                let lint = self
+                    .warnings
+                    .entry(package)
+                    .or_default()
+                    .entry(code.unwrap_or("(none)").to_string())
+                    .or_default();
+                lint.count += 1;
+                if lint.first.is_empty() {
+                    lint.first = first_warning(diagnostic, text);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A warning in one line: its message and where its primary span starts.
+fn first_warning(diagnostic: &serde_json::Value, rendered: &str) -> String {
+    let place = diagnostic["spans"]
+        .as_array()
+        .and_then(|spans| spans.iter().find(|s| s["is_primary"] == true))
+        .map(|span| {
+            format!(
+                " ({}:{})",
+                span["file_name"].as_str().unwrap_or("?"),
+                span["line_start"]
+            )
+        })
+        .unwrap_or_default();
+    let message = diagnostic["message"].as_str().unwrap_or(rendered);
+    format!("{}{place}", super::worker::one_line(message))
+}
+
 /// The package name of a cargo package id, when it is one of ours.
 fn package_name(id: &str, packages: &Packages) -> Option<String> {
     // `path+file:///…/ours/x#ours-x@0.0.0` (or the older `ours-x 0.0.0 (path+…)`).
@@ -216,4 +284,45 @@ fn package_name(id: &str, packages: &Packages) -> Option<String> {
         None => id.split(' ').next()?.to_string(),
     };
     packages.contains_key(&name).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Results;
+
+    #[test]
+    fn warnings_are_counted_by_lint_and_the_closing_count_is_not_one() {
+        let mut results = Results::default();
+        let warning = |code: Option<&str>, line: u32| {
+            json!({
+                "level": "warning",
+                "message": "variant `plus1` should have an upper camel case name",
+                "code": code.map(|c| json!({"code": c})),
+                "spans": [{"file_name": "src/lib.rs", "line_start": line, "is_primary": true}],
+                "rendered": "warning: variant `plus1` should have an upper camel case name\n --> src/lib.rs:1:1\n",
+            })
+        };
+        results.message("a".into(), &warning(Some("non_camel_case_types"), 43));
+        results.message("a".into(), &warning(Some("non_camel_case_types"), 45));
+        results.message("a".into(), &warning(None, 7));
+        results.message(
+            "a".into(),
+            &json!({"level": "warning", "message": "3 warnings emitted", "code": null, "spans": []}),
+        );
+        results.message(
+            "a".into(),
+            &json!({"level": "error", "message": "boom", "rendered": "error: boom\nmore", "spans": []}),
+        );
+        let lints = &results.warnings["a"];
+        assert_eq!(lints.len(), 2);
+        assert_eq!(lints["non_camel_case_types"].count, 2);
+        assert_eq!(
+            lints["non_camel_case_types"].first,
+            "variant `plus1` should have an upper camel case name (src/lib.rs:43)"
+        );
+        assert_eq!(lints["(none)"].count, 1);
+        assert_eq!(results.first_error["a"], "error: boom");
+    }
 }

@@ -12,6 +12,7 @@ mod check;
 mod fidelity;
 mod report;
 pub mod schema;
+mod warnings;
 pub mod worker;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,12 @@ pub struct Args {
     /// class (writes `target/corpus/schema-report.md` and `.json`; no plain, check or bench).
     #[arg(long)]
     schema: bool,
+    /// rustc warnings instead: build each client of ours as a binary crate that declares it as
+    /// a module and calls nothing (so dead code counts), count the warnings per spec and per
+    /// lint, write `target/corpus/warnings-report.md` and `.json`, exit 1 when there is any
+    /// (no plain, no bench).
+    #[arg(long, conflicts_with = "schema")]
+    warnings: bool,
 }
 
 /// Which pipeline generates.
@@ -105,6 +112,10 @@ pub struct Outcome {
     /// `--schema`: the attribute on the generated component types.
     #[serde(default)]
     pub schema: Option<schema::SchemaOutcome>,
+    /// `--warnings`: rustc warnings in the client, by lint (`(none)` for a warning without a
+    /// lint name), and the first message of each.
+    #[serde(default)]
+    pub warnings: BTreeMap<String, warnings::Lint>,
 }
 
 /// One corpus file.
@@ -162,12 +173,19 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
     }
     let mut pipelines = vec![Pipeline::Ours];
-    if !args.no_plain && !args.schema {
+    if !args.no_plain && !args.schema && !args.warnings {
         pipelines.push(Pipeline::Plain);
     }
     let jobs = jobs(&rows, &files, &pipelines);
     let started = Instant::now();
-    let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1), args.schema);
+    let mode = if args.schema {
+        worker::Mode::Schema
+    } else if args.warnings {
+        worker::Mode::Warnings
+    } else {
+        worker::Mode::Check
+    };
+    let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1), mode);
     for ((i, pipeline), outcome) in jobs.iter().zip(results) {
         *rows[*i].outcome_mut(*pipeline) = outcome;
     }
@@ -180,10 +198,24 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
 
+    if args.warnings {
+        let started = Instant::now();
+        check::check(&crates, &root, &mut rows, args.jobs.max(1), true)?;
+        let check_secs = started.elapsed().as_secs_f64();
+        eprintln!("corpus: checked in {check_secs:.0}s");
+        share_duplicates(&mut rows);
+        let (summary, total) = warnings::write_report(&out, &rows, check_secs)?;
+        println!("{summary}");
+        return Ok(if total == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     let mut check_secs = None;
     if !args.no_check {
         let started = Instant::now();
-        check::check(&crates, &root, &mut rows, args.jobs.max(1))?;
+        check::check(&crates, &root, &mut rows, args.jobs.max(1), false)?;
         check_secs = Some(started.elapsed().as_secs_f64());
         eprintln!("corpus: checked in {:.0}s", check_secs.unwrap_or_default());
     }
@@ -280,13 +312,13 @@ fn run_workers(
     rows: &[Row],
     crates: &Path,
     parallel: usize,
-    schema: bool,
+    mode: worker::Mode,
 ) -> Vec<Outcome> {
     let exe = std::env::current_exe().expect("the xtask executable");
     crate::pool::run(jobs.len(), parallel, |index| {
         let (row, pipeline) = jobs[index];
         let dir = crate_dir(crates, pipeline, &rows[row]);
-        let outcome = spawn_worker(&exe, pipeline, &files[row], &dir, schema);
+        let outcome = spawn_worker(&exe, pipeline, &files[row], &dir, mode);
         eprintln!(
             "  {:<5} {:<10} {}",
             pipeline.name(),
@@ -297,17 +329,21 @@ fn run_workers(
     })
 }
 
-fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path, schema: bool) -> Outcome {
+fn spawn_worker(
+    exe: &Path,
+    pipeline: Pipeline,
+    spec: &Path,
+    dir: &Path,
+    mode: worker::Mode,
+) -> Outcome {
     let out = dir.join("src/lib.rs");
     let mut command = Command::new(exe);
     command
         .args(["corpus-worker", "--pipeline", pipeline.name(), "--spec"])
         .arg(spec)
         .arg("--out")
-        .arg(&out);
-    if schema {
-        command.arg("--schema");
-    }
+        .arg(&out)
+        .args(["--mode", mode.name()]);
     let output = command.output();
     let failed = |error: String| Outcome {
         stage: "generate".into(),

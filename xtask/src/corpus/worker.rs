@@ -22,12 +22,34 @@ use super::{Outcome, Pipeline};
 /// Stack for the generator thread: deeply nested specs recurse deeply.
 const STACK: usize = 512 << 20;
 
+/// What the run the worker serves does with the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// `cargo check`: warnings are turned off in the written code.
+    Check,
+    /// `--schema`: the generated component types are also checked with `#[schema]`'s code.
+    Schema,
+    /// `--warnings`: the code is written as generated, with rustc's warnings on.
+    Warnings,
+}
+
+impl Mode {
+    /// The name on the worker's command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Check => "check",
+            Mode::Schema => "schema",
+            Mode::Warnings => "warnings",
+        }
+    }
+}
+
 /// Runs the worker and prints its outcome.
-pub fn run(pipeline: Pipeline, spec: &Path, out: &Path, schema: bool) -> Result<ExitCode, String> {
+pub fn run(pipeline: Pipeline, spec: &Path, out: &Path, mode: Mode) -> Result<ExitCode, String> {
     let (spec, out) = (spec.to_path_buf(), out.to_path_buf());
     let outcome = std::thread::Builder::new()
         .stack_size(STACK)
-        .spawn(move || one(pipeline, &spec, &out, schema))
+        .spawn(move || one(pipeline, &spec, &out, mode))
         .map_err(|e| e.to_string())?
         .join()
         .map_err(|_| "the worker thread panicked".to_string())?;
@@ -42,7 +64,7 @@ fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
 
-fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool) -> Outcome {
+fn one(pipeline: Pipeline, path: &Path, out: &Path, mode: Mode) -> Outcome {
     let mut outcome = Outcome::default();
     let started = Instant::now();
     let spec = match contract_core::spec::load(path) {
@@ -58,7 +80,9 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool) -> Outcome {
         Pipeline::Ours => ours(&spec, &mut outcome),
         Pipeline::Plain => plain(&spec, &mut outcome),
     };
-    if schema && let Ok(code) = &code {
+    if mode == Mode::Schema
+        && let Ok(code) = &code
+    {
         let label = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -74,7 +98,10 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool) -> Outcome {
     match code {
         Ok(code) => {
             outcome.code_bytes = code.len();
-            let text = format!("#![allow(warnings, clippy::all)]\n{code}");
+            let text = match mode {
+                Mode::Warnings => code,
+                Mode::Check | Mode::Schema => format!("#![allow(warnings, clippy::all)]\n{code}"),
+            };
             let written = out
                 .parent()
                 .map_or(Ok(()), std::fs::create_dir_all)

@@ -2,7 +2,7 @@
 // contract: todo   spec: specs/todo.yaml
 // spec-fingerprint: sha256:92feeecb914629633b5c014bb9e47bee8e8f01217377aef86128daeb2905df96
 // settings-fingerprint: sha256:fb64c115e021347ae5484e4131e64caa2bdaafd531a235ee7070bed1754e269a
-// body-sha256: sha256:aaa138af281d7482b63f875df220ee2fbb01a8df9853753e57e9d776192b5b2f
+// body-sha256: sha256:797f444cb1e239a52cfb0457bb5ae3c13bc5af522ac27ee7458cdd4197aa4d5b
 // lossy: none
 
 ::contract_macros::verify_generated! {
@@ -19,8 +19,8 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 pub mod types {
     ///`NewTodo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -179,13 +179,14 @@ pub mod types {
 /**Client for Todo
 
 Version: 1.0.0*/
+#[allow(dead_code)]
 #[rustfmt::skip]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
 }
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 impl Client {
     /// Create a new client.
     ///
@@ -215,8 +216,8 @@ impl Client {
         }
     }
 }
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
@@ -231,12 +232,12 @@ impl ClientInfo<()> for Client {
         &()
     }
 }
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 impl ClientHooks<()> for &Client {}
 #[allow(clippy::all)]
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 impl Client {
     /**List the todos
 
@@ -318,8 +319,8 @@ Sends a `POST` request to `/todos`
     }
 }
 /// Items consumers will typically use such as the Client.
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;

@@ -2,7 +2,7 @@
 // contract: petstore   spec: specs/petstore.yaml
 // spec-fingerprint: sha256:0c95ac2419cf988f204cf19395d4424bd3e867ef8dd04ce042e30effeff7e75a
 // settings-fingerprint: sha256:fb64c115e021347ae5484e4131e64caa2bdaafd531a235ee7070bed1754e269a
-// body-sha256: sha256:73f10fa532fb96632ed968806eae45b7c525dcc0dff054259d9b56f9db1659e4
+// body-sha256: sha256:73551e8d810b8b8a3082e5d1b30dfe2e0f1b1292db3cf3b12ff1efc9df4076ec
 // lossy: none
 
 ::contract_macros::verify_generated! {
@@ -19,8 +19,8 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 pub mod types {
     ///`Error`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -149,13 +149,14 @@ pub mod types {
 A small pet store, the bundled example for cargo-contract-guard.
 
 Version: 1.0.0*/
+#[allow(dead_code)]
 #[rustfmt::skip]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
 }
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 impl Client {
     /// Create a new client.
     ///
@@ -185,8 +186,8 @@ impl Client {
         }
     }
 }
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
@@ -201,12 +202,12 @@ impl ClientInfo<()> for Client {
         &()
     }
 }
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 impl ClientHooks<()> for &Client {}
 #[allow(clippy::all)]
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 impl Client {
     /**List all pets
 
@@ -389,8 +390,8 @@ Arguments:
     }
 }
 /// Items consumers will typically use such as the Client.
+#[allow(dead_code, unreachable_patterns)]
 #[rustfmt::skip]
-#[allow(unreachable_patterns)]
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
