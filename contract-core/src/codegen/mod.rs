@@ -4,7 +4,8 @@
 //! specs need before the generator takes them), each rewrite reported as a [`note::Note`]
 //! and classed lossless or lossy by [`fidelity`] (lossy ones the contract did not accept stop
 //! generation); then `merges` refuses `allOf` shapes that would overflow the generator, `progenitor`
-//! writes the code, `doc_check` refuses runnable doc text, and `run` writes the file with
+//! writes the code, `accept` puts the spec's JSON media types back into its `Accept` headers,
+//! `doc_check` refuses runnable doc text, and `run` writes the file with
 //! its provenance [`header`] and the dependencies it needs (`deps`).
 //! Everything but the header (which the macros' guard reads) needs the `generate` feature.
 
@@ -13,6 +14,8 @@ pub mod header;
 pub mod lower;
 pub mod note;
 
+#[cfg(feature = "generate")]
+mod accept;
 #[cfg(feature = "generate")]
 pub mod deps;
 #[cfg(feature = "generate")]
