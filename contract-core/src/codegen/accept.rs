@@ -195,10 +195,15 @@ fn with_accept(block: &syn::Block, accept: &str) -> Option<syn::Block> {
                         return TokenTree::Ident(ident);
                     }
                     TokenTree::Group(group) if *armed && previous_from_static => {
-                        let literal = syn::parse2::<syn::LitStr>(group.stream()).ok();
+                        // `("application/json")`, possibly with a trailing comma.
+                        let mut arguments = group.stream().into_iter();
+                        let first = arguments.next().map(TokenStream::from);
+                        let literal = first.and_then(|t| syn::parse2::<syn::LitStr>(t).ok());
                         if literal.is_some_and(|l| l.value() == "application/json") {
                             *armed = false;
-                            let value = syn::LitStr::new(accept, group.span()).to_token_stream();
+                            let mut value =
+                                syn::LitStr::new(accept, group.span()).to_token_stream();
+                            value.extend(arguments);
                             let mut replaced = proc_macro2::Group::new(group.delimiter(), value);
                             replaced.set_span(group.span());
                             TokenTree::Group(replaced)
@@ -232,9 +237,10 @@ mod tests {
 impl Client {
     ///Sends a `GET` request to `/trips/{id}`
     pub async fn get_trip<'a>(&'a self, id: &'a str) -> Result<ResponseValue<types::Trip>, Error<()>> {
+        // progenitor writes a trailing comma in the call.
         let mut request = self.client.get(url).header(
             ::reqwest::header::ACCEPT,
-            ::reqwest::header::HeaderValue::from_static("application/json"),
+            ::reqwest::header::HeaderValue::from_static("application/json",),
         ).build()?;
         let info = OperationInfo { operation_id: "get_trip" };
         todo!()

@@ -8,26 +8,32 @@ use serde_json::{Map, Value, json};
 /// Nested schemas followed before giving up (recursive schemas with required cycles).
 const MAX_DEPTH: usize = 24;
 
-/// The value for a parameter object (`in: path|query|header|cookie`), already resolved.
-pub fn parameter_value(document: &Value, parameter: &Value) -> Result<Value, String> {
-    if let Some(example) = holder_example(document, parameter) {
-        return Ok(example);
-    }
-    match parameter.get("schema") {
-        Some(schema) => schema_value(document, schema, 0),
-        None => Err("the parameter has no schema and no example".into()),
-    }
+/// The values to try for a parameter object (`in: path|query|header|cookie`), already
+/// resolved: its example, then one built from its schema (a spec's example may not fit its
+/// own schema: the program takes the first that the argument's type accepts).
+pub fn parameter_values(document: &Value, parameter: &Value) -> Result<Vec<Value>, String> {
+    candidates(document, parameter, "parameter")
 }
 
-/// The value for a request body: the media type's example, else one built from its schema.
-pub fn body_value(document: &Value, media_type: &Value) -> Result<Value, String> {
-    if let Some(example) = holder_example(document, media_type) {
-        return Ok(example);
-    }
-    match media_type.get("schema") {
+/// The values to try for a request body's media type object: its example, then one built from
+/// its schema.
+pub fn body_values(document: &Value, media_type: &Value) -> Result<Vec<Value>, String> {
+    candidates(document, media_type, "request body")
+}
+
+fn candidates(document: &Value, holder: &Value, what: &str) -> Result<Vec<Value>, String> {
+    let mut values: Vec<Value> = holder_example(document, holder).into_iter().collect();
+    let built = match holder.get("schema") {
         Some(schema) => schema_value(document, schema, 0),
-        None => Err("the request body has no schema and no example".into()),
+        None => Err(format!("the {what} has no schema")),
+    };
+    match built {
+        Ok(value) if !values.contains(&value) => values.push(value),
+        Ok(_) => {}
+        Err(e) if values.is_empty() => return Err(e),
+        Err(_) => {}
     }
+    Ok(values)
 }
 
 /// A parameter value as the text a `&str` argument takes (scalars only).
@@ -273,7 +279,7 @@ fn object_value(document: &Value, schema: &Value, depth: usize) -> Result<Value,
 mod tests {
     use serde_json::json;
 
-    use super::{as_text, body_value, parameter_value, schema_value};
+    use super::{as_text, body_values, parameter_values, schema_value};
 
     fn value(schema: serde_json::Value) -> Result<serde_json::Value, String> {
         schema_value(&json!({}), &schema, 0)
@@ -282,16 +288,20 @@ mod tests {
     #[test]
     fn examples_come_first_then_examples_maps_then_the_schema() {
         let document = json!({"components": {"examples": {"e": {"value": "from-ref"}}}});
+        let values = |parameter: serde_json::Value| parameter_values(&document, &parameter);
         let with_example = json!({"example": 7, "schema": {"type": "integer"}});
-        assert_eq!(parameter_value(&document, &with_example), Ok(json!(7)));
+        assert_eq!(values(with_example), Ok(vec![json!(7), json!(1)]));
         let with_examples = json!({"examples": {"a": {"$ref": "#/components/examples/e"}}});
-        assert_eq!(
-            parameter_value(&document, &with_examples),
-            Ok(json!("from-ref"))
-        );
+        assert_eq!(values(with_examples), Ok(vec![json!("from-ref")]));
         let schema_only = json!({"schema": {"type": "string", "example": "abc"}});
-        assert_eq!(parameter_value(&document, &schema_only), Ok(json!("abc")));
-        assert!(parameter_value(&document, &json!({"name": "x"})).is_err());
+        assert_eq!(values(schema_only), Ok(vec![json!("abc")]));
+        // An example outside its schema's enum (Azure IMDS): the enum's value comes second.
+        let wrong = json!({"example": "2019-08-15", "schema": {"enum": ["2018-10-01"]}});
+        assert_eq!(
+            values(wrong),
+            Ok(vec![json!("2019-08-15"), json!("2018-10-01")])
+        );
+        assert!(values(json!({"name": "x"})).is_err());
     }
 
     #[test]
@@ -307,8 +317,10 @@ mod tests {
         }}});
         let media = json!({"schema": {"$ref": "#/components/schemas/Pet"}});
         assert_eq!(
-            body_value(&document, &media),
-            Ok(json!({"name": "stringst", "kind": "cat", "tags": [5]}))
+            body_values(&document, &media),
+            Ok(vec![
+                json!({"name": "stringst", "kind": "cat", "tags": [5]})
+            ])
         );
     }
 

@@ -58,19 +58,35 @@ impl Verdict {
     }
 }
 
-/// A violation as Prism reports it.
+/// A violation as Prism reports it (`location` mixes names and array indexes).
 #[derive(Debug, Deserialize)]
 struct Violation {
     #[serde(default)]
-    location: Vec<String>,
+    location: Vec<serde_json::Value>,
     #[serde(default)]
     message: String,
+    #[serde(default)]
+    code: serde_json::Value,
+}
+
+impl Violation {
+    /// A credential Prism wanted and did not get (the program sends placeholder credentials
+    /// for the schemes it can: headers and cookies, not query parameters).
+    fn is_security(&self) -> bool {
+        matches!(self.code.as_u64(), Some(401 | 403)) || self.message.contains("security scheme")
+    }
 }
 
 /// The verdict and its reason (empty for a pass).
 pub fn classify(observation: &Observation) -> (Verdict, String) {
     let detail = || observation.detail.clone();
-    let (request, response) = violations(observation);
+    let (request, response, security) = violations(observation);
+    if security && request.is_empty() {
+        return (
+            Verdict::NotExercised,
+            "prism: a security scheme it enforces".into(),
+        );
+    }
     if !request.is_empty() {
         return (
             Verdict::RequestRejected,
@@ -97,6 +113,15 @@ pub fn classify(observation: &Observation) -> (Verdict, String) {
             ),
             _ => (Verdict::Pass, String::new()),
         },
+        // Prism's static responses fake strings from their length alone; the client checks
+        // the `pattern` (found on Twilio's `^AC[0-9a-fA-F]{32}$` SIDs).
+        "invalid-payload" if observation.detail.contains("doesn't match pattern") => (
+            Verdict::NotExercised,
+            format!(
+                "prism: its static response ignores the schema's `pattern`: {}",
+                detail()
+            ),
+        ),
         "invalid-payload" => (Verdict::ResponseUndecodable, detail()),
         "unexpected-response" => match observation.status {
             Some(401 | 403) => (
@@ -129,8 +154,9 @@ pub fn classify(observation: &Observation) -> (Verdict, String) {
     }
 }
 
-/// The violation messages, split into request and response ones.
-fn violations(observation: &Observation) -> (Vec<String>, Vec<String>) {
+/// The violation messages, split into request and response ones, and whether a security
+/// violation was among them (in neither list).
+fn violations(observation: &Observation) -> (Vec<String>, Vec<String>, bool) {
     let from_header = observation
         .violations
         .as_deref()
@@ -141,13 +167,22 @@ fn violations(observation: &Observation) -> (Vec<String>, Vec<String>) {
     };
     let mut request = Vec::new();
     let mut response = Vec::new();
+    let mut security = false;
     for violation in from_header.or_else(from_body).unwrap_or_default() {
-        match violation.location.first().map(String::as_str) {
+        if violation.is_security() {
+            security = true;
+            continue;
+        }
+        match violation
+            .location
+            .first()
+            .and_then(serde_json::Value::as_str)
+        {
             Some("response") => response.push(violation.message),
             _ => request.push(violation.message),
         }
     }
-    (request, response)
+    (request, response, security)
 }
 
 /// A Prism error (`application/problem+json` with a `type` under stoplight.io/prism/errors)
@@ -217,12 +252,35 @@ mod tests {
     fn an_invalid_example_in_the_spec_is_prisms_not_ours() {
         let mut observation = observed("unexpected-response", Some(500));
         observation.violations = Some(
-            r#"[{"location":["response","body","date"],"message":"must match format \"date\""}]"#
+            r#"[{"location":["response","body","items",0,"date"],"message":"must match format \"date\""}]"#
                 .into(),
         );
         let (verdict, reason) = classify(&observation);
         assert_eq!(verdict, Verdict::NotExercised);
         assert!(reason.contains("response example is invalid"), "{reason}");
+    }
+
+    #[test]
+    fn a_static_response_that_ignores_a_pattern_and_a_missing_credential_are_prisms() {
+        let mut payload = observed("invalid-payload", None);
+        payload.detail = "doesn't match pattern \"^AC[0-9a-fA-F]{32}$\" at line 1 column 64".into();
+        let (verdict, reason) = classify(&payload);
+        assert_eq!(verdict, Verdict::NotExercised);
+        assert!(
+            reason.contains("ignores the schema's `pattern`"),
+            "{reason}"
+        );
+        let mut security = observed("unexpected-response", Some(401));
+        security.violations = Some(
+            r#"[{"code":401,"message":"Invalid security scheme used","severity":"Error"}]"#.into(),
+        );
+        assert_eq!(
+            classify(&security),
+            (
+                Verdict::NotExercised,
+                "prism: a security scheme it enforces".into()
+            )
+        );
     }
 
     #[test]

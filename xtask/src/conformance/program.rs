@@ -171,10 +171,10 @@ pub fn call(document: &Value, method: &Method) -> Result<String, String> {
             arguments.push("None".to_string());
             continue;
         }
-        let value = if name == "body" {
+        let values = if name == "body" {
             let media = body_media(document, &method.path, &http)
                 .ok_or("the client takes a body the spec does not describe")?;
-            arguments::body_value(document, media)
+            arguments::body_values(document, media)
         } else {
             let parameter = parameters
                 .iter()
@@ -182,20 +182,13 @@ pub fn call(document: &Value, method: &Method) -> Result<String, String> {
                     p.get("name").and_then(Value::as_str).map(comparable) == Some(comparable(name))
                 })
                 .ok_or_else(|| format!("argument `{name}` matches no parameter of the spec"))?;
-            arguments::parameter_value(document, parameter)
+            arguments::parameter_values(document, parameter)
         }
         .map_err(|e| format!("`{name}`: {e}"))?;
         let (owned, by_reference) = owned_type(ty, &method.generics);
-        let json = match owned.as_str() {
-            "String" => {
-                Value::String(arguments::as_text(&value).map_err(|e| format!("`{name}`: {e}"))?)
-                    .to_string()
-            }
-            _ => value.to_string(),
-        };
         let variable = format!("a{position}");
         if owned == "BODY_BYTES" {
-            let bytes = match &value {
+            let bytes = match &values[0] {
                 Value::String(text) => text.clone(),
                 other => other.to_string(),
             };
@@ -205,9 +198,24 @@ pub fn call(document: &Value, method: &Method) -> Result<String, String> {
             )
             .ok();
         } else {
+            let texts: Vec<String> = match owned.as_str() {
+                "String" => values
+                    .iter()
+                    .filter_map(|v| arguments::as_text(v).ok())
+                    .map(|t| format!("{:?}", Value::String(t).to_string()))
+                    .collect(),
+                _ => values
+                    .iter()
+                    .map(|v| format!("{:?}", v.to_string()))
+                    .collect(),
+            };
+            if texts.is_empty() {
+                return Err(format!("`{name}`: no scalar value for a text parameter"));
+            }
             writeln!(
                 code,
-                "    let {variable}: {owned} = match value({name:?}, {json:?}) {{ Ok(v) => v, Err(e) => return e }};"
+                "    let {variable}: {owned} = match value({name:?}, &[{}]) {{ Ok(v) => v, Err(e) => return e }};",
+                texts.join(", ")
             )
             .ok();
         }
@@ -341,8 +349,16 @@ fn main() {
     runtime.block_on(run(&client));
 }
 
-fn value<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T, serde_json::Value> {
-    serde_json::from_str(json).map_err(|e| json!({"kind": "argument", "detail": format!("`{name}`: {e}")}))
+/// The first candidate the argument's type accepts.
+fn value<T: serde::de::DeserializeOwned>(name: &str, candidates: &[&str]) -> Result<T, serde_json::Value> {
+    let mut last = String::new();
+    for json in candidates {
+        match serde_json::from_str(json) {
+            Ok(value) => return Ok(value),
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(json!({"kind": "argument", "detail": format!("`{name}`: {last}")}))
 }
 
 fn violations(headers: &reqwest::header::HeaderMap) -> Option<String> {
@@ -429,15 +445,17 @@ Arguments:
         }}});
         let code = call(&document, &methods[0]).unwrap();
         assert!(
-            code.contains(r#"let a0: String = match value("pet_id", "\"42\"")"#),
+            code.contains(r#"let a0: String = match value("pet_id", &["\"42\"", "\"1\""])"#),
             "{code}"
         );
         assert!(
-            code.contains(r#"let a2: types :: Kind = match value("kind", "\"cat\"")"#),
+            code.contains(r#"let a2: types :: Kind = match value("kind", &["\"cat\""])"#),
             "{code}"
         );
         assert!(
-            code.contains(r#"let a3: types :: Pet = match value("body", "{\"name\":\"string\"}")"#),
+            code.contains(
+                r#"let a3: types :: Pet = match value("body", &["{\"name\":\"string\"}"])"#
+            ),
             "{code}"
         );
         assert!(

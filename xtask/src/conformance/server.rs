@@ -27,7 +27,7 @@ pub fn install(dir: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("`{}`: {e}", dir.display()))?;
     eprintln!("conformance: installing {PRISM} into `{}`", dir.display());
     let status = Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
         .arg(dir)
         .arg(PRISM)
         .stdout(Stdio::null())
