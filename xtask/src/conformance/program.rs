@@ -366,7 +366,7 @@ fn violations(headers: &reqwest::header::HeaderMap) -> Option<String> {
 }
 
 fn cut(text: &str) -> String {
-    text.chars().take(4000).collect()
+    text.chars().take(100_000).collect()
 }
 
 async fn observe<T, E>(result: Result<ResponseValue<T>, Error<E>>) -> serde_json::Value {
