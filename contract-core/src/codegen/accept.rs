@@ -3,7 +3,8 @@
 //! `application/json` so that the generator types the response, and progenitor then asks for
 //! `application/json`: a request the spec does not describe, which a server offering only its
 //! own media type refuses (`406`; found by `cargo xtask conformance` against Prism). Here the
-//! header of such an operation names the media types its responses declare instead.
+//! header of an operation whose responses do not offer `application/json` names the media
+//! types they declare instead.
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
@@ -97,8 +98,9 @@ fn sends(doc: &str) -> Option<(String, String)> {
     Some((method.to_ascii_lowercase(), path.to_string()))
 }
 
-/// The `Accept` value for the operation: its responses' JSON media types as the spec spells
-/// them, when `application/json` is not one of them.
+/// The `Accept` value for the operation: its responses' media types as the spec spells them,
+/// when `application/json` is not one of them (progenitor asks for JSON whenever a response is
+/// typed; a `text/plain` success beside `+json` errors would get `406`).
 fn accept(document: &Value, method: &str, path: &str) -> Option<String> {
     let components = document.get("components").unwrap_or(&Value::Null);
     let paths = document.get("paths")?.as_object()?;
@@ -122,9 +124,7 @@ fn accept(document: &Value, method: &str, path: &str) -> Option<String> {
             if essence == "application/json" {
                 return None;
             }
-            if (essence == "text/json" || essence.ends_with("+json"))
-                && !media_types.contains(&media_type.as_str())
-            {
+            if !media_types.contains(&media_type.as_str()) {
                 media_types.push(media_type);
             }
         }
@@ -273,7 +273,8 @@ impl Client {
             "paths": {
                 "/trips/{tripId}": {"get": {"responses": {
                     "200": {"$ref": "#/components/responses/Trip"},
-                    "400": {"description": "", "content": {"application/problem+json": {}}}
+                    "400": {"description": "", "content": {"application/problem+json": {}}},
+                    "500": {"description": "", "content": {"text/plain": {}}}
                 }}},
                 "/plain": {"get": {"responses": {
                     "200": {"description": "", "content": {"application/json": {}}},
@@ -290,7 +291,7 @@ impl Client {
         assert_eq!(
             accepts(&file),
             [
-                "application/vnd.amadeus+json, application/problem+json",
+                "application/vnd.amadeus+json, application/problem+json, text/plain",
                 "application/json"
             ]
         );

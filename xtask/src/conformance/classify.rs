@@ -77,8 +77,8 @@ impl Violation {
     }
 }
 
-/// The verdict and its reason (empty for a pass).
-pub fn classify(observation: &Observation) -> (Verdict, String) {
+/// The verdict and its reason (empty for a pass) of a call to `path`.
+pub fn classify(observation: &Observation, path: &str) -> (Verdict, String) {
     let detail = || observation.detail.clone();
     let (request, response, security) = violations(observation);
     if security && request.is_empty() {
@@ -93,8 +93,16 @@ pub fn classify(observation: &Observation) -> (Verdict, String) {
             format!("prism: {}", request.join("; ")),
         );
     }
-    if let Some(problem) = prism_problem(observation) {
-        return problem;
+    if let Some((verdict, message)) = prism_problem(observation) {
+        // AWS specs key operations `/#X-Amz-Target=…`: no request carries a fragment, so the
+        // client sends `/` (and the header), which Prism cannot route.
+        if message.starts_with("prism NO_") && path.contains('#') {
+            return (
+                Verdict::NotExercised,
+                format!("prism: cannot route a path with a fragment: {message}"),
+            );
+        }
+        return (verdict, message);
     }
     if !response.is_empty() {
         return (
@@ -223,9 +231,9 @@ mod tests {
 
     #[test]
     fn a_decoded_response_without_violations_passes() {
-        assert_eq!(classify(&observed("ok", Some(200))).0, Verdict::Pass);
+        assert_eq!(classify(&observed("ok", Some(200)), "/a").0, Verdict::Pass);
         assert_eq!(
-            classify(&observed("error-response", Some(404))).0,
+            classify(&observed("error-response", Some(404)), "/a").0,
             Verdict::Pass
         );
     }
@@ -236,7 +244,7 @@ mod tests {
         observation.violations = Some(
             r#"[{"location":["request","header"],"severity":"Error","code":"required","message":"Request header must have required property 'x-api-key'"}]"#.into(),
         );
-        let (verdict, reason) = classify(&observation);
+        let (verdict, reason) = classify(&observation, "/a");
         assert_eq!(verdict, Verdict::RequestRejected);
         assert_eq!(
             reason,
@@ -245,7 +253,7 @@ mod tests {
         // Prism's own 422, read from the body when the header is not kept.
         let mut observation = observed("invalid-payload", None);
         observation.body = Some(r#"{"type":"https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY","status":422,"validation":[{"location":["request","body"],"message":"Request body must have required property 'name'"}]}"#.into());
-        assert_eq!(classify(&observation).0, Verdict::RequestRejected);
+        assert_eq!(classify(&observation, "/a").0, Verdict::RequestRejected);
     }
 
     #[test]
@@ -255,7 +263,7 @@ mod tests {
             r#"[{"location":["response","body","items",0,"date"],"message":"must match format \"date\""}]"#
                 .into(),
         );
-        let (verdict, reason) = classify(&observation);
+        let (verdict, reason) = classify(&observation, "/a");
         assert_eq!(verdict, Verdict::NotExercised);
         assert!(reason.contains("response example is invalid"), "{reason}");
     }
@@ -264,7 +272,7 @@ mod tests {
     fn a_static_response_that_ignores_a_pattern_and_a_missing_credential_are_prisms() {
         let mut payload = observed("invalid-payload", None);
         payload.detail = "doesn't match pattern \"^AC[0-9a-fA-F]{32}$\" at line 1 column 64".into();
-        let (verdict, reason) = classify(&payload);
+        let (verdict, reason) = classify(&payload, "/a");
         assert_eq!(verdict, Verdict::NotExercised);
         assert!(
             reason.contains("ignores the schema's `pattern`"),
@@ -275,7 +283,7 @@ mod tests {
             r#"[{"code":401,"message":"Invalid security scheme used","severity":"Error"}]"#.into(),
         );
         assert_eq!(
-            classify(&security),
+            classify(&security, "/a"),
             (
                 Verdict::NotExercised,
                 "prism: a security scheme it enforces".into()
@@ -284,10 +292,26 @@ mod tests {
     }
 
     #[test]
+    fn a_route_with_a_fragment_is_one_prism_cannot_match() {
+        let mut observation = observed("unexpected-response", Some(404));
+        observation.body = Some(r#"{"type":"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR","title":"Route not resolved, no path matched","status":404,"detail":"The route / hasn't been found"}"#.into());
+        let (verdict, reason) = classify(&observation, "/#X-Amz-Target=Forecast.ListDatasets");
+        assert_eq!(verdict, Verdict::NotExercised);
+        assert!(
+            reason.starts_with("prism: cannot route a path with a fragment"),
+            "{reason}"
+        );
+        assert_eq!(
+            classify(&observation, "/datasets").0,
+            Verdict::RequestRejected
+        );
+    }
+
+    #[test]
     fn an_unmatched_route_is_a_rejected_request() {
         let mut observation = observed("unexpected-response", Some(404));
         observation.body = Some(r#"{"type":"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR","title":"Route not resolved, no path matched","status":404,"detail":"The route /x hasn't been found"}"#.into());
-        let (verdict, reason) = classify(&observation);
+        let (verdict, reason) = classify(&observation, "/a");
         assert_eq!(verdict, Verdict::RequestRejected);
         assert!(
             reason.starts_with("prism NO_PATH_MATCHED_ERROR: Route not resolved"),
@@ -300,29 +324,29 @@ mod tests {
         let mut payload = observed("invalid-payload", None);
         payload.detail = "invalid type: string, expected i64".into();
         assert_eq!(
-            classify(&payload),
+            classify(&payload, "/a"),
             (
                 Verdict::ResponseUndecodable,
                 "invalid type: string, expected i64".into()
             )
         );
         assert_eq!(
-            classify(&observed("unexpected-response", Some(204))).0,
+            classify(&observed("unexpected-response", Some(204)), "/a").0,
             Verdict::ResponseUndecodable
         );
         assert_eq!(
-            classify(&observed("unexpected-response", Some(401))).0,
+            classify(&observed("unexpected-response", Some(401)), "/a").0,
             Verdict::NotExercised
         );
         assert_eq!(
-            classify(&observed("ok", Some(403))).0,
+            classify(&observed("ok", Some(403)), "/a").0,
             Verdict::NotExercised
         );
         let mut argument = observed("argument", None);
         argument.detail = "`body`: missing field `name`".into();
-        assert_eq!(classify(&argument).0, Verdict::NotExercised);
+        assert_eq!(classify(&argument, "/a").0, Verdict::NotExercised);
         assert_eq!(
-            classify(&observed("communication", None)).0,
+            classify(&observed("communication", None), "/a").0,
             Verdict::NotExercised
         );
     }

@@ -184,7 +184,7 @@ fn exercise(
                 let dir = program_dir(out, name);
                 match server::start(prism, spec, &dir.join("prism.log")) {
                     Err(e) => stopped(&mut result, "prism", e),
-                    Ok(server) => {
+                    Ok(mut server) => {
                         let binary = out.join("target/debug").join(package(name));
                         let calls = prepared
                             .operations
@@ -195,7 +195,10 @@ fn exercise(
                         let (found, end) = run_program(&binary, &server.base_url, &dir, limit);
                         observations = found;
                         missing = format!("the program stopped before this call ({end})");
-                        if end != "exit status: 0" {
+                        if let Some(crash) = server.crashed() {
+                            missing = crash.clone();
+                            stopped(&mut result, "prism", crash);
+                        } else if end != "exit status: 0" {
                             stopped(&mut result, "run", end);
                         }
                     }
@@ -203,7 +206,8 @@ fn exercise(
             }
         }
     }
-    result.operations = operations(prepared, &observations, &missing);
+    let crashed = result.stage == "prism";
+    result.operations = operations(prepared, &observations, &missing, crashed);
     result.count();
     result
 }
@@ -213,6 +217,7 @@ fn operations(
     prepared: &Prepared,
     observations: &BTreeMap<usize, Observation>,
     missing: &str,
+    crashed: bool,
 ) -> Vec<OperationResult> {
     let mut results: Vec<OperationResult> = prepared
         .operations
@@ -221,7 +226,14 @@ fn operations(
         .map(|(index, planned)| {
             let (verdict, reason) = match (&planned.not_called, observations.get(&index)) {
                 (Some(reason), _) => (Verdict::NotExercised, reason.clone()),
-                (None, Some(observation)) => classify(observation),
+                // Calls after a crash found no server.
+                (None, Some(o)) if o.kind == "communication" && crashed => {
+                    (Verdict::NotExercised, missing.to_string())
+                }
+                (None, Some(observation)) => {
+                    let path = planned.label.split_once(' ').map_or("", |(_, p)| p);
+                    classify(observation, path)
+                }
                 (None, None) => (Verdict::NotExercised, missing.to_string()),
             };
             OperationResult {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 pub const PRISM: &str = "@stoplight/prism-cli@5.16.0";
 
 /// How long Prism may take to listen.
-const STARTUP: Duration = Duration::from_secs(90);
+const STARTUP: Duration = Duration::from_secs(240);
 
 /// The `prism` executable under `dir`, installed with npm unless that version is there.
 pub fn install(dir: &Path) -> Result<PathBuf, String> {
@@ -57,7 +57,19 @@ impl Drop for Killed {
 /// A running `prism mock`.
 pub struct Prism {
     pub base_url: String,
-    _process: Killed,
+    process: Killed,
+    log: PathBuf,
+}
+
+impl Prism {
+    /// How Prism ended, when it stopped by itself (it crashes on some media types).
+    pub fn crashed(&mut self) -> Option<String> {
+        let status = self.process.0.try_wait().ok()??;
+        Some(format!(
+            "prism stopped during the run ({status}): {}",
+            log_tail(&self.log)
+        ))
+    }
 }
 
 /// Starts `prism mock <spec> --errors` (static responses from the spec's examples) on a free
@@ -93,7 +105,8 @@ pub fn start(prism: &Path, spec: &Path, log: &Path) -> Result<Prism, String> {
         if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
             return Ok(Prism {
                 base_url: format!("http://127.0.0.1:{port}"),
-                _process: process,
+                process,
+                log: log.to_path_buf(),
             });
         }
         std::thread::sleep(Duration::from_millis(200));
