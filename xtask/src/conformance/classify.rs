@@ -93,6 +93,15 @@ pub fn classify(observation: &Observation, path: &str) -> (Verdict, String) {
             format!("prism: {}", request.join("; ")),
         );
     }
+    if !response.is_empty() {
+        return (
+            Verdict::NotExercised,
+            format!(
+                "prism: the spec's own response example is invalid: {}",
+                response.join("; ")
+            ),
+        );
+    }
     if let Some((verdict, message)) = prism_problem(observation) {
         // AWS specs key operations `/#X-Amz-Target=…`: no request carries a fragment, so the
         // client sends `/` (and the header), which Prism cannot route.
@@ -103,15 +112,6 @@ pub fn classify(observation: &Observation, path: &str) -> (Verdict, String) {
             );
         }
         return (verdict, message);
-    }
-    if !response.is_empty() {
-        return (
-            Verdict::NotExercised,
-            format!(
-                "prism: the spec's own response example is invalid: {}",
-                response.join("; ")
-            ),
-        );
     }
     match observation.kind.as_str() {
         "ok" | "error-response" => match observation.status {
@@ -263,6 +263,8 @@ mod tests {
             r#"[{"location":["response","body","items",0,"date"],"message":"must match format \"date\""}]"#
                 .into(),
         );
+        // Prism's problem body beside it does not hide the violations.
+        observation.body = Some(r#"{"type":"https://stoplight.io/prism/errors#VIOLATIONS","title":"Request/Response not valid","status":500}"#.into());
         let (verdict, reason) = classify(&observation, "/a");
         assert_eq!(verdict, Verdict::NotExercised);
         assert!(reason.contains("response example is invalid"), "{reason}");
