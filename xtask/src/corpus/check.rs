@@ -12,7 +12,7 @@ use super::warnings::Lint;
 use super::{Pipeline, Row, crate_dir, slug};
 
 /// The dependencies a generated client may use (as `contract-core`'s `deps` lists them).
-const DEPENDENCIES: &str = r#"progenitor-client = "0.15.1"
+pub(crate) const DEPENDENCIES: &str = r#"progenitor-client = "0.15.1"
 reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream"] }
 serde = { version = "1.0", features = ["derive"] }
 serde_json = "1.0"
@@ -62,16 +62,11 @@ pub fn check(
     for name in &large {
         all.extend(["--exclude".to_string(), (*name).clone()]);
     }
-    cargo_check(crates, &target, jobs, &all, &packages, &mut results)?;
+    let ours = |name: &str| packages.contains_key(name);
+    cargo_json("check", crates, &target, jobs, &all, &ours, &mut results)?;
     for name in &large {
-        cargo_check(
-            crates,
-            &target,
-            1,
-            &["-p".into(), (*name).clone()],
-            &packages,
-            &mut results,
-        )?;
+        let selection = ["-p".into(), (*name).clone()];
+        cargo_json("check", crates, &target, 1, &selection, &ours, &mut results)?;
     }
     record(rows, &packages, results);
     Ok(())
@@ -165,25 +160,27 @@ const LARGE: u64 = 4 << 20;
 
 /// What cargo reported, by package.
 #[derive(Default)]
-struct Results {
-    first_error: BTreeMap<String, String>,
-    finished: BTreeMap<String, bool>,
+pub(crate) struct Results {
+    pub first_error: BTreeMap<String, String>,
+    pub finished: BTreeMap<String, bool>,
     /// Warnings by lint.
     warnings: BTreeMap<String, BTreeMap<String, Lint>>,
 }
 
-/// One `cargo check --keep-going` over `selection`.
-fn cargo_check(
+/// One `cargo <subcommand> --keep-going` (`check` or `build`) over `selection`, recording the
+/// packages `ours` accepts.
+pub(crate) fn cargo_json(
+    subcommand: &str,
     crates: &Path,
     target: &Path,
     jobs: usize,
     selection: &[String],
-    packages: &Packages,
+    ours: &dyn Fn(&str) -> bool,
     results: &mut Results,
 ) -> Result<(), String> {
     let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args([
-            "check",
+            subcommand,
             "--keep-going",
             "--message-format",
             "json",
@@ -198,7 +195,7 @@ fn cargo_check(
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| format!("running cargo check: {e}"))?;
+        .map_err(|e| format!("running cargo {subcommand}: {e}"))?;
     let stdout = child.stdout.take().expect("piped");
     for line in BufReader::new(stdout).lines() {
         let line = line.map_err(|e| e.to_string())?;
@@ -208,7 +205,7 @@ fn cargo_check(
         let Some(package) = message
             .get("package_id")
             .and_then(|p| p.as_str())
-            .and_then(|id| package_name(id, packages))
+            .and_then(|id| package_name(id, ours))
         else {
             continue;
         };
@@ -277,13 +274,13 @@ fn first_warning(diagnostic: &serde_json::Value, rendered: &str) -> String {
 }
 
 /// The package name of a cargo package id, when it is one of ours.
-fn package_name(id: &str, packages: &Packages) -> Option<String> {
+fn package_name(id: &str, ours: &dyn Fn(&str) -> bool) -> Option<String> {
     // `path+file:///…/ours/x#ours-x@0.0.0` (or the older `ours-x 0.0.0 (path+…)`).
     let name = match id.split_once('#') {
         Some((_, rest)) => rest.split('@').next()?.to_string(),
         None => id.split(' ').next()?.to_string(),
     };
-    packages.contains_key(&name).then_some(name)
+    ours(&name).then_some(name)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! error is attributed to its spec. Files with the same fingerprint are one spec.
 
 mod bench;
-mod check;
+pub(crate) mod check;
 mod fidelity;
 mod report;
 pub mod schema;

@@ -124,7 +124,7 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, mode: Mode) -> Outcome {
 
 /// A contract named `name` with default options for the spec at `spec_path`, generating to
 /// `output` (relative): enough to call the generator outside a workspace.
-pub(super) fn scratch_contract(name: &str, spec_path: &Path, output: &str) -> (Contract, Output) {
+pub(crate) fn scratch_contract(name: &str, spec_path: &Path, output: &str) -> (Contract, Output) {
     let contract = Contract {
         name: name.into(),
         package: None,
