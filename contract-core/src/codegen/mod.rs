@@ -14,6 +14,8 @@ pub mod lower;
 pub mod note;
 
 #[cfg(feature = "generate")]
+mod absent_options;
+#[cfg(feature = "generate")]
 pub mod deps;
 #[cfg(feature = "generate")]
 mod doc_check;
