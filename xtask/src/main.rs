@@ -43,6 +43,9 @@ enum Task {
         /// Also check the generated component types with `#[schema]`'s code.
         #[arg(long)]
         schema: bool,
+        /// With `--schema`: also write the annotated types and the drift files for rustc.
+        #[arg(long)]
+        build: bool,
     },
     /// Diff every changed API between two releases of the APIs.guru directory.
     DiffPairs(diff_pairs::Args),
@@ -67,7 +70,8 @@ fn main() -> ExitCode {
             spec,
             out,
             schema,
-        } => corpus::worker::run(pipeline, &spec, &out, schema),
+            build,
+        } => corpus::worker::run(pipeline, &spec, &out, schema, build),
         Task::DiffPairs(args) => diff_pairs::run(&args),
         Task::DiffPairsWorker { old, new } => diff_pairs::worker::run(&old, &new),
     };

@@ -24,7 +24,7 @@ rand = "0.9"
 "#;
 
 /// The crates to check: package name → (row, pipeline).
-type Packages = BTreeMap<String, (usize, Pipeline)>;
+pub(super) type Packages = BTreeMap<String, (usize, Pipeline)>;
 
 /// Checks every generated crate under `crates` and records the results in `rows`.
 pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Result<(), String> {
@@ -70,7 +70,11 @@ pub fn check(crates: &Path, root: &Path, rows: &mut [Row], jobs: usize) -> Resul
 
 /// Writes a manifest for every generated client and the scratch workspace around them; returns
 /// the packages.
-fn write_workspace(crates: &Path, root: &Path, rows: &[Row]) -> Result<Packages, String> {
+pub(super) fn write_workspace(
+    crates: &Path,
+    root: &Path,
+    rows: &[Row],
+) -> Result<Packages, String> {
     let io = |what: &Path, e: std::io::Error| format!("`{}`: {e}", what.display());
     let dependencies: String = DEPENDENCIES
         .lines()
@@ -136,7 +140,7 @@ fn record(rows: &mut [Row], packages: &Packages, results: Results) {
 }
 
 /// Generated code above this size is checked alone.
-const LARGE: u64 = 4 << 20;
+pub(super) const LARGE: u64 = 4 << 20;
 
 /// What cargo reported, by package.
 #[derive(Default)]
@@ -209,7 +213,7 @@ fn cargo_check(
 }
 
 /// The package name of a cargo package id, when it is one of ours.
-fn package_name(id: &str, packages: &Packages) -> Option<String> {
+pub(super) fn package_name(id: &str, packages: &Packages) -> Option<String> {
     // `path+file:///…/ours/x#ours-x@0.0.0` (or the older `ours-x 0.0.0 (path+…)`).
     let name = match id.split_once('#') {
         Some((_, rest)) => rest.split('@').next()?.to_string(),

@@ -12,6 +12,7 @@ mod check;
 mod fidelity;
 mod report;
 pub mod schema;
+pub mod schema_build;
 pub mod worker;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,11 @@ pub struct Args {
     /// class (writes `target/corpus/schema-report.md` and `.json`; no plain, check or bench).
     #[arg(long)]
     schema: bool,
+    /// With `--schema`: also put `#[contract_macros::schema]` on the generated types (and
+    /// compile-time drifts of issue 17's class 6 beside them), pin each spec as a contract and
+    /// build every crate with `cargo check`; rustc's errors are mapped to types and drifts.
+    #[arg(long, requires = "schema")]
+    build: bool,
 }
 
 /// Which pipeline generates.
@@ -167,12 +173,21 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     }
     let jobs = jobs(&rows, &files, &pipelines);
     let started = Instant::now();
-    let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1), args.schema);
+    let mode = WorkerMode {
+        schema: args.schema,
+        build: args.build,
+    };
+    let results = run_workers(&jobs, &files, &rows, &crates, args.jobs.max(1), mode);
     for ((i, pipeline), outcome) in jobs.iter().zip(results) {
         *rows[*i].outcome_mut(*pipeline) = outcome;
     }
     let generate_secs = started.elapsed().as_secs_f64();
     eprintln!("corpus: generated in {generate_secs:.0}s");
+    if args.build {
+        let started = Instant::now();
+        schema_build::build(&crates, &root, &mut rows, &files, args.jobs.max(1))?;
+        eprintln!("corpus: built in {:.0}s", started.elapsed().as_secs_f64());
+    }
     if args.schema {
         share_duplicates(&mut rows);
         let summary = schema::write_report(&out, &rows)?;
@@ -274,19 +289,26 @@ fn share_duplicates(rows: &mut [Row]) {
     }
 }
 
+/// What the workers do besides generating.
+#[derive(Clone, Copy)]
+struct WorkerMode {
+    schema: bool,
+    build: bool,
+}
+
 fn run_workers(
     jobs: &[(usize, Pipeline)],
     files: &[PathBuf],
     rows: &[Row],
     crates: &Path,
     parallel: usize,
-    schema: bool,
+    mode: WorkerMode,
 ) -> Vec<Outcome> {
     let exe = std::env::current_exe().expect("the xtask executable");
     crate::pool::run(jobs.len(), parallel, |index| {
         let (row, pipeline) = jobs[index];
         let dir = crate_dir(crates, pipeline, &rows[row]);
-        let outcome = spawn_worker(&exe, pipeline, &files[row], &dir, schema);
+        let outcome = spawn_worker(&exe, pipeline, &files[row], &dir, mode);
         eprintln!(
             "  {:<5} {:<10} {}",
             pipeline.name(),
@@ -297,7 +319,13 @@ fn run_workers(
     })
 }
 
-fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path, schema: bool) -> Outcome {
+fn spawn_worker(
+    exe: &Path,
+    pipeline: Pipeline,
+    spec: &Path,
+    dir: &Path,
+    mode: WorkerMode,
+) -> Outcome {
     let out = dir.join("src/lib.rs");
     let mut command = Command::new(exe);
     command
@@ -305,8 +333,11 @@ fn spawn_worker(exe: &Path, pipeline: Pipeline, spec: &Path, dir: &Path, schema:
         .arg(spec)
         .arg("--out")
         .arg(&out);
-    if schema {
+    if mode.schema {
         command.arg("--schema");
+    }
+    if mode.build {
+        command.arg("--build");
     }
     let output = command.output();
     let failed = |error: String| Outcome {

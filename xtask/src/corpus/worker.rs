@@ -23,11 +23,17 @@ use super::{Outcome, Pipeline};
 const STACK: usize = 512 << 20;
 
 /// Runs the worker and prints its outcome.
-pub fn run(pipeline: Pipeline, spec: &Path, out: &Path, schema: bool) -> Result<ExitCode, String> {
+pub fn run(
+    pipeline: Pipeline,
+    spec: &Path,
+    out: &Path,
+    schema: bool,
+    build: bool,
+) -> Result<ExitCode, String> {
     let (spec, out) = (spec.to_path_buf(), out.to_path_buf());
     let outcome = std::thread::Builder::new()
         .stack_size(STACK)
-        .spawn(move || one(pipeline, &spec, &out, schema))
+        .spawn(move || one(pipeline, &spec, &out, schema, build))
         .map_err(|e| e.to_string())?
         .join()
         .map_err(|_| "the worker thread panicked".to_string())?;
@@ -42,7 +48,7 @@ fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
 
-fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool) -> Outcome {
+fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool, build: bool) -> Outcome {
     let mut outcome = Outcome::default();
     let started = Instant::now();
     let spec = match contract_core::spec::load(path) {
@@ -71,10 +77,29 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool) -> Outcome {
             }
         }
     }
+    let mut drifts = Vec::new();
+    let code = match code {
+        Ok(code) if build => match super::schema_build::plan(&spec.document, &code) {
+            Ok((annotated, files, plan)) => {
+                if let Some(found) = outcome.schema.as_mut() {
+                    found.build = Some(plan);
+                }
+                drifts = files;
+                Ok(annotated)
+            }
+            Err(e) => Err(format!("annotating the types: {e}")),
+        },
+        Ok(code) => Ok(format!("#![allow(warnings, clippy::all)]\n{code}")),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = write_drifts(out, &drifts) {
+        outcome.stage = "generate".into();
+        outcome.error = Some(e);
+        return outcome;
+    }
     match code {
-        Ok(code) => {
-            outcome.code_bytes = code.len();
-            let text = format!("#![allow(warnings, clippy::all)]\n{code}");
+        Ok(text) => {
+            outcome.code_bytes = text.len();
             let written = out
                 .parent()
                 .map_or(Ok(()), std::fs::create_dir_all)
@@ -93,6 +118,17 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, schema: bool) -> Outcome {
         }
     }
     outcome
+}
+
+/// Writes the drift files beside `out` (`src/lib.rs`).
+fn write_drifts(out: &Path, drifts: &[(String, String)]) -> Result<(), String> {
+    let dir = out.parent().unwrap_or(Path::new("."));
+    for (name, text) in drifts {
+        std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(dir.join(name), text))
+            .map_err(|e| format!("writing `{}`: {e}", dir.join(name).display()))?;
+    }
+    Ok(())
 }
 
 /// A contract named `name` with default options for the spec at `spec_path`, generating to
