@@ -526,10 +526,14 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
             ));
         }
     }
-    let summary = summary((specs, accepted, rejected, left_out), &drift, failed.len());
+    let mut summary = summary((specs, accepted, rejected, left_out), &drift, failed.len());
     md.push_str(&format!(
         "\n```text\n{summary}```\n\n## Details\n\n{details}"
     ));
+    if let Some((built_md, built_summary)) = super::schema_build::report(rows) {
+        md.push_str(&built_md);
+        summary.push_str(&built_summary);
+    }
     if !failed.is_empty() {
         md.push_str(&format!("\n## Not checked\n\n{}\n", failed.join("\n")));
     }

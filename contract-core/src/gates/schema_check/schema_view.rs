@@ -79,7 +79,16 @@ pub fn ref_target(value: &Value) -> Option<&str> {
         .iter()
         .filter(|m| m.get("$ref").is_none())
         .all(|m| only_annotates(m, &[]));
-    (rest_annotates && only_annotates(value, &["allOf"]))
+    // `type: object` and an empty `properties` beside the `allOf` add nothing to an object
+    // component (the generator writes such a schema as a newtype over the component's type).
+    let adds_nothing = value.as_object().is_some_and(|o| {
+        o.iter().all(|(k, v)| match k.as_str() {
+            "type" => v == "object",
+            "properties" => v.as_object().is_some_and(serde_json::Map::is_empty),
+            _ => true,
+        })
+    });
+    (rest_annotates && adds_nothing && only_annotates(value, &["allOf", "type", "properties"]))
         .then(|| ref_target(target))
         .flatten()
 }
@@ -476,6 +485,18 @@ mod tests {
         assert_eq!(found.pointer, "#/components/schemas/%7BA%7D");
         // Not a percent-encoded fragment: refused, not read as the key `B%zz`.
         assert!(lookup(&doc, "#/components/schemas/B%zz").is_none());
+    }
+
+    #[test]
+    fn an_all_of_of_one_ref_that_adds_nothing_is_that_ref() {
+        let answer = json!({"allOf": [{"$ref": "#/components/schemas/Response"}],
+                            "description": "An answer.", "properties": {}, "type": "object"});
+        assert_eq!(ref_target(&answer), Some("Response"));
+        let more = json!({"allOf": [{"$ref": "#/components/schemas/Response"}],
+                          "properties": {"id": {"type": "string"}}, "type": "object"});
+        assert_eq!(ref_target(&more), None);
+        let string = json!({"allOf": [{"$ref": "#/components/schemas/Response"}], "type": "string"});
+        assert_eq!(ref_target(&string), None);
     }
 
     #[test]
