@@ -86,6 +86,11 @@ impl<'d> Checker<'d> {
             Shape::Option(inner) => return self.check_value(inner, node),
             _ => {}
         }
+        // A bare name that is the referenced schema's (`Url` for `$ref: Url`) is the type
+        // written for it, even when a library type has that name.
+        if self.is_ref_type(ty, node) == Some(true) {
+            return Ok(());
+        }
         if let Shape::Named(_) = shape {
             return self.check_named(ty, node);
         }
