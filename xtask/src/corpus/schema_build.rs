@@ -256,7 +256,13 @@ fn annotate(
             let Some(fields) = fields else { continue };
             for (field_name, reason) in mapping.unchecked.get(&ident).into_iter().flatten() {
                 for field in fields.iter_mut() {
-                    if field.ident.as_ref().is_some_and(|i| i == field_name) {
+                    // A newtype's field has no name (`field_name` is empty).
+                    let name = field
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    if name == *field_name {
                         field.attrs.push(syn::parse_quote!(#[schema(unchecked)]));
                         plan.unchecked
                             .push((ident.clone(), field_name.clone(), reason.clone()));
