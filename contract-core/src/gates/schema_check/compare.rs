@@ -422,7 +422,19 @@ impl<'d> Checker<'d> {
                 ),
             );
         };
-        let spec_values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+        // A value its own schema forbids (longer than `maxLength`) is never valid: no variant
+        // is needed for it (the generator leaves it out).
+        let length = |key: &str| resolved.value.get(key).and_then(Value::as_u64);
+        let (min_length, max_length) = (length("minLength"), length("maxLength"));
+        let spec_values: Vec<&str> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|v| {
+                let count = v.chars().count() as u64;
+                min_length.is_none_or(|min| count >= min)
+                    && max_length.is_none_or(|max| count <= max)
+            })
+            .collect();
         let mut names = Vec::new();
         let mut has_other = false;
         for variant in &data.variants {

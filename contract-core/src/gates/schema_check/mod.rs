@@ -555,6 +555,27 @@ mod tests {
     }
 
     #[test]
+    fn enum_values_the_schema_forbids_need_no_variant() {
+        let document = serde_json::json!({"components": {"schemas": {
+            "Kind": {"type": "string", "maxLength": 8, "enum": ["Payment", "Chargeback"]}
+        }}});
+        let item: syn::DeriveInput = syn::parse_quote!(
+            enum Kind {
+                Payment,
+            }
+        );
+        let found = check_component(&document, "kinds.yaml", &item, "Kind", Direction::Both);
+        assert!(found.is_ok(), "`Chargeback` is longer than `maxLength`");
+        let item: syn::DeriveInput = syn::parse_quote!(
+            enum Kind {
+                Chargeback,
+            }
+        );
+        let found = check_component(&document, "kinds.yaml", &item, "Kind", Direction::Both);
+        assert!(found.is_err(), "`Payment` still needs a variant");
+    }
+
+    #[test]
     fn a_misspelt_field_gets_the_near_name_and_every_property() {
         let item: syn::DeriveInput = syn::parse_quote!(
             struct Order {

@@ -285,6 +285,9 @@ const ANNOTATIONS: &[&str] = &[
     "deprecated",
     "$comment",
     "xml",
+    // `readOnly`/`writeOnly` say which direction carries a value, not which values are valid.
+    "readOnly",
+    "writeOnly",
 ];
 
 /// A schema's structural identity: the first 8 bytes of the SHA-256 of its canonical JSON
