@@ -31,5 +31,6 @@ mod hostile_text;
 mod lock;
 mod lowering;
 mod machine_errors;
+mod schema_generated;
 mod schema_github;
 mod warnings;

@@ -18,6 +18,8 @@ pub mod lower;
 pub mod note;
 
 #[cfg(feature = "generate")]
+mod absent_options;
+#[cfg(feature = "generate")]
 mod accept;
 #[cfg(feature = "generate")]
 mod bodies;

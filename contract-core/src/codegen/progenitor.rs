@@ -25,9 +25,10 @@ pub const PROGENITOR_VERSION: &str = "0.15.1";
 /// them unreviewed. Revision 3 added the header's `lossy` line and refuses unaccepted
 /// request-changing rewrites; revision 4 sends `multipart/form-data` bodies as their parts,
 /// gives properties whose Rust names collide distinct fields, sends the spec's own JSON media
-/// types in `Accept` where normalisation renamed them (`accept`), renames enum variants rustc
-/// warns about (`plus1` → `Plus1`) and allows `dead_code` on the generated items
-/// (`codegen/lints.rs`).
+/// types in `Accept` where normalisation renamed them (`accept`), leaves a boxed (recursive)
+/// optional property out when it is `None` instead of sending `null` (`absent_options`),
+/// renames enum variants rustc warns about (`plus1` → `Plus1`) and allows `dead_code` on the
+/// generated items (`lints`).
 pub const PIPELINE_REVISION: u32 = 4;
 
 /// The generator as headers and the lock record it: `progenitor 0.15.1 (pipeline 4)`.
@@ -172,6 +173,8 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
     super::bodies::send_as_multipart(&mut file, &prepared.multipart).map_err(fail)?;
     super::bodies::relabel_text_bodies(&mut file, &prepared.text_media_types).map_err(fail)?;
     super::accept::restore(&mut file, &document);
+    // A boxed (recursive) optional property would send `null` for `None`.
+    super::absent_options::skip_absent_boxed_options(&mut file);
     // Warning-free under `-D warnings`: names rustc warns about fixed, what no name fixes
     // allowed with its reason.
     super::lints::camel_case_variants(&mut file);

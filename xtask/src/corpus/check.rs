@@ -25,7 +25,7 @@ rand = "0.9"
 "#;
 
 /// The crates to check: package name → (row, pipeline).
-type Packages = BTreeMap<String, (usize, Pipeline)>;
+pub(super) type Packages = BTreeMap<String, (usize, Pipeline)>;
 
 /// Checks every generated crate under `crates` and records the results in `rows`; `binary`:
 /// each crate is a binary that declares the client as a module and calls nothing of it (what
@@ -77,7 +77,7 @@ const BINARY_MAIN: &str = "#[path = \"lib.rs\"]\nmod client;\n\nfn main() {}\n";
 
 /// Writes a manifest for every generated client and the scratch workspace around them; returns
 /// the packages.
-fn write_workspace(
+pub(super) fn write_workspace(
     crates: &Path,
     root: &Path,
     rows: &[Row],
@@ -156,7 +156,7 @@ fn record(rows: &mut [Row], packages: &Packages, results: Results) {
 }
 
 /// Generated code above this size is checked alone.
-const LARGE: u64 = 4 << 20;
+pub(super) const LARGE: u64 = 4 << 20;
 
 /// What cargo reported, by package.
 #[derive(Default)]
@@ -274,7 +274,7 @@ fn first_warning(diagnostic: &serde_json::Value, rendered: &str) -> String {
 }
 
 /// The package name of a cargo package id, when it is one of ours.
-fn package_name(id: &str, ours: &dyn Fn(&str) -> bool) -> Option<String> {
+pub(super) fn package_name(id: &str, ours: &dyn Fn(&str) -> bool) -> Option<String> {
     // `path+file:///…/ours/x#ours-x@0.0.0` (or the older `ours-x 0.0.0 (path+…)`).
     let name = match id.split_once('#') {
         Some((_, rest)) => rest.split('@').next()?.to_string(),

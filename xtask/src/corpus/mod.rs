@@ -12,6 +12,7 @@ pub(crate) mod check;
 mod fidelity;
 mod report;
 pub mod schema;
+pub mod schema_build;
 mod warnings;
 pub mod worker;
 
@@ -57,6 +58,11 @@ pub struct Args {
     /// (no plain, no bench).
     #[arg(long, conflicts_with = "schema")]
     warnings: bool,
+    /// With `--schema`: also put `#[contract_macros::schema]` on the generated types (and
+    /// compile-time drifts of issue 17's class 6 beside them), pin each spec as a contract and
+    /// build every crate with `cargo check`; rustc's errors are mapped to types and drifts.
+    #[arg(long, requires = "schema")]
+    build: bool,
 }
 
 /// Which pipeline generates.
@@ -178,7 +184,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     }
     let jobs = jobs(&rows, &files, &pipelines);
     let started = Instant::now();
-    let mode = if args.schema {
+    let mode = if args.schema && args.build {
+        worker::Mode::SchemaBuild
+    } else if args.schema {
         worker::Mode::Schema
     } else if args.warnings {
         worker::Mode::Warnings
@@ -191,6 +199,11 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     }
     let generate_secs = started.elapsed().as_secs_f64();
     eprintln!("corpus: generated in {generate_secs:.0}s");
+    if args.build {
+        let started = Instant::now();
+        schema_build::build(&crates, &root, &mut rows, &files, args.jobs.max(1))?;
+        eprintln!("corpus: built in {:.0}s", started.elapsed().as_secs_f64());
+    }
     if args.schema {
         share_duplicates(&mut rows);
         let summary = schema::write_report(&out, &rows)?;

@@ -33,6 +33,9 @@ pub struct SchemaOutcome {
     pub drift: BTreeMap<String, (usize, usize)>,
     /// Injected drifts that were accepted: class, type, what was changed.
     pub missed: Vec<(String, String, String)>,
+    /// `--build`: the annotated crate and what rustc said about it.
+    #[serde(default)]
+    pub build: Option<super::schema_build::BuildPlan>,
 }
 
 /// A drift injected into an accepted type.
@@ -103,25 +106,14 @@ pub fn self_check(document: &Value, label: &str, code: &str) -> Result<SchemaOut
     let components = component_keys(document);
     let mut outcome = SchemaOutcome::default();
     for item in &items {
-        let key = schema_check::name_key(&item.ident.to_string());
-        let exact = components
-            .get(&key)
-            .and_then(|names| names.iter().find(|n| item.ident == n.as_str()));
-        let candidates = match exact {
-            Some(name) => std::slice::from_ref(name),
-            None => components.get(&key).map_or(&[][..], Vec::as_slice),
-        };
-        let name = match candidates {
-            [] => {
+        let name = match component_of(item, &components) {
+            Ok(Some(name)) => name,
+            Ok(None) => {
                 outcome.inline += 1;
                 continue;
             }
-            [name] => name.clone(),
-            names => {
-                outcome.left_out.push((
-                    item.ident.to_string(),
-                    format!("its name matches several schemas: {}", names.join(", ")),
-                ));
+            Err(reason) => {
+                outcome.left_out.push((item.ident.to_string(), reason));
                 continue;
             }
         };
@@ -135,7 +127,7 @@ pub fn self_check(document: &Value, label: &str, code: &str) -> Result<SchemaOut
             schema_check::check_component(document, label, item, &name, Direction::Both)
         };
         match check(item) {
-            Ok(()) => outcome.accepted += 1,
+            Ok(_) => outcome.accepted += 1,
             Err(errors) => {
                 let first = errors.first().map(ToString::to_string).unwrap_or_default();
                 let first = first.lines().next().unwrap_or_default().to_string();
@@ -162,8 +154,33 @@ pub fn self_check(document: &Value, label: &str, code: &str) -> Result<SchemaOut
     Ok(outcome)
 }
 
+/// The component schema a generated type is written for, matched by name as the attribute
+/// matches it (exactly, then by name key); `None` for an inline type, an error when the name
+/// matches several schemas.
+pub(super) fn component_of(
+    item: &DeriveInput,
+    components: &BTreeMap<String, Vec<String>>,
+) -> Result<Option<String>, String> {
+    let key = schema_check::name_key(&item.ident.to_string());
+    let exact = components
+        .get(&key)
+        .and_then(|names| names.iter().find(|n| item.ident == n.as_str()));
+    let candidates = match exact {
+        Some(name) => std::slice::from_ref(name),
+        None => components.get(&key).map_or(&[][..], Vec::as_slice),
+    };
+    match candidates {
+        [] => Ok(None),
+        [name] => Ok(Some(name.clone())),
+        names => Err(format!(
+            "its name matches several schemas: {}",
+            names.join(", ")
+        )),
+    }
+}
+
 /// The structs and enums of the generated `types` module.
-fn generated_types(file: &syn::File) -> Vec<DeriveInput> {
+pub(super) fn generated_types(file: &syn::File) -> Vec<DeriveInput> {
     let mut out = Vec::new();
     for item in &file.items {
         let syn::Item::Mod(module) = item else {
@@ -184,7 +201,7 @@ fn generated_types(file: &syn::File) -> Vec<DeriveInput> {
 }
 
 /// Component names by their name key (the attribute's fallback match).
-fn component_keys(document: &Value) -> BTreeMap<String, Vec<String>> {
+pub(super) fn component_keys(document: &Value) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if let Some(map) = document
         .pointer("/components/schemas")
@@ -222,7 +239,7 @@ fn is_plain_enum(item: &DeriveInput) -> bool {
 }
 
 /// Why the attribute does not check a generated type, by its README.
-fn unsupported(item: &DeriveInput) -> Option<&'static str> {
+pub(super) fn unsupported(item: &DeriveInput) -> Option<&'static str> {
     match &item.data {
         syn::Data::Enum(data) if data.variants.is_empty() => {
             Some("an enum without variants: the generator found no value the schema allows")
@@ -509,10 +526,14 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
             ));
         }
     }
-    let summary = summary((specs, accepted, rejected, left_out), &drift, failed.len());
+    let mut summary = summary((specs, accepted, rejected, left_out), &drift, failed.len());
     md.push_str(&format!(
         "\n```text\n{summary}```\n\n## Details\n\n{details}"
     ));
+    if let Some((built_md, built_summary)) = super::schema_build::report(rows) {
+        md.push_str(&built_md);
+        summary.push_str(&built_summary);
+    }
     if !failed.is_empty() {
         md.push_str(&format!("\n## Not checked\n\n{}\n", failed.join("\n")));
     }

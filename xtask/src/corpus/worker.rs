@@ -29,6 +29,9 @@ pub enum Mode {
     Check,
     /// `--schema`: the generated component types are also checked with `#[schema]`'s code.
     Schema,
+    /// `--schema --build`: as `Schema`, and the types are written annotated with
+    /// `#[contract_macros::schema]` (with compile-time drifts beside them) for rustc.
+    SchemaBuild,
     /// `--warnings`: the code is written as generated, with rustc's warnings on.
     Warnings,
 }
@@ -39,6 +42,7 @@ impl Mode {
         match self {
             Mode::Check => "check",
             Mode::Schema => "schema",
+            Mode::SchemaBuild => "schema-build",
             Mode::Warnings => "warnings",
         }
     }
@@ -80,7 +84,7 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, mode: Mode) -> Outcome {
         Pipeline::Ours => ours(&spec, &mut outcome),
         Pipeline::Plain => plain(&spec, &mut outcome),
     };
-    if mode == Mode::Schema
+    if matches!(mode, Mode::Schema | Mode::SchemaBuild)
         && let Ok(code) = &code
     {
         let label = path
@@ -95,13 +99,32 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, mode: Mode) -> Outcome {
             }
         }
     }
+    let mut drifts = Vec::new();
+    let code = match code {
+        Ok(code) if mode == Mode::SchemaBuild => {
+            match super::schema_build::plan(&spec.document, &code) {
+                Ok((annotated, files, plan)) => {
+                    if let Some(found) = outcome.schema.as_mut() {
+                        found.build = Some(plan);
+                    }
+                    drifts = files;
+                    Ok(annotated)
+                }
+                Err(e) => Err(format!("annotating the types: {e}")),
+            }
+        }
+        Ok(code) if mode == Mode::Warnings => Ok(code),
+        Ok(code) => Ok(format!("#![allow(warnings, clippy::all)]\n{code}")),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = write_drifts(out, &drifts) {
+        outcome.stage = "generate".into();
+        outcome.error = Some(e);
+        return outcome;
+    }
     match code {
-        Ok(code) => {
-            outcome.code_bytes = code.len();
-            let text = match mode {
-                Mode::Warnings => code,
-                Mode::Check | Mode::Schema => format!("#![allow(warnings, clippy::all)]\n{code}"),
-            };
+        Ok(text) => {
+            outcome.code_bytes = text.len();
             let written = out
                 .parent()
                 .map_or(Ok(()), std::fs::create_dir_all)
@@ -120,6 +143,17 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, mode: Mode) -> Outcome {
         }
     }
     outcome
+}
+
+/// Writes the drift files beside `out` (`src/lib.rs`).
+fn write_drifts(out: &Path, drifts: &[(String, String)]) -> Result<(), String> {
+    let dir = out.parent().unwrap_or(Path::new("."));
+    for (name, text) in drifts {
+        std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(dir.join(name), text))
+            .map_err(|e| format!("writing `{}`: {e}", dir.join(name).display()))?;
+    }
+    Ok(())
 }
 
 /// A contract named `name` with default options for the spec at `spec_path`, generating to

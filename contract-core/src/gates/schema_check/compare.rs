@@ -2,6 +2,8 @@
 //! spanned at the offending field, type or variant, with a note saying what the spec says and
 //! where; all of them are collected so the user sees everything at once.
 
+use std::cell::RefCell;
+
 use proc_macro2::Span;
 use quote::ToTokens;
 use serde_json::Value;
@@ -42,12 +44,45 @@ pub struct Checker<'d> {
     pub direction: Direction,
     /// Everything found so far.
     pub errors: Vec<syn::Error>,
-    /// Compile-time assertions that a field's named type was checked against the schema the
-    /// field needs (see [`Checker::assert_identity`]).
-    pub assertions: Vec<proc_macro2::TokenStream>,
+    /// The user's named types that must carry `#[schema]` for a given schema, each a
+    /// compile-time assertion (see [`Checker::require_identity`]).
+    pub identities: RefCell<Vec<IdentityNeed>>,
+    /// The field being checked is marked `#[schema(unchecked)]`: its named types are not held
+    /// to an identity.
+    unchecked: bool,
+    /// The Rust name of the field being checked (empty for a newtype's).
+    field: String,
+}
+
+/// A named type of the user's that must carry `#[schema]` for the schema at `pointer`.
+#[derive(Debug, Clone)]
+pub struct IdentityNeed {
+    /// The type as written (`Color`, `types::Pet`).
+    pub type_name: String,
+    /// The field whose type it is (its Rust name; empty for a newtype's field).
+    pub field: String,
+    /// Where the schema is, as a URI fragment (`#/components/schemas/Order/properties/status`).
+    pub pointer: String,
+    /// The schema's structural identity ([`schema_view::identity`]).
+    pub identity: u64,
+    /// The compile-time assertion.
+    pub assertion: proc_macro2::TokenStream,
 }
 
 impl<'d> Checker<'d> {
+    /// A checker with nothing found yet.
+    pub fn new(root: &'d Value, spec_label: String, direction: Direction) -> Checker<'d> {
+        Checker {
+            root,
+            spec_label,
+            direction,
+            errors: Vec::new(),
+            identities: RefCell::new(Vec::new()),
+            unchecked: false,
+            field: String::new(),
+        }
+    }
+
     pub(super) fn note(&self, node: &Node<'_>, what: &str) -> String {
         format!(
             "\n  = note: the spec says {what} at `{}{}`",
@@ -72,18 +107,23 @@ impl<'d> Checker<'d> {
         match &item.data {
             syn::Data::Struct(data) => match &data.fields {
                 Fields::Named(_) if !container.transparent => self.check_struct(item, &data.fields, &container, node),
-                Fields::Named(named) if named.named.len() == 1 => {
-                    let field = &named.named[0];
-                    self.check_value_at(&field.ty, node);
-                }
-                Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
-                    self.check_value_at(&unnamed.unnamed[0].ty, node);
-                }
+                Fields::Named(named) if named.named.len() == 1 => self.check_newtype(&named.named[0], node),
+                Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => self.check_newtype(&unnamed.unnamed[0], node),
                 _ => self.push(&item.ident, "only structs with named fields, newtypes and enums can be checked against a schema".into()),
             },
             syn::Data::Enum(data) => self.check_enum(item, data, &container, node),
             syn::Data::Union(_) => self.push(&item.ident, "unions cannot be checked against a schema".into()),
         }
+    }
+
+    /// A newtype (or a transparent struct): its one field holds the schema's values.
+    fn check_newtype(&mut self, field: &syn::Field, node: &Node<'d>) {
+        match serde_attrs::unchecked(&field.attrs) {
+            Ok(unchecked) => self.unchecked = unchecked,
+            Err(e) => return self.errors.push(e),
+        }
+        self.check_value_at(&field.ty, node);
+        self.unchecked = false;
     }
 
     fn check_struct(
@@ -160,7 +200,11 @@ impl<'d> Checker<'d> {
                 continue;
             };
             matched.push(json_name.clone());
+            self.unchecked = attrs.unchecked;
+            self.field.clone_from(&rust_name);
             self.check_field(field, &attrs, container, &json_name, &property, required);
+            self.unchecked = false;
+            self.field.clear();
         }
         (matched, has_flatten)
     }
@@ -303,41 +347,51 @@ impl<'d> Checker<'d> {
                 self.check_value_at(&field.ty, property);
             }
         }
-        self.assert_identity(&field.ty, property);
     }
 
-    /// A field whose schema is written inline (not a `$ref`) but whose type is one of the
-    /// user's named types: the macro cannot look into that type, so it asserts at compile time
-    /// that the type's own `#[schema]` checked it against a schema structurally equal to this
-    /// one. A type without `#[schema]` has no identity (0) and is not held to it.
-    fn assert_identity(&mut self, ty: &syn::Type, property: &Node<'d>) {
-        if schema_view::ref_target(property.value).is_some() {
-            return;
+    /// `ty`, one of the user's named types, holds the values of the schema at `node` (written
+    /// inline, or a `$ref` to a component the type is not named after): the macro cannot look
+    /// into that type, so it asserts at compile time that the type's own `#[schema]` checked
+    /// it against a schema structurally equal to this one. A type without `#[schema]` fails
+    /// too (fail closed), unless the field is marked `#[schema(unchecked)]`.
+    pub(super) fn require_identity(&self, ty: &syn::Type, node: &Node<'d>) -> Result<(), String> {
+        if self.unchecked {
+            return Ok(());
         }
-        let Some(own) = rust_type::own_type(ty) else {
-            return;
+        let Some(own) = rust_type::own_type(ty).filter(|own| rust_type::is_own(own)) else {
+            return Ok(());
         };
-        let Ok(identity) = schema_view::identity(self.root, property) else {
-            return;
-        };
-        let message = format!(
-            "`{}` was checked by `#[schema]` against another schema than the one at `{}{}`",
-            rust_type::display(own),
-            self.spec_label,
-            property.pointer
+        let identity = schema_view::identity(self.root, node)?;
+        let shown = rust_type::display(own);
+        let at = format!("{}{}", self.spec_label, node.pointer);
+        let pointer = node.pointer.trim_start_matches('#');
+        let mismatch = format!(
+            "`{shown}` was checked by `#[schema]` against another schema than the one at `{at}`"
         );
-        self.assertions
-            .push(quote::quote_spanned! {syn::spanned::Spanned::span(own)=>
-                const _: () = {
-                    trait __ContractGuardUnchecked {
-                        const __CONTRACT_GUARD_SCHEMA: u64 = 0;
-                    }
-                    impl<T: ?Sized> __ContractGuardUnchecked for T {}
-                    if !matches!(<#own>::__CONTRACT_GUARD_SCHEMA, 0 | #identity) {
-                        panic!(#message);
-                    }
-                };
-            });
+        let missing = format!(
+            "`{shown}` has no `#[schema]`, so nothing checks it against the schema at `{at}`; annotate it with `#[contract_macros::schema(…, pointer = \"{pointer}\")]`, or mark the field `#[schema(unchecked)]`"
+        );
+        let assertion = quote::quote_spanned! {syn::spanned::Spanned::span(own)=>
+            const _: () = {
+                trait __ContractGuardUnchecked {
+                    const __CONTRACT_GUARD_SCHEMA: u64 = 0;
+                }
+                impl<T: ?Sized> __ContractGuardUnchecked for T {}
+                match <#own>::__CONTRACT_GUARD_SCHEMA {
+                    #identity => {}
+                    0 => panic!(#missing),
+                    _ => panic!(#mismatch),
+                }
+            };
+        };
+        self.identities.borrow_mut().push(IdentityNeed {
+            type_name: shown,
+            field: self.field.clone(),
+            pointer: node.pointer.clone(),
+            identity,
+            assertion,
+        });
+        Ok(())
     }
 
     fn check_enum(
@@ -368,7 +422,19 @@ impl<'d> Checker<'d> {
                 ),
             );
         };
-        let spec_values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+        // A value its own schema forbids (longer than `maxLength`) is never valid: no variant
+        // is needed for it (the generator leaves it out).
+        let length = |key: &str| resolved.value.get(key).and_then(Value::as_u64);
+        let (min_length, max_length) = (length("minLength"), length("maxLength"));
+        let spec_values: Vec<&str> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|v| {
+                let count = v.chars().count() as u64;
+                min_length.is_none_or(|min| count >= min)
+                    && max_length.is_none_or(|max| count <= max)
+            })
+            .collect();
         let mut names = Vec::new();
         let mut has_other = false;
         for variant in &data.variants {

@@ -15,7 +15,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
 
-pub use compare::Direction;
+pub use compare::{Direction, IdentityNeed};
 pub use rust_type::name_key;
 
 use crate::macros::locate::{self, MacroEnv};
@@ -59,13 +59,21 @@ impl Args {
     }
 }
 
-/// Expands the attribute: the item unchanged, plus either rebuild tracking or every error.
+/// Expands the attribute: the item unchanged (but for the field attributes only it reads,
+/// `#[schema(unchecked)]`), plus either rebuild tracking or every error.
 pub fn expand(args: TokenStream, item: TokenStream, env: &MacroEnv) -> TokenStream {
-    match run(args, item.clone(), env) {
-        Ok(tracking) => quote!(#item #tracking),
+    let item_out = match syn::parse2::<syn::DeriveInput>(item.clone()) {
+        Ok(mut parsed) => {
+            serde_attrs::strip_field_attrs(&mut parsed);
+            quote!(#parsed)
+        }
+        Err(_) => item.clone(),
+    };
+    match run(args, item, env) {
+        Ok(tracking) => quote!(#item_out #tracking),
         Err(error) => {
             let errors = error.to_compile_error();
-            quote!(#item #errors)
+            quote!(#item_out #errors)
         }
     }
 }
@@ -82,16 +90,16 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
     };
     let spec_label = paths::relative_slash(&krate.dir, &spec.path);
     let node = find_schema(&spec.document, &args, &item, &spec_label)?;
-    let mut checker = compare::Checker {
-        root: &spec.document,
-        spec_label,
-        direction,
-        errors: Vec::new(),
-        assertions: Vec::new(),
-    };
+    let mut checker = compare::Checker::new(&spec.document, spec_label, direction);
     checker.check_item(&item, &node);
     combine_errors(checker.errors)?;
-    let identity = identity_tokens(&item, &spec.document, &node, &checker.assertions);
+    let assertions: Vec<TokenStream> = checker
+        .identities
+        .into_inner()
+        .into_iter()
+        .map(|need| need.assertion)
+        .collect();
+    let identity = identity_tokens(&item, &spec.document, &node, &assertions);
     let tracking = env.tracking(&krate, &tracked);
     let record = pinned_record(&args, env, &krate, &spec)?;
     Ok(quote!(#tracking #record #identity))
@@ -213,8 +221,10 @@ fn identity_tokens(
     }
 }
 
-/// Checks `item` against the schema `name` under `components/schemas` of `document`, as the
-/// attribute does (without a crate, a lock or rebuild tracking): every error, or `Ok`.
+/// Checks `item` against the schema `name` under `components/schemas` of `document` (or, when
+/// `name` starts with `/` or `#/`, the schema at that JSON pointer), as the attribute does
+/// (without a crate, a lock or rebuild tracking): every error, or the named types the
+/// attribute would hold to a schema identity at compile time (which only rustc can check).
 /// `cargo xtask corpus --schema` runs it on the types the generator writes.
 pub fn check_component(
     document: &serde_json::Value,
@@ -222,25 +232,34 @@ pub fn check_component(
     item: &syn::DeriveInput,
     name: &str,
     direction: Direction,
-) -> Result<(), Vec<syn::Error>> {
-    let args = Args {
-        name: Some(LitStr::new(name, Span::call_site())),
-        ..Args::default()
+) -> Result<Vec<IdentityNeed>, Vec<syn::Error>> {
+    let name = LitStr::new(name, Span::call_site());
+    let args = if name.value().starts_with('/') || name.value().starts_with("#/") {
+        Args {
+            pointer: Some(name),
+            ..Args::default()
+        }
+    } else {
+        Args {
+            name: Some(name),
+            ..Args::default()
+        }
     };
     let node = find_schema(document, &args, item, spec_label).map_err(|e| vec![e])?;
-    let mut checker = compare::Checker {
-        root: document,
-        spec_label: spec_label.to_string(),
-        direction,
-        errors: Vec::new(),
-        assertions: Vec::new(),
-    };
+    let mut checker = compare::Checker::new(document, spec_label.to_string(), direction);
     checker.check_item(item, &node);
     if checker.errors.is_empty() {
-        Ok(())
+        Ok(checker.identities.into_inner())
     } else {
         Err(checker.errors)
     }
+}
+
+/// The structural identity of the schema at `pointer` (`#/…`) of `document`, as `#[schema]`
+/// gives it to the type it checks against that schema.
+pub fn identity_at(document: &serde_json::Value, pointer: &str) -> Option<u64> {
+    let node = schema_view::lookup(document, pointer)?;
+    schema_view::identity(document, &node).ok()
 }
 
 /// The schema the item is checked against: `pointer`, else `components/schemas/<name>` where
@@ -325,7 +344,7 @@ mod tests {
 
     fn errors(item: syn::DeriveInput, name: &str, direction: Direction) -> Vec<String> {
         match check_component(&drift_spec(), "drift.yaml", &item, name, direction) {
-            Ok(()) => Vec::new(),
+            Ok(_) => Vec::new(),
             Err(errors) => errors.iter().map(ToString::to_string).collect(),
         }
     }
@@ -466,6 +485,94 @@ mod tests {
         );
         assert!(errors(with, "Event", Direction::Both)[0].contains("would omit it"));
         assert!(errors(without, "Event", Direction::Both)[0].contains("would send `null` for it"));
+    }
+
+    #[test]
+    fn named_types_behind_inline_schemas_and_numbered_refs_need_an_identity() {
+        let item: syn::DeriveInput = syn::parse_quote!(
+            struct Collection {
+                pub data: DataArray3,
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub tags: Option<Box<CollectionTags>>,
+            }
+        );
+        let needs = check_component(
+            &drift_spec(),
+            "drift.yaml",
+            &item,
+            "Collection",
+            Direction::Both,
+        )
+        .expect("accepted in-process");
+        let found: Vec<(&str, &str, &str)> = needs
+            .iter()
+            .map(|n| (n.field.as_str(), n.type_name.as_str(), n.pointer.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("data", "DataArray3", "#/components/schemas/dataArray"),
+                (
+                    "tags",
+                    "CollectionTags",
+                    "#/components/schemas/Collection/properties/tags"
+                ),
+            ]
+        );
+        assert_eq!(
+            needs[0].identity,
+            identity_at(&drift_spec(), "#/components/schemas/dataArray").unwrap()
+        );
+        // Opting out at the field: no identity asked; library types never are.
+        let opted_out: syn::DeriveInput = syn::parse_quote!(
+            struct Collection {
+                pub data: Vec<String>,
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                #[schema(unchecked)]
+                pub tags: Option<Labels>,
+            }
+        );
+        let needs = check_component(
+            &drift_spec(),
+            "drift.yaml",
+            &opted_out,
+            "Collection",
+            Direction::Both,
+        )
+        .expect("accepted in-process");
+        assert!(needs.is_empty(), "{needs:?}");
+        // A type named exactly after another component with another schema: rejected here.
+        let other: syn::DeriveInput = syn::parse_quote!(
+            struct Collection {
+                pub data: DataArray,
+            }
+        );
+        let found = errors(other, "Collection", Direction::Both);
+        assert!(
+            found[0].contains("is the type for schema `DataArray`, not `dataArray`"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn enum_values_the_schema_forbids_need_no_variant() {
+        let document = serde_json::json!({"components": {"schemas": {
+            "Kind": {"type": "string", "maxLength": 8, "enum": ["Payment", "Chargeback"]}
+        }}});
+        let item: syn::DeriveInput = syn::parse_quote!(
+            enum Kind {
+                Payment,
+            }
+        );
+        let found = check_component(&document, "kinds.yaml", &item, "Kind", Direction::Both);
+        assert!(found.is_ok(), "`Chargeback` is longer than `maxLength`");
+        let item: syn::DeriveInput = syn::parse_quote!(
+            enum Kind {
+                Chargeback,
+            }
+        );
+        let found = check_component(&document, "kinds.yaml", &item, "Kind", Direction::Both);
+        assert!(found.is_err(), "`Payment` still needs a variant");
     }
 
     #[test]

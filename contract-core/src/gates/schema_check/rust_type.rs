@@ -150,6 +150,20 @@ pub fn bare_name(ty: &Type) -> Option<String> {
     }
 }
 
+/// Whether a named type is the user's own: a path under `crate`, `self`, `super` or a module
+/// that is not a known library, or a bare name (`Color`, `Pet<T>`). A library type the checker
+/// does not know (`serde_json::Map`, `::std::num::NonZeroU64`) is not.
+pub fn is_own(ty: &Type) -> bool {
+    match ty {
+        Type::Group(g) => is_own(&g.elem),
+        Type::Paren(p) => is_own(&p.elem),
+        Type::Path(p) if p.qself.is_none() => {
+            is_own_path(&p.path) || p.path.leading_colon.is_none() && p.path.segments.len() == 1
+        }
+        _ => false,
+    }
+}
+
 /// The user's own named type inside `ty` (through `Option`, `Box`, `Arc` and `Rc`), when
 /// `ty` is one: the type the schema identity assertion names.
 pub fn own_type(ty: &Type) -> Option<&Type> {

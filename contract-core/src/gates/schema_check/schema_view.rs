@@ -79,7 +79,16 @@ pub fn ref_target(value: &Value) -> Option<&str> {
         .iter()
         .filter(|m| m.get("$ref").is_none())
         .all(|m| only_annotates(m, &[]));
-    (rest_annotates && only_annotates(value, &["allOf"]))
+    // `type: object` and an empty `properties` beside the `allOf` add nothing to an object
+    // component (the generator writes such a schema as a newtype over the component's type).
+    let adds_nothing = value.as_object().is_some_and(|o| {
+        o.iter().all(|(k, v)| match k.as_str() {
+            "type" => v == "object",
+            "properties" => v.as_object().is_some_and(serde_json::Map::is_empty),
+            _ => true,
+        })
+    });
+    (rest_annotates && adds_nothing && only_annotates(value, &["allOf", "type", "properties"]))
         .then(|| ref_target(target))
         .flatten()
 }
@@ -276,6 +285,9 @@ const ANNOTATIONS: &[&str] = &[
     "deprecated",
     "$comment",
     "xml",
+    // `readOnly`/`writeOnly` say which direction carries a value, not which values are valid.
+    "readOnly",
+    "writeOnly",
 ];
 
 /// A schema's structural identity: the first 8 bytes of the SHA-256 of its canonical JSON
@@ -302,11 +314,41 @@ pub fn identity<'d>(root: &'d Value, node: &Node<'d>) -> Result<u64, String> {
             other => other.clone(),
         }
     }
-    let node = resolve(root, node)?;
+    let mut node = resolve(root, node)?;
+    // An annotated alias of another schema (`allOf: [{$ref: …}]` with a `description`) is
+    // that schema, wherever the `$ref` points (a component or another schema's property).
+    for _ in 0..MAX_REF_HOPS {
+        let Some(target) = alias_of(node.value) else {
+            break;
+        };
+        let Some(next) = lookup(root, target) else {
+            break;
+        };
+        node = resolve(root, &next)?;
+    }
     let digest = crate::spec::canonical::fingerprint(&strip(node.value, false))?;
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest.as_bytes()[..8]);
     Ok(u64::from_be_bytes(first).max(1))
+}
+
+/// The local `$ref` of a schema that is only `allOf: [{$ref}]` with annotations beside it.
+fn alias_of(value: &Value) -> Option<&str> {
+    let map = value.as_object()?;
+    let [member] = map.get("allOf")?.as_array()?.as_slice() else {
+        return None;
+    };
+    let only_annotates = |map: &serde_json::Map<String, Value>, allowed: &str| {
+        map.keys()
+            .all(|k| k == allowed || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+    };
+    let target = member.get("$ref")?.as_str()?;
+    (target.starts_with('#')
+        && only_annotates(map, "allOf")
+        && member
+            .as_object()
+            .is_some_and(|m| only_annotates(m, "$ref")))
+    .then_some(target)
 }
 
 /// Keywords of an `allOf` member that only adds nullability.
@@ -476,6 +518,34 @@ mod tests {
         assert_eq!(found.pointer, "#/components/schemas/%7BA%7D");
         // Not a percent-encoded fragment: refused, not read as the key `B%zz`.
         assert!(lookup(&doc, "#/components/schemas/B%zz").is_none());
+    }
+
+    #[test]
+    fn an_all_of_of_one_ref_that_adds_nothing_is_that_ref() {
+        let answer = json!({"allOf": [{"$ref": "#/components/schemas/Response"}],
+                            "description": "An answer.", "properties": {}, "type": "object"});
+        assert_eq!(ref_target(&answer), Some("Response"));
+        let more = json!({"allOf": [{"$ref": "#/components/schemas/Response"}],
+                          "properties": {"id": {"type": "string"}}, "type": "object"});
+        assert_eq!(ref_target(&more), None);
+        let string =
+            json!({"allOf": [{"$ref": "#/components/schemas/Response"}], "type": "string"});
+        assert_eq!(ref_target(&string), None);
+    }
+
+    #[test]
+    fn an_annotated_alias_has_the_identity_of_what_it_names() {
+        let doc = json!({"components": {"schemas": {
+            "T": {"properties": {"currency": {"type": "string", "minLength": 3}}},
+            "C": {"properties": {"currency": {"allOf": [{"$ref": "#/components/schemas/T/properties/currency"}],
+                                              "description": "The currency"}}}
+        }}});
+        let at = |p: &str| identity(&doc, &lookup(&doc, p).unwrap()).unwrap();
+        assert_eq!(
+            at("#/components/schemas/C/properties/currency"),
+            at("#/components/schemas/T/properties/currency")
+        );
+        assert_ne!(at("#/components/schemas/C"), at("#/components/schemas/T"));
     }
 
     #[test]

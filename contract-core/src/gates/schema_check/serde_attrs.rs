@@ -143,6 +143,9 @@ pub struct FieldAttrs {
     pub flatten: bool,
     /// `skip_serializing_if = "…"`.
     pub skip_serializing_if: bool,
+    /// `#[schema(unchecked)]` (not serde's): the field's named type is not held to the
+    /// schema's identity.
+    pub unchecked: bool,
 }
 
 /// Serde attributes of an enum variant.
@@ -250,7 +253,55 @@ pub fn field(attrs: &[Attribute]) -> syn::Result<FieldAttrs> {
     if out.skip_serializing && out.skip_deserializing {
         out.skip = true;
     }
+    out.unchecked = unchecked(attrs)?;
     Ok(out)
+}
+
+/// Whether a field is marked `#[schema(unchecked)]` (or `#[contract_macros::schema(…)]`): its
+/// named type need not carry `#[schema]`. Any other argument is an error, so a typo does not
+/// turn a check off silently.
+pub fn unchecked(attrs: &[Attribute]) -> syn::Result<bool> {
+    let mut found = false;
+    for attr in attrs.iter().filter(|a| is_schema_attr(a)) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("unchecked") {
+                found = true;
+                Ok(())
+            } else {
+                Err(meta.error("unknown field argument; expected `#[schema(unchecked)]`"))
+            }
+        })?;
+    }
+    Ok(found)
+}
+
+/// `#[schema(…)]` or `#[contract_macros::schema(…)]` on a field: read by the attribute on the
+/// item, removed from the item it emits.
+pub fn is_schema_attr(attr: &Attribute) -> bool {
+    let path = attr.path();
+    path.is_ident("schema")
+        || path.segments.len() == 2
+            && path.segments[0].ident == "contract_macros"
+            && path.segments[1].ident == "schema"
+}
+
+/// The item without the field attributes only `#[schema]` reads (rustc knows no field
+/// attribute `schema`).
+pub fn strip_field_attrs(item: &mut syn::DeriveInput) {
+    let strip = |fields: &mut syn::Fields| {
+        for field in fields.iter_mut() {
+            field.attrs.retain(|a| !is_schema_attr(a));
+        }
+    };
+    match &mut item.data {
+        syn::Data::Struct(data) => strip(&mut data.fields),
+        syn::Data::Enum(data) => {
+            for variant in &mut data.variants {
+                strip(&mut variant.fields);
+            }
+        }
+        syn::Data::Union(_) => {}
+    }
 }
 
 /// Reads variant attributes.

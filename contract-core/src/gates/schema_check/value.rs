@@ -61,6 +61,15 @@ impl<'d> Checker<'d> {
             ),
         )
         .and_then(|n| n.value.get("title").and_then(Value::as_str));
+        // A type named exactly after another component is that component's type, whatever
+        // its name key (`DataArray` beside `dataArray`).
+        let schemas = self
+            .root
+            .pointer("/components/schemas")
+            .and_then(Value::as_object);
+        if name != target && schemas.is_some_and(|m| m.contains_key(&name)) {
+            return Some(false);
+        }
         let key = rust_type::name_key(&name);
         Some(
             key == rust_type::name_key(target)
@@ -77,20 +86,13 @@ impl<'d> Checker<'d> {
             Shape::Option(inner) => return self.check_value(inner, node),
             _ => {}
         }
-        match self.is_ref_type(ty, node) {
-            Some(true) => return Ok(()),
-            Some(false) if matches!(shape, Shape::Named(_)) => {
-                let target = schema_view::ref_target(node.value).unwrap_or_default();
-                return mismatch(
-                    format!(
-                        "`{}` is not the type for schema `{target}`: name the type after the schema (or give it `#[schema(name = \"{target}\")]`)",
-                        rust_type::display(ty)
-                    ),
-                    node,
-                    ty,
-                );
-            }
-            _ => {}
+        // A bare name that is the referenced schema's (`Url` for `$ref: Url`) is the type
+        // written for it, even when a library type has that name.
+        if self.is_ref_type(ty, node) == Some(true) {
+            return Ok(());
+        }
+        if let Shape::Named(_) = shape {
+            return self.check_named(ty, node);
         }
         let (facts, resolved) = match schema_view::facts(self.root, node) {
             Ok(f) => f,
@@ -98,7 +100,7 @@ impl<'d> Checker<'d> {
         };
         if facts.alternatives > 1 {
             return match shape {
-                Shape::Named(_) => Ok(()),
+                Shape::Json => Ok(()),
                 _ => mismatch(
                     format!(
                         "`{}` cannot hold one of several alternative schemas; use an enum or `serde_json::Value`",
@@ -113,6 +115,68 @@ impl<'d> Checker<'d> {
             return Ok(());
         }
         self.check_typed(ty, shape, &facts, &resolved)
+    }
+
+    /// A named type (the user's, or a library type the checker does not know) for `node`:
+    /// - for a `$ref` to a component, the type named after it is that component's type (its
+    ///   own `#[schema]` checks it);
+    /// - a type named after *another* component is wrong unless both schemas are structurally
+    ///   equal;
+    /// - otherwise (an inline schema, or a `$ref` whose type has another name, as when the
+    ///   generator numbers clashing names: `DataArray3`) one of the user's types must carry
+    ///   `#[schema]` for a structurally equal schema, asserted at compile time
+    ///   ([`Checker::require_identity`]).
+    fn check_named<'t>(&self, ty: &'t Type, node: &Node<'d>) -> Checked<'d, 't> {
+        let fail = |message: String| mismatch(message, node, ty);
+        let Some(target) = schema_view::ref_target(node.value) else {
+            return self.require_identity(ty, node).or_else(fail);
+        };
+        if self.is_ref_type(ty, node) == Some(true) {
+            return Ok(());
+        }
+        let Some(target_node) = component(self.root, target) else {
+            return fail(format!("`$ref` to `{target}` points nowhere"));
+        };
+        let own = rust_type::own_type(ty).is_some_and(rust_type::is_own);
+        match self.component_named(ty) {
+            Some((other, other_node)) => {
+                let identity = |n: &Node<'d>| schema_view::identity(self.root, n).ok();
+                if identity(&other_node).is_some_and(|i| Some(i) == identity(&target_node)) {
+                    return Ok(());
+                }
+                fail(format!(
+                    "`{}` is the type for schema `{other}`, not `{target}`: use the type written for `{target}` (or give `{}` `#[schema(name = \"{target}\")]`)",
+                    rust_type::display(ty),
+                    rust_type::display(ty),
+                ))
+            }
+            None if own => self.require_identity(ty, &target_node).or_else(fail),
+            None => fail(format!(
+                "`{}` is not the type for schema `{target}`: name the type after the schema (or give it `#[schema(name = \"{target}\")]`)",
+                rust_type::display(ty)
+            )),
+        }
+    }
+
+    /// The component (name and node) a named type is named after, by name or `title`.
+    fn component_named(&self, ty: &Type) -> Option<(String, Node<'d>)> {
+        let name = match rust_type::shape(ty) {
+            Shape::Named(name) => name,
+            _ => return None,
+        };
+        let key = rust_type::name_key(&name);
+        let schemas = self.root.pointer("/components/schemas")?.as_object()?;
+        let exact = schemas.iter().find(|(k, _)| **k == name);
+        let found = exact
+            .or_else(|| schemas.iter().find(|(k, _)| rust_type::name_key(k) == key))
+            .or_else(|| {
+                schemas.iter().find(|(_, v)| {
+                    v.get("title")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| rust_type::name_key(t) == key)
+                })
+            })?;
+        Some((found.0.clone(), component(self.root, found.0)?))
     }
 
     /// [`Checker::check_value`] once the schema's JSON types are known.
@@ -276,6 +340,17 @@ impl<'d> Checker<'d> {
         }
         Ok(())
     }
+}
+
+/// The component `name` under `components/schemas`.
+fn component<'d>(root: &'d Value, name: &str) -> Option<Node<'d>> {
+    schema_view::lookup(
+        root,
+        &format!(
+            "#/components/schemas/{}",
+            crate::util::json_pointer::escape(name)
+        ),
+    )
 }
 
 fn check_format<'d, 't>(

@@ -15,6 +15,7 @@ pub struct DateTime(pub String);
 #[serde(transparent)]
 pub struct NullableSimpleUser(pub Option<NullableSimpleUserInner>);
 
+#[contract_macros::schema(spec = "specs/drift.yaml", name = "nullable-simple-user")]
 #[derive(Serialize, Deserialize)]
 pub struct NullableSimpleUserInner {
     pub login: String,
@@ -45,6 +46,8 @@ pub struct Order {
     pub quantity: i32,
 }
 
+/// An inline schema's type names it by JSON pointer.
+#[contract_macros::schema(spec = "specs/drift.yaml", pointer = "/components/schemas/Order/properties/status")]
 #[derive(Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OrderStatus {
