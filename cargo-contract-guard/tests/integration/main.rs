@@ -30,3 +30,4 @@ mod lock;
 mod lowering;
 mod machine_errors;
 mod schema_github;
+mod selection;

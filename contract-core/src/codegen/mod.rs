@@ -14,6 +14,9 @@ pub mod lower;
 pub mod note;
 
 #[cfg(feature = "generate")]
+pub mod suggest;
+
+#[cfg(feature = "generate")]
 pub mod deps;
 #[cfg(feature = "generate")]
 mod doc_check;

@@ -191,6 +191,7 @@ fn lock_entry(
     entry.body_sha256 = Some(generated.header.body_sha256);
     entry.generator = Some(generated.header.generator.clone());
     entry.lossy = generated.header.lossy.clone().unwrap_or_default();
+    entry.operations = generated.header.operations.clone();
     // Under `--locked`, a spec whose bytes moved but whose fingerprint did not keeps its
     // recorded byte hash: that alone is no reason to change the lock.
     if locked

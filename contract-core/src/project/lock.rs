@@ -78,6 +78,10 @@ pub struct LockEntry {
     /// `name version` of the generator used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generator: Option<String>,
+    /// The operations the last generation selected (the contract's `operations`, sorted);
+    /// empty when it generated every operation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
     /// Lossy rewrites of the last generation, counted by rule (as the generated header
     /// records them); empty for a faithful client.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -130,6 +134,7 @@ impl LockEntry {
             body_sha256: keep.and_then(|p| p.body_sha256),
             generator: keep.and_then(|p| p.generator.clone()),
             lossy: keep.map(|p| p.lossy.clone()).unwrap_or_default(),
+            operations: keep.map(|p| p.operations.clone()).unwrap_or_default(),
         }
     }
 }
@@ -157,6 +162,7 @@ impl LockEntry {
             body_sha256: None,
             generator: None,
             lossy: Losses::new(),
+            operations: Vec::new(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! keeps for them.
 //!
 //! - [`workspace`] and [`contract`]: the crates and the `[package.metadata.contract-guard]`
-//!   tables they declare ([`settings`] for generation, [`manifest_keys`] for the allowed keys,
+//!   tables they declare ([`settings`] for generation, [`selection`] for its `operations`, [`manifest_keys`] for the allowed keys,
 //!   [`pkgid`] for naming a crate);
 //! - [`lock`] and [`pin`]: `contract-guard.lock`, what `status` reports and `lock` changes;
 //! - [`manifest`]: edits to Cargo.toml that keep the rest of the file intact;
@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod manifest_keys;
 pub mod pin;
 pub mod pkgid;
+pub mod selection;
 pub mod settings;
 pub mod workspace;
 pub mod workspace_lock;
