@@ -188,6 +188,25 @@ fn the_selection_is_in_the_fingerprint_the_header_and_the_lock() {
     project.run(&["generate"]).expect(0);
     project.run(&["check", "--deep"]).expect(0);
     assert_has(&project.read(OUT), "\n// operations: [\"repos/get\"]\n");
+
+    // A lock re-created from scratch takes the selection back from the intact header.
+    let lock = project.read("contract-guard.lock");
+    std::fs::remove_file(project.path("contract-guard.lock")).unwrap();
+    project.run(&["lock"]).expect(0);
+    assert_eq!(project.read("contract-guard.lock"), lock);
+
+    // A header whose `operations` line was edited no longer says what the client holds.
+    let forged = project.read(OUT).replace(
+        "// operations: [\"repos/get\"]",
+        "// operations: [\"tag:issues\"]",
+    );
+    project.write(OUT, &forged);
+    let run = project.run(&["check"]).expect(1);
+    assert_has(&run.stdout, "drift[stale-generated]");
+    assert_has(
+        &run.stdout,
+        "its header's `operations` line is not the contract's `operations`",
+    );
 }
 
 #[test]

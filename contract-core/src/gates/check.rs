@@ -548,6 +548,8 @@ fn stale_reasons(
     let settings = contract.settings.fingerprint();
     if settings != found.settings_fingerprint {
         reasons.push("the generator options in Cargo.toml changed since it was generated".into());
+    } else if found.operations != contract.settings.operations {
+        reasons.push("its header's `operations` line is not the contract's `operations`".into());
     }
     #[cfg(feature = "generate")]
     if found.generator != crate::codegen::generator_id() {
