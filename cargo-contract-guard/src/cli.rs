@@ -114,6 +114,12 @@ pub enum Command {
     /// above the contract's `fail-on` (default: breaking, which includes security), unless
     /// `--allow-breaking` is given.
     Update(UpdateArgs),
+    /// List the client operations the crate calls, as an `operations` line selecting them.
+    ///
+    /// Reads the crate's Rust sources (`src/`, `tests/`, `examples/`, `benches/`; not the
+    /// generated file) with `syn` and counts every method call whose name is an operation
+    /// method of the client. Prints the line to paste into the contract's table on stdout.
+    Suggest(SuggestArgs),
 }
 
 /// Which workspace and packages.
@@ -390,6 +396,21 @@ pub struct DiffArgs {
         default_value = "human"
     )]
     pub format: DiffFormat,
+    /// Only the changes that touch these operations (`repos/get`, `"GET /repos/{owner}/{repo}"`,
+    /// `tag:issues`, `pulls/*`; repeatable), as a contract's `operations` selects them.
+    #[arg(long = "operations", value_name = "ENTRY")]
+    pub operations: Vec<String>,
+    #[command(flatten)]
+    /// Workspace selection.
+    pub ws: WorkspaceArgs,
+}
+
+/// `suggest`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// Contracts to look at (default: every contract with an `output`).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
     #[command(flatten)]
     /// Workspace selection.
     pub ws: WorkspaceArgs,

@@ -6,9 +6,11 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use contract_core::gates::diff::markdown::{self, Comment};
+use contract_core::gates::diff::selection::SelectedOperations;
 use contract_core::gates::diff::{self, DiffConfig, Finding, Report, Severity, annotate};
 use contract_core::project::contract::Contract;
 use contract_core::project::lock::LockFile;
+use contract_core::project::selection::{self, Selection};
 use contract_core::project::workspace::Workspace;
 use contract_core::report;
 use contract_core::spec::cache as spec_cache;
@@ -84,13 +86,31 @@ pub fn run(args: &DiffArgs) -> CliResult {
         (old, new)
     });
     let (old, new) = (old?, new?);
-    let report = diff::diff(&old.spec.document, &new.spec.document, &config);
+    let mut report = diff::diff(&old.spec.document, &new.spec.document, &config);
+    let filtered = if args.operations.is_empty() {
+        0
+    } else {
+        let selection = selection::parse(&args.operations)
+            .map_err(|m| CliError::new(format!("{m} (`--operations`)")))?;
+        split_by(
+            &selection,
+            &old.spec.document,
+            &new.spec.document,
+            &mut report,
+        )
+        .len()
+    };
     let fail_on = args
         .fail_on
         .map(|f| f.severity())
         .or(config.fail_on)
         .unwrap_or(Severity::Breaking);
     print_report(args, &report, &old, &new, fail_on);
+    if filtered > 0 && args.format == DiffFormat::Human {
+        ui::tip(format!(
+            "{filtered} change(s) outside `--operations` not listed"
+        ));
+    }
     let code = if report.fails(fail_on) {
         exit::DRIFT
     } else {
@@ -360,6 +380,62 @@ fn print_finding(out: &mut impl std::io::Write, f: &Finding, file: &str) {
     );
     if let Some(reason) = &f.ignored {
         let _ = writeln!(out, "   = reason: {}", ui::printable(reason));
+    }
+}
+
+/// Keeps in `report` the changes that touch the operations `selection` selects (in either
+/// document); returns the others.
+pub(super) fn split_by(
+    selection: &Selection,
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    report: &mut Report,
+) -> Vec<Finding> {
+    let selected = SelectedOperations::new(selection, old, new);
+    report.split_selected(&selected)
+}
+
+/// For a contract that selects operations (`operations`): keeps in `report` the changes that
+/// touch them and returns the others; `None` for a contract of every operation.
+pub(super) fn split_selection(
+    contract: &Contract,
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    report: &mut Report,
+) -> Result<Option<Vec<Finding>>, CliError> {
+    match contract.settings.selection() {
+        Ok(None) => Ok(None),
+        Ok(Some(selection)) => Ok(Some(split_by(&selection, old, new, report))),
+        Err(message) => Err(CliError::new(message)),
+    }
+}
+
+/// Lists the changes outside a contract's selected operations: shown, not blocking.
+pub(super) fn print_outside(outside: &[Finding]) {
+    if outside.is_empty() {
+        return;
+    }
+    ui::status(
+        ui::WARN,
+        "Elsewhere",
+        format!(
+            "{} change(s) outside the selected operations (`operations`), not blocking:",
+            outside.len()
+        ),
+    );
+    let mut out = anstream::stdout().lock();
+    for f in outside {
+        let _ = writeln!(
+            out,
+            "  {}[{}]: {}{}",
+            f.severity,
+            f.change.rule.id(),
+            ui::printable(&f.change.message),
+            f.change
+                .operation
+                .as_deref()
+                .map_or(String::new(), |op| format!(" ({})", ui::printable(op)))
+        );
     }
 }
 

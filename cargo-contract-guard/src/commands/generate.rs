@@ -51,7 +51,7 @@ pub fn run(args: &GenerateArgs) -> CliResult {
 
 /// The selected contracts that have an `output` or artifacts (unless `no_artifacts`); `None`
 /// (after a warning) when there are none. A contract named on the command line must have one.
-fn with_output<'w>(
+pub(super) fn with_output<'w>(
     workspace: &Workspace,
     selected: Vec<&'w Contract>,
     names: &[String],

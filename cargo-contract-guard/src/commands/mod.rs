@@ -9,6 +9,7 @@ mod generate;
 mod inspect;
 mod lock;
 mod status;
+mod suggest;
 mod update;
 mod verify_binary;
 
@@ -31,6 +32,7 @@ pub fn dispatch(command: Command) -> CliResult {
         Command::VerifyBinary(args) => verify_binary::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Update(args) => update::run(&args),
+        Command::Suggest(args) => suggest::run(&args),
     }
 }
 

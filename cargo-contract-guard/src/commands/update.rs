@@ -74,11 +74,16 @@ fn review(
         Ok(pinned) => pinned,
     };
     let (document, origins) = current.inlined()?;
-    let report = diff::diff(&pinned.spec.document, &document, &contract.diff);
+    let mut report = diff::diff(&pinned.spec.document, &document, &contract.diff);
     let fail_on = contract.diff.fail_on.unwrap_or(Severity::Breaking);
+    let outside =
+        super::diff::split_selection(contract, &pinned.spec.document, &document, &mut report)?;
     print_human(&report, ui::verbose(), &|pointers| {
         spec::locate(&contract.spec_path, &origins, pointers, &contract.root)
     });
+    if let Some(outside) = &outside {
+        super::diff::print_outside(outside);
+    }
     summarize(
         &report,
         &pinned.label,

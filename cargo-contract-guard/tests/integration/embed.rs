@@ -86,6 +86,7 @@ fn write_workspace(project: &Project) {
         settings_fingerprint: Sha256Digest::of(b"options"),
         body_sha256: header::body_hash(&body),
         lossy: Some(Default::default()),
+        operations: Vec::new(),
     };
     project.write("sdk/src/mini.rs", &format!("{}{body}", head.render()));
     std::fs::copy(repo_root().join("Cargo.lock"), project.path("Cargo.lock")).unwrap();

@@ -33,4 +33,5 @@ mod lowering;
 mod machine_errors;
 mod schema_generated;
 mod schema_github;
+mod selection;
 mod warnings;

@@ -217,6 +217,7 @@ pub const RULES: &[RuleClass] = &[
     ),
     lossless("normalize/schema-name"),
     lossless("normalize/schema-type"),
+    lossless("normalize/selection"),
     lossless("normalize/title"),
     lossless("normalize/type-name"),
     rule(

@@ -7,11 +7,13 @@
 //! // settings-fingerprint: sha256:…
 //! // body-sha256: sha256:…
 //! // lossy: normalize/pattern=1, normalize/response-types=2
+//! // operations: ["repos/get","tag:issues"]
 //! ```
 //!
 //! The `lossy` line (`// lossy: none` for a faithful client) counts the lossy rewrites by rule
 //! ([`crate::codegen::fidelity`]); headers written before it existed (pipeline 2 and older)
-//! have five lines and read as [`Header::lossy`] `None`.
+//! have five lines and read as [`Header::lossy`] `None`. The `operations` line follows it only
+//! in a client that selects operations (the contract's `operations`, as a JSON array).
 //!
 //! The body is every byte after the header's last line. Its hash is taken with `\r\n` read as
 //! `\n`, so a checkout that converts line endings does not look hand-edited. `@generated` on
@@ -43,6 +45,8 @@ pub struct Header {
     pub body_sha256: Sha256Digest,
     /// Lossy rewrites by rule; `None` in a header older than the `lossy` line.
     pub lossy: Option<Losses>,
+    /// The operations the client selects (`operations`), sorted; empty for all of them.
+    pub operations: Vec<String>,
 }
 
 /// Why a file's header cannot be read.
@@ -83,11 +87,17 @@ impl Header {
             text.push_str(&render_losses(lossy));
             text.push('\n');
         }
+        if !self.operations.is_empty() {
+            text.push_str(OPERATIONS);
+            text.push_str(&serde_json::to_string(&self.operations).unwrap_or_default());
+            text.push('\n');
+        }
         text
     }
 }
 
 const LOSSY: &str = "// lossy: ";
+const OPERATIONS: &str = "// operations: ";
 
 fn render_losses(losses: &Losses) -> String {
     if losses.is_empty() {
@@ -114,6 +124,12 @@ fn parse_losses(text: &str) -> Option<Losses> {
             Some((rule.to_string(), n.parse().ok().filter(|_| valid)?))
         })
         .collect()
+}
+
+/// A non-empty JSON array of non-empty strings.
+fn parse_operations(text: &str) -> Option<Vec<String>> {
+    let entries: Vec<String> = serde_json::from_str(text).ok()?;
+    (!entries.is_empty() && entries.iter().all(|e| !e.is_empty())).then_some(entries)
 }
 
 /// Hash of a body, with `\r\n` counted as `\n`.
@@ -195,7 +211,21 @@ pub fn split(text: &str) -> Result<(Header, &str), HeaderError> {
         ),
         _ => None,
     };
-    let header_lines = if lossy.is_some() { 6 } else { 5 };
+    let mut header_lines = if lossy.is_some() { 6 } else { 5 };
+    let operations = match lines.next() {
+        Some(line) if lossy.is_some() && line.starts_with(OPERATIONS) => {
+            header_lines += 1;
+            parse_operations(
+                line.trim_end_matches(['\n', '\r'])
+                    .trim_start_matches(OPERATIONS),
+            )
+            .ok_or(HeaderError::Malformed {
+                line: 7,
+                expected: "// operations: [\"<entry>\", …]",
+            })?
+        }
+        _ => Vec::new(),
+    };
     let header = Header {
         tool_version: tool_version.to_string(),
         generator: generator.to_string(),
@@ -205,6 +235,7 @@ pub fn split(text: &str) -> Result<(Header, &str), HeaderError> {
         settings_fingerprint,
         body_sha256,
         lossy,
+        operations,
     };
     let header_len: usize = text
         .split_inclusive('\n')
@@ -228,6 +259,7 @@ mod tests {
             settings_fingerprint: Sha256Digest::of(b"settings"),
             body_sha256: body_hash("\nfn x() {}\n"),
             lossy: Some(Losses::from([("normalize/pattern".into(), 2)])),
+            operations: Vec::new(),
         }
     }
 
@@ -270,6 +302,22 @@ mod tests {
         assert!(matches!(
             split(&forged),
             Err(HeaderError::Malformed { line: 6, .. })
+        ));
+    }
+
+    #[test]
+    fn the_operations_line_round_trips() {
+        let header = Header {
+            operations: vec!["GET /repos/{owner}/{repo}".into(), "tag:issues".into()],
+            ..header()
+        };
+        let text = format!("{}\nfn x() {{}}\n", header.render());
+        assert!(text.contains("\n// operations: [\"GET /repos/{owner}/{repo}\",\"tag:issues\"]\n"));
+        assert_eq!(split(&text).unwrap(), (header.clone(), "\nfn x() {}\n"));
+        let forged = text.replace("[\"GET", "[GET");
+        assert!(matches!(
+            split(&forged),
+            Err(HeaderError::Malformed { line: 7, .. })
         ));
     }
 

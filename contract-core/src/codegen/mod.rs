@@ -39,6 +39,8 @@ mod panics;
 mod progenitor;
 #[cfg(feature = "generate")]
 mod run;
+#[cfg(feature = "generate")]
+pub mod suggest;
 
 #[cfg(feature = "generate")]
 pub use merges::MAX_MERGE_CHAIN;

@@ -136,13 +136,20 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
         .map_err(|e| fail(crate::error::with_causes(&e)))?;
     // Preparing never panics on any input that parses (fuzzed); should it, that is an error
     // naming the contract, not a crash.
-    let prepared =
-        catch_panic(|| crate::codegen::normalize::for_generator(&document, &spec.version))
-            .map_err(|panic| {
-                fail(format!(
-                    "preparing the spec for the generator failed: {panic}"
-                ))
-            })?;
+    let selection = contract.settings.selection().map_err(fail)?;
+    let prepared = catch_panic(|| {
+        crate::codegen::normalize::for_generator_selected(
+            &document,
+            &spec.version,
+            selection.as_ref(),
+        )
+    })
+    .map_err(|panic| {
+        fail(format!(
+            "preparing the spec for the generator failed: {panic}"
+        ))
+    })?
+    .map_err(fail)?;
     // Rewrites that change what a request sends, or stand in for a broken spec, are refused
     // unless the contract accepts them by name.
     let refused = super::fidelity::refused(&prepared.notes, &contract.settings.accept);
@@ -245,6 +252,7 @@ pub fn generate(contract: &Contract, output: &Output, spec: &LoadedSpec) -> Resu
         settings_fingerprint: contract.settings.fingerprint(),
         body_sha256: header::body_hash(&body),
         lossy: Some(super::fidelity::losses(&notes)),
+        operations: contract.settings.operations.clone(),
     };
     let header_text = header.render();
     Ok(GeneratedFile {

@@ -344,6 +344,7 @@ fn lock_entry(
         entry.body_sha256 = Some(generated.header.body_sha256);
         entry.generator = Some(generated.header.generator.clone());
         entry.lossy = generated.header.lossy.clone().unwrap_or_default();
+        entry.operations = generated.header.operations.clone();
     }
     if let Some(run) = run {
         let version = spec

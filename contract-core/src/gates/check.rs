@@ -376,10 +376,30 @@ fn diff_summary(
     }
     let pinned = crate::spec::cache::fetch(&workspace.target_dir, &entry.fingerprint)?;
     let now = now.single_document().ok()?;
-    let report = crate::gates::diff::diff(&pinned.document, &now, &contract.diff);
+    let mut report = crate::gates::diff::diff(&pinned.document, &now, &contract.diff);
+    // A contract that selects operations hears which changes touch them; the others are
+    // counted apart (they do not block `update`).
+    let outside = match contract.settings.selection() {
+        Ok(Some(selection)) => {
+            let selected = crate::gates::diff::selection::SelectedOperations::new(
+                &selection,
+                &pinned.document,
+                &now,
+            );
+            let outside = report.split_selected(&selected);
+            Some((selected.len(), outside.len()))
+        }
+        _ => None,
+    };
     let counts = report.summary();
+    let scope = match outside {
+        Some((selected, outside)) => format!(
+            " touching the {selected} selected operation(s), and {outside} change(s) outside the selection"
+        ),
+        None => String::new(),
+    };
     Some(format!(
-        "; {} breaking and {} security change(s), {} warning(s), {} info{} (`cargo contract-guard diff {}` lists them)",
+        "; {} breaking and {} security change(s), {} warning(s), {} info{}{scope} (`cargo contract-guard diff {}` lists them)",
         counts.breaking,
         counts.security,
         counts.warning,
@@ -541,6 +561,8 @@ fn stale_reasons(
     let settings = contract.settings.fingerprint();
     if settings != found.settings_fingerprint {
         reasons.push("the generator options in Cargo.toml changed since it was generated".into());
+    } else if found.operations != contract.settings.operations {
+        reasons.push("its header's `operations` line is not the contract's `operations`".into());
     }
     #[cfg(feature = "generate")]
     if found.generator != crate::codegen::generator_id() {

@@ -35,6 +35,10 @@ pub struct ContractTable {
     /// `"unsupported-body"`).
     #[serde(default)]
     pub accept: Vec<String>,
+    /// The operations the client holds (by `operationId`, `METHOD /path` or `tag:name`, with
+    /// `*` globs); absent for all of them ([`crate::project::selection`]).
+    #[serde(default)]
+    pub operations: Option<Vec<String>>,
     /// Names the API this contract is a copy of, so that crates pinning it at different
     /// fingerprints are reported as `cross-crate-drift` even when their spec files differ.
     #[serde(default)]
@@ -181,6 +185,12 @@ pub fn parse_declarations(
             derives: table.derives.clone(),
             accept: crate::codegen::fidelity::normalize_accept(&table.accept)
                 .map_err(|m| invalid(&name, m))?,
+            operations: match &table.operations {
+                Some(entries) => {
+                    crate::project::selection::normalize(entries).map_err(|m| invalid(&name, m))?
+                }
+                None => Vec::new(),
+            },
         };
         settings.validate().map_err(|m| invalid(&name, m))?;
         table.diff.validate().map_err(|m| invalid(&name, m))?;

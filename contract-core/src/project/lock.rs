@@ -85,6 +85,10 @@ pub struct LockEntry {
     /// `name version` of the generator used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generator: Option<String>,
+    /// The operations the last generation selected (the contract's `operations`, sorted);
+    /// empty when it generated every operation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
     /// Lossy rewrites of the last generation, counted by rule (as the generated header
     /// records them); empty for a faithful client.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -143,6 +147,7 @@ impl LockEntry {
             artifacts: previous
                 .map(|p| declared_artifacts(p, contract))
                 .unwrap_or_default(),
+            operations: keep.map(|p| p.operations.clone()).unwrap_or_default(),
         }
     }
 }
@@ -182,6 +187,7 @@ impl LockEntry {
             generator: None,
             lossy: Losses::new(),
             artifacts: Vec::new(),
+            operations: Vec::new(),
         }
     }
 }

@@ -15,6 +15,7 @@ const CONTRACT: &[&str] = &[
     "tags",
     "derives",
     "accept",
+    "operations",
     "id",
     "diff",
     "artifacts",

@@ -187,6 +187,7 @@ fn recover_generation(entry: &mut LockEntry, contract: &Contract) {
         entry.body_sha256 = Some(header.body_sha256);
         entry.generator = Some(header.generator);
         entry.lossy = header.lossy.unwrap_or_default();
+        entry.operations = header.operations;
     }
 }
 

@@ -43,6 +43,11 @@ pub struct GeneratorSettings {
     /// fingerprint when empty, so contracts that accept nothing keep theirs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accept: Vec<String>,
+    /// The operations the client holds (`operations`, [`crate::project::selection`]), sorted;
+    /// empty for every operation, and then left out of the fingerprint so that contracts
+    /// without a selection keep theirs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
 }
 
 impl GeneratorSettings {
@@ -50,6 +55,9 @@ impl GeneratorSettings {
     pub fn validate(&self) -> Result<(), String> {
         if self.interface == Interface::Positional && self.tags == TagStyle::Separate {
             return Err("`tags = \"separate\"` needs `interface = \"builder\"`".into());
+        }
+        if !self.operations.is_empty() {
+            crate::project::selection::parse(&self.operations)?;
         }
         for derive in &self.derives {
             let ok = !derive.is_empty()
@@ -63,6 +71,14 @@ impl GeneratorSettings {
             }
         }
         Ok(())
+    }
+
+    /// The parsed `operations`, or `None` when the client holds every operation.
+    pub fn selection(&self) -> Result<Option<crate::project::selection::Selection>, String> {
+        if self.operations.is_empty() {
+            return Ok(None);
+        }
+        crate::project::selection::parse(&self.operations).map(Some)
     }
 
     /// SHA-256 of the canonical JSON of these settings.
@@ -98,6 +114,16 @@ mod tests {
         assert_ne!(base.fingerprint(), builder.fingerprint());
         assert_ne!(base.fingerprint(), derives.fingerprint());
         assert_ne!(base.fingerprint(), accept.fingerprint());
+        let selected = GeneratorSettings {
+            operations: vec!["repos/get".into()],
+            ..GeneratorSettings::default()
+        };
+        let other = GeneratorSettings {
+            operations: vec!["repos/get".into(), "tag:issues".into()],
+            ..GeneratorSettings::default()
+        };
+        assert_ne!(base.fingerprint(), selected.fingerprint());
+        assert_ne!(selected.fingerprint(), other.fingerprint());
         // Accepting nothing is the fingerprint contracts had before `accept` existed.
         assert_eq!(
             base.fingerprint().to_string(),
@@ -117,6 +143,7 @@ mod tests {
             tags: TagStyle::Separate,
             derives: vec!["schemars::JsonSchema".into()],
             accept: Vec::new(),
+            operations: vec!["tag:pets".into()],
         };
         assert!(ok.validate().is_ok());
         let bad = GeneratorSettings {

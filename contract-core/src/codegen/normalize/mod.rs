@@ -11,7 +11,8 @@
 //! (`normalize/body-multipart`), `responses.rs`
 //! (`normalize/response-*`, `default-response`), `components.rs` (`normalize/schema-name`,
 //! `nullable-component`), `titles.rs` (`normalize/title`), `typenames.rs`
-//! (`normalize/type-name`) and `properties.rs` (`normalize/property-name`).
+//! (`normalize/type-name`), `properties.rs` (`normalize/property-name`) and `select.rs`
+//! (`normalize/selection`, a contract's `operations`, applied first).
 //!
 //! [`for_generator`] is the whole preparation: lowering (3.1) then normalisation, on a copy.
 //! The fingerprint is always that of the original document.
@@ -28,6 +29,7 @@ pub mod properties;
 mod refs;
 mod responses;
 mod schemas;
+mod select;
 mod text;
 mod titles;
 mod typenames;
@@ -36,6 +38,7 @@ use serde_json::{Map, Value};
 
 use crate::codegen::lower::{self, walk};
 use crate::codegen::note::Note;
+use crate::project::selection::Selection;
 use crate::spec::SpecVersion;
 
 /// A document ready for the generator, and what was changed to get there.
@@ -57,11 +60,30 @@ pub struct Prepared {
 
 /// Lowers (OpenAPI 3.1) and normalises a copy of `document` for the generator.
 pub fn for_generator(document: &Value, version: &SpecVersion) -> Prepared {
-    let mut document = document.clone();
-    let mut notes = match version {
-        SpecVersion::OpenApi31(_) => lower::lower(&mut document),
-        _ => Vec::new(),
+    prepare(document.clone(), version, Vec::new())
+}
+
+/// [`for_generator`] for a contract that selects operations: the copy is first reduced to
+/// the selected operations and the components they reach (`normalize/selection`, the first
+/// note), so the other rules only see (and report on) what the client holds. An entry of
+/// the selection that selects nothing is an error.
+pub fn for_generator_selected(
+    document: &Value,
+    version: &SpecVersion,
+    selection: Option<&Selection>,
+) -> Result<Prepared, String> {
+    let Some(selection) = selection else {
+        return Ok(for_generator(document, version));
     };
+    let mut document = document.clone();
+    let note = select::select(&mut document, selection)?;
+    Ok(prepare(document, version, vec![note]))
+}
+
+fn prepare(mut document: Value, version: &SpecVersion, mut notes: Vec<Note>) -> Prepared {
+    if let SpecVersion::OpenApi31(_) = version {
+        notes.extend(lower::lower(&mut document));
+    }
     notes.extend(normalize(&mut document));
     // Last, so that the other rules (and the multipart parts) see the spec's names.
     let placeholders = properties::property_names(&mut document, &mut notes);

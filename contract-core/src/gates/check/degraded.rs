@@ -76,7 +76,13 @@ fn affected(contract: &Contract, spec: Option<&LoadedSpec>) -> Option<fidelity::
             }
         };
         let document = spec.single_document().ok()?;
-        let prepared = crate::codegen::normalize::for_generator(&document, &spec.version);
+        let selection = contract.settings.selection().ok()?;
+        let prepared = crate::codegen::normalize::for_generator_selected(
+            &document,
+            &spec.version,
+            selection.as_ref(),
+        )
+        .ok()?;
         Some(fidelity::affected(&prepared.notes))
     }
     #[cfg(not(feature = "generate"))]

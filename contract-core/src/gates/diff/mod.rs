@@ -7,7 +7,8 @@
 //! - `walk` matches paths (by template), operations, webhooks and named schemas;
 //!   `operation`, `callbacks`, `schema`, `object`, `variants`, `keywords` and `security`
 //!   compare the pairs; `docs` reports changed descriptions, summaries and titles;
-//! - [`rules`]: the catalogue; [`suppress`]: per-contract overrides and ignores;
+//! - [`rules`]: the catalogue; [`suppress`]: per-contract overrides and ignores; [`selection`]:
+//!   which changes touch a contract's selected operations;
 //! - [`review`]: the reviewed result, its counts and JSON; [`markdown`]: the pull-request
 //!   comment, bounded to fit GitHub's limit; [`annotate`]: SARIF and GitHub annotations on the
 //!   new spec file.
@@ -30,6 +31,7 @@ pub mod review;
 pub mod rules;
 mod schema;
 mod security;
+pub mod selection;
 mod shape;
 pub mod suppress;
 mod values;

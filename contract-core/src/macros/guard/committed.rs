@@ -124,6 +124,7 @@ mod tests {
                 settings_fingerprint: Sha256Digest::of(b"settings"),
                 body_sha256: hash,
                 lossy: None,
+                operations: Vec::new(),
             }
             .render()
         );
