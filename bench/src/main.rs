@@ -3,6 +3,7 @@
 //! (the machine is shared and noisy, so no absolute figure is ever asserted). Prints a table
 //! and writes it as JSON to `target/bench/latest.json`. See `docs/src/benchmarks.md`.
 
+mod client_macro;
 mod floor;
 mod measure;
 mod rows;
@@ -116,6 +117,9 @@ impl Row {
     }
 }
 
+/// How many rows there are.
+const ROWS: usize = 8;
+
 fn usage() -> ExitCode {
     eprintln!("usage: contract-guard-bench [--runs N] [--rows 1,2,...]");
     ExitCode::from(2)
@@ -129,7 +133,7 @@ fn main() -> ExitCode {
         _ => {}
     }
     let mut runs = 5;
-    let mut selected: Vec<usize> = (1..=6).collect();
+    let mut selected: Vec<usize> = (1..=ROWS).collect();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match (arg.as_str(), it.next()) {
@@ -143,7 +147,7 @@ fn main() -> ExitCode {
                     .map(str::parse)
                     .collect::<Result<Vec<usize>, _>>()
                 {
-                    Ok(rows) if rows.iter().all(|r| (1..=6).contains(r)) => selected = rows,
+                    Ok(rows) if rows.iter().all(|r| (1..=ROWS).contains(r)) => selected = rows,
                     _ => return usage(),
                 }
             }
@@ -202,7 +206,9 @@ fn run(runs: usize, selected: &[usize]) -> Result<(), String> {
             3 => rows::generate_vs_progenitor(&ctx),
             4 => schemas::build_with_vs_without(&ctx),
             5 => rows::diff_memory(&ctx),
-            _ => rows::fingerprint_throughput(&ctx),
+            6 => rows::fingerprint_throughput(&ctx),
+            7 => client_macro::macro_vs_module(&ctx, true),
+            _ => client_macro::macro_vs_module(&ctx, false),
         };
         if let Err(Skip(reason)) = &row {
             eprintln!("row {id} skipped: {reason}");

@@ -9,6 +9,7 @@ mod adoption_cli;
 mod bad_input;
 mod book;
 mod check;
+mod client_cache;
 mod compile_errors;
 mod compile_guard;
 mod crash;
