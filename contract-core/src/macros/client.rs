@@ -148,7 +148,7 @@ fn run(input: TokenStream, env: &MacroEnv, name: &mut String) -> syn::Result<Cli
             CacheOutcome::Off,
         ),
     };
-    let code = code.into_tokens(&contract)?;
+    let code = code.into_tokens(&contract, env.source_file.as_deref())?;
     let tracking = env.tracking(&krate, &tracked);
     let record = crate::gates::record::emit::pinned_record(
         crate::gates::record::RecordKind::Client,
@@ -173,11 +173,15 @@ enum Code {
 
 impl Code {
     /// `include!("<entry>")`, or the text's tokens (lexed by rustc in one call).
-    fn into_tokens(self, contract: &LitStr) -> syn::Result<TokenStream> {
+    fn into_tokens(
+        self,
+        contract: &LitStr,
+        source_file: Option<&Path>,
+    ) -> syn::Result<TokenStream> {
         let text = match self {
-            Code::Entry(path) => match path.to_str() {
+            Code::Entry(path) => match include_path(&path, source_file) {
                 Some(path) => {
-                    let path = LitStr::new(path, Span::call_site());
+                    let path = LitStr::new(&path, Span::call_site());
                     return Ok(quote::quote!(include!(#path);));
                 }
                 // `include!` takes a string; a path that is not one is read back instead.
@@ -196,6 +200,23 @@ impl Code {
             )
         })
     }
+}
+
+/// How `include!`, written in `source_file`, names `entry`: relative to the file's directory
+/// when that path leads to the entry (so the names rustc records for the code, in panic
+/// locations, do not hold the absolute path of the target directory), else absolute; `None`
+/// when the path is not a string.
+fn include_path(entry: &Path, source_file: Option<&Path>) -> Option<String> {
+    let relative = source_file
+        .and_then(|file| std::path::absolute(file).ok())
+        .and_then(|file| {
+            let dir = file.parent()?;
+            let relative = crate::util::paths::relative_slash(dir, entry);
+            let same = std::fs::canonicalize(dir.join(&relative)).ok()?
+                == std::fs::canonicalize(entry).ok()?;
+            same.then_some(relative)
+        });
+    relative.or_else(|| entry.to_str().map(str::to_string))
 }
 
 /// The code for `key` from `cache`, generated and stored when the cache has no verified entry.
@@ -327,8 +348,13 @@ mod tests {
             panic!("not stored: {:?}\n{}", first.cache, first.tokens);
         };
         let tokens = first.tokens.to_string();
+        // Relative to the invoking file, so binaries do not record where the target directory is.
+        let relative = format!(
+            "../target/contract-guard/clients/{}",
+            entry.file_name().unwrap().to_str().unwrap()
+        );
         assert!(
-            tokens.starts_with(&format!("include ! ({:?})", entry.display().to_string())),
+            tokens.starts_with(&format!("include ! ({relative:?})")),
             "{tokens}"
         );
         assert!(
