@@ -9,6 +9,7 @@
 //! code's tokens, lexed by rustc from the text in one call.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use proc_macro2::{Span, TokenStream};
@@ -16,6 +17,7 @@ use syn::LitStr;
 
 use crate::macros::client_cache::{CacheKey, ClientCache, Lookup, SpecIdentity};
 use crate::macros::locate::{self, Located, MacroEnv};
+use crate::spec::LoadedSpec;
 
 /// What `client!` expanded to, and what its cache did.
 #[derive(Debug)]
@@ -111,29 +113,13 @@ fn run(input: TokenStream, env: &MacroEnv, name: &mut String) -> syn::Result<Cli
     let cache = env
         .target_dir(&krate)
         .map(|dir| ClientCache::in_target_dir(&dir));
-    // Bytes the pin vouches for give the key without parsing the spec.
-    let pinned = cache
-        .as_ref()
-        .and_then(|_| locate::pinned_single_file(&located));
-    let (spec, identity) = match pinned {
-        Some(entry) => (None, SpecIdentity::pinned_single_file(entry)),
-        None => match locate::load_pinned(&located) {
-            Ok(spec) => {
-                let identity = SpecIdentity::of(&spec);
-                (Some(spec), identity)
-            }
-            // Reported by an earlier macro of this crate, which fails the build.
-            Err(error) => {
-                return match error.to_syn(&contract) {
-                    Some(error) => Err(error),
-                    None => Ok(ClientExpansion {
-                        tokens: TokenStream::new(),
-                        cache: CacheOutcome::Off,
-                        contract: name.clone(),
-                    }),
-                };
-            }
-        },
+    let Some((spec, identity)) = pinned_spec(&located, cache.is_some(), &contract)? else {
+        // Reported by an earlier macro of this crate, which fails the build.
+        return Ok(ClientExpansion {
+            tokens: TokenStream::new(),
+            cache: CacheOutcome::Off,
+            contract: name.clone(),
+        });
     };
     let mut tracked: Vec<PathBuf> = match &spec {
         Some(spec) => spec.files(),
@@ -161,6 +147,26 @@ fn run(input: TokenStream, env: &MacroEnv, name: &mut String) -> syn::Result<Cli
         cache,
         contract: name.clone(),
     })
+}
+
+/// The pinned spec's identity, and the spec itself when it was loaded: a cache lookup takes the
+/// identity from the pin when the spec's bytes are the pinned ones, without parsing them.
+/// `None` when the spec moved from its pin and an earlier macro of the crate reported it.
+fn pinned_spec(
+    located: &Located,
+    cached: bool,
+    contract: &LitStr,
+) -> syn::Result<Option<(Option<Arc<LoadedSpec>>, SpecIdentity)>> {
+    if cached && let Some(entry) = locate::pinned_single_file(located) {
+        return Ok(Some((None, SpecIdentity::pinned_single_file(entry))));
+    }
+    match locate::load_pinned(located) {
+        Ok(spec) => {
+            let identity = SpecIdentity::of(&spec);
+            Ok(Some((Some(spec), identity)))
+        }
+        Err(error) => error.to_syn(contract).map_or(Ok(None), Err),
+    }
 }
 
 /// The client's code: a verified cache entry, or its text.
@@ -224,7 +230,7 @@ fn cached_code(
     cache: &ClientCache,
     key: &CacheKey,
     located: &Located,
-    spec: Option<std::sync::Arc<crate::spec::LoadedSpec>>,
+    spec: Option<Arc<LoadedSpec>>,
     tracked: &[PathBuf],
     contract: &LitStr,
 ) -> syn::Result<(Code, CacheOutcome)> {
@@ -261,7 +267,7 @@ fn cached_code(
 /// formatted so that a compiler message pointing into a cache entry points at a readable line.
 fn generate(
     located: &Located,
-    spec: Option<std::sync::Arc<crate::spec::LoadedSpec>>,
+    spec: Option<Arc<LoadedSpec>>,
     contract: &LitStr,
 ) -> syn::Result<String> {
     let spec = match spec {
