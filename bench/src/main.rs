@@ -3,6 +3,7 @@
 //! (the machine is shared and noisy, so no absolute figure is ever asserted). Prints a table
 //! and writes it as JSON to `target/bench/latest.json`. See `docs/src/benchmarks.md`.
 
+mod client_macro;
 mod floor;
 mod measure;
 mod rows;
@@ -117,6 +118,9 @@ impl Row {
     }
 }
 
+/// How many rows there are.
+const ROWS: usize = 9;
+
 fn usage() -> ExitCode {
     eprintln!("usage: contract-guard-bench [--runs N] [--rows 1,2,...]");
     ExitCode::from(2)
@@ -130,7 +134,8 @@ fn main() -> ExitCode {
         _ => {}
     }
     let mut runs = 5;
-    // Row 7 builds the full GitHub client (up to 13 GB): only when asked for (`--rows 7`).
+    // Rows 7 to 9 build or check the full GitHub client (9 to 13 GB): only when asked for
+    // (`--rows 7`, `--rows 8,9`).
     let mut selected: Vec<usize> = (1..=6).collect();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -145,7 +150,7 @@ fn main() -> ExitCode {
                     .map(str::parse)
                     .collect::<Result<Vec<usize>, _>>()
                 {
-                    Ok(rows) if rows.iter().all(|r| (1..=7).contains(r)) => selected = rows,
+                    Ok(rows) if rows.iter().all(|r| (1..=ROWS).contains(r)) => selected = rows,
                     _ => return usage(),
                 }
             }
@@ -204,8 +209,10 @@ fn run(runs: usize, selected: &[usize]) -> Result<(), String> {
             3 => rows::generate_vs_progenitor(&ctx),
             4 => schemas::build_with_vs_without(&ctx),
             5 => rows::diff_memory(&ctx),
+            6 => rows::fingerprint_throughput(&ctx),
             7 => selection::selected_vs_full(&ctx),
-            _ => rows::fingerprint_throughput(&ctx),
+            8 => client_macro::macro_vs_module(&ctx, true),
+            _ => client_macro::macro_vs_module(&ctx, false),
         };
         if let Err(Skip(reason)) = &row {
             eprintln!("row {id} skipped: {reason}");

@@ -64,11 +64,21 @@ pub fn schema(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Generator options (`interface`, `tags`, `derives`) come from the contract's Cargo.toml
 /// table. Needs the `client` feature of contract-macros (it builds the generator into the
 /// macro); the generated code needs the same dependencies as a generated file.
+///
+/// The expansion is cached under the target directory
+/// (`<target-dir>/contract-guard/clients/<key>.rs`, keyed by the spec's exact text, the
+/// options and the generator version, checked before every use) and expands to an
+/// `include!` of that file.
 #[proc_macro]
 pub fn client(input: TokenStream) -> TokenStream {
     #[cfg(feature = "client")]
     {
-        contract_core::macros::client::expand(input.into(), &macro_env()).into()
+        let expansion = contract_core::macros::client::expand_reporting(input.into(), &macro_env());
+        if let Some(note) = expansion.note() {
+            // Stable proc macros cannot warn; cargo shows rustc's stderr.
+            eprintln!("{note}");
+        }
+        expansion.tokens.into()
     }
     #[cfg(not(feature = "client"))]
     {
@@ -87,6 +97,9 @@ fn macro_env() -> contract_core::macros::locate::MacroEnv {
         source_file: Span::call_site().unwrap().local_file(),
         manifest_dir: std::env::var_os("CARGO_MANIFEST_DIR").map(Into::into),
         crate_name: std::env::var("CARGO_CRATE_NAME").ok(),
+        // A proc macro runs inside rustc: these are rustc's arguments.
+        out_dir: contract_core::macros::locate::out_dir_argument(std::env::args_os()),
+        target_dir_env: std::env::var_os("CARGO_TARGET_DIR").map(Into::into),
     }
 }
 

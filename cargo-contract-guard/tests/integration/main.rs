@@ -11,6 +11,7 @@ mod bad_input;
 mod bodies;
 mod book;
 mod check;
+mod client_cache;
 mod compile_errors;
 mod compile_guard;
 mod crash;

@@ -25,6 +25,10 @@ pub struct MacroEnv {
     pub manifest_dir: Option<PathBuf>,
     /// `CARGO_CRATE_NAME` of the crate being compiled (for once-per-crate rebuild tracking).
     pub crate_name: Option<String>,
+    /// rustc's `--out-dir`, when given (where `client!` looks for the target directory).
+    pub out_dir: Option<PathBuf>,
+    /// `CARGO_TARGET_DIR`, when set.
+    pub target_dir_env: Option<PathBuf>,
 }
 
 impl MacroEnv {
@@ -41,6 +45,17 @@ impl MacroEnv {
                     "cannot find the Cargo.toml of the crate containing this file",
                 )
             })
+    }
+
+    /// The target directory the crate is compiled into, when one is found
+    /// ([`crate::macros::client_cache::find_target_dir`]).
+    #[cfg(feature = "generate")]
+    pub fn target_dir(&self, krate: &MacroCrate) -> Option<PathBuf> {
+        crate::macros::client_cache::find_target_dir(
+            self.out_dir.as_deref(),
+            self.target_dir_env.as_deref(),
+            &krate.root,
+        )
     }
 
     /// Whether this is the first time `key` is seen in this crate's compilation (so a crate
@@ -82,6 +97,21 @@ pub fn track_files(files: &[PathBuf]) -> proc_macro2::TokenStream {
             let _ = track;
         };
     )*)
+}
+
+/// rustc's `--out-dir` among its arguments (a proc macro runs inside rustc, so
+/// `std::env::args_os()` are rustc's).
+pub fn out_dir_argument(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<PathBuf> {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--out-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--out-dir=")) {
+            return Some(PathBuf::from(value));
+        }
+    }
+    None
 }
 
 /// A crate as a proc macro sees it.
@@ -367,15 +397,22 @@ impl PinError {
 /// its bytes are the ones pinned and cannot reference other files (read from the spec, not
 /// from the lock's `files`). Returns the spec files to track for rebuilds.
 pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, PinError> {
-    let contract = &located.contract;
-    if let Some(entry) = &located.entry
-        && entry.spec == contract.spec_rel
-        && spec::read_capped(&contract.spec_path)
-            .is_ok_and(|bytes| spec::is_pinned_single_file(&bytes, entry.raw_sha256))
-    {
-        return Ok(vec![contract.spec_path.clone()]);
+    if pinned_single_file(located).is_some() {
+        return Ok(vec![located.contract.spec_path.clone()]);
     }
     load_pinned(located).map(|spec| spec.files())
+}
+
+/// The contract's lock entry when the spec's bytes are the ones it pinned and cannot reference
+/// other files (read from the spec, not from the lock's `files`): the pin then vouches for the
+/// spec without parsing it.
+pub fn pinned_single_file(located: &Located) -> Option<&LockEntry> {
+    let contract = &located.contract;
+    located.entry.as_ref().filter(|entry| {
+        entry.spec == contract.spec_rel
+            && spec::read_capped(&contract.spec_path)
+                .is_ok_and(|bytes| spec::is_pinned_single_file(&bytes, entry.raw_sha256))
+    })
 }
 
 /// The contract's spec, checked against its pin: a compile error names both fingerprints and

@@ -4,13 +4,16 @@
 //! - [`locate`]: finding the contract a macro names, from the crate's manifest and the lock;
 //! - [`guard`]: `verify_generated!`, the check every generated client carries;
 //! - [`embed`]: `embed!` and `fingerprint!`, a pinned contract's record and fingerprint;
-//! - `client` (feature `generate`): `client!`, a client generated at compile time;
+//! - `client` (feature `generate`): `client!`, a client generated at compile time, and
+//!   `client_cache`, the verified cache of its expansion under the target directory;
 //! - [`reported`]: one stale-pin error per crate, however many macros see it.
 //!
 //! `#[schema]` expands through [`crate::gates::schema_check`].
 
 #[cfg(feature = "generate")]
 pub mod client;
+#[cfg(feature = "generate")]
+pub mod client_cache;
 pub mod embed;
 pub mod guard;
 pub mod locate;
@@ -25,5 +28,7 @@ pub(crate) fn ui_fixture_env() -> locate::MacroEnv {
         source_file: Some(ui.join("pass/client.rs")),
         manifest_dir: None,
         crate_name: None,
+        out_dir: None,
+        target_dir_env: None,
     }
 }

@@ -6,6 +6,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 
@@ -99,11 +100,27 @@ fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
 /// (even when the content is unchanged).
 /// Returns whether the file was written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
+    write_atomic_sweeping(path, bytes, Duration::ZERO)
+}
+
+/// How old a temporary file must be before [`write_atomic_shared`] takes it for a killed
+/// run's.
+const SHARED_TEMP_AGE: Duration = Duration::from_secs(3600);
+
+/// [`write_atomic`] into a directory that processes holding no workspace lock write at once
+/// (a cache that several rustc processes fill): only temporary files older than an hour are
+/// removed first, so another writer's file in progress is left alone.
+pub fn write_atomic_shared(path: &Path, bytes: &[u8]) -> Result<bool> {
+    write_atomic_sweeping(path, bytes, SHARED_TEMP_AGE)
+}
+
+/// [`write_atomic`], removing the temporary files in the directory at least `stale_after` old.
+fn write_atomic_sweeping(path: &Path, bytes: &[u8], stale_after: Duration) -> Result<bool> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    remove_stale_temps(dir);
+    remove_stale_temps(dir, stale_after);
     let existing = std::fs::symlink_metadata(path).ok();
     if existing.as_ref().is_some_and(|m| m.is_file())
         && read_bounded(path, bytes.len() as u64).is_ok_and(|old| old == bytes)
@@ -189,10 +206,11 @@ fn temp_builder() -> tempfile::Builder<'static, 'static> {
     builder
 }
 
-/// Removes the temporary files of [`write_atomic`] that a killed run left in `dir`. Writers
-/// of the workspace hold its lock ([`crate::project::workspace_lock`]), so none is in use. Best effort:
-/// a file that cannot be removed is left.
-fn remove_stale_temps(dir: &Path) {
+/// Removes the temporary files of [`write_atomic`] that a killed run left in `dir`, those at
+/// least `stale_after` old. Writers of the workspace hold its lock
+/// ([`crate::project::workspace_lock`]), so none is in use. Best effort: a file that cannot be
+/// removed is left.
+fn remove_stale_temps(dir: &Path, stale_after: Duration) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -202,10 +220,20 @@ fn remove_stale_temps(dir: &Path) {
         if name.starts_with(TEMP_PREFIX)
             && name.ends_with(TEMP_SUFFIX)
             && entry.file_type().is_ok_and(|t| t.is_file())
+            && old_enough(&entry, stale_after)
         {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether `entry` was last modified at least `age` ago (any file when `age` is zero).
+fn old_enough(entry: &std::fs::DirEntry, age: Duration) -> bool {
+    age.is_zero()
+        || entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .is_ok_and(|modified| modified.elapsed().is_ok_and(|elapsed| elapsed >= age))
 }
 
 #[cfg(test)]
@@ -264,6 +292,29 @@ mod tests {
         std::fs::write(dir.path().join("keep.tmp"), "mine").unwrap();
         write_atomic(&dir.path().join("out.rs"), b"fn main() {}").unwrap();
         assert_eq!(names_in(dir.path()), ["keep.tmp", "out.rs"]);
+    }
+
+    #[test]
+    fn a_shared_write_leaves_another_writers_fresh_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (fresh, old) = (
+            dir.path().join(".contract-guard-fresh1.tmp"),
+            dir.path().join(".contract-guard-old123.tmp"),
+        );
+        std::fs::write(&fresh, "in progress").unwrap();
+        std::fs::write(&old, "killed").unwrap();
+        let long_ago = std::time::SystemTime::now() - 2 * SHARED_TEMP_AGE;
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        assert!(write_atomic_shared(&dir.path().join("out.rs"), b"x").unwrap());
+        assert_eq!(
+            names_in(dir.path()),
+            [".contract-guard-fresh1.tmp", "out.rs"]
+        );
     }
 
     #[test]
