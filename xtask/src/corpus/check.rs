@@ -178,6 +178,36 @@ pub(crate) fn cargo_json(
     ours: &dyn Fn(&str) -> bool,
     results: &mut Results,
 ) -> Result<(), String> {
+    let mut each = |message: &serde_json::Value| {
+        let Some(package) = message
+            .get("package_id")
+            .and_then(|p| p.as_str())
+            .and_then(|id| package_name(id, ours))
+        else {
+            return;
+        };
+        match message.get("reason").and_then(|r| r.as_str()) {
+            Some("compiler-message") => results.message(package, &message["message"]),
+            Some("compiler-artifact") => {
+                results.finished.insert(package, true);
+            }
+            _ => {}
+        }
+    };
+    cargo_messages(subcommand, crates, target, jobs, selection, &mut each)
+}
+
+/// Runs `cargo <subcommand> --keep-going --message-format json` over `selection` in the
+/// scratch workspace `crates` (its target directory `target`, without the caller's
+/// `RUSTFLAGS`) and hands each JSON message cargo prints to `each`.
+pub(crate) fn cargo_messages(
+    subcommand: &str,
+    crates: &Path,
+    target: &Path,
+    jobs: usize,
+    selection: &[String],
+    each: &mut dyn FnMut(&serde_json::Value),
+) -> Result<(), String> {
     let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args([
             subcommand,
@@ -199,22 +229,8 @@ pub(crate) fn cargo_json(
     let stdout = child.stdout.take().expect("piped");
     for line in BufReader::new(stdout).lines() {
         let line = line.map_err(|e| e.to_string())?;
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
-            continue;
-        };
-        let Some(package) = message
-            .get("package_id")
-            .and_then(|p| p.as_str())
-            .and_then(|id| package_name(id, ours))
-        else {
-            continue;
-        };
-        match message.get("reason").and_then(|r| r.as_str()) {
-            Some("compiler-message") => results.message(package, &message["message"]),
-            Some("compiler-artifact") => {
-                results.finished.insert(package, true);
-            }
-            _ => {}
+        if let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) {
+            each(&message);
         }
     }
     child.wait().map_err(|e| e.to_string())?;

@@ -16,9 +16,7 @@
 //! - `6-annotation-stripped`: the same field's type replaced by a copy without `#[schema]`.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use contract_core::gates::schema_check::{self, Direction};
 use quote::ToTokens;
@@ -538,43 +536,20 @@ fn cargo_check(
     selection: &[String],
     packages: &super::check::Packages,
 ) -> Result<BTreeMap<String, Vec<Reported>>, String> {
-    let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args([
-            "check",
-            "--keep-going",
-            "--message-format",
-            "json",
-            "--jobs",
-        ])
-        .arg(jobs.to_string())
-        .args(selection)
-        .current_dir(crates)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .env("CARGO_TERM_COLOR", "never")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("running cargo check: {e}"))?;
-    let stdout = child.stdout.take().expect("piped");
     let mut out: BTreeMap<String, Vec<Reported>> = BTreeMap::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.map_err(|e| e.to_string())?;
-        let Ok(message) = serde_json::from_str::<Value>(&line) else {
-            continue;
-        };
+    let mut each = |message: &Value| {
         if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
-            continue;
+            return;
         }
         let Some(package) = message["package_id"]
             .as_str()
             .and_then(|id| super::check::package_name(id, &|name| packages.contains_key(name)))
         else {
-            continue;
+            return;
         };
         let diagnostic = &message["message"];
         let Some((file, line)) = crate_location(diagnostic) else {
-            continue;
+            return;
         };
         let code = diagnostic["code"]["code"].as_str();
         out.entry(package).or_default().push(Reported {
@@ -583,8 +558,8 @@ fn cargo_check(
             ours: code.is_none() || code == Some("E0080"),
             message: super::worker::one_line(diagnostic["message"].as_str().unwrap_or("error")),
         });
-    }
-    child.wait().map_err(|e| e.to_string())?;
+    };
+    super::check::cargo_messages("check", crates, target, jobs, selection, &mut each)?;
     Ok(out)
 }
 
