@@ -5,6 +5,9 @@
 //!   the enum values `+1` and `-1` `plus1` and `minus1` (its special case ignores the case it
 //!   was asked for), which `non_camel_case_types` rejects; [`camel_case_variants`] renames
 //!   every variant that is not upper camel case (`Plus1`), and every path naming it;
+//! - typify turns a `minLength: 0` (or `minItems: 0`) into a check that an unsigned count is
+//!   below zero, which `unused_comparisons` rejects (329 warnings in 9 corpus clients);
+//!   [`vacuous_bound_checks`] removes those `if`s, which can never be true;
 //! - two lints that no name can fix are allowed on the generated items, each for one reason
 //!   ([`allow_lints`]).
 
@@ -29,6 +32,48 @@ pub(super) fn camel_case_variants(file: &mut syn::File) -> usize {
         paths.visit_file_mut(file);
     }
     renamed
+}
+
+/// Removes from `file` every `if count < 0usize { … }` without an `else` (the left side of an
+/// unsigned type, the right the literal zero with an unsigned suffix): its condition is never
+/// true, so the client behaves the same, and rustc's `unused_comparisons` has nothing to warn
+/// about. Returns how many were removed.
+pub(super) fn vacuous_bound_checks(file: &mut syn::File) -> usize {
+    let mut removed = VacuousChecks(0);
+    removed.visit_file_mut(file);
+    removed.0
+}
+
+struct VacuousChecks(usize);
+
+impl VisitMut for VacuousChecks {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| !is_vacuous_check(stmt));
+        self.0 += before - block.stmts.len();
+        visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// Whether `stmt` is `if <expr> < 0u… { … }` with no `else`.
+fn is_vacuous_check(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::If(check), _) = stmt else {
+        return false;
+    };
+    let syn::Expr::Binary(comparison) = check.cond.as_ref() else {
+        return false;
+    };
+    let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(zero),
+        ..
+    }) = comparison.right.as_ref()
+    else {
+        return false;
+    };
+    check.else_branch.is_none()
+        && matches!(comparison.op, syn::BinOp::Lt(_))
+        && zero.base10_digits() == "0"
+        && ["usize", "u8", "u16", "u32", "u64", "u128"].contains(&zero.suffix())
 }
 
 /// Whether rustc's `non_camel_case_types` accepts `name` (its own test: leading and trailing
@@ -192,6 +237,34 @@ pub(super) fn item_attrs(item: &mut Item) -> Option<&mut Vec<Attribute>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn below_zero_checks_on_unsigned_counts_are_removed_and_nothing_else() {
+        let mut file: syn::File = syn::parse_quote! {
+            fn from_str(value: &str) -> Result<(), &'static str> {
+                if value.chars().count() > 20usize {
+                    return Err("longer than 20 characters");
+                }
+                if value.chars().count() < 0usize {
+                    return Err("shorter than 0 characters");
+                }
+                if value.len() < 1usize {
+                    return Err("shorter than 1 character");
+                }
+                let signed: i64 = 0;
+                if signed < 0i64 {
+                    return Err("negative");
+                }
+                Ok(())
+            }
+        };
+        assert_eq!(vacuous_bound_checks(&mut file), 1);
+        let text = quote::quote!(#file).to_string();
+        assert!(!text.contains("shorter than 0"), "{text}");
+        for kept in ["longer than 20", "shorter than 1", "negative"] {
+            assert!(text.contains(kept), "{kept} in {text}");
+        }
+    }
 
     #[test]
     fn camel_case_is_rustc_s_test() {

@@ -27,7 +27,8 @@ pub const PROGENITOR_VERSION: &str = "0.15.1";
 /// gives properties whose Rust names collide distinct fields, sends the spec's own JSON media
 /// types in `Accept` where normalisation renamed them (`accept`), leaves a boxed (recursive)
 /// optional property out when it is `None` instead of sending `null` (`absent_options`),
-/// renames enum variants rustc warns about (`plus1` → `Plus1`) and allows `dead_code` on the
+/// renames enum variants rustc warns about (`plus1` → `Plus1`), removes `count < 0usize`
+/// checks (`unused_comparisons`) and allows `dead_code` on the
 /// generated items (`lints`).
 pub const PIPELINE_REVISION: u32 = 4;
 
@@ -185,6 +186,7 @@ pub fn generate_client(contract: &Contract, spec: &LoadedSpec) -> Result<ClientC
     // Warning-free under `-D warnings`: names rustc warns about fixed, what no name fixes
     // allowed with its reason.
     super::lints::camel_case_variants(&mut file);
+    super::lints::vacuous_bound_checks(&mut file);
     super::lints::allow_lints(&mut file);
     if let Some(line) = super::doc_check::runnable_code_block(&file) {
         return Err(fail(format!(
