@@ -107,7 +107,12 @@ fn accept(document: &Value, method: &str, path: &str) -> Option<String> {
     let item = match paths.get(path) {
         Some(item) => item,
         // Path parameters renamed by normalisation: the same path otherwise.
-        None => paths.iter().find(|(p, _)| shape(p) == shape(path))?.1,
+        None => {
+            paths
+                .iter()
+                .find(|(p, _)| path_shape(p) == path_shape(path))?
+                .1
+        }
     };
     let operation = item.get(method)?;
     let mut media_types: Vec<&str> = Vec::new();
@@ -132,8 +137,9 @@ fn accept(document: &Value, method: &str, path: &str) -> Option<String> {
     (!media_types.is_empty()).then(|| media_types.join(", "))
 }
 
-/// The path with its parameters' names left out: `/a/{}/b`.
-fn shape(path: &str) -> String {
+/// The path with its parameters' names left out: `/a/{}/b` (generated methods may rename
+/// path parameters; the shape still names the operation's route).
+pub fn path_shape(path: &str) -> String {
     let mut out = String::new();
     let mut in_parameter = false;
     for c in path.chars() {

@@ -20,7 +20,7 @@ pub mod note;
 #[cfg(feature = "generate")]
 mod absent_options;
 #[cfg(feature = "generate")]
-mod accept;
+pub mod accept;
 #[cfg(feature = "generate")]
 mod bodies;
 #[cfg(feature = "generate")]

@@ -84,13 +84,7 @@ impl SpecResult {
 /// Runs the conformance task.
 pub fn run(args: &Args) -> Result<ExitCode, String> {
     let root = workspace_root();
-    let corpus = args
-        .corpus
-        .clone()
-        .unwrap_or_else(|| root.join("../shared/corpus"));
-    let corpus = corpus
-        .canonicalize()
-        .map_err(|e| format!("corpus directory `{}`: {e}", corpus.display()))?;
+    let corpus = crate::corpus::corpus_dir(args.corpus.as_deref(), &root)?;
     let out = target_dir(&root).join("conformance");
     let prism = server::install(&out.join("prism"))?;
     let globs = if args.specs.is_empty() {

@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use contract_core::codegen::accept::path_shape;
 use contract_core::error::with_causes;
 use contract_core::spec::METHODS;
 use serde::{Deserialize, Serialize};
@@ -103,23 +104,8 @@ fn prepare(path: &Path, dir: &Path) -> Result<Prepared, (&'static str, String)> 
 
 /// The method sends `http_method` (lowercase) to `path`; path parameters may be renamed.
 fn same_operation(method: &Method, http_method: &str, path: &str) -> bool {
-    let shape = |path: &str| {
-        let mut out = String::new();
-        let mut in_parameter = false;
-        for c in path.chars() {
-            match c {
-                '{' => in_parameter = true,
-                '}' => {
-                    in_parameter = false;
-                    out.push_str("{}");
-                }
-                _ if !in_parameter => out.push(c),
-                _ => {}
-            }
-        }
-        out
-    };
-    method.http_method.eq_ignore_ascii_case(http_method) && shape(&method.path) == shape(path)
+    method.http_method.eq_ignore_ascii_case(http_method)
+        && path_shape(&method.path) == path_shape(path)
 }
 
 /// `(method, path)` of every operation under `paths`, in document order (a path item given

@@ -155,16 +155,18 @@ impl Row {
     }
 }
 
+/// The corpus directory: `given`, else `../shared/corpus` beside the repository, resolved.
+pub(crate) fn corpus_dir(given: Option<&Path>, root: &Path) -> Result<PathBuf, String> {
+    let corpus = given.map_or_else(|| root.join("../shared/corpus"), Path::to_path_buf);
+    corpus
+        .canonicalize()
+        .map_err(|e| format!("corpus directory `{}`: {e}", corpus.display()))
+}
+
 /// Runs the corpus task.
 pub fn run(args: &Args) -> Result<ExitCode, String> {
     let root = workspace_root();
-    let corpus = args
-        .corpus
-        .clone()
-        .unwrap_or_else(|| root.join("../shared/corpus"));
-    let corpus = corpus
-        .canonicalize()
-        .map_err(|e| format!("corpus directory `{}`: {e}", corpus.display()))?;
+    let corpus = corpus_dir(args.corpus.as_deref(), &root)?;
     let out = target_dir(&root).join("corpus");
     std::fs::create_dir_all(&out).map_err(|e| format!("`{}`: {e}", out.display()))?;
     let files = list_specs(&corpus, args.filter.as_deref())?;
