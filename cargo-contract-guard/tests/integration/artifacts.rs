@@ -7,7 +7,8 @@
 
 use std::path::PathBuf;
 
-use crate::support::{Project, Run, assert_has, repo_root, skipped};
+use crate::check::findings;
+use crate::support::{Project, assert_has, repo_root, skipped};
 
 /// The contract table of a pinned-only contract `mini` with the given artifacts tables (TOML
 /// inline tables, one per entry).
@@ -40,14 +41,6 @@ fn generated() -> Project {
     let project = project_with(&[COPY_TS], false);
     project.run(&["generate"]).expect(0);
     project
-}
-
-fn findings(run: &Run) -> Vec<serde_json::Value> {
-    run.stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|v| v["type"] == "finding")
-        .collect()
 }
 
 /// The single finding of `check` in JSON, after asserting the human, SARIF and GitHub outputs

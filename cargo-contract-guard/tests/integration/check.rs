@@ -5,7 +5,8 @@ use crate::support::{Project, Run, assert_has};
 
 const OUT: &str = "src/generated/mini.rs";
 
-fn findings(run: &Run) -> Vec<serde_json::Value> {
+/// The findings of a `check --message-format json` run.
+pub(crate) fn findings(run: &Run) -> Vec<serde_json::Value> {
     run.stdout
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())

@@ -188,27 +188,22 @@ pub(super) fn allow_lints(file: &mut syn::File) {
     let dead_code: Attribute = syn::parse_quote!(#[allow(dead_code)]);
     let with_matches: Attribute = syn::parse_quote!(#[allow(dead_code, unreachable_patterns)]);
     for item in &mut file.items {
-        let attrs = match item {
-            Item::Impl(i) => {
-                i.attrs.push(with_matches.clone());
-                continue;
-            }
-            Item::Mod(i) => {
-                i.attrs.push(with_matches.clone());
-                continue;
-            }
-            Item::Const(i) => &mut i.attrs,
-            Item::Enum(i) => &mut i.attrs,
-            Item::Fn(i) => &mut i.attrs,
-            Item::Static(i) => &mut i.attrs,
-            Item::Struct(i) => &mut i.attrs,
-            Item::Trait(i) => &mut i.attrs,
-            Item::TraitAlias(i) => &mut i.attrs,
-            Item::Type(i) => &mut i.attrs,
-            Item::Union(i) => &mut i.attrs,
+        let attr = match item {
+            Item::Impl(_) | Item::Mod(_) => &with_matches,
+            Item::Const(_)
+            | Item::Enum(_)
+            | Item::Fn(_)
+            | Item::Static(_)
+            | Item::Struct(_)
+            | Item::Trait(_)
+            | Item::TraitAlias(_)
+            | Item::Type(_)
+            | Item::Union(_) => &dead_code,
             _ => continue,
         };
-        attrs.push(dead_code.clone());
+        if let Some(attrs) = item_attrs(item) {
+            attrs.push(attr.clone());
+        }
     }
 }
 
