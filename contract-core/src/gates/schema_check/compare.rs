@@ -52,6 +52,9 @@ pub struct Checker<'d> {
     unchecked: bool,
     /// The Rust name of the field being checked (empty for a newtype's).
     field: String,
+    /// The item's type and const parameters: a field type naming one has no schema identity
+    /// where the item is defined.
+    generic_params: Vec<syn::Ident>,
 }
 
 /// A named type of the user's that must carry `#[schema]` for the schema at `pointer`.
@@ -80,6 +83,7 @@ impl<'d> Checker<'d> {
             identities: RefCell::new(Vec::new()),
             unchecked: false,
             field: String::new(),
+            generic_params: Vec::new(),
         }
     }
 
@@ -100,6 +104,7 @@ impl<'d> Checker<'d> {
 
     /// Checks an item against the schema at `node`.
     pub fn check_item(&mut self, item: &DeriveInput, node: &Node<'d>) {
+        self.generic_params = rust_type::type_params(&item.generics);
         let container = match serde_attrs::container(&item.attrs) {
             Ok(c) => c,
             Err(e) => return self.errors.push(e),
@@ -361,9 +366,16 @@ impl<'d> Checker<'d> {
         let Some(own) = rust_type::own_type(ty).filter(|own| rust_type::is_own(own)) else {
             return Ok(());
         };
-        let identity = schema_view::identity(self.root, node)?;
         let shown = rust_type::display(own);
         let at = format!("{}{}", self.spec_label, node.pointer);
+        if let Some(param) = rust_type::mentions(own, &self.generic_params) {
+            return Err(format!(
+                "`{shown}` uses the generic parameter `{param}`, so `#[schema]` cannot check it against the schema at `{at}` where the item is defined; use a concrete type, or mark the field `#[schema(unchecked)]`"
+            ));
+        }
+        // The assertion is an item of its own: the item's lifetimes are not in scope there.
+        let own = &rust_type::with_static_lifetimes(own);
+        let identity = schema_view::identity(self.root, node)?;
         let pointer = node.pointer.trim_start_matches('#');
         let mismatch = format!(
             "`{shown}` was checked by `#[schema]` against another schema than the one at `{at}`"

@@ -206,12 +206,8 @@ fn identity_tokens(
     };
     let ident = &item.ident;
     let (impl_generics, type_generics, where_clause) = item.generics.split_for_impl();
-    // Assertions name field types, which may use the item's generic parameters.
-    let assertions = if item.generics.params.is_empty() {
-        assertions
-    } else {
-        &[]
-    };
+    // The assertions name no generic parameter of the item (the checker refuses a field type
+    // that does, and writes lifetimes `'static`), so they stand on their own.
     quote! {
         impl #impl_generics #ident #type_generics #where_clause {
             #[doc(hidden)]
@@ -550,6 +546,37 @@ mod tests {
         let found = errors(other, "Collection", Direction::Both);
         assert!(
             found[0].contains("is the type for schema `DataArray`, not `dataArray`"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_generic_item_holds_its_fields_to_identities_or_refuses_them() {
+        // A lifetime parameter: the assertion names the type with `'static`.
+        let borrowed: syn::DeriveInput = syn::parse_quote!(
+            struct Collection<'a> {
+                pub data: DataArray3<'a>,
+            }
+        );
+        let needs = check_component(
+            &drift_spec(),
+            "drift.yaml",
+            &borrowed,
+            "Collection",
+            Direction::Both,
+        )
+        .expect("accepted in-process");
+        let assertion = needs[0].assertion.to_string();
+        assert!(assertion.contains("DataArray3 < 'static >"), "{assertion}");
+        // A type parameter: the field's type has no identity where the item is defined.
+        let generic: syn::DeriveInput = syn::parse_quote!(
+            struct Collection<T> {
+                pub data: Wrapper<T>,
+            }
+        );
+        let found = errors(generic, "Collection", Direction::Both);
+        assert!(
+            found[0].contains("uses the generic parameter `T`"),
             "{found:?}"
         );
     }

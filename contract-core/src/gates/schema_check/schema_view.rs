@@ -173,10 +173,13 @@ fn merge_into<'d>(
         && let Some(map) = properties.value.as_object()
     {
         for key in map.keys() {
-            if !shape.properties.iter().any(|(k, _)| k == key)
-                && let Some(child) = properties.child(key)
-            {
-                shape.properties.push((key.clone(), child));
+            let Some(child) = properties.child(key) else {
+                continue;
+            };
+            match shape.properties.iter_mut().find(|(k, _)| k == key) {
+                None => shape.properties.push((key.clone(), child)),
+                Some((_, earlier)) if narrows(root, earlier, &child) => *earlier = child,
+                Some(_) => {}
             }
         }
     }
@@ -201,6 +204,25 @@ fn merge_into<'d>(
         }
     }
     Ok(())
+}
+
+/// Whether `later`, a second declaration of a property in another `allOf` member, is exactly
+/// what a value must satisfy, both declarations together: `earlier` says no more than a type
+/// (and annotations), which `later` implies, and `later` allows `null` only if `earlier` does.
+/// (`RecordRef` declares `type: string`; a member beside it narrows `type` to an enum, and the
+/// generator writes the enum.) Otherwise the first declaration stays the one checked against.
+fn narrows<'d>(root: &'d Value, earlier: &Node<'d>, later: &Node<'d>) -> bool {
+    let Some(map) = earlier.value.as_object() else {
+        return false;
+    };
+    let plain = map
+        .keys()
+        .all(|k| k == "type" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+    let (Ok((before, _)), Ok((after, _))) = (facts(root, earlier), facts(root, later)) else {
+        return false;
+    };
+    let implied = before.types.is_empty() || after.types == before.types;
+    plain && implied && (before.nullable || !after.nullable)
 }
 
 fn add_required(required: &mut BTreeSet<String>, value: &Value) {
@@ -332,22 +354,29 @@ pub fn identity<'d>(root: &'d Value, node: &Node<'d>) -> Result<u64, String> {
     Ok(u64::from_be_bytes(first).max(1))
 }
 
-/// The local `$ref` of a schema that is only `allOf: [{$ref}]` with annotations beside it.
+/// The local `$ref` of a schema that is only an `allOf` of one `$ref` and members that only
+/// annotate (`allOf: [{description}, {$ref}]`), with annotations beside it.
 fn alias_of(value: &Value) -> Option<&str> {
-    let map = value.as_object()?;
-    let [member] = map.get("allOf")?.as_array()?.as_slice() else {
+    let only_annotates = |member: &Value, allowed: &str| {
+        member.as_object().is_some_and(|map| {
+            map.keys()
+                .all(|k| k == allowed || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+        })
+    };
+    let members = value.get("allOf")?.as_array()?;
+    let mut refs = members.iter().filter(|m| m.get("$ref").is_some());
+    let (Some(member), None) = (refs.next(), refs.next()) else {
         return None;
     };
-    let only_annotates = |map: &serde_json::Map<String, Value>, allowed: &str| {
-        map.keys()
-            .all(|k| k == allowed || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
-    };
     let target = member.get("$ref")?.as_str()?;
+    let rest_annotates = members
+        .iter()
+        .filter(|m| m.get("$ref").is_none())
+        .all(|m| only_annotates(m, ""));
     (target.starts_with('#')
-        && only_annotates(map, "allOf")
-        && member
-            .as_object()
-            .is_some_and(|m| only_annotates(m, "$ref")))
+        && rest_annotates
+        && only_annotates(value, "allOf")
+        && only_annotates(member, "$ref"))
     .then_some(target)
 }
 
@@ -546,6 +575,69 @@ mod tests {
             at("#/components/schemas/T/properties/currency")
         );
         assert_ne!(at("#/components/schemas/C"), at("#/components/schemas/T"));
+    }
+
+    #[test]
+    fn an_alias_may_put_its_annotations_in_a_member_of_their_own() {
+        let doc = json!({"components": {"schemas": {
+            "T": {"properties": {"currency": {"type": "string", "format": "ISO4217"}}},
+            "C": {"properties": {
+                "first": {"allOf": [{"description": "Default currency"},
+                                    {"$ref": "#/components/schemas/T/properties/currency"}]},
+                "last": {"allOf": [{"$ref": "#/components/schemas/T/properties/currency"},
+                                   {"description": "Currency"}]},
+                "narrowed": {"allOf": [{"$ref": "#/components/schemas/T/properties/currency"},
+                                       {"maxLength": 3}]}
+            }}
+        }}});
+        let at = |p: &str| identity(&doc, &lookup(&doc, p).unwrap()).unwrap();
+        let currency = at("#/components/schemas/T/properties/currency");
+        assert_eq!(at("#/components/schemas/C/properties/first"), currency);
+        assert_eq!(at("#/components/schemas/C/properties/last"), currency);
+        assert_ne!(at("#/components/schemas/C/properties/narrowed"), currency);
+    }
+
+    #[test]
+    fn a_property_narrowed_by_a_later_all_of_member_is_read_from_that_member() {
+        let doc = json!({"components": {"schemas": {
+            "RecordRef": {"type": "object", "properties": {"type": {"type": "string"}, "id": {"type": "string"}}},
+            "Kind": {"type": "string", "enum": ["Fee", "Order"]},
+            "SourceRef": {"allOf": [{"$ref": "#/components/schemas/RecordRef"},
+                                    {"properties": {"type": {"$ref": "#/components/schemas/Kind"},
+                                                    "id": {"type": "integer"}}}]},
+            "Widened": {"allOf": [{"properties": {"type": {"$ref": "#/components/schemas/Kind"}}},
+                                  {"properties": {"type": {"type": "string"}}}]},
+            "Nullable": {"allOf": [{"$ref": "#/components/schemas/RecordRef"},
+                                   {"properties": {"type": {"type": "string", "enum": ["A"], "nullable": true}}}]}
+        }}});
+        let declared = |name: &str, property: &str| {
+            let node = lookup(&doc, &format!("#/components/schemas/{name}")).unwrap();
+            let shape = object_shape(&doc, &node).unwrap();
+            let (_, node) = shape
+                .properties
+                .into_iter()
+                .find(|(k, _)| k == property)
+                .unwrap();
+            node.pointer
+        };
+        assert_eq!(
+            declared("SourceRef", "type"),
+            "#/components/schemas/SourceRef/allOf/1/properties/type"
+        );
+        // A later declaration of another type, a wider one, or one that adds `null` where the
+        // first does not allow it, is not what both together allow: the first stays.
+        assert_eq!(
+            declared("SourceRef", "id"),
+            "#/components/schemas/RecordRef/properties/id"
+        );
+        assert_eq!(
+            declared("Widened", "type"),
+            "#/components/schemas/Widened/allOf/0/properties/type"
+        );
+        assert_eq!(
+            declared("Nullable", "type"),
+            "#/components/schemas/RecordRef/properties/type"
+        );
     }
 
     #[test]

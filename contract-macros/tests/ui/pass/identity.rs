@@ -43,4 +43,19 @@ pub struct Labels {
     pub label: Option<String>,
 }
 
+/// A generic item: its fields' types name no type parameter, and the item's lifetime is
+/// written `'static` in the assertion.
+#[contract_macros::schema(spec = "specs/drift.yaml", name = "dataArray")]
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Strings<'a>(pub Vec<&'a str>);
+
+#[contract_macros::schema(spec = "specs/drift.yaml", name = "Collection")]
+#[derive(Serialize)]
+pub struct BorrowedCollection<'a, const N: usize> {
+    pub data: Strings<'a>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<CollectionTags>,
+}
+
 fn main() {}
