@@ -275,6 +275,56 @@ pub fn display(ty: &Type) -> String {
 
 pub use crate::util::names::name_key;
 
+/// The names of the type and const parameters of an item.
+pub fn type_params(generics: &syn::Generics) -> Vec<syn::Ident> {
+    generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            syn::GenericParam::Type(t) => Some(t.ident.clone()),
+            syn::GenericParam::Const(c) => Some(c.ident.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first of `params` that `ty` names (as a one-segment path anywhere inside it).
+pub fn mentions<'p>(ty: &Type, params: &'p [syn::Ident]) -> Option<&'p syn::Ident> {
+    struct Finder<'p> {
+        params: &'p [syn::Ident],
+        found: Option<&'p syn::Ident>,
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            if let Some(ident) = path.get_ident()
+                && let Some(param) = self.params.iter().find(|p| *p == ident)
+            {
+                self.found.get_or_insert(param);
+            }
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut finder = Finder {
+        params,
+        found: None,
+    };
+    finder.visit_type(ty);
+    finder.found
+}
+
+/// `ty` with every lifetime written `'static`.
+pub fn with_static_lifetimes(ty: &Type) -> Type {
+    struct Static;
+    impl VisitMut for Static {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+            lifetime.ident = syn::Ident::new("static", lifetime.ident.span());
+        }
+    }
+    let mut ty = ty.clone();
+    Static.visit_type_mut(&mut ty);
+    ty
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,54 +375,4 @@ mod tests {
         assert_eq!(display(&ty), "Option<Vec<std::string::String>>");
         assert_eq!(name_key("simple-user"), name_key("SimpleUser"));
     }
-}
-
-/// The names of the type and const parameters of an item.
-pub fn type_params(generics: &syn::Generics) -> Vec<syn::Ident> {
-    generics
-        .params
-        .iter()
-        .filter_map(|param| match param {
-            syn::GenericParam::Type(t) => Some(t.ident.clone()),
-            syn::GenericParam::Const(c) => Some(c.ident.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The first of `params` that `ty` names (as a one-segment path anywhere inside it).
-pub fn mentions<'p>(ty: &Type, params: &'p [syn::Ident]) -> Option<&'p syn::Ident> {
-    struct Finder<'p> {
-        params: &'p [syn::Ident],
-        found: Option<&'p syn::Ident>,
-    }
-    impl<'ast> Visit<'ast> for Finder<'_> {
-        fn visit_path(&mut self, path: &'ast syn::Path) {
-            if let Some(ident) = path.get_ident()
-                && let Some(param) = self.params.iter().find(|p| *p == ident)
-            {
-                self.found.get_or_insert(param);
-            }
-            syn::visit::visit_path(self, path);
-        }
-    }
-    let mut finder = Finder {
-        params,
-        found: None,
-    };
-    finder.visit_type(ty);
-    finder.found
-}
-
-/// `ty` with every lifetime written `'static`.
-pub fn with_static_lifetimes(ty: &Type) -> Type {
-    struct Static;
-    impl VisitMut for Static {
-        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
-            lifetime.ident = syn::Ident::new("static", lifetime.ident.span());
-        }
-    }
-    let mut ty = ty.clone();
-    Static.visit_type_mut(&mut ty);
-    ty
 }
