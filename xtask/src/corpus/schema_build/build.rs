@@ -1,0 +1,187 @@
+//! Building the annotated crates with one `cargo check` and mapping each of rustc's errors to
+//! the type, or the injected drift, whose lines it is on.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{BuildPlan, CONTRACT};
+use crate::corpus::{Pipeline, Row, crate_dir, slug};
+
+/// One error cargo reported in a scratch crate: file (relative to the crate), line, whether it
+/// is one of `#[schema]`'s (a proc-macro error or a failed identity assertion), first line.
+struct Reported {
+    file: String,
+    line: usize,
+    ours: bool,
+    message: String,
+}
+
+/// Builds every crate planned by `--schema --build` and records what rustc said in `rows`.
+pub fn build(
+    crates: &Path,
+    root: &Path,
+    rows: &mut [Row],
+    files: &[std::path::PathBuf],
+    jobs: usize,
+) -> Result<(), String> {
+    let mut packages = crate::corpus::check::Packages::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.ours.stage == "ok" && row.ours.schema.as_ref().is_some_and(|s| s.build.is_some()) {
+            packages.insert(format!("ours-{}", slug(&row.file)), (i, Pipeline::Ours));
+        }
+    }
+    crate::corpus::check::write_workspace(crates, root, rows, false)?;
+    for &(i, _) in packages.values() {
+        declare_contract(
+            &crate_dir(crates, Pipeline::Ours, &rows[i]),
+            &files[i],
+            root,
+        )?;
+    }
+    pin(crates)?;
+    let large: Vec<&String> = packages
+        .iter()
+        .filter(|(_, (i, _))| {
+            let lib = crate_dir(crates, Pipeline::Ours, &rows[*i]).join("src/lib.rs");
+            std::fs::metadata(lib).is_ok_and(|m| m.len() > crate::corpus::check::LARGE)
+        })
+        .map(|(name, _)| name)
+        .collect();
+    let mut selection = vec!["--workspace".to_string()];
+    for name in &large {
+        selection.extend(["--exclude".to_string(), (*name).clone()]);
+    }
+    let target = crates.parent().unwrap_or(crates).join("target");
+    let reported = cargo_check(crates, &target, jobs, &selection, &packages)?;
+    for (name, &(i, _)) in &packages {
+        let Some(plan) = rows[i].ours.schema.as_mut().and_then(|s| s.build.as_mut()) else {
+            continue;
+        };
+        if large.contains(&name) {
+            plan.failure =
+                Some("not built: a very large client (run it alone with `--filter`)".into());
+            continue;
+        }
+        attribute_errors(plan, reported.get(name).map_or(&[][..], Vec::as_slice));
+    }
+    Ok(())
+}
+
+/// Adds `contract-macros` and the contract table to a scratch crate's manifest and copies the
+/// spec beside it.
+fn declare_contract(dir: &Path, source: &Path, root: &Path) -> Result<(), String> {
+    let io = |what: &Path, e: std::io::Error| format!("`{}`: {e}", what.display());
+    let extension = source
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("json");
+    let spec = format!("spec.{extension}");
+    std::fs::copy(source, dir.join(&spec)).map_err(|e| io(source, e))?;
+    let manifest_path = dir.join("Cargo.toml");
+    let mut manifest =
+        std::fs::read_to_string(&manifest_path).map_err(|e| io(&manifest_path, e))?;
+    manifest.push_str(&format!(
+        "contract-macros = {{ path = {:?}, default-features = false }}\n\n[package.metadata.contract-guard.contracts.{CONTRACT}]\nspec = {spec:?}\n",
+        root.join("contract-macros").to_string_lossy()
+    ));
+    std::fs::write(&manifest_path, manifest).map_err(|e| io(&manifest_path, e))
+}
+
+/// Pins every scratch crate's contract in the scratch workspace's `contract-guard.lock`.
+fn pin(crates: &Path) -> Result<(), String> {
+    use contract_core::error::with_causes;
+    use contract_core::project::{pin, workspace::Workspace};
+    let workspace =
+        Workspace::load(Some(&crates.join("Cargo.toml"))).map_err(|e| with_causes(&e))?;
+    let all: Vec<_> = workspace.contracts.iter().collect();
+    pin::relock(&workspace, &all).map_err(|e| with_causes(&e))?;
+    Ok(())
+}
+
+/// Maps each error to the annotated type whose lines it is on, or to the drift file it is in.
+fn attribute_errors(plan: &mut BuildPlan, reported: &[Reported]) {
+    let mut rejected: BTreeMap<String, String> = BTreeMap::new();
+    for error in reported {
+        if let Some(drift) = error
+            .file
+            .strip_prefix("src/")
+            .filter(|f| f.starts_with("drift_"))
+        {
+            if error.ours && !plan.caught.iter().any(|c| c == drift) {
+                plan.caught.push(drift.to_string());
+            }
+            continue;
+        }
+        let index = plan.lines.iter().rposition(|&start| start <= error.line);
+        let owner = match (error.file.as_str(), index) {
+            ("src/lib.rs", Some(i)) => plan.annotated[i].0.clone(),
+            _ => format!(
+                "(outside the annotated types: {}:{})",
+                error.file, error.line
+            ),
+        };
+        rejected
+            .entry(owner)
+            .or_insert_with(|| error.message.clone());
+    }
+    plan.rejected = rejected.into_iter().collect();
+}
+
+/// One `cargo check --keep-going` over `selection`: every error, by package.
+fn cargo_check(
+    crates: &Path,
+    target: &Path,
+    jobs: usize,
+    selection: &[String],
+    packages: &crate::corpus::check::Packages,
+) -> Result<BTreeMap<String, Vec<Reported>>, String> {
+    let mut out: BTreeMap<String, Vec<Reported>> = BTreeMap::new();
+    let mut each = |message: &Value| {
+        if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
+            return;
+        }
+        let Some(package) = message["package_id"].as_str().and_then(|id| {
+            crate::corpus::check::package_name(id, &|name| packages.contains_key(name))
+        }) else {
+            return;
+        };
+        let diagnostic = &message["message"];
+        let Some((file, line)) = crate_location(diagnostic) else {
+            return;
+        };
+        let code = diagnostic["code"]["code"].as_str();
+        out.entry(package).or_default().push(Reported {
+            file,
+            line,
+            ours: code.is_none() || code == Some("E0080"),
+            message: crate::corpus::worker::one_line(
+                diagnostic["message"].as_str().unwrap_or("error"),
+            ),
+        });
+    };
+    crate::corpus::check::cargo_messages("check", crates, target, jobs, selection, &mut each)?;
+    Ok(out)
+}
+
+/// Where in the crate a diagnostic is: its primary span, or for an error raised inside a macro
+/// of another crate (a `panic!` in a constant) the place in the crate it was expanded from; the
+/// file relative to the crate (`src/lib.rs`) and the line.
+fn crate_location(diagnostic: &Value) -> Option<(String, usize)> {
+    let spans = diagnostic["spans"].as_array()?;
+    let mut candidates: Vec<&Value> = spans.iter().filter(|s| s["is_primary"] == true).collect();
+    candidates.extend(spans.iter().filter(|s| s["is_primary"] != true));
+    while let Some(span) = candidates.first().copied() {
+        candidates.remove(0);
+        let file = span["file_name"].as_str().unwrap_or_default();
+        if let Some(index) = file.find("/src/").filter(|_| !file.starts_with('/')) {
+            let line = span["line_start"].as_u64().unwrap_or_default() as usize;
+            return Some((file[index + 1..].to_string(), line));
+        }
+        if span["expansion"]["span"].is_object() {
+            candidates.push(&span["expansion"]["span"]);
+        }
+    }
+    None
+}

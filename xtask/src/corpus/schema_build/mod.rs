@@ -1,0 +1,56 @@
+//! `cargo xtask corpus --schema --build`: `#[schema]` judged by rustc on the types our generator
+//! writes, identity assertions included.
+//!
+//! For every spec the generated client becomes a crate under `target/corpus/crates/ours/` whose
+//! types carry `#[contract_macros::schema(contract = "spec", …)]`: a component type its schema's
+//! name, an inline type the JSON pointer of the schema a checked field needs it for (found by
+//! checking the component types in-process first, then the inline types they lead to). The
+//! crate declares the contract in its `Cargo.toml`, the workspace pins it in
+//! `contract-guard.lock`, and one `cargo check --message-format json` builds them all; every
+//! error is mapped to the type (or injected drift) whose lines it is on.
+//!
+//! Compile-time drift injection, issue 17's class 6 (each drift a copy of an accepted struct in
+//! a file of its own, so an error there is that drift caught):
+//! - `6-type-swapped`: a field's named type (held to an identity) replaced by another
+//!   annotated type whose schema differs;
+//! - `6-annotation-stripped`: the same field's type replaced by a copy without `#[schema]`.
+//!
+//! [`plan`] writes the annotated crate and the drifts (in the worker), [`build`] builds them all
+//! and maps rustc's errors back, [`report`] sums them up.
+
+mod build;
+mod plan;
+mod report;
+
+use serde::{Deserialize, Serialize};
+
+pub use build::build;
+pub use plan::plan;
+pub use report::report;
+
+/// The contract every scratch crate declares.
+const CONTRACT: &str = "spec";
+
+/// What the worker wrote for one spec and what the build found.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BuildPlan {
+    /// Annotated types in the order they appear: type, the attribute's schema argument.
+    pub annotated: Vec<(String, String)>,
+    /// Types not annotated: type, reason.
+    pub not_annotated: Vec<(String, String)>,
+    /// Fields marked `#[schema(unchecked)]`: type, field, reason.
+    pub unchecked: Vec<(String, String, String)>,
+    /// Injected drifts: file (under `src/`), class, type, what was changed.
+    pub drifts: Vec<(String, String, String, String)>,
+    /// The first line (1-based) of each annotated type in `src/lib.rs`, in order.
+    pub lines: Vec<usize>,
+    /// After the build: types rejected (type, first error).
+    #[serde(default)]
+    pub rejected: Vec<(String, String)>,
+    /// After the build: drift files with an error of `#[schema]`'s.
+    #[serde(default)]
+    pub caught: Vec<String>,
+    /// After the build: why the crate was not built or its errors could not be attributed.
+    #[serde(default)]
+    pub failure: Option<String>,
+}

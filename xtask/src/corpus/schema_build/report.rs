@@ -1,0 +1,131 @@
+//! The `--build` section of the schema report.
+
+use std::collections::BTreeMap;
+
+use super::BuildPlan;
+use crate::corpus::Row;
+
+/// Totals of the rustc build over the specs.
+#[derive(Default)]
+struct Totals {
+    specs: usize,
+    annotated: usize,
+    rejected: usize,
+    not_annotated: usize,
+    unchecked: usize,
+    not_built: usize,
+    drift: BTreeMap<String, (usize, usize)>,
+}
+
+/// The `--build` part of the report (markdown section, terminal summary); `None` when the run
+/// did not build.
+pub fn report(rows: &[Row]) -> Option<(String, String)> {
+    let mut totals = Totals::default();
+    let mut table = String::from(
+        "\n## Built with rustc (`--build`)\n\n| spec | annotated | rejected | not annotated | fields `unchecked` | drifts caught |\n|---|---|---|---|---|---|\n",
+    );
+    let mut details = String::new();
+    for row in rows.iter().filter(|r| r.duplicate_of.is_none()) {
+        let Some(plan) = row.ours.schema.as_ref().and_then(|s| s.build.as_ref()) else {
+            continue;
+        };
+        if let Some(failure) = &plan.failure {
+            totals.not_built += 1;
+            details.push_str(&format!("- `{}`: {failure}\n", row.file));
+            continue;
+        }
+        spec_row(row, plan, &mut totals, &mut table, &mut details);
+    }
+    if totals.specs == 0 && totals.not_built == 0 {
+        return None;
+    }
+    let summary = build_summary(&totals);
+    let md = format!("{table}\n```text\n{summary}```\n\n### Details\n\n{details}");
+    Some((md, summary))
+}
+
+fn spec_row(
+    row: &Row,
+    plan: &BuildPlan,
+    totals: &mut Totals,
+    table: &mut String,
+    details: &mut String,
+) {
+    totals.specs += 1;
+    totals.annotated += plan.annotated.len();
+    totals.rejected += plan.rejected.len();
+    totals.not_annotated += plan.not_annotated.len();
+    totals.unchecked += plan.unchecked.len();
+    let mut caught = 0;
+    for (file, class, ty, what) in &plan.drifts {
+        let tally = totals.drift.entry(class.clone()).or_default();
+        tally.1 += 1;
+        if plan.caught.contains(file) {
+            tally.0 += 1;
+            caught += 1;
+        } else {
+            details.push_str(&format!(
+                "- missed drift {class} in `{ty}` (`{}`): {what}\n",
+                row.file
+            ));
+        }
+    }
+    table.push_str(&format!(
+        "| {} | {} | {} | {} | {} | {caught} / {} |\n",
+        row.file,
+        plan.annotated.len(),
+        plan.rejected.len(),
+        plan.not_annotated.len(),
+        plan.unchecked.len(),
+        plan.drifts.len()
+    ));
+    for (ty, error) in &plan.rejected {
+        details.push_str(&format!(
+            "- rejected by rustc `{ty}` in `{}`: {error}\n",
+            row.file
+        ));
+    }
+    for (ty, field, reason) in &plan.unchecked {
+        details.push_str(&format!(
+            "- `{ty}.{field}` marked `#[schema(unchecked)]` in `{}`: {reason}\n",
+            row.file
+        ));
+    }
+}
+
+fn build_summary(totals: &Totals) -> String {
+    let percent = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            a as f64 * 100.0 / b as f64
+        }
+    };
+    let accepted = totals.annotated - totals.rejected.min(totals.annotated);
+    let mut out = format!(
+        "built with rustc: {} specs, {accepted} of {} annotated types accepted ({:.2}%), {} rejected; {} types not annotated, {} fields `unchecked`; {} specs not built\n",
+        totals.specs,
+        totals.annotated,
+        percent(accepted, totals.annotated),
+        totals.rejected,
+        totals.not_annotated,
+        totals.unchecked,
+        totals.not_built,
+    );
+    out.push_str("compile-time drift injection (caught / injected):\n");
+    let (mut caught, mut injected) = (0, 0);
+    for (class, (c, i)) in &totals.drift {
+        caught += c;
+        injected += i;
+        out.push_str(&format!(
+            "  {class:<28} {c:>6} / {i:<6} {:.1}%\n",
+            percent(*c, *i)
+        ));
+    }
+    out.push_str(&format!(
+        "  {:<28} {caught:>6} / {injected:<6} {:.2}%\n",
+        "total",
+        percent(caught, injected)
+    ));
+    out
+}
