@@ -150,9 +150,38 @@ impl Located {
 /// The largest Cargo.toml read (bigger ones are not manifests anyone writes by hand).
 const MAX_MANIFEST_LEN: u64 = 4 << 20;
 
-fn read_toml(path: &Path) -> Option<toml::Table> {
+/// A manifest, parsed once per process while its bytes stay the same (a crate with 200
+/// attributes would otherwise parse its manifests 200 times, unoptimised).
+fn read_toml(path: &Path) -> Option<Arc<toml::Table>> {
+    type Parsed = Mutex<HashMap<PathBuf, (Vec<u8>, Arc<toml::Table>)>>;
+    static PARSED: OnceLock<Parsed> = OnceLock::new();
+    let parsed = PARSED.get_or_init(Default::default);
     let bytes = crate::util::fsio::read_bounded(path, MAX_MANIFEST_LEN).ok()?;
-    String::from_utf8(bytes).ok()?.parse::<toml::Table>().ok()
+    if let Ok(map) = parsed.lock()
+        && let Some((seen, table)) = map.get(path)
+        && *seen == bytes
+    {
+        return Some(table.clone());
+    }
+    let table = Arc::new(
+        std::str::from_utf8(&bytes)
+            .ok()?
+            .parse::<toml::Table>()
+            .ok()?,
+    );
+    if let Ok(mut map) = parsed.lock() {
+        map.insert(path.to_path_buf(), (bytes, table.clone()));
+    }
+    Some(table)
+}
+
+/// The bytes of the files a lookup depends on (`None`: absent or unreadable), compared, not
+/// timestamped, so a file rewritten within one clock tick still counts as changed.
+fn snapshot(paths: &[PathBuf]) -> Vec<Option<Vec<u8>>> {
+    paths
+        .iter()
+        .map(|path| crate::util::fsio::read_bounded(path, crate::util::fsio::MAX_TEXT_BYTES).ok())
+        .collect()
 }
 
 /// The crate containing `start` (a source file or directory): the nearest ancestor with a
@@ -266,7 +295,33 @@ impl LocateError {
 }
 
 /// Looks up contract `name` for `krate`: its own table first, then the workspace root's.
+/// Remembered for the process while the crate's manifest, the root manifest and the lock keep
+/// their bytes (read before the lookup, so a change during it is seen next time).
 pub fn locate(krate: &MacroCrate, name: &str) -> Result<Located, LocateError> {
+    type Memo = Mutex<HashMap<(PathBuf, PathBuf, String), (Vec<Option<Vec<u8>>>, Located)>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let memo = MEMO.get_or_init(Default::default);
+    let inputs = [
+        krate.dir.join("Cargo.toml"),
+        krate.root.join("Cargo.toml"),
+        krate.root.join(LOCK_FILE_NAME),
+    ];
+    let before = snapshot(&inputs);
+    let key = (krate.dir.clone(), krate.root.clone(), name.to_string());
+    if let Ok(map) = memo.lock()
+        && let Some((seen, located)) = map.get(&key)
+        && *seen == before
+    {
+        return Ok(located.clone());
+    }
+    let located = locate_uncached(krate, name)?;
+    if let Ok(mut map) = memo.lock() {
+        map.insert(key, (before, located.clone()));
+    }
+    Ok(located)
+}
+
+fn locate_uncached(krate: &MacroCrate, name: &str) -> Result<Located, LocateError> {
     contract::validate_name(name).map_err(|reason| LocateError::InvalidName { reason })?;
     let members = vec![(krate.dir.clone(), krate.name.clone())];
     let ctx = DeclarationContext {
@@ -613,6 +668,40 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not pinned"), "{err}");
+    }
+
+    #[test]
+    fn a_remembered_lookup_sees_files_rewritten_at_once_with_the_same_length() {
+        let dir = workspace();
+        let root = dir.path();
+        let krate = find_crate(&root.join("app/src/lib.rs")).unwrap();
+        assert_eq!(
+            locate(&krate, "pets").unwrap().contract.spec_rel,
+            "app/specs/pets.yaml"
+        );
+        // Same length, same clock tick: a timestamp would not tell the two apart.
+        let manifest = root.join("app/Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        write(
+            root,
+            "app/Cargo.toml",
+            &text.replace("specs/pets.yaml", "specs/cats.yaml"),
+        );
+        assert_eq!(
+            locate(&krate, "pets").unwrap().contract.spec_rel,
+            "app/specs/cats.yaml"
+        );
+        let lock = root.join(LOCK_FILE_NAME);
+        let pinned = std::fs::read_to_string(&lock).unwrap();
+        write(
+            root,
+            LOCK_FILE_NAME,
+            &pinned.replace("name = \"pets\"", "name = \"pots\""),
+        );
+        assert!(locate(&krate, "pets").unwrap().entry.is_none());
+        // And back: the first lookup's answer again.
+        write(root, LOCK_FILE_NAME, &pinned);
+        assert!(locate(&krate, "pets").unwrap().entry.is_some());
     }
 
     #[test]
