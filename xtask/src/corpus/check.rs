@@ -44,14 +44,7 @@ pub fn check(
     let target = crates.parent().unwrap_or(crates).join("target");
     // Very large clients (the GitHub ones: 400k lines, ~8 GB of memory each) are checked one at
     // a time, after the others.
-    let large: Vec<&String> = packages
-        .iter()
-        .filter(|(_, (i, pipeline))| {
-            let lib = crate_dir(crates, *pipeline, &rows[*i]).join("src/lib.rs");
-            std::fs::metadata(lib).is_ok_and(|m| m.len() > LARGE)
-        })
-        .map(|(name, _)| name)
-        .collect();
+    let large = large_packages(crates, rows, &packages);
     eprintln!(
         "corpus: cargo check of {} crates ({} large ones one at a time)",
         packages.len(),
@@ -60,7 +53,7 @@ pub fn check(
     let mut results = Results::default();
     let mut all: Vec<String> = vec!["--workspace".into()];
     for name in &large {
-        all.extend(["--exclude".to_string(), (*name).clone()]);
+        all.extend(["--exclude".to_string(), name.clone()]);
     }
     let ours = |name: &str| packages.contains_key(name);
     // When every crate is large (`--filter corpus/github`), the workspace minus them is empty.
@@ -68,7 +61,7 @@ pub fn check(
         cargo_json("check", crates, &target, jobs, &all, &ours, &mut results)?;
     }
     for name in &large {
-        let selection = ["-p".into(), (*name).clone()];
+        let selection = ["-p".into(), name.clone()];
         cargo_json("check", crates, &target, 1, &selection, &ours, &mut results)?;
     }
     record(rows, &packages, results);
@@ -159,7 +152,20 @@ fn record(rows: &mut [Row], packages: &Packages, results: Results) {
 }
 
 /// Generated code above this size is checked alone.
-pub(super) const LARGE: u64 = 4 << 20;
+const LARGE: u64 = 4 << 20;
+
+/// The packages whose generated code is over [`LARGE`] (the GitHub clients: 400k lines, up to
+/// 13 GB of memory each), checked one at a time after the others.
+pub(crate) fn large_packages(crates: &Path, rows: &[Row], packages: &Packages) -> Vec<String> {
+    packages
+        .iter()
+        .filter(|(_, (i, pipeline))| {
+            let lib = crate_dir(crates, *pipeline, &rows[*i]).join("src/lib.rs");
+            std::fs::metadata(lib).is_ok_and(|m| m.len() > LARGE)
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
 
 /// What cargo reported, by package.
 #[derive(Default)]

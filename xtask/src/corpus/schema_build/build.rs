@@ -41,30 +41,26 @@ pub fn build(
         )?;
     }
     pin(crates)?;
-    let large: Vec<&String> = packages
-        .iter()
-        .filter(|(_, (i, _))| {
-            let lib = crate_dir(crates, Pipeline::Ours, &rows[*i]).join("src/lib.rs");
-            std::fs::metadata(lib).is_ok_and(|m| m.len() > crate::corpus::check::LARGE)
-        })
-        .map(|(name, _)| name)
-        .collect();
-    let mut selection = vec!["--workspace".to_string()];
-    for name in &large {
-        selection.extend(["--exclude".to_string(), (*name).clone()]);
-    }
+    let large = crate::corpus::check::large_packages(crates, rows, &packages);
     let target = crates.parent().unwrap_or(crates).join("target");
-    let reported = cargo_check(crates, &target, jobs, &selection, &packages)?;
-    for (name, &(i, _)) in &packages {
-        let Some(plan) = rows[i].ours.schema.as_mut().and_then(|s| s.build.as_mut()) else {
-            continue;
-        };
-        if large.contains(&name) {
-            plan.failure =
-                Some("not built: a very large client (run it alone with `--filter`)".into());
-            continue;
+    let mut reported = BTreeMap::new();
+    // When every crate is large (`--filter corpus/github`), the workspace minus them is empty.
+    if large.len() < packages.len() {
+        let mut selection = vec!["--workspace".to_string()];
+        for name in &large {
+            selection.extend(["--exclude".to_string(), name.clone()]);
         }
-        attribute_errors(plan, reported.get(name).map_or(&[][..], Vec::as_slice));
+        reported.extend(cargo_check(crates, &target, jobs, &selection, &packages)?);
+    }
+    for name in &large {
+        eprintln!("corpus: building the large client `{name}` alone");
+        let selection = ["-p".to_string(), name.clone()];
+        reported.extend(cargo_check(crates, &target, 1, &selection, &packages)?);
+    }
+    for (name, &(i, _)) in &packages {
+        if let Some(plan) = rows[i].ours.schema.as_mut().and_then(|s| s.build.as_mut()) {
+            attribute_errors(plan, reported.get(name).map_or(&[][..], Vec::as_slice));
+        }
     }
     Ok(())
 }
