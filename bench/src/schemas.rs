@@ -22,6 +22,8 @@ use crate::{Ctx, Row, Skip, Target};
 /// How many attributed types the crate holds.
 const TYPES: usize = 200;
 const SCHEMAS: &str = "#/components/schemas/";
+/// Rounds of `choose` at most.
+const ROUNDS: usize = 40;
 
 /// Rust type name for a schema name: `simple-user` → `SimpleUser`.
 fn pascal(name: &str) -> String {
@@ -209,7 +211,9 @@ fn cargo(dir: &Path, args: &[&str]) -> Command {
 fn choose(dir: &Path, document: &Value) -> Result<(Vec<String>, usize), String> {
     let all = candidates(document);
     let mut rejected = BTreeSet::new();
-    for _ in 0..10 {
+    // Each round drops the types rustc rejected and brings in the next candidates (the
+    // mechanical writer types enums as `String`, which the attribute rejects both ways).
+    for _ in 0..ROUNDS {
         let chosen: Vec<String> = all
             .iter()
             .filter(|n| !rejected.contains(*n))
@@ -245,7 +249,9 @@ fn choose(dir: &Path, document: &Value) -> Result<(Vec<String>, usize), String> 
             return Err(format!("the attributed crate does not build:\n{stderr}"));
         }
     }
-    Err("could not find 200 accepted schemas in 10 rounds".into())
+    Err(format!(
+        "could not find {TYPES} accepted schemas in {ROUNDS} rounds"
+    ))
 }
 
 fn touch(path: &Path) -> Result<(), String> {

@@ -182,7 +182,8 @@ pub fn load_pinned_in(
         let hash = scope.spawn(|| (Sha256Digest::of(&bytes), !may_reference_files(&bytes)));
         let parsed = parse_bytes(path, &bytes);
         (
-            hash.join().unwrap_or((Sha256Digest::of(&bytes), false)),
+            hash.join()
+                .unwrap_or_else(|_| (Sha256Digest::of(&bytes), false)),
             parsed,
         )
     });
