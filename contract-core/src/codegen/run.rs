@@ -242,6 +242,8 @@ fn pinned_spec(contract: &Contract, previous: Option<&LockEntry>) -> Result<Load
             &contract.root,
             p.raw_sha256,
             p.fingerprint,
+            crate::spec::Reading::Whole,
+            false,
         ),
         _ => contract.load_spec(),
     }

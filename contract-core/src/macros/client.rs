@@ -160,7 +160,7 @@ fn pinned_spec(
     if cached && let Some(entry) = locate::pinned_single_file(located) {
         return Ok(Some((None, SpecIdentity::pinned_single_file(entry))));
     }
-    match locate::load_pinned(located) {
+    match locate::load_pinned(located, crate::spec::Reading::Whole, None) {
         Ok(spec) => {
             let identity = SpecIdentity::of(&spec);
             Ok(Some((Some(spec), identity)))
@@ -272,11 +272,16 @@ fn generate(
 ) -> syn::Result<String> {
     let spec = match spec {
         Some(spec) => spec,
-        None => locate::load_pinned(located).map_err(|error| {
-            error.to_syn(contract).unwrap_or_else(|| {
-                syn::Error::new_spanned(contract, "the spec moved from its pin (reported above)")
-            })
-        })?,
+        None => {
+            locate::load_pinned(located, crate::spec::Reading::Whole, None).map_err(|error| {
+                error.to_syn(contract).unwrap_or_else(|| {
+                    syn::Error::new_spanned(
+                        contract,
+                        "the spec moved from its pin (reported above)",
+                    )
+                })
+            })?
+        }
     };
     let code = crate::codegen::generate_client(&located.contract, &spec)
         .map_err(|e| syn::Error::new_spanned(contract, crate::error::with_causes(&e)))?;

@@ -28,13 +28,6 @@ use crate::util::hash::Sha256Digest;
 /// The entry format, part of every key and the first header line of every entry.
 const FORMAT: &str = "contract-guard client! cache 1";
 
-/// The file cargo writes at the root of every target directory it creates.
-const CARGO_TARGET_TAG: &str = "CACHEDIR.TAG";
-
-/// How many directories above rustc's `--out-dir` the target directory may be
-/// (`<target>/<triple>/<profile>/deps`).
-const OUT_DIR_DEPTH: usize = 3;
-
 /// What identifies a spec's exact text: its fingerprint, and the SHA-256 of its bytes and of
 /// each file it references.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,33 +210,6 @@ fn check_entry(bytes: &[u8], key: &CacheKey) -> Result<(), &'static str> {
     Err("its code does not match the digest in its header (truncated or edited)")
 }
 
-/// The target directory a proc macro's crate is compiled into, or `None` when none is found
-/// (the macro then expands without the cache). Looked up without walking the file system: the
-/// nearest directory holding cargo's `CACHEDIR.TAG` among rustc's `--out-dir` and the
-/// [`OUT_DIR_DEPTH`] directories above it; else `CARGO_TARGET_DIR` (when absolute); else
-/// `target` under the workspace root. A directory counts only when cargo created it (it holds
-/// the tag), so the cache never lands in a source tree.
-pub fn find_target_dir(
-    out_dir: Option<&Path>,
-    target_dir_env: Option<&Path>,
-    workspace_root: &Path,
-) -> Option<PathBuf> {
-    let tagged = |dir: &Path| dir.join(CARGO_TARGET_TAG).is_file();
-    if let Some(out_dir) = out_dir.and_then(|dir| std::path::absolute(dir).ok())
-        && let Some(found) = out_dir
-            .ancestors()
-            .take(OUT_DIR_DEPTH + 1)
-            .find(|d| tagged(d))
-    {
-        return Some(found.to_path_buf());
-    }
-    if let Some(dir) = target_dir_env.filter(|dir| dir.is_absolute() && tagged(dir)) {
-        return Some(dir.to_path_buf());
-    }
-    let default = workspace_root.join("target");
-    tagged(&default).then_some(default)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,46 +325,5 @@ mod tests {
         let path = cache.store(&key, "pub struct A;\n", Some(inputs)).unwrap();
         let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
         assert_eq!(modified, inputs);
-    }
-
-    #[test]
-    fn the_target_dir_is_the_tagged_one_above_rustcs_out_dir() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let target = root.join("build/tgt");
-        let out_dir = target.join("x86_64-unknown-linux-gnu/debug/deps");
-        std::fs::create_dir_all(&out_dir).unwrap();
-        // Not cargo's (no tag): never used, so the cache never lands in a source tree.
-        assert_eq!(find_target_dir(Some(&out_dir), None, root), None);
-        std::fs::create_dir_all(root.join("target")).unwrap();
-        std::fs::write(root.join("target").join(CARGO_TARGET_TAG), "").unwrap();
-        assert_eq!(
-            find_target_dir(Some(&out_dir), None, root),
-            Some(root.join("target"))
-        );
-        std::fs::write(target.join(CARGO_TARGET_TAG), "").unwrap();
-        assert_eq!(
-            find_target_dir(Some(&out_dir), None, root),
-            Some(target.clone())
-        );
-        assert_eq!(find_target_dir(None, Some(&target), root), Some(target));
-        assert_eq!(
-            find_target_dir(None, Some(Path::new("relative")), root),
-            Some(root.join("target"))
-        );
-        let args = ["rustc", "--crate-name", "x", "--out-dir", "/t/debug/deps"];
-        assert_eq!(
-            crate::macros::locate::out_dir_argument(args.iter().map(Into::into)),
-            Some(PathBuf::from("/t/debug/deps"))
-        );
-        let joined = ["rustc", "--out-dir=/t/deps"];
-        assert_eq!(
-            crate::macros::locate::out_dir_argument(joined.iter().map(Into::into)),
-            Some(PathBuf::from("/t/deps"))
-        );
-        assert_eq!(
-            crate::macros::locate::out_dir_argument(["rustc"].iter().map(Into::into)),
-            None
-        );
     }
 }

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
+use crate::macros::target_dir;
 use crate::project::contract::{self, Contract, DeclarationContext};
 use crate::project::lock::{LockEntry, LockFile};
 use crate::project::workspace::LOCK_FILE_NAME;
-use crate::spec::{self, LoadedSpec};
+use crate::spec::{self, LoadedSpec, Reading};
 use crate::util::hash::Sha256Digest;
 use crate::util::paths;
 
@@ -48,10 +49,9 @@ impl MacroEnv {
     }
 
     /// The target directory the crate is compiled into, when one is found
-    /// ([`crate::macros::client_cache::find_target_dir`]).
-    #[cfg(feature = "generate")]
+    /// ([`crate::macros::target_dir::find_target_dir`]).
     pub fn target_dir(&self, krate: &MacroCrate) -> Option<PathBuf> {
-        crate::macros::client_cache::find_target_dir(
+        crate::macros::target_dir::find_target_dir(
             self.out_dir.as_deref(),
             self.target_dir_env.as_deref(),
             &krate.root,
@@ -455,7 +455,7 @@ pub fn verify_pinned(located: &Located) -> Result<Vec<PathBuf>, PinError> {
     if pinned_single_file(located).is_some() {
         return Ok(vec![located.contract.spec_path.clone()]);
     }
-    load_pinned(located).map(|spec| spec.files())
+    load_pinned(located, Reading::Whole, None).map(|spec| spec.files())
 }
 
 /// The contract's lock entry when the spec's bytes are the ones it pinned and cannot reference
@@ -471,8 +471,13 @@ pub fn pinned_single_file(located: &Located) -> Option<&LockEntry> {
 }
 
 /// The contract's spec, checked against its pin: a compile error names both fingerprints and
-/// the fix when they differ, once per crate.
-pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, PinError> {
+/// the fix when they differ, once per crate. `reading` says how much of the document is read.
+/// `target_dir`, when known, keeps the stamp that spares the next build the spec's hash.
+pub fn load_pinned(
+    located: &Located,
+    reading: Reading,
+    target_dir: Option<&Path>,
+) -> Result<Arc<LoadedSpec>, PinError> {
     let contract = &located.contract;
     let Some(entry) = &located.entry else {
         return Err(PinError::NotPinned {
@@ -490,8 +495,14 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, PinError> {
     // A pin vouches for the fingerprint of the bytes it hashed, when they reach no other file
     // (`load_pinned_in` reads that from the spec).
     let pin = Some((entry.raw_sha256, entry.fingerprint));
-    let spec = cached(&contract.spec_path, &contract.root, pin)
-        .map_err(|e| PinError::Load(Box::new(e)))?;
+    let spec = cached(
+        &contract.spec_path,
+        &contract.root,
+        pin,
+        reading,
+        target_dir,
+    )
+    .map_err(|e| PinError::Load(Box::new(e)))?;
     if spec.fingerprint != entry.fingerprint {
         if !crate::macros::reported::first_report(
             &contract.name,
@@ -512,12 +523,12 @@ pub fn load_pinned(located: &Located) -> Result<Arc<LoadedSpec>, PinError> {
     Ok(spec)
 }
 
-type Cache = Mutex<HashMap<PathBuf, (u64, Option<SystemTime>, Arc<LoadedSpec>)>>;
+type Cache = Mutex<HashMap<(PathBuf, Reading), (u64, Option<SystemTime>, Arc<LoadedSpec>)>>;
 
 /// Loads a spec once per process while its size and modification time stay the same
 /// (references may reach anywhere inside `sandbox`).
 pub fn load_cached(path: &Path, sandbox: &Path) -> crate::Result<Arc<LoadedSpec>> {
-    cached(path, sandbox, None)
+    cached(path, sandbox, None, Reading::Whole, None)
 }
 
 /// [`load_cached`], trusting `pin` (raw SHA-256, fingerprint) for bytes that hash to it.
@@ -525,23 +536,32 @@ fn cached(
     path: &Path,
     sandbox: &Path,
     pin: Option<(Sha256Digest, Sha256Digest)>,
+    reading: Reading,
+    target_dir: Option<&Path>,
 ) -> crate::Result<Arc<LoadedSpec>> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let meta = std::fs::metadata(path).map_err(|e| crate::Error::io("read", path, e))?;
     let key = (meta.len(), meta.modified().ok());
     if let Ok(map) = cache.lock()
-        && let Some((len, mtime, spec)) = map.get(path)
+        && let Some((len, mtime, spec)) = map.get(&(path.to_path_buf(), reading))
         && (*len, *mtime) == key
     {
         return Ok(spec.clone());
     }
     let spec = Arc::new(match pin {
-        Some((raw, fingerprint)) => spec::load_pinned_in(path, sandbox, raw, fingerprint)?,
+        Some((raw, fingerprint)) => {
+            let stamped = target_dir.is_some_and(|dir| target_dir::stamped(dir, path, raw));
+            let spec = spec::load_pinned_in(path, sandbox, raw, fingerprint, reading, stamped)?;
+            if let Some(dir) = target_dir.filter(|_| !stamped && spec.raw_sha256 == raw) {
+                target_dir::stamp(dir, path, raw);
+            }
+            spec
+        }
         None => spec::load_in(path, sandbox)?,
     });
     if let Ok(mut map) = cache.lock() {
-        map.insert(path.to_path_buf(), (key.0, key.1, spec.clone()));
+        map.insert((path.to_path_buf(), reading), (key.0, key.1, spec.clone()));
     }
     Ok(spec)
 }
@@ -738,12 +758,21 @@ mod tests {
         let real = spec::load_in(&path, dir.path()).unwrap();
         let vouched = Sha256Digest::of(b"a fingerprint the pin recorded");
         // Same bytes: the pinned fingerprint is taken, the document still parsed.
-        let trusted = spec::load_pinned_in(&path, dir.path(), real.raw_sha256, vouched).unwrap();
+        let trusted = spec::load_pinned_in(
+            &path,
+            dir.path(),
+            real.raw_sha256,
+            vouched,
+            Reading::Whole,
+            false,
+        )
+        .unwrap();
         assert_eq!(trusted.fingerprint, vouched);
         assert_eq!(trusted.document, real.document);
         // Other bytes: fingerprinted in full.
         let other = Sha256Digest::of(b"other bytes");
-        let full = spec::load_pinned_in(&path, dir.path(), other, vouched).unwrap();
+        let full =
+            spec::load_pinned_in(&path, dir.path(), other, vouched, Reading::Whole, false).unwrap();
         assert_eq!(full.fingerprint, real.fingerprint);
     }
 

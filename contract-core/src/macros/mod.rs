@@ -6,7 +6,8 @@
 //! - [`embed`]: `embed!` and `fingerprint!`, a pinned contract's record and fingerprint;
 //! - `client` (feature `generate`): `client!`, a client generated at compile time, and
 //!   `client_cache`, the verified cache of its expansion under the target directory;
-//! - [`reported`]: one stale-pin error per crate, however many macros see it.
+//! - [`reported`]: one stale-pin error per crate, however many macros see it;
+//! - [`target_dir`]: the target directory, and the stamps of spec files already hashed.
 //!
 //! `#[schema]` expands through [`crate::gates::schema_check`].
 
@@ -18,6 +19,7 @@ pub mod embed;
 pub mod guard;
 pub mod locate;
 pub mod reported;
+pub mod target_dir;
 
 /// Where a macro of the UI-test fixture crate (`contract-macros/tests/ui`) runs: its contracts
 /// `pets` and `store` are pinned, `stale`'s spec has moved from its pin.

@@ -9,6 +9,7 @@ mod parse;
 #[cfg(test)]
 mod proptests;
 mod refs;
+mod sections;
 mod version;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,28 @@ use crate::util::paths;
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+
+/// How much of a pinned spec's document a caller reads ([`load_pinned_in`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reading {
+    /// All of it.
+    Whole,
+    /// Its component schemas and what they reference: for a JSON spec whose bytes are the
+    /// pinned ones, the operations, webhooks and component examples are not parsed, and the
+    /// document holds `{}` in their place (what `#[schema]` reads; see `spec/sections.rs`).
+    Schemas,
+}
+
+impl Reading {
+    /// What a reader of the schema at `pointer` (`/…` or `#/…`; `None`: a component schema by
+    /// name) needs: [`Reading::Schemas`] when the pointer is inside a part that is kept.
+    pub fn for_pointer(pointer: Option<&str>) -> Reading {
+        match pointer {
+            Some(p) if !sections::is_kept(p.trim_start_matches('#')) => Reading::Whole,
+            _ => Reading::Schemas,
+        }
+    }
+}
 
 /// A spec file, parsed and fingerprinted.
 #[derive(Debug, Clone)]
@@ -169,18 +192,34 @@ pub fn load_bytes_in(path: &Path, bytes: &[u8], sandbox: &Path) -> Result<Loaded
 /// document is parsed but not canonicalised again (the trust `check`'s hash-only fast path
 /// already places in the lock); otherwise the spec is loaded and fingerprinted in full, as by
 /// [`load_in`]. The lock's list of referenced files is never trusted to be complete.
+/// `reading` says how much of the document the caller reads; `raw_known`, that the caller
+/// already knows the bytes hash to `pinned_raw` (a stamp of an earlier build's hash, see
+/// `macros::target_dir`), so they are not hashed again.
 pub fn load_pinned_in(
     path: &Path,
     sandbox: &Path,
     pinned_raw: Sha256Digest,
     pinned_fingerprint: Sha256Digest,
+    reading: Reading,
+    raw_known: bool,
 ) -> Result<LoadedSpec> {
     let bytes = read_capped(path)?;
     // Hashing and parsing overlap: in a proc macro, both run unoptimised (cargo's default
     // for build dependencies), and hashing a large spec takes nearly as long as parsing it.
     let ((raw_sha256, single_file), parsed) = std::thread::scope(|scope| {
-        let hash = scope.spawn(|| (Sha256Digest::of(&bytes), !may_reference_files(&bytes)));
-        let parsed = parse_bytes(path, &bytes);
+        let hash = scope.spawn(|| {
+            let raw = if raw_known {
+                pinned_raw
+            } else {
+                Sha256Digest::of(&bytes)
+            };
+            (raw, !may_reference_files(&bytes))
+        });
+        let parsed = match reading {
+            Reading::Schemas => parse_schemas(path, &bytes),
+            Reading::Whole => None,
+        }
+        .map_or_else(|| parse_bytes(path, &bytes), Ok);
         (
             hash.join()
                 .unwrap_or_else(|_| (Sha256Digest::of(&bytes), false)),
@@ -205,6 +244,18 @@ pub fn load_pinned_in(
         raw_sha256,
         external_files: Vec::new(),
     })
+}
+
+/// The document of a JSON spec without its operations, webhooks and component examples
+/// ([`Reading::Schemas`]); `None` when that cannot be cut out safely (then the caller parses
+/// the whole). Only ever kept for bytes that hash to the pin.
+fn parse_schemas(path: &Path, bytes: &[u8]) -> Option<ParsedSpec> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    if SpecFormat::sniff(text) != SpecFormat::Json {
+        return None;
+    }
+    let reduced = sections::schemas_only(text)?;
+    parse_bytes(path, reduced.as_bytes()).ok()
 }
 
 /// Whether `bytes` are the bytes a pin hashed (`pinned_raw`) and reach no other file

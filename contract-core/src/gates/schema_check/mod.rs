@@ -84,7 +84,7 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
         .map_err(|e| syn::Error::new(e.span(), "`#[schema]` goes on a struct or an enum"))?;
     let direction = parse_direction(&args)?;
     let krate = env.find_crate()?;
-    let Some((spec, tracked)) = load_spec(&args, &krate)? else {
+    let Some((spec, tracked)) = load_spec(&args, &krate, env)? else {
         // Reported by an earlier macro of this crate, which fails the build.
         return Ok(TokenStream::new());
     };
@@ -123,12 +123,16 @@ fn parse_direction(args: &Args) -> syn::Result<Direction> {
 fn load_spec(
     args: &Args,
     krate: &locate::MacroCrate,
+    env: &MacroEnv,
 ) -> syn::Result<Option<(Arc<LoadedSpec>, Vec<PathBuf>)>> {
     match (&args.contract, &args.spec) {
         (Some(contract), None) => {
             let located =
                 locate::locate(krate, &contract.value()).map_err(|error| error.to_syn(contract))?;
-            let spec = match locate::load_pinned(&located) {
+            let pointer = args.pointer.as_ref().map(LitStr::value);
+            let reading = crate::spec::Reading::for_pointer(pointer.as_deref());
+            let target_dir = env.target_dir(krate);
+            let spec = match locate::load_pinned(&located, reading, target_dir.as_deref()) {
                 Ok(spec) => spec,
                 Err(error) => return error.to_syn(contract).map_or(Ok(None), Err),
             };

@@ -1,0 +1,185 @@
+//! The target directory a macro's crate is compiled into, and what macros keep there between
+//! builds: `client!`'s expansion cache (`client_cache`) and the stamps of spec files whose bytes
+//! were hashed to their pin, so the next build of the crate need not hash them again.
+//!
+//! A stamp is trusted as far as cargo's own rebuild tracking: it records the file's length,
+//! modification time and inode, and a file changed without changing any of them is a file
+//! cargo would not rebuild for either. A stamp is written only for a file modified at least
+//! [`SETTLED`] before (an edit in the same clock tick as the hash cannot hide behind it), and
+//! `cargo contract-guard check`, the CI gate, always hashes.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::util::hash::Sha256Digest;
+
+/// The file cargo writes at the root of every target directory it creates.
+const CARGO_TARGET_TAG: &str = "CACHEDIR.TAG";
+
+/// How many directories above rustc's `--out-dir` the target directory may be
+/// (`<target>/<triple>/<profile>/deps`).
+const OUT_DIR_DEPTH: usize = 3;
+
+/// How long before its hash a file must have been last modified for a stamp to be written.
+const SETTLED: Duration = Duration::from_secs(2);
+
+/// The first line of every stamp.
+const STAMP_FORMAT: &str = "contract-guard verified spec 1";
+
+/// The target directory a proc macro's crate is compiled into, or `None` when none is found
+/// (the macro then writes nothing there). Looked up without walking the file system: the
+/// nearest directory holding cargo's `CACHEDIR.TAG` among rustc's `--out-dir` and the
+/// [`OUT_DIR_DEPTH`] directories above it; else `CARGO_TARGET_DIR` (when absolute); else
+/// `target` under the workspace root. A directory counts only when cargo created it (it holds
+/// the tag), so nothing it writes lands in a source tree.
+pub fn find_target_dir(
+    out_dir: Option<&Path>,
+    target_dir_env: Option<&Path>,
+    workspace_root: &Path,
+) -> Option<PathBuf> {
+    let tagged = |dir: &Path| dir.join(CARGO_TARGET_TAG).is_file();
+    if let Some(out_dir) = out_dir.and_then(|dir| std::path::absolute(dir).ok())
+        && let Some(found) = out_dir
+            .ancestors()
+            .take(OUT_DIR_DEPTH + 1)
+            .find(|d| tagged(d))
+    {
+        return Some(found.to_path_buf());
+    }
+    if let Some(dir) = target_dir_env.filter(|dir| dir.is_absolute() && tagged(dir)) {
+        return Some(dir.to_path_buf());
+    }
+    let default = workspace_root.join("target");
+    tagged(&default).then_some(default)
+}
+
+/// What identifies a file's bytes without reading them: length, modification time, inode.
+fn file_state(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0u64;
+    Some(format!(
+        "{} {}.{:09} {inode}",
+        meta.len(),
+        modified.as_secs(),
+        modified.subsec_nanos()
+    ))
+}
+
+fn stamp_path(target_dir: &Path, spec: &Path) -> PathBuf {
+    let name = Sha256Digest::of(spec.to_string_lossy().as_bytes()).to_string();
+    let name = name.trim_start_matches("sha256:");
+    target_dir
+        .join("contract-guard")
+        .join("verified")
+        .join(&name[..32])
+}
+
+fn stamp_text(spec: &Path, state: &str, raw: Sha256Digest) -> String {
+    format!("{STAMP_FORMAT}\n{}\n{state}\n{raw}\n", spec.display())
+}
+
+/// Whether a stamp says `spec`, as it is now, holds bytes hashing to `raw`.
+pub fn stamped(target_dir: &Path, spec: &Path, raw: Sha256Digest) -> bool {
+    let Some(state) = file_state(spec) else {
+        return false;
+    };
+    crate::util::fsio::read_bounded(&stamp_path(target_dir, spec), 4096)
+        .is_ok_and(|text| text == stamp_text(spec, &state, raw).as_bytes())
+}
+
+/// Records that `spec`'s bytes hash to `raw` (just computed), when the file has settled;
+/// best effort: a stamp that cannot be written only means the next build hashes again.
+pub fn stamp(target_dir: &Path, spec: &Path, raw: Sha256Digest) {
+    let settled = std::fs::metadata(spec)
+        .and_then(|m| m.modified())
+        .is_ok_and(|m| m + SETTLED < SystemTime::now());
+    let Some(state) = file_state(spec).filter(|_| settled) else {
+        return;
+    };
+    let path = stamp_path(target_dir, spec);
+    let text = stamp_text(spec, &state, raw);
+    if let Some(dir) = path.parent()
+        && std::fs::create_dir_all(dir).is_ok()
+    {
+        let _ = crate::util::fsio::write_atomic(&path, text.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_dir_is_the_tagged_one_above_rustcs_out_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let target = root.join("build/tgt");
+        let out_dir = target.join("x86_64-unknown-linux-gnu/debug/deps");
+        std::fs::create_dir_all(&out_dir).unwrap();
+        // Not cargo's (no tag): never used, so the cache never lands in a source tree.
+        assert_eq!(find_target_dir(Some(&out_dir), None, root), None);
+        std::fs::create_dir_all(root.join("target")).unwrap();
+        std::fs::write(root.join("target").join(CARGO_TARGET_TAG), "").unwrap();
+        assert_eq!(
+            find_target_dir(Some(&out_dir), None, root),
+            Some(root.join("target"))
+        );
+        std::fs::write(target.join(CARGO_TARGET_TAG), "").unwrap();
+        assert_eq!(
+            find_target_dir(Some(&out_dir), None, root),
+            Some(target.clone())
+        );
+        assert_eq!(find_target_dir(None, Some(&target), root), Some(target));
+        assert_eq!(
+            find_target_dir(None, Some(Path::new("relative")), root),
+            Some(root.join("target"))
+        );
+        let args = ["rustc", "--crate-name", "x", "--out-dir", "/t/debug/deps"];
+        assert_eq!(
+            crate::macros::locate::out_dir_argument(args.iter().map(Into::into)),
+            Some(PathBuf::from("/t/debug/deps"))
+        );
+        let joined = ["rustc", "--out-dir=/t/deps"];
+        assert_eq!(
+            crate::macros::locate::out_dir_argument(joined.iter().map(Into::into)),
+            Some(PathBuf::from("/t/deps"))
+        );
+        assert_eq!(
+            crate::macros::locate::out_dir_argument(["rustc"].iter().map(Into::into)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_stamp_holds_while_the_file_is_unchanged_and_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("spec.json");
+        std::fs::write(&spec, "{}").unwrap();
+        let raw = Sha256Digest::of(b"{}");
+        // Just written: no stamp (an edit in the same tick could hide behind it).
+        stamp(dir.path(), &spec, raw);
+        assert!(!stamped(dir.path(), &spec, raw));
+        let past = SystemTime::now() - Duration::from_secs(60);
+        std::fs::File::options()
+            .append(true)
+            .open(&spec)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+        stamp(dir.path(), &spec, raw);
+        assert!(stamped(dir.path(), &spec, raw));
+        // Another pin, or the file changed: not trusted.
+        assert!(!stamped(dir.path(), &spec, Sha256Digest::of(b"[]")));
+        // Same length, same inode, a new modification time: not trusted.
+        std::fs::write(&spec, "[]").unwrap();
+        assert!(!stamped(dir.path(), &spec, raw));
+    }
+}
