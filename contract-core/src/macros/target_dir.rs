@@ -16,6 +16,10 @@ use crate::util::hash::Sha256Digest;
 /// The file cargo writes at the root of every target directory it creates.
 const CARGO_TARGET_TAG: &str = "CACHEDIR.TAG";
 
+/// The file cargo writes at the root of every target directory it builds in (its cache of
+/// rustc's version), also in one it did not create.
+const CARGO_RUSTC_INFO: &str = ".rustc_info.json";
+
 /// How many directories above rustc's `--out-dir` the target directory may be
 /// (`<target>/<triple>/<profile>/deps`).
 const OUT_DIR_DEPTH: usize = 3;
@@ -30,14 +34,15 @@ const STAMP_FORMAT: &str = "contract-guard verified spec 1";
 /// (the macro then writes nothing there). Looked up without walking the file system: the
 /// nearest directory holding cargo's `CACHEDIR.TAG` among rustc's `--out-dir` and the
 /// [`OUT_DIR_DEPTH`] directories above it; else `CARGO_TARGET_DIR` (when absolute); else
-/// `target` under the workspace root. A directory counts only when cargo created it (it holds
-/// the tag), so nothing it writes lands in a source tree.
+/// `target` under the workspace root. A directory counts only when cargo created it or builds
+/// in it (it holds the tag or cargo's `.rustc_info.json`), so nothing it writes lands in a source tree.
 pub fn find_target_dir(
     out_dir: Option<&Path>,
     target_dir_env: Option<&Path>,
     workspace_root: &Path,
 ) -> Option<PathBuf> {
-    let tagged = |dir: &Path| dir.join(CARGO_TARGET_TAG).is_file();
+    let tagged =
+        |dir: &Path| dir.join(CARGO_TARGET_TAG).is_file() || dir.join(CARGO_RUSTC_INFO).is_file();
     if let Some(out_dir) = out_dir.and_then(|dir| std::path::absolute(dir).ok())
         && let Some(found) = out_dir
             .ancestors()
@@ -51,6 +56,23 @@ pub fn find_target_dir(
     }
     let default = workspace_root.join("target");
     tagged(&default).then_some(default)
+}
+
+/// Creates `target_dir` as cargo does when it does not exist yet: with cargo's `CACHEDIR.TAG`,
+/// which cargo writes only into a target directory it creates itself, and which
+/// [`find_target_dir`] looks for (a `cargo contract-guard` command is often the first to
+/// write under `target/`).
+pub fn create_like_cargo(target_dir: &Path) -> std::io::Result<()> {
+    if target_dir.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(target_dir)?;
+    std::fs::write(
+        target_dir.join(CARGO_TARGET_TAG),
+        "Signature: 8a477f597d28d172789f06886806bc55\n\
+         # This file is a cache directory tag created by cargo.\n\
+         # For information about cache directory tags see https://bford.info/cachedir/\n",
+    )
 }
 
 /// What identifies a file's bytes without reading them: length, modification time, inode.
@@ -156,6 +178,22 @@ mod tests {
             crate::macros::locate::out_dir_argument(["rustc"].iter().map(Into::into)),
             None
         );
+    }
+
+    #[test]
+    fn a_target_directory_made_here_is_one_cargo_would_have_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        create_like_cargo(&target).unwrap();
+        assert_eq!(
+            find_target_dir(None, None, dir.path()),
+            Some(target.clone())
+        );
+        // An existing directory is left as it is (never tagged after the fact).
+        let source = dir.path().join("src");
+        std::fs::create_dir(&source).unwrap();
+        create_like_cargo(&source).unwrap();
+        assert!(!source.join(CARGO_TARGET_TAG).exists());
     }
 
     #[test]

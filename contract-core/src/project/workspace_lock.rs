@@ -30,6 +30,7 @@ impl WorkspaceLock {
     pub fn acquire(workspace: &Workspace, on_wait: impl FnOnce()) -> Result<WorkspaceLock> {
         let path = Self::path_for(workspace);
         let fail = |e| Error::io("lock", &path, e);
+        crate::macros::target_dir::create_like_cargo(&workspace.target_dir).map_err(fail)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(fail)?;
         }
