@@ -232,9 +232,22 @@ pub(crate) fn cargo_messages(
         .env_remove("RUSTFLAGS")
         .env("CARGO_TERM_COLOR", "never")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("running cargo {subcommand}: {e}"))?;
+    // cargo's own lines are passed on; one saying a rustc was killed by a signal (out of
+    // memory, most often) fails the run: that crate's missing errors would read as "accepted".
+    let stderr = child.stderr.take().expect("piped");
+    let killed = std::thread::spawn(move || {
+        let mut killed = None;
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            if line.contains("(signal: ") {
+                killed.get_or_insert(line);
+            }
+        }
+        killed
+    });
     let stdout = child.stdout.take().expect("piped");
     for line in BufReader::new(stdout).lines() {
         let line = line.map_err(|e| e.to_string())?;
@@ -243,7 +256,14 @@ pub(crate) fn cargo_messages(
         }
     }
     child.wait().map_err(|e| e.to_string())?;
-    Ok(())
+    match killed.join() {
+        Ok(None) => Ok(()),
+        Ok(Some(line)) => Err(format!(
+            "cargo {subcommand}: a rustc process was killed, so its crate's errors are missing (out of memory? run the large clients alone with `--filter`): {}",
+            line.trim()
+        )),
+        Err(_) => Err(format!("cargo {subcommand}: reading its stderr failed")),
+    }
 }
 
 impl Results {
