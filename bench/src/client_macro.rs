@@ -5,11 +5,10 @@
 //! once, kept across bench runs) and everything else are the same.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use crate::measure::{self, pair};
-use crate::rows::fresh_crate;
+use crate::rows::{cargo, fresh_crate};
 use crate::{Ctx, Row, Skip, Target};
 
 const GITHUB: &str = "github/api.github.com-v23.0.2.json";
@@ -19,18 +18,6 @@ const MODULE: &str = "#![allow(warnings)]\n#[path = \"gen/github.rs\"]\nmod gith
 /// `src/lib.rs` with the client from the macro.
 const MACRO: &str =
     "#![allow(warnings)]\nmod github {\n    contract_macros::client!(contract = \"github\");\n}\n";
-
-fn cargo(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .env("CARGO_TERM_COLOR", "never")
-        .env("CARGO_INCREMENTAL", "0")
-        .env_remove("RUSTFLAGS");
-    command
-}
 
 /// The crate, with the client generated at `src/gen/github.rs` and its dependencies built.
 fn workspace(ctx: &Ctx) -> Result<PathBuf, Skip> {
@@ -77,7 +64,8 @@ fn write_lib(dir: &Path, text: &str) -> Result<(), String> {
 fn check(dir: &Path, lib: &str, scratch: &Path, peaks: &mut Vec<f64>) -> Result<Duration, String> {
     write_lib(dir, lib)?;
     let usage = measure::usage(
-        &cargo(dir, &["check", "--offline", "--quiet"]),
+        cargo(dir, &dir.join("target"), &["check", "--offline", "--quiet"])
+            .env("CARGO_INCREMENTAL", "0"),
         scratch,
         &[0],
     )?;

@@ -40,6 +40,28 @@ pub fn fresh_crate(
     Ok(())
 }
 
+/// `cargo <args>` in `dir`, building into `target`, with the user's `RUSTFLAGS` left out (the
+/// rows measure cargo's defaults).
+pub fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("RUSTFLAGS");
+    command
+}
+
+/// Sets `path`'s modification time to now, so cargo rebuilds its crate.
+pub fn touch(path: &Path) -> Result<(), String> {
+    std::fs::File::options()
+        .append(true)
+        .open(path)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .map_err(|e| format!("`{}`: {e}", path.display()))
+}
+
 /// Row 1: `check` (hash-only fast path) vs parsing + hashing the same file in one process.
 pub fn check_vs_floor(ctx: &Ctx) -> Result<Row, Skip> {
     let spec = ctx.corpus_file(GITHUB_V23)?;

@@ -10,13 +10,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
-use std::time::SystemTime;
 
 use serde_json::Value;
 
 use crate::measure::{self, pair};
-use crate::rows::fresh_crate;
+use crate::rows::{cargo, fresh_crate, touch};
 use crate::{Ctx, Row, Skip, Target};
 
 /// How many attributed types the crate holds.
@@ -196,17 +194,6 @@ fn library(
     (out, ranges)
 }
 
-fn cargo(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .env("CARGO_TERM_COLOR", "never")
-        .env_remove("RUSTFLAGS");
-    command
-}
-
 /// Picks `TYPES` schemas whose mechanical types the attribute accepts.
 fn choose(dir: &Path, document: &Value) -> Result<(Vec<String>, usize), String> {
     let all = candidates(document);
@@ -225,9 +212,13 @@ fn choose(dir: &Path, document: &Value) -> Result<(Vec<String>, usize), String> 
         }
         let (text, ranges) = library(document, &chosen, true);
         std::fs::write(dir.join("src/lib.rs"), text).map_err(|e| e.to_string())?;
-        let output = cargo(dir, &["check", "--offline", "--message-format", "short"])
-            .output()
-            .map_err(|e| e.to_string())?;
+        let output = cargo(
+            dir,
+            &dir.join("target"),
+            &["check", "--offline", "--message-format", "short"],
+        )
+        .output()
+        .map_err(|e| e.to_string())?;
         if output.status.success() {
             return Ok((chosen, rejected.len()));
         }
@@ -252,14 +243,6 @@ fn choose(dir: &Path, document: &Value) -> Result<(Vec<String>, usize), String> 
     Err(format!(
         "could not find {TYPES} accepted schemas in {ROUNDS} rounds"
     ))
-}
-
-fn touch(path: &Path) -> Result<(), String> {
-    std::fs::File::options()
-        .append(true)
-        .open(path)
-        .and_then(|f| f.set_modified(SystemTime::now()))
-        .map_err(|e| format!("`{}`: {e}", path.display()))
 }
 
 /// Row 4.
@@ -298,7 +281,11 @@ pub fn build_with_vs_without(ctx: &Ctx) -> Result<Row, Skip> {
     let (plain, _) = library(&document, &chosen, false);
     std::fs::write(without.join("src/lib.rs"), &plain).map_err(|e| e.to_string())?;
     for dir in [&with, &without] {
-        measure::run(&mut cargo(dir, &["build", "--offline", "--quiet"]))?;
+        measure::run(&mut cargo(
+            dir,
+            &dir.join("target"),
+            &["build", "--offline", "--quiet"],
+        ))?;
     }
     // CPU time (the crate's rustc and the macro in it) is steadier than wall time on a shared
     // machine: reported beside it.
@@ -306,7 +293,7 @@ pub fn build_with_vs_without(ctx: &Ctx) -> Result<Row, Skip> {
     let build = |dir: &Path, attributed: bool| {
         touch(&dir.join("src/lib.rs"))?;
         let usage = measure::usage(
-            &cargo(dir, &["build", "--offline", "--quiet"]),
+            &cargo(dir, &dir.join("target"), &["build", "--offline", "--quiet"]),
             &ctx.work,
             &[0],
         )?;

@@ -5,10 +5,9 @@
 //! alone, under the shared lock of the machine when there is one.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::measure::{self, pair};
-use crate::rows::fresh_crate;
+use crate::rows::{cargo, fresh_crate, touch};
 use crate::{Ctx, Row, Skip, Target};
 
 /// The 20 operations a typical GitHub automation calls.
@@ -34,25 +33,6 @@ pub const OPERATIONS: [&str; 20] = [
     "users/get-by-username",
     "search/repos",
 ];
-
-fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never")
-        .env_remove("RUSTFLAGS");
-    command
-}
-
-fn touch(path: &Path) -> Result<(), String> {
-    std::fs::File::options()
-        .append(true)
-        .open(path)
-        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
-        .map_err(|e| format!("`{}`: {e}", path.display()))
-}
 
 /// A crate with the GitHub client generated at `src/github.rs`, selecting `operations`.
 fn client_crate(

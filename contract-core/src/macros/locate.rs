@@ -549,19 +549,45 @@ fn cached(
     {
         return Ok(spec.clone());
     }
-    let spec = Arc::new(match pin {
-        Some((raw, fingerprint)) => {
-            let stamped = target_dir.is_some_and(|dir| target_dir::stamped(dir, path, raw));
-            let spec = spec::load_pinned_in(path, sandbox, raw, fingerprint, reading, stamped)?;
-            if let Some(dir) = target_dir.filter(|_| !stamped && spec.raw_sha256 == raw) {
-                target_dir::stamp(dir, path, raw);
-            }
-            spec
+    let spec = Arc::new(match (pin, target_dir) {
+        (Some((raw, fingerprint)), Some(dir)) => {
+            pinned(path, sandbox, raw, fingerprint, reading, dir)?
         }
-        None => spec::load_in(path, sandbox)?,
+        (Some((raw, fingerprint)), None) => {
+            spec::load_pinned_in(path, sandbox, raw, fingerprint, reading, false)?
+        }
+        (None, _) => spec::load_in(path, sandbox)?,
     });
     if let Ok(mut map) = cache.lock() {
         map.insert((path.to_path_buf(), reading), (key.0, key.1, spec.clone()));
+    }
+    Ok(spec)
+}
+
+/// A pinned spec, read through what earlier builds kept under `target_dir`: its digest when
+/// its stamp holds, else the spec itself (then stamped, and its digest kept, for the next).
+fn pinned(
+    path: &Path,
+    sandbox: &Path,
+    raw: Sha256Digest,
+    fingerprint: Sha256Digest,
+    reading: Reading,
+    dir: &Path,
+) -> crate::Result<LoadedSpec> {
+    let stamped = target_dir::stamped(dir, path, raw);
+    if stamped
+        && let Some((format, text)) = target_dir::digest(dir, path, raw, reading)
+        && let Ok(spec) = spec::from_digest(path, format, &text, raw, fingerprint)
+    {
+        return Ok(spec);
+    }
+    let spec = spec::load_pinned_in(path, sandbox, raw, fingerprint, reading, stamped)?;
+    let verified = spec.raw_sha256 == raw && spec.external_files.is_empty();
+    if verified && !stamped {
+        target_dir::stamp(dir, path, raw);
+    }
+    if verified && spec.fingerprint == fingerprint {
+        target_dir::keep_digest(dir, raw, reading, &spec);
     }
     Ok(spec)
 }
@@ -814,5 +840,59 @@ mod tests {
         assert_eq!(krate.name, "a");
         assert_eq!(krate.dir, root.join("a"));
         assert_eq!(krate.root, root);
+    }
+
+    #[test]
+    fn a_pinned_spec_is_read_from_its_digest_and_a_broken_digest_is_never_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, target) = (dir.path(), dir.path().join("target"));
+        let text = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+            "components": {"schemas": {"A": {"type": "object"}}}}"#;
+        write(root, "spec.json", text);
+        let path = root.join("spec.json");
+        let past = SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+        let whole = spec::load_in(&path, root).unwrap();
+        let (raw, fingerprint) = (whole.raw_sha256, whole.fingerprint);
+        let load = || pinned(&path, root, raw, fingerprint, Reading::Schemas, &target).unwrap();
+        let first = load();
+        assert_eq!(first.document["paths"], serde_json::json!({}));
+        assert!(target_dir::stamped(&target, &path, raw));
+        let (_, kept) = target_dir::digest(&target, &path, raw, Reading::Schemas).unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&kept).unwrap(),
+            first.document
+        );
+        let second = load();
+        assert_eq!(
+            (second.document.clone(), second.fingerprint),
+            (first.document.clone(), fingerprint)
+        );
+        // A digest that does not parse is read past, and kept anew.
+        let verified = target.join("contract-guard/verified");
+        let file = std::fs::read_dir(&verified)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with(".schemas.json"))
+            .unwrap();
+        let header = std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
+        std::fs::write(&file, format!("{header}\n{{\"openapi\"")).unwrap();
+        assert_eq!(load().document, first.document);
+        let (_, kept) = target_dir::digest(&target, &path, raw, Reading::Schemas).unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&kept).unwrap(),
+            first.document
+        );
     }
 }

@@ -1,16 +1,21 @@
 //! The target directory a macro's crate is compiled into, and what macros keep there between
-//! builds: `client!`'s expansion cache (`client_cache`) and the stamps of spec files whose bytes
-//! were hashed to their pin, so the next build of the crate need not hash them again.
+//! builds: `client!`'s expansion cache (`client_cache`), the stamps of spec files whose bytes
+//! were hashed to their pin, so the next build of the crate need not hash them again, and the
+//! digests of those files: the document a verified read gave (for `#[schema]`, its schemas
+//! only), as compact JSON, so the next build reads that instead of cutting and parsing the
+//! spec (a proc macro runs unoptimised under cargo's defaults, where that is most of its time
+//! on a large spec).
 //!
-//! A stamp is trusted as far as cargo's own rebuild tracking: it records the file's length,
-//! modification time and inode, and a file changed without changing any of them is a file
-//! cargo would not rebuild for either. A stamp is written only for a file modified at least
-//! [`SETTLED`] before (an edit in the same clock tick as the hash cannot hide behind it), and
-//! `cargo contract-guard check`, the CI gate, always hashes.
+//! A stamp or a digest is trusted as far as cargo's own rebuild tracking: it records the
+//! file's length, modification time and inode, and a file changed without changing any of
+//! them is a file cargo would not rebuild for either. Both are written only for a file
+//! modified at least [`SETTLED`] before (an edit in the same clock tick as the hash cannot
+//! hide behind it), and `cargo contract-guard check`, the CI gate, always hashes and parses.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use crate::spec::{LoadedSpec, Reading, SpecFormat};
 use crate::util::hash::Sha256Digest;
 
 /// The file cargo writes at the root of every target directory it creates.
@@ -29,6 +34,10 @@ const SETTLED: Duration = Duration::from_secs(2);
 
 /// The first line of every stamp.
 const STAMP_FORMAT: &str = "contract-guard verified spec 1";
+
+/// The first line of every digest (with this tool's version: a digest is what this build's
+/// reading of a spec gives).
+const DIGEST_FORMAT: &str = "contract-guard spec digest 1";
 
 /// The target directory a proc macro's crate is compiled into, or `None` when none is found
 /// (the macro then writes nothing there). Looked up without walking the file system: the
@@ -117,22 +126,91 @@ pub fn stamped(target_dir: &Path, spec: &Path, raw: Sha256Digest) -> bool {
         .is_ok_and(|text| text == stamp_text(spec, &state, raw).as_bytes())
 }
 
-/// Records that `spec`'s bytes hash to `raw` (just computed), when the file has settled;
-/// best effort: a stamp that cannot be written only means the next build hashes again.
-pub fn stamp(target_dir: &Path, spec: &Path, raw: Sha256Digest) {
+/// `spec`'s state when it was modified at least [`SETTLED`] ago; `None` otherwise.
+fn settled_state(spec: &Path) -> Option<String> {
     let settled = std::fs::metadata(spec)
         .and_then(|m| m.modified())
         .is_ok_and(|m| m + SETTLED < SystemTime::now());
-    let Some(state) = file_state(spec).filter(|_| settled) else {
-        return;
-    };
-    let path = stamp_path(target_dir, spec);
-    let text = stamp_text(spec, &state, raw);
+    file_state(spec).filter(|_| settled)
+}
+
+/// Writes `bytes` at `path` atomically, its directory created; best effort: what cannot be
+/// written only means the next build does the work again.
+fn keep(path: &Path, bytes: &[u8]) {
     if let Some(dir) = path.parent()
         && std::fs::create_dir_all(dir).is_ok()
     {
-        let _ = crate::util::fsio::write_atomic(&path, text.as_bytes());
+        let _ = crate::util::fsio::write_atomic(path, bytes);
     }
+}
+
+/// Records that `spec`'s bytes hash to `raw` (just computed), when the file has settled.
+pub fn stamp(target_dir: &Path, spec: &Path, raw: Sha256Digest) {
+    if let Some(state) = settled_state(spec) {
+        let text = stamp_text(spec, &state, raw);
+        keep(&stamp_path(target_dir, spec), text.as_bytes());
+    }
+}
+
+fn digest_path(target_dir: &Path, spec: &Path, reading: Reading) -> PathBuf {
+    let mut path = stamp_path(target_dir, spec).into_os_string();
+    path.push(match reading {
+        Reading::Whole => ".whole.json",
+        Reading::Schemas => ".schemas.json",
+    });
+    path.into()
+}
+
+/// The header line of a digest: what it was read from, and how.
+fn digest_header(
+    spec: &Path,
+    state: &str,
+    raw: Sha256Digest,
+    reading: Reading,
+    format: SpecFormat,
+) -> String {
+    format!(
+        "{DIGEST_FORMAT} {} {reading:?} {format:?} {raw} {state} {}",
+        env!("CARGO_PKG_VERSION"),
+        spec.display()
+    )
+}
+
+/// Keeps the document of `spec`, which a verified read (its bytes hashing to `raw`, reaching
+/// no other file) gave for `reading`, when the file has settled.
+pub fn keep_digest(target_dir: &Path, raw: Sha256Digest, reading: Reading, spec: &LoadedSpec) {
+    let Some(state) = settled_state(&spec.path) else {
+        return;
+    };
+    let Ok(json) = serde_json::to_string(&spec.document) else {
+        return;
+    };
+    let header = digest_header(&spec.path, &state, raw, reading, spec.format);
+    let text = format!("{header}\n{json}");
+    keep(
+        &digest_path(target_dir, &spec.path, reading),
+        text.as_bytes(),
+    );
+}
+
+/// The document [`keep_digest`] kept for `spec` as it is now: how the spec is written, and
+/// the document as JSON text.
+pub fn digest(
+    target_dir: &Path,
+    spec: &Path,
+    raw: Sha256Digest,
+    reading: Reading,
+) -> Option<(SpecFormat, String)> {
+    let state = file_state(spec)?;
+    let path = digest_path(target_dir, spec, reading);
+    let bytes = crate::util::fsio::read_bounded(&path, crate::util::fsio::MAX_TEXT_BYTES).ok()?;
+    let mut text = String::from_utf8(bytes).ok()?;
+    let newline = text.find('\n')?;
+    let format = [SpecFormat::Json, SpecFormat::Yaml]
+        .into_iter()
+        .find(|&format| text[..newline] == digest_header(spec, &state, raw, reading, format))?;
+    text.drain(..=newline);
+    Some((format, text))
 }
 
 #[cfg(test)]
@@ -205,13 +283,7 @@ mod tests {
         // Just written: no stamp (an edit in the same tick could hide behind it).
         stamp(dir.path(), &spec, raw);
         assert!(!stamped(dir.path(), &spec, raw));
-        let past = SystemTime::now() - Duration::from_secs(60);
-        std::fs::File::options()
-            .append(true)
-            .open(&spec)
-            .unwrap()
-            .set_modified(past)
-            .unwrap();
+        settle(&spec);
         stamp(dir.path(), &spec, raw);
         assert!(stamped(dir.path(), &spec, raw));
         // Another pin, or the file changed: not trusted.
@@ -219,5 +291,58 @@ mod tests {
         // Same length, same inode, a new modification time: not trusted.
         std::fs::write(&spec, "[]").unwrap();
         assert!(!stamped(dir.path(), &spec, raw));
+    }
+
+    /// Sets `path`'s modification time a minute back (a settled file).
+    fn settle(path: &Path) {
+        let past = SystemTime::now() - Duration::from_secs(60);
+        std::fs::File::options()
+            .append(true)
+            .open(path)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+    }
+
+    #[test]
+    fn a_digest_is_read_back_only_for_the_spec_and_reading_it_was_kept_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spec.yaml");
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        std::fs::write(&path, text).unwrap();
+        let raw = Sha256Digest::of(text.as_bytes());
+        let spec = crate::spec::load_in(&path, dir.path()).unwrap();
+        // Just written: not kept (an edit in the same tick could hide behind it).
+        keep_digest(dir.path(), raw, Reading::Schemas, &spec);
+        assert_eq!(digest(dir.path(), &path, raw, Reading::Schemas), None);
+        settle(&path);
+        keep_digest(dir.path(), raw, Reading::Schemas, &spec);
+        let (format, json) = digest(dir.path(), &path, raw, Reading::Schemas).unwrap();
+        assert_eq!(format, SpecFormat::Yaml);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            spec.document
+        );
+        // Another reading, another pin: none.
+        assert_eq!(digest(dir.path(), &path, raw, Reading::Whole), None);
+        assert_eq!(
+            digest(dir.path(), &path, Sha256Digest::of(b"x"), Reading::Schemas),
+            None
+        );
+        // The spec rewritten (same length, new modification time): none.
+        std::fs::write(&path, text.replace("'1'", "'2'")).unwrap();
+        assert_eq!(digest(dir.path(), &path, raw, Reading::Schemas), None);
+        // A digest whose header was edited: none.
+        settle(&path);
+        let state = file_state(&path).unwrap();
+        let kept = digest_path(dir.path(), &path, Reading::Schemas);
+        let header = digest_header(&path, &state, raw, Reading::Schemas, SpecFormat::Yaml);
+        std::fs::write(&kept, format!("{header} \n{{}}")).unwrap();
+        assert_eq!(digest(dir.path(), &path, raw, Reading::Schemas), None);
+        std::fs::write(&kept, format!("{header}\n{{}}")).unwrap();
+        assert_eq!(
+            digest(dir.path(), &path, raw, Reading::Schemas),
+            Some((SpecFormat::Yaml, "{}".to_string()))
+        );
     }
 }

@@ -246,6 +246,30 @@ pub fn load_pinned_in(
     })
 }
 
+/// A pinned spec from a digest a verified read of it left (`macros::target_dir`): the
+/// document as JSON `text`, the spec written in `format`, its bytes hashing to `raw` and
+/// reaching no other file, so the pin's `fingerprint` is its own.
+pub fn from_digest(
+    path: &Path,
+    format: SpecFormat,
+    text: &str,
+    raw: Sha256Digest,
+    fingerprint: Sha256Digest,
+) -> Result<LoadedSpec> {
+    let ParsedSpec {
+        version, document, ..
+    } = parse_bytes(path, text.as_bytes())?;
+    Ok(LoadedSpec {
+        path: path.to_path_buf(),
+        format,
+        version,
+        document,
+        fingerprint,
+        raw_sha256: raw,
+        external_files: Vec::new(),
+    })
+}
+
 /// The document of a JSON spec without its operations, webhooks and component examples
 /// ([`Reading::Schemas`]); `None` when that cannot be cut out safely (then the caller parses
 /// the whole). Only ever kept for bytes that hash to the pin.

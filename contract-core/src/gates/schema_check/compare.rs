@@ -207,7 +207,13 @@ impl<'d> Checker<'d> {
             matched.push(json_name.clone());
             self.unchecked = attrs.unchecked;
             self.field.clone_from(&rust_name);
-            self.check_field(field, &attrs, container, &json_name, &property, required);
+            let non_null = shape.non_null.contains(&json_name);
+            let property = Declared {
+                node: &property,
+                required,
+                non_null,
+            };
+            self.check_field(field, &attrs, container, &json_name, &property);
             self.unchecked = false;
             self.field.clear();
         }
@@ -298,18 +304,19 @@ impl<'d> Checker<'d> {
         attrs: &serde_attrs::FieldAttrs,
         container: &ContainerAttrs,
         json_name: &str,
-        property: &Node<'d>,
-        required: bool,
+        declared: &Declared<'_, 'd>,
     ) {
-        let facts = match schema_view::facts(self.root, property) {
+        let (property, required) = (declared.node, declared.required);
+        let mut facts = match schema_view::facts(self.root, property) {
             Ok((facts, _)) => facts,
             Err(e) => return self.push(&field.ty, e),
         };
+        facts.nullable &= !declared.non_null;
         // A field of the referenced component's own type: that type's `#[schema]` checks it
         // holds `null` when the component is nullable; only a `null` allowed here (`nullable`
         // beside the `$ref`, an `allOf` or `oneOf` member) is this field's business.
         let nullable = if self.is_ref_type(&field.ty, property) == Some(true) {
-            schema_view::nullable_here(self.root, property)
+            schema_view::nullable_here(self.root, property) && !declared.non_null
         } else {
             facts.nullable
         };
@@ -512,6 +519,16 @@ fn quoted(values: &[&str]) -> String {
         .map(|v| format!("`\"{v}\"`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A property as an object declares it.
+struct Declared<'a, 'd> {
+    /// Its schema (the declaration checked against).
+    node: &'a Node<'d>,
+    /// Whether it is required.
+    required: bool,
+    /// Whether another declaration of it (in an `allOf` member) rules out `null`.
+    non_null: bool,
 }
 
 /// The schema of the property `json_name`: its entry under `properties`, else, for a name that

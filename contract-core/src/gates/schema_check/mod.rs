@@ -62,14 +62,15 @@ impl Args {
 /// Expands the attribute: the item unchanged (but for the field attributes only it reads,
 /// `#[schema(unchecked)]`), plus either rebuild tracking or every error.
 pub fn expand(args: TokenStream, item: TokenStream, env: &MacroEnv) -> TokenStream {
-    let item_out = match syn::parse2::<syn::DeriveInput>(item.clone()) {
-        Ok(mut parsed) => {
-            serde_attrs::strip_field_attrs(&mut parsed);
-            quote!(#parsed)
-        }
-        Err(_) => item.clone(),
+    let parsed = syn::parse2::<syn::DeriveInput>(item.clone());
+    let item_out = match parsed.as_ref().map(serde_attrs::strip_field_attrs) {
+        Ok(Some(stripped)) => quote!(#stripped),
+        _ => item,
     };
-    match run(args, item, env) {
+    let result = parsed
+        .map_err(|e| syn::Error::new(e.span(), "`#[schema]` goes on a struct or an enum"))
+        .and_then(|item| run(args, &item, env));
+    match result {
         Ok(tracking) => quote!(#item_out #tracking),
         Err(error) => {
             let errors = error.to_compile_error();
@@ -78,10 +79,8 @@ pub fn expand(args: TokenStream, item: TokenStream, env: &MacroEnv) -> TokenStre
     }
 }
 
-fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<TokenStream> {
+fn run(args: TokenStream, item: &syn::DeriveInput, env: &MacroEnv) -> syn::Result<TokenStream> {
     let args = Args::parse(args)?;
-    let item: syn::DeriveInput = syn::parse2(item)
-        .map_err(|e| syn::Error::new(e.span(), "`#[schema]` goes on a struct or an enum"))?;
     let direction = parse_direction(&args)?;
     let krate = env.find_crate()?;
     let Some((spec, tracked)) = load_spec(&args, &krate, env)? else {
@@ -89,9 +88,9 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
         return Ok(TokenStream::new());
     };
     let spec_label = paths::relative_slash(&krate.dir, &spec.path);
-    let node = find_schema(&spec.document, &args, &item, &spec_label)?;
+    let node = find_schema(&spec.document, &args, item, &spec_label)?;
     let mut checker = compare::Checker::new(&spec.document, spec_label, direction);
-    checker.check_item(&item, &node);
+    checker.check_item(item, &node);
     combine_errors(checker.errors)?;
     let assertions: Vec<TokenStream> = checker
         .identities
@@ -99,7 +98,7 @@ fn run(args: TokenStream, item: TokenStream, env: &MacroEnv) -> syn::Result<Toke
         .into_iter()
         .map(|need| need.assertion)
         .collect();
-    let identity = identity_tokens(&item, &spec.document, &node, &assertions);
+    let identity = identity_tokens(item, &spec.document, &node, &assertions);
     let tracking = env.tracking(&krate, &tracked);
     let record = pinned_record(&args, env, &krate, &spec)?;
     Ok(quote!(#tracking #record #identity))
@@ -402,6 +401,74 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    /// GitHub's webhook and budget schemas: a property declared again in another `allOf`
+    /// member, and a `oneOf` of one-value string enums.
+    fn merged_spec() -> serde_json::Value {
+        serde_json::json!({"openapi": "3.0.3", "components": {"schemas": {
+            "Budget": {"type": "object", "required": ["kind"], "properties": {"kind": {"oneOf": [
+                {"type": "string", "enum": ["Sku"]}, {"type": "string", "enum": ["Product"]}]}}},
+            "Fork": {"allOf": [
+                {"type": "object", "required": ["created_at", "pushed_at", "email"], "properties": {
+                    "created_at": {"oneOf": [{"type": "integer"}, {"type": "string", "format": "date-time"}]},
+                    "pushed_at": {"nullable": true, "oneOf": [{"type": "integer"}, {"type": "string", "format": "date-time"}]},
+                    "email": {"type": "string", "nullable": true}}},
+                {"type": "object", "properties": {
+                    "created_at": {"type": "string"}, "pushed_at": {"type": "string"}, "email": {"type": "string"}}}
+            ]}
+        }}})
+    }
+
+    fn merged_errors(item: syn::DeriveInput, name: &str) -> Vec<String> {
+        match check_component(&merged_spec(), "m.json", &item, name, Direction::Both) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn all_of_declarations_and_string_enum_alternatives_are_read_as_both_hold() {
+        let kind = "/components/schemas/Budget/properties/kind";
+        let generated: syn::DeriveInput = syn::parse_quote!(
+            enum BudgetKind {
+                Sku,
+                Product,
+            }
+        );
+        assert_eq!(merged_errors(generated, kind), Vec::<String>::new());
+        let missing: syn::DeriveInput = syn::parse_quote!(
+            enum BudgetKind {
+                Sku,
+            }
+        );
+        assert_eq!(merged_errors(missing, kind).len(), 1);
+        let fork: syn::DeriveInput = syn::parse_quote!(
+            struct Fork {
+                pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+                pub pushed_at: ::chrono::DateTime<::chrono::offset::Utc>,
+                pub email: String,
+            }
+        );
+        assert_eq!(merged_errors(fork, "Fork"), Vec::<String>::new());
+        // `null` is not a value of both declarations: a `None` sent would break the contract.
+        let optional: syn::DeriveInput = syn::parse_quote!(
+            struct Fork {
+                pub created_at: i64,
+                pub pushed_at: ::chrono::DateTime<::chrono::offset::Utc>,
+                pub email: Option<String>,
+            }
+        );
+        let found = merged_errors(optional, "Fork");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].contains("created_at") || found[0].contains("i64"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains("`email` is mapped to an `Option`"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -137,6 +137,9 @@ pub struct ObjectShape<'d> {
     pub properties: Vec<(String, Node<'d>)>,
     /// Required property names.
     pub required: BTreeSet<String>,
+    /// Properties declared in several `allOf` members, one of which does not allow `null`
+    /// (a value must satisfy every declaration, so none is `null`).
+    pub non_null: BTreeSet<String>,
     /// What else is allowed.
     pub additional: Additional<'d>,
 }
@@ -146,6 +149,7 @@ pub fn object_shape<'d>(root: &'d Value, node: &Node<'d>) -> Result<ObjectShape<
     let mut shape = ObjectShape {
         properties: Vec::new(),
         required: BTreeSet::new(),
+        non_null: BTreeSet::new(),
         additional: Additional::Unspecified,
     };
     let mut seen = BTreeSet::new();
@@ -176,10 +180,17 @@ fn merge_into<'d>(
             let Some(child) = properties.child(key) else {
                 continue;
             };
-            match shape.properties.iter_mut().find(|(k, _)| k == key) {
-                None => shape.properties.push((key.clone(), child)),
-                Some((_, earlier)) if narrows(root, earlier, &child) => *earlier = child,
-                Some(_) => {}
+            let Some((_, earlier)) = shape.properties.iter_mut().find(|(k, _)| k == key) else {
+                shape.properties.push((key.clone(), child));
+                continue;
+            };
+            if forbids_null(root, &child) {
+                shape.non_null.insert(key.clone());
+            }
+            if narrows(root, earlier, &child) {
+                *earlier = child;
+            } else if let Some(alternative) = alternative_typed(root, earlier, &child) {
+                *earlier = alternative;
             }
         }
     }
@@ -223,6 +234,48 @@ fn narrows<'d>(root: &'d Value, earlier: &Node<'d>, later: &Node<'d>) -> bool {
     };
     let implied = before.types.is_empty() || after.types == before.types;
     plain && implied && (before.nullable || !after.nullable)
+}
+
+/// Whether a declaration says a type and not `null`.
+fn forbids_null<'d>(root: &'d Value, node: &Node<'d>) -> bool {
+    facts(root, node).is_ok_and(|(f, _)| !f.nullable && !f.types.is_empty())
+}
+
+/// The one `oneOf`/`anyOf` alternative of `earlier` that `later`, a second declaration of the
+/// property saying no more than a type (and not `null`), leaves: both together allow that
+/// alternative's values only. (GitHub's webhooks declare `created_at` as an integer or a
+/// date-time string, and again as a string in another `allOf` member; the generator writes
+/// the date-time.)
+fn alternative_typed<'d>(
+    root: &'d Value,
+    earlier: &Node<'d>,
+    later: &Node<'d>,
+) -> Option<Node<'d>> {
+    let plain = later
+        .value
+        .as_object()?
+        .keys()
+        .all(|k| k == "type" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+    let (after, _) = facts(root, later).ok()?;
+    if !plain || after.nullable || after.types.is_empty() {
+        return None;
+    }
+    let earlier = resolve(root, earlier).ok()?;
+    let list = ["oneOf", "anyOf"]
+        .into_iter()
+        .find_map(|key| earlier.child(key))?;
+    let count = list.value.as_array()?.len();
+    let mut kept = (0..count)
+        .filter_map(|i| list.child(&i.to_string()))
+        .filter(|member| {
+            facts(root, member).is_ok_and(|(f, _)| {
+                !f.types.is_empty() && f.types.iter().all(|t| after.types.contains(t))
+            })
+        });
+    match (kept.next(), kept.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
 }
 
 fn add_required(required: &mut BTreeSet<String>, value: &Value) {
@@ -470,9 +523,52 @@ fn single_alternative<'d>(
         if others.len() == 1 && facts.types.is_empty() {
             return Ok(others.pop());
         }
+        if let Some(values) = string_enum_union(root, &others, facts)? {
+            facts.types = vec!["string".into()];
+            facts.enum_values = Some(values);
+            continue;
+        }
         facts.alternatives += others.len();
     }
     Ok(None)
+}
+
+/// The values of alternatives that are all string enums (`oneOf: [{type: string, enum: [a]},
+/// {type: string, enum: [b]}]`, which the generator writes as one enum): one string enum of
+/// all their values, in order. `None` when any alternative says more, or the schema itself
+/// has another type or its own `enum`.
+fn string_enum_union<'d>(
+    root: &'d Value,
+    alternatives: &[Node<'d>],
+    facts: &Facts,
+) -> Result<Option<Vec<Value>>, String> {
+    let string_only = facts.types.is_empty() || facts.types == ["string"];
+    if alternatives.len() < 2 || !string_only || facts.enum_values.is_some() {
+        return Ok(None);
+    }
+    let mut values: Vec<Value> = Vec::new();
+    for member in alternatives {
+        let member = resolve(root, member)?;
+        let Some(map) = member.value.as_object() else {
+            return Ok(None);
+        };
+        let plain = map.iter().all(|(k, v)| match k.as_str() {
+            "type" => v == "string",
+            "enum" => v
+                .as_array()
+                .is_some_and(|vs| vs.iter().all(Value::is_string)),
+            k => ANNOTATIONS.contains(&k) || k.starts_with("x-"),
+        });
+        let Some(listed) = map.get("enum").and_then(Value::as_array).filter(|_| plain) else {
+            return Ok(None);
+        };
+        for value in listed {
+            if !values.contains(value) {
+                values.push(value.clone());
+            }
+        }
+    }
+    Ok(Some(values))
 }
 
 /// Types a schema without `type` implies: `properties` → object, `items` → array, `allOf` →

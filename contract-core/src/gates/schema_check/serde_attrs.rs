@@ -286,8 +286,18 @@ pub fn is_schema_attr(attr: &Attribute) -> bool {
 }
 
 /// The item without the field attributes only `#[schema]` reads (rustc knows no field
-/// attribute `schema`).
-pub fn strip_field_attrs(item: &mut syn::DeriveInput) {
+/// attribute `schema`); `None` when it has none (the item's own tokens are then emitted as
+/// they came, which spares the macro sending each of them back to rustc one by one).
+pub fn strip_field_attrs(item: &syn::DeriveInput) -> Option<syn::DeriveInput> {
+    let fields: Vec<&syn::Field> = match &item.data {
+        syn::Data::Struct(data) => data.fields.iter().collect(),
+        syn::Data::Enum(data) => data.variants.iter().flat_map(|v| &v.fields).collect(),
+        syn::Data::Union(_) => Vec::new(),
+    };
+    if !fields.iter().any(|f| f.attrs.iter().any(is_schema_attr)) {
+        return None;
+    }
+    let mut item = item.clone();
     let strip = |fields: &mut syn::Fields| {
         for field in fields.iter_mut() {
             field.attrs.retain(|a| !is_schema_attr(a));
@@ -302,6 +312,7 @@ pub fn strip_field_attrs(item: &mut syn::DeriveInput) {
         }
         syn::Data::Union(_) => {}
     }
+    Some(item)
 }
 
 /// Reads variant attributes.

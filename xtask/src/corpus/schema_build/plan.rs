@@ -63,6 +63,11 @@ pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, Bui
         .into_iter()
         .map(|item| (item.ident.to_string(), item))
         .collect();
+    // The types are what is checked; the client's operations would only add to rustc's time
+    // and memory (GitHub's 1,223 take gigabytes).
+    file.items
+        .retain(|item| matches!(item, syn::Item::Mod(module) if module.ident == "types"));
+    widen_defaults(&mut file);
     let mapping = map_types(document, &items);
     let mut plan = BuildPlan {
         not_annotated: mapping.not_annotated.clone(),
@@ -95,6 +100,32 @@ pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, Bui
         text.push_str(&format!("pub mod {};\n", name.trim_end_matches(".rs")));
     }
     Ok((text, drifts, plan))
+}
+
+/// Makes the generator's `types::defaults` functions (`pub(super)`) visible to the whole
+/// crate: the drift copies live in modules of their own and keep their `serde(default = …)`.
+fn widen_defaults(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Mod(types) = item else {
+            continue;
+        };
+        if types.ident != "types" {
+            continue;
+        }
+        for inner in types.content.iter_mut().flat_map(|(_, items)| items) {
+            let syn::Item::Mod(defaults) = inner else {
+                continue;
+            };
+            if defaults.ident != "defaults" {
+                continue;
+            }
+            for function in defaults.content.iter_mut().flat_map(|(_, items)| items) {
+                if let syn::Item::Fn(function) = function {
+                    function.vis = syn::parse_quote!(pub(crate));
+                }
+            }
+        }
+    }
 }
 
 /// Decides the schema of every generated type: component types by name, then, breadth first,
