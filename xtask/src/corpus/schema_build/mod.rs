@@ -1,8 +1,9 @@
 //! `cargo xtask corpus --schema --build`: `#[schema]` judged by rustc on the types our generator
 //! writes, identity assertions included.
 //!
-//! For every spec the generated client becomes a crate under `target/corpus/crates/ours/` whose
-//! types carry `#[contract_macros::schema(contract = "spec", …)]`: a component type its schema's
+//! For every spec the generated client's `types` module (the operations left out: they are
+//! not checked, and GitHub's take gigabytes to compile) becomes a crate under
+//! `target/corpus/crates/ours/` whose types carry `#[contract_macros::schema(contract = "spec", …)]`: a component type its schema's
 //! name, an inline type the JSON pointer of the schema a checked field needs it for (found by
 //! checking the component types in-process first, then the inline types they lead to). The
 //! crate declares the contract in its `Cargo.toml`, the workspace pins it in
