@@ -45,6 +45,10 @@ pub struct BuildPlan {
     pub drifts: Vec<(String, String, String, String)>,
     /// The first line (1-based) of each annotated type in `src/lib.rs`, in order.
     pub lines: Vec<usize>,
+    /// Annotated types the in-process check (the attribute's, without rustc's identity
+    /// assertions) rejects: type, first error. Known before any build.
+    #[serde(default)]
+    pub rejected_in_process: Vec<(String, String)>,
     /// After the build: types rejected (type, first error).
     #[serde(default)]
     pub rejected: Vec<(String, String)>,

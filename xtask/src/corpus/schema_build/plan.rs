@@ -52,6 +52,8 @@ struct Mapping {
     /// Type → fields to mark unchecked, with the reason.
     unchecked: BTreeMap<String, Vec<(String, String)>>,
     not_annotated: Vec<(String, String)>,
+    /// Types the in-process check rejects, with the first error.
+    rejected: Vec<(String, String)>,
 }
 
 /// Annotates the generated `code` for `document` and writes the drift files; returns the
@@ -71,6 +73,7 @@ pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, Bui
     let mapping = map_types(document, &items);
     let mut plan = BuildPlan {
         not_annotated: mapping.not_annotated.clone(),
+        rejected_in_process: mapping.rejected.clone(),
         ..BuildPlan::default()
     };
     let order = annotate(&mut file, &mapping, &mut plan);
@@ -137,6 +140,7 @@ fn map_types(document: &Value, items: &BTreeMap<String, DeriveInput>) -> Mapping
         needs: BTreeMap::new(),
         unchecked: BTreeMap::new(),
         not_annotated: Vec::new(),
+        rejected: Vec::new(),
     };
     let mut queue: VecDeque<String> = VecDeque::new();
     for (name, item) in items {
@@ -157,10 +161,20 @@ fn map_types(document: &Value, items: &BTreeMap<String, DeriveInput>) -> Mapping
     }
     while let Some(name) = queue.pop_front() {
         let (item, target) = (&items[&name], mapping.targets[&name].clone());
-        let Ok(needs) =
-            schema_check::check_component(document, "spec", item, target.key(), Direction::Both)
-        else {
-            continue;
+        let needs = match schema_check::check_component(
+            document,
+            "spec",
+            item,
+            target.key(),
+            Direction::Both,
+        ) {
+            Ok(needs) => needs,
+            Err(errors) => {
+                let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                let first = first.lines().next().unwrap_or_default().to_string();
+                mapping.rejected.push((name.clone(), first));
+                continue;
+            }
         };
         for need in needs {
             let wanted = Target::Pointer(need.pointer.clone());

@@ -15,6 +15,8 @@ struct Totals {
     unchecked: usize,
     not_built: usize,
     drift: BTreeMap<String, (usize, usize)>,
+    /// Specs, annotated types and rejections of the in-process check (every planned spec).
+    in_process: (usize, usize, usize),
 }
 
 /// The `--build` part of the report (markdown section, terminal summary); `None` when the run
@@ -29,6 +31,15 @@ pub fn report(rows: &[Row]) -> Option<(String, String)> {
         let Some(plan) = row.ours.schema.as_ref().and_then(|s| s.build.as_ref()) else {
             continue;
         };
+        totals.in_process.0 += 1;
+        totals.in_process.1 += plan.annotated.len();
+        totals.in_process.2 += plan.rejected_in_process.len();
+        for (ty, error) in &plan.rejected_in_process {
+            details.push_str(&format!(
+                "- rejected in-process `{ty}` in `{}`: {error}\n",
+                row.file
+            ));
+        }
         if let Some(failure) = &plan.failure {
             totals.not_built += 1;
             details.push_str(&format!("- `{}`: {failure}\n", row.file));
@@ -101,8 +112,14 @@ fn build_summary(totals: &Totals) -> String {
             a as f64 * 100.0 / b as f64
         }
     };
-    let accepted = totals.annotated - totals.rejected.min(totals.annotated);
+    let (specs, annotated, rejected) = totals.in_process;
+    let in_process = annotated - rejected.min(annotated);
     let mut out = format!(
+        "checked in-process: {specs} specs, {in_process} of {annotated} annotated types accepted ({:.2}%), {rejected} rejected\n",
+        percent(in_process, annotated),
+    );
+    let accepted = totals.annotated - totals.rejected.min(totals.annotated);
+    out.push_str(&format!(
         "built with rustc: {} specs, {accepted} of {} annotated types accepted ({:.2}%), {} rejected; {} types not annotated, {} fields `unchecked`; {} specs not built\n",
         totals.specs,
         totals.annotated,
@@ -111,7 +128,7 @@ fn build_summary(totals: &Totals) -> String {
         totals.not_annotated,
         totals.unchecked,
         totals.not_built,
-    );
+    ));
     out.push_str("compile-time drift injection (caught / injected):\n");
     let (mut caught, mut injected) = (0, 0);
     for (class, (c, i)) in &totals.drift {
