@@ -118,6 +118,13 @@ fn build_summary(totals: &Totals) -> String {
         "checked in-process: {specs} specs, {in_process} of {annotated} annotated types accepted ({:.2}%), {rejected} rejected\n",
         percent(in_process, annotated),
     );
+    if totals.specs == 0 {
+        out.push_str(&format!(
+            "built with rustc: none ({} specs not built)\n",
+            totals.not_built
+        ));
+        return out;
+    }
     let accepted = totals.annotated - totals.rejected.min(totals.annotated);
     out.push_str(&format!(
         "built with rustc: {} specs, {accepted} of {} annotated types accepted ({:.2}%), {} rejected; {} types not annotated, {} fields `unchecked`; {} specs not built\n",
