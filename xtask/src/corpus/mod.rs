@@ -207,7 +207,10 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     let generate_secs = started.elapsed().as_secs_f64();
     eprintln!("corpus: generated in {generate_secs:.0}s");
     if args.no_rustc {
-        for plan in rows.iter_mut().filter_map(|r| r.ours.schema.as_mut()?.build.as_mut()) {
+        for plan in rows
+            .iter_mut()
+            .filter_map(|r| r.ours.schema.as_mut()?.build.as_mut())
+        {
             plan.failure = Some("not built (`--no-rustc`)".into());
         }
     }

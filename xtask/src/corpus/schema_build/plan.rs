@@ -108,27 +108,33 @@ pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, Bui
 /// Makes the generator's `types::defaults` functions (`pub(super)`) visible to the whole
 /// crate: the drift copies live in modules of their own and keep their `serde(default = …)`.
 fn widen_defaults(file: &mut syn::File) {
-    for item in &mut file.items {
-        let syn::Item::Mod(types) = item else {
+    for inner in module_items(&mut file.items, "types") {
+        let syn::Item::Mod(defaults) = inner else {
             continue;
         };
-        if types.ident != "types" {
+        if defaults.ident != "defaults" {
             continue;
         }
-        for inner in types.content.iter_mut().flat_map(|(_, items)| items) {
-            let syn::Item::Mod(defaults) = inner else {
-                continue;
-            };
-            if defaults.ident != "defaults" {
-                continue;
-            }
-            for function in defaults.content.iter_mut().flat_map(|(_, items)| items) {
-                if let syn::Item::Fn(function) = function {
-                    function.vis = syn::parse_quote!(pub(crate));
-                }
+        for function in defaults.content.iter_mut().flat_map(|(_, items)| items) {
+            if let syn::Item::Fn(function) = function {
+                function.vis = syn::parse_quote!(pub(crate));
             }
         }
     }
+}
+
+/// The items of the inline modules named `name` among `items`.
+fn module_items<'a>(
+    items: &'a mut [syn::Item],
+    name: &'a str,
+) -> impl Iterator<Item = &'a mut syn::Item> + 'a {
+    items
+        .iter_mut()
+        .filter_map(move |item| match item {
+            syn::Item::Mod(module) if module.ident == name => module.content.as_mut(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items.iter_mut())
 }
 
 /// Decides the schema of every generated type: component types by name, then, breadth first,
@@ -235,38 +241,30 @@ fn annotate(
     plan: &mut BuildPlan,
 ) -> Vec<(String, String)> {
     let mut order = Vec::new();
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
+    for inner in module_items(&mut file.items, "types") {
+        let (ident, attrs, fields) = match inner {
+            syn::Item::Struct(s) => (s.ident.to_string(), &mut s.attrs, Some(&mut s.fields)),
+            syn::Item::Enum(e) => (e.ident.to_string(), &mut e.attrs, None),
+            _ => continue,
+        };
+        let Some(target) = mapping.targets.get(&ident) else {
             continue;
         };
-        if module.ident != "types" {
-            continue;
-        }
-        for inner in module.content.iter_mut().flat_map(|(_, items)| items) {
-            let (ident, attrs, fields) = match inner {
-                syn::Item::Struct(s) => (s.ident.to_string(), &mut s.attrs, Some(&mut s.fields)),
-                syn::Item::Enum(e) => (e.ident.to_string(), &mut e.attrs, None),
-                _ => continue,
-            };
-            let Some(target) = mapping.targets.get(&ident) else {
-                continue;
-            };
-            attrs.insert(0, attribute(target));
-            order.push((ident.clone(), target.argument()));
-            let Some(fields) = fields else { continue };
-            for (field_name, reason) in mapping.unchecked.get(&ident).into_iter().flatten() {
-                for field in fields.iter_mut() {
-                    // A newtype's field has no name (`field_name` is empty).
-                    let name = field
-                        .ident
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    if name == *field_name {
-                        field.attrs.push(syn::parse_quote!(#[schema(unchecked)]));
-                        plan.unchecked
-                            .push((ident.clone(), field_name.clone(), reason.clone()));
-                    }
+        attrs.insert(0, attribute(target));
+        order.push((ident.clone(), target.argument()));
+        let Some(fields) = fields else { continue };
+        for (field_name, reason) in mapping.unchecked.get(&ident).into_iter().flatten() {
+            for field in fields.iter_mut() {
+                // A newtype's field has no name (`field_name` is empty).
+                let name = field
+                    .ident
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                if name == *field_name {
+                    field.attrs.push(syn::parse_quote!(#[schema(unchecked)]));
+                    plan.unchecked
+                        .push((ident.clone(), field_name.clone(), reason.clone()));
                 }
             }
         }
