@@ -869,18 +869,38 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&kept).unwrap(),
             first.document
         );
-        let second = load();
-        assert_eq!(
-            (second.document.clone(), second.fingerprint),
-            (first.document.clone(), fingerprint)
-        );
-        // A digest that does not parse is read past, and kept anew.
         let verified = target.join("contract-guard/verified");
         let file = std::fs::read_dir(&verified)
             .unwrap()
             .map(|e| e.unwrap().path())
             .find(|p| p.to_string_lossy().ends_with(".schemas.json"))
             .unwrap();
+        let header = std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
+        // The next build reads the digest, not the spec (a marked digest shows which was read).
+        let marked = kept.replace("\"A\"", "\"FromDigest\"");
+        std::fs::write(&file, format!("{header}\n{marked}")).unwrap();
+        let second = load();
+        assert!(
+            second
+                .document
+                .pointer("/components/schemas/FromDigest")
+                .is_some()
+        );
+        assert_eq!(second.fingerprint, fingerprint);
+        // The spec changed (a new modification time): the digest is read past.
+        std::fs::File::options()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(past + std::time::Duration::from_secs(1))
+            .unwrap();
+        assert_eq!(load().document, first.document);
+        // A digest that does not parse is read past, and kept anew.
         let header = std::fs::read_to_string(&file)
             .unwrap()
             .lines()

@@ -36,8 +36,9 @@ const SETTLED: Duration = Duration::from_secs(2);
 const STAMP_FORMAT: &str = "contract-guard verified spec 1";
 
 /// The first line of every digest (with this tool's version: a digest is what this build's
-/// reading of a spec gives).
-const DIGEST_FORMAT: &str = "contract-guard spec digest 1";
+/// reading of a spec gives). Changed whenever what a reading keeps changes (`spec/sections.rs`),
+/// so a digest an older reading left is read past.
+const DIGEST_FORMAT: &str = "contract-guard spec digest 2";
 
 /// The target directory a proc macro's crate is compiled into, or `None` when none is found
 /// (the macro then writes nothing there). Looked up without walking the file system: the

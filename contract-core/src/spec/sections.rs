@@ -60,12 +60,16 @@ pub fn schemas_only(text: &str) -> Option<String> {
 const EXAMPLE: &str = "#/components/examples/";
 
 /// Whether every string of `text` that starts like a local JSON pointer (`"#/`, `"#\`,
-/// `"#%`) starts with one of [`KEPT_TARGETS`] or [`EXAMPLE`].
+/// `"#%`, or `"#"`, the whole document) starts with one of [`KEPT_TARGETS`] or [`EXAMPLE`],
+/// and no `#` is written as an escape (`\u0023`, which the scan would not see).
 fn refers_only_to_kept(text: &str) -> bool {
+    if text.contains("\\u0023") {
+        return false;
+    }
     text.match_indices('#').all(|(at, _)| {
         let quoted = at > 0 && text.as_bytes()[at - 1] == b'"';
         let rest = &text[at..];
-        let pointer_like = matches!(rest.as_bytes().get(1), Some(b'/' | b'\\' | b'%'));
+        let pointer_like = matches!(rest.as_bytes().get(1), Some(b'/' | b'\\' | b'%' | b'"'));
         !(quoted && pointer_like)
             || rest.starts_with(EXAMPLE)
             || KEPT_TARGETS.iter().any(|kept| rest.starts_with(kept))
@@ -205,6 +209,8 @@ mod tests {
             "#/p%61ths/~1a",
             "#\\/paths",
             "#/webhooks/w",
+            "#",
+            "\\u0023/paths/~1a",
         ] {
             let text = format!(
                 r#"{{"paths": {{}}, "components": {{"schemas": {{"A": {{"$ref": "{target}"}}}}}}}}"#

@@ -211,7 +211,8 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             .iter_mut()
             .filter_map(|r| r.ours.schema.as_mut()?.build.as_mut())
         {
-            plan.failure = Some("not built (`--no-rustc`)".into());
+            plan.failure
+                .get_or_insert_with(|| "not built (`--no-rustc`)".into());
         }
     }
     if args.build && !args.no_rustc {
