@@ -5,7 +5,7 @@
 use contract_core::gates::schema_check::{self, Direction};
 
 use crate::compile_guard::guarded_project_from;
-use crate::support::cargo_command_in_shared_target;
+use crate::support::{Project, cargo_command_in_shared_target};
 
 /// The generated struct `name` of the `types` module in `code`.
 fn generated_type(code: &str, name: &str) -> syn::DeriveInput {
@@ -84,4 +84,115 @@ fn a_boxed_optional_property_is_left_out_not_sent_as_null() {
         String::from_utf8_lossy(&output.stdout),
         "{}\n{\"innerError\":{}}\n"
     );
+}
+
+/// A property one `allOf` member declares `integer` and another `number` is an integer
+/// (`normalize/all-of-number`): the generator wrote `()` for the required one and left the
+/// optional one out, which `#[schema]` rejected; now both are `i64` fields it accepts.
+#[test]
+fn an_integer_declared_number_by_another_all_of_member_is_an_i64_field() {
+    let project = Project::single("all-of-number");
+    project.copy_fixture("all-of-number.yaml", "specs/cards.yaml");
+    project
+        .run(&[
+            "add",
+            "cards",
+            "specs/cards.yaml",
+            "--output",
+            "src/cards.rs",
+        ])
+        .expect(0);
+    let generated = project.run(&["generate", "--verbose"]).expect(0);
+    let rewrites: Vec<&str> = generated
+        .stderr
+        .lines()
+        .filter(|l| l.contains("normalize/all-of-number"))
+        .collect();
+    assert_eq!(rewrites.len(), 2, "{}", generated.stderr);
+    let code = project.read("src/cards.rs");
+    let card = generated_type(&code, "MovedProjectCard");
+    assert_eq!(
+        card_fields(&card),
+        [
+            "after_id: :: std :: option :: Option < i64 >",
+            "id: i64",
+            "run_id: :: std :: option :: Option < i64 >",
+        ]
+    );
+    let document = contract_core::spec::load(&project.path("specs/cards.yaml"))
+        .unwrap()
+        .document;
+    let found = schema_check::check_component(
+        &document,
+        "specs/cards.yaml",
+        &card,
+        "/components/schemas/Moved/properties/project_card",
+        Direction::Both,
+    );
+    let errors: Vec<String> = found
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(errors.is_empty(), "`MovedProjectCard` rejected: {errors:?}");
+}
+
+/// `name: type` of each named field of a struct.
+fn card_fields(item: &syn::DeriveInput) -> Vec<String> {
+    let syn::Data::Struct(data) = &item.data else {
+        panic!("`{}` is not a struct", item.ident);
+    };
+    data.fields
+        .iter()
+        .map(|f| {
+            let ty = quote::ToTokens::to_token_stream(&f.ty).to_string();
+            format!("{}: {ty}", f.ident.as_ref().unwrap())
+        })
+        .collect()
+}
+
+/// A nullable `anyOf` whose derived type name is a component's gets a type of its own
+/// (`normalize/type-name`): the generator had given the field the unrelated component's type,
+/// which read `{"name": "a"}` as an empty `RuleChoice` (or defined two types of one name).
+#[test]
+fn a_nullable_composition_whose_name_is_taken_gets_a_type_of_its_own() {
+    let project = guarded_project_from(
+        "nullable_composition",
+        "names/nullable-composition.yaml",
+        "rules",
+    );
+    let code = project.read("src/generated/rules.rs");
+    let rule = generated_type(&code, "Rule");
+    assert_eq!(
+        card_fields(&rule),
+        ["choice: :: std :: option :: Option < RuleChoice2 >"]
+    );
+    let manifest = project
+        .read("Cargo.toml")
+        .replace("[dependencies]\n", "[dependencies]\nserde_json = \"1.0\"\n");
+    project.write("Cargo.toml", &manifest);
+    project.write(
+        "src/main.rs",
+        r##"mod generated { pub mod rules; }
+use generated::rules::types::Rule;
+fn main() {
+    for json in [r#"{"choice":{"name":"a"}}"#, r#"{"choice":{"id":7}}"#] {
+        let rule: Rule = serde_json::from_str(json).unwrap();
+        let back = serde_json::to_value(&rule).unwrap();
+        assert_eq!(back, serde_json::from_str::<serde_json::Value>(json).unwrap());
+    }
+    let none: Rule = serde_json::from_str(r#"{"choice":null}"#).unwrap();
+    assert!(none.choice.is_none());
+    println!("round trip: ok");
+}
+"##,
+    );
+    let output = cargo_command_in_shared_target(&project, &["run", "--quiet"]);
+    assert!(
+        output.status.success(),
+        "the client compiles and round-trips:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "round trip: ok\n");
 }

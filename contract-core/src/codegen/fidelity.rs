@@ -122,6 +122,7 @@ pub const RULES: &[RuleClass] = &[
     ),
     lossless("lower/version"),
     lossless("lower/webhooks"),
+    lossless("normalize/all-of-number"),
     rule(
         "normalize/body-bytes",
         Request,

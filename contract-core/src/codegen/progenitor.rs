@@ -29,10 +29,12 @@ pub const PROGENITOR_VERSION: &str = "0.15.1";
 /// optional property out when it is `None` instead of sending `null` (`absent_options`),
 /// renames enum variants rustc warns about (`plus1` → `Plus1`), removes `count < 0usize`
 /// checks (`unused_comparisons`) and allows `dead_code` on the
-/// generated items (`lints`).
-pub const PIPELINE_REVISION: u32 = 4;
+/// generated items (`lints`); revision 5 writes a `number` that another `allOf` member
+/// declares `integer` as `integer` (`normalize/all-of-number`), where the generator had
+/// written `()` or left the field out.
+pub const PIPELINE_REVISION: u32 = 5;
 
-/// The generator as headers and the lock record it: `progenitor 0.15.1 (pipeline 4)`.
+/// The generator as headers and the lock record it: `progenitor 0.15.1 (pipeline 5)`.
 pub fn generator_id() -> String {
     format!("progenitor {PROGENITOR_VERSION} (pipeline {PIPELINE_REVISION})")
 }

@@ -8,7 +8,7 @@
 //! `exclusive-bound`), `enums.rs` (`normalize/enum-*`), `defaults.rs` (`normalize/default`),
 //! `operations.rs` (`normalize/operation-id`), `parameters.rs` (`normalize/parameter-*`,
 //! `path-parameter`), `bodies.rs` (`normalize/body-*`, `unsupported-body`) with `multipart.rs`
-//! (`normalize/body-multipart`), `responses.rs`
+//! (`normalize/body-multipart`), `all_of.rs` (`normalize/all-of-number`), `responses.rs`
 //! (`normalize/response-*`, `default-response`), `components.rs` (`normalize/schema-name`,
 //! `nullable-component`), `titles.rs` (`normalize/title`), `typenames.rs`
 //! (`normalize/type-name`), `properties.rs` (`normalize/property-name`) and `select.rs`
@@ -17,6 +17,7 @@
 //! [`for_generator`] is the whole preparation: lowering (3.1) then normalisation, on a copy.
 //! The fingerprint is always that of the original document.
 
+mod all_of;
 mod bodies;
 mod components;
 mod defaults;
@@ -110,6 +111,7 @@ pub fn normalize(document: &mut Value) -> Vec<Note> {
     let mut with_default = Vec::new();
     walk::schemas(document, &mut |node, at| {
         schemas::schema(node, at, &mut notes);
+        all_of::numbers(node, at, &mut notes);
         if node.get("default").is_some() {
             with_default.push(at.to_string());
         }

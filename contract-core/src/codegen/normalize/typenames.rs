@@ -5,6 +5,14 @@
 //! derived name), the inline schema gets a `title` with a free name (`…2`), which the
 //! generator uses instead.
 //!
+//! A nullable `oneOf`/`anyOf`/`allOf`/`not` without `type` is the exception: the generator
+//! moves its title onto the `null` alternative it wraps it in and names the schema by where it
+//! sits all the same, so a taken name made a second type of that name (which does not compile)
+//! or the field took the other type (GitHub's `repository-ruleset.conditions` became the
+//! unrelated `RepositoryRulesetConditions`). Such a schema keeps `nullable` and gets its
+//! composition moved into a one-member `anyOf` that carries the title, which the generator
+//! honours.
+//!
 //! The derived names follow the generator's rules for the common cases: properties
 //! (`<Parent>_<property>`), array items (`<Parent>_item`), map values (`<Parent>Value`), and for
 //! operations `<operationId>-response`, `-body` and `-<parameter>`.
@@ -71,14 +79,42 @@ pub(super) fn type_names(document: &mut Value, titles: BTreeSet<String>, notes: 
     let titles = namer.titles;
     for (at, title, wanted) in titles {
         if let Some(Value::Object(schema)) = document.pointer_mut(&at) {
-            schema.insert("title".into(), Value::String(title.clone()));
+            let wrapped = named_by_place(schema);
+            if wrapped {
+                let mut inner = Map::new();
+                inner.insert("title".into(), Value::String(title.clone()));
+                for key in COMPOSITIONS {
+                    if let Some(value) = schema.shift_remove(key) {
+                        inner.insert(key.into(), value);
+                    }
+                }
+                schema.insert("anyOf".into(), Value::Array(vec![Value::Object(inner)]));
+            } else {
+                schema.insert("title".into(), Value::String(title.clone()));
+            }
+            let how = if wrapped {
+                " (in a one-member `anyOf`, beside `nullable`)"
+            } else {
+                ""
+            };
             notes.push(Note::new(
                 "normalize/type-name",
                 at,
-                format!("the generated type name `{wanted}` is taken by another schema; this one is titled `{title}`"),
+                format!("the generated type name `{wanted}` is taken by another schema; this one is titled `{title}`{how}"),
             ));
         }
     }
+}
+
+/// The keywords that make a schema a composition for the generator.
+const COMPOSITIONS: [&str; 4] = ["oneOf", "anyOf", "allOf", "not"];
+
+/// Whether the generator names `schema` by where it sits whatever its title: a nullable
+/// composition without `type`.
+fn named_by_place(schema: &Map<String, Value>) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        && !schema.contains_key("type")
+        && COMPOSITIONS.iter().any(|k| schema.contains_key(*k))
 }
 
 impl Namer<'_> {
@@ -142,9 +178,9 @@ impl Namer<'_> {
             return;
         }
         let name = match object.get("title").and_then(Value::as_str) {
-            Some(title) => title.to_string(),
-            None if may_be_a_type(object) => self.name(suggested, at),
-            None => suggested.to_string(),
+            Some(title) if !named_by_place(object) => title.to_string(),
+            _ if may_be_a_type(object) => self.name(suggested, at),
+            _ => suggested.to_string(),
         };
         self.children(schema, &name, at);
     }
@@ -306,6 +342,37 @@ mod tests {
         assert_eq!(title("201"), "GetResponse2");
         assert_eq!(title("400"), "GetResponse3");
         assert_eq!(notes.len(), 3);
+    }
+
+    #[test]
+    fn a_nullable_composition_is_titled_inside_a_one_member_any_of() {
+        let choice = json!({"nullable": true, "description": "d", "title": "Ignored",
+            "anyOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]});
+        let mut doc = json!({"components": {"schemas": {
+            "Rule": {"properties": {
+                "choice": choice,
+                "typed": {"type": "object", "nullable": true, "anyOf": [{"$ref": "#/components/schemas/A"}]},
+                "free": {"nullable": true, "oneOf": [{"$ref": "#/components/schemas/A"}]}
+            }},
+            "RuleChoice": {"type": "object"},
+            "RuleTyped": {"type": "object"}
+        }}});
+        let mut notes = Vec::new();
+        type_names(&mut doc, BTreeSet::new(), &mut notes);
+        let rule = &doc["components"]["schemas"]["Rule"]["properties"];
+        assert_eq!(
+            rule["choice"],
+            json!({"nullable": true, "description": "d", "title": "Ignored", "anyOf": [
+                {"title": "RuleChoice2", "anyOf": choice["anyOf"]}
+            ]})
+        );
+        assert_eq!(
+            rule["typed"]["title"], "RuleTyped2",
+            "a `type` keeps its title"
+        );
+        assert!(rule["free"].get("title").is_none() && rule["free"].get("anyOf").is_none());
+        assert_eq!(notes.len(), 2);
+        assert!(notes[0].message.contains("one-member `anyOf`"), "{notes:?}");
     }
 
     #[test]

@@ -404,7 +404,7 @@ mod tests {
     }
 
     /// GitHub's webhook and budget schemas: a property declared again in another `allOf`
-    /// member, and a `oneOf` of one-value string enums.
+    /// member (as a type, a non-null type, an integer), and a `oneOf` of one-value string enums.
     fn merged_spec() -> serde_json::Value {
         serde_json::json!({"openapi": "3.0.3", "components": {"schemas": {
             "Budget": {"type": "object", "required": ["kind"], "properties": {"kind": {"oneOf": [
@@ -416,6 +416,10 @@ mod tests {
                     "email": {"type": "string", "nullable": true}}},
                 {"type": "object", "properties": {
                     "created_at": {"type": "string"}, "pushed_at": {"type": "string"}, "email": {"type": "string"}}}
+            ]},
+            "Job": {"allOf": [
+                {"type": "object", "required": ["run_id"], "properties": {"run_id": {"type": "number"}}},
+                {"type": "object", "properties": {"run_id": {"type": "integer"}}}
             ]}
         }}})
     }
@@ -461,6 +465,19 @@ mod tests {
         );
         let found = merged_errors(optional, "Fork");
         assert_eq!(found.len(), 2, "{found:?}");
+        // A number declared again as an integer is an integer (`normalize/all-of-number`).
+        let job: syn::DeriveInput = syn::parse_quote!(
+            struct Job {
+                pub run_id: i64,
+            }
+        );
+        assert_eq!(merged_errors(job, "Job"), Vec::<String>::new());
+        let text: syn::DeriveInput = syn::parse_quote!(
+            struct Job {
+                pub run_id: String,
+            }
+        );
+        assert_eq!(merged_errors(text, "Job").len(), 1);
         assert!(
             found[0].contains("created_at") || found[0].contains("i64"),
             "{found:?}"

@@ -221,7 +221,8 @@ fn merge_into<'d>(
 /// what a value must satisfy, both declarations together: `earlier` says no more than a type
 /// (and annotations), which `later` implies, and `later` allows `null` only if `earlier` does.
 /// (`RecordRef` declares `type: string`; a member beside it narrows `type` to an enum, and the
-/// generator writes the enum.) Otherwise the first declaration stays the one checked against.
+/// generator writes the enum. GitHub's `workflow_job` declares `run_id` a `number`, then an
+/// `integer`: the generator writes `i64`, `normalize/all-of-number`.) Otherwise the first declaration stays the one checked against.
 fn narrows<'d>(root: &'d Value, earlier: &Node<'d>, later: &Node<'d>) -> bool {
     let Some(map) = earlier.value.as_object() else {
         return false;
@@ -232,8 +233,16 @@ fn narrows<'d>(root: &'d Value, earlier: &Node<'d>, later: &Node<'d>) -> bool {
     let (Ok((before, _)), Ok((after, _))) = (facts(root, earlier), facts(root, later)) else {
         return false;
     };
-    let implied = before.types.is_empty() || after.types == before.types;
+    let implied = before.types.is_empty()
+        || !after.types.is_empty() && after.types.iter().all(|t| type_within(t, &before.types));
     plain && implied && (before.nullable || !after.nullable)
+}
+
+/// Whether every value of JSON type `t` has one of `types` (an integer is a number).
+fn type_within(t: &str, types: &[String]) -> bool {
+    types
+        .iter()
+        .any(|u| u == t || (t == "integer" && u == "number"))
 }
 
 /// Whether a declaration says a type and not `null`.
