@@ -37,7 +37,7 @@ pub fn check(
     jobs: usize,
     binary: bool,
 ) -> Result<(), String> {
-    let packages = write_workspace(crates, root, rows, binary)?;
+    let packages = write_workspace(crates, root, rows, binary, &[])?;
     if packages.is_empty() {
         return Ok(());
     }
@@ -68,19 +68,10 @@ pub fn check(
     Ok(())
 }
 
-/// The entry point of a client's crate checked as a binary.
-const BINARY_MAIN: &str = "#[path = \"lib.rs\"]\nmod client;\n\nfn main() {}\n";
-
-/// Writes a manifest for every generated client and the scratch workspace around them; returns
-/// the packages.
-pub(super) fn write_workspace(
-    crates: &Path,
-    root: &Path,
-    rows: &[Row],
-    binary: bool,
-) -> Result<Packages, String> {
-    let io = |what: &Path, e: std::io::Error| format!("`{}`: {e}", what.display());
-    let dependencies: String = DEPENDENCIES
+/// The `[dependencies]` lines of a scratch crate: every one of [`DEPENDENCIES`], from the
+/// workspace.
+pub(crate) fn workspace_dependencies() -> String {
+    DEPENDENCIES
         .lines()
         .map(|l| {
             format!(
@@ -88,7 +79,24 @@ pub(super) fn write_workspace(
                 l.split(" = ").next().unwrap_or(l)
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The entry point of a client's crate checked as a binary.
+const BINARY_MAIN: &str = "#[path = \"lib.rs\"]\nmod client;\n\nfn main() {}\n";
+
+/// Writes a manifest for every generated client and the scratch workspace around them (with
+/// `extra_members`, paths under `crates` whose manifests the caller writes); returns the
+/// packages.
+pub(super) fn write_workspace(
+    crates: &Path,
+    root: &Path,
+    rows: &[Row],
+    binary: bool,
+    extra_members: &[String],
+) -> Result<Packages, String> {
+    let io = |what: &Path, e: std::io::Error| format!("`{}`: {e}", what.display());
+    let dependencies = workspace_dependencies();
     let mut packages = Packages::new();
     let mut members: Vec<String> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
@@ -115,6 +123,7 @@ pub(super) fn write_workspace(
     if packages.is_empty() {
         return Ok(packages);
     }
+    members.extend(extra_members.iter().map(|m| format!("{m:?}")));
     let workspace = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [\n    {},\n]\n\n[workspace.dependencies]\n{DEPENDENCIES}\n[profile.dev]\ndebug = 0\nincremental = false\n",
         members.join(",\n    ")

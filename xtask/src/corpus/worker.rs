@@ -145,9 +145,14 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, mode: Mode) -> Outcome {
     outcome
 }
 
-/// Writes the drift files beside `out` (`src/lib.rs`).
+/// Writes the drift files into the `src/` of the drift crate beside `out`'s crate
+/// (`<crate>/src/lib.rs`).
 fn write_drifts(out: &Path, drifts: &[(String, String)]) -> Result<(), String> {
-    let dir = out.parent().unwrap_or(Path::new("."));
+    let Some(annotated) = out.parent().and_then(Path::parent) else {
+        return Ok(());
+    };
+    let dir = super::schema_build::drifts_dir(annotated).join("src");
+    let dir = dir.as_path();
     for (name, text) in drifts {
         std::fs::create_dir_all(dir)
             .and_then(|()| std::fs::write(dir.join(name), text))

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{BuildPlan, CONTRACT};
+use super::{BuildPlan, CONTRACT, DRIFTS, drifts_dir};
 use crate::corpus::{Pipeline, Row, crate_dir, slug};
 
 /// One error cargo reported in a scratch crate: file (relative to the crate), line, whether it
@@ -27,18 +27,35 @@ pub fn build(
     jobs: usize,
 ) -> Result<(), String> {
     let mut packages = crate::corpus::check::Packages::new();
+    let mut drift_crates = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        if row.ours.stage == "ok" && row.ours.schema.as_ref().is_some_and(|s| s.build.is_some()) {
-            packages.insert(format!("ours-{}", slug(&row.file)), (i, Pipeline::Ours));
+        let Some(plan) = planned(row) else {
+            continue;
+        };
+        let name = format!("ours-{}", slug(&row.file));
+        if !plan.drifts.is_empty() {
+            packages.insert(format!("{name}{DRIFTS}"), (i, Pipeline::Ours));
+            drift_crates.push(i);
         }
+        packages.insert(name, (i, Pipeline::Ours));
     }
-    crate::corpus::check::write_workspace(crates, root, rows, false)?;
-    for &(i, _) in packages.values() {
-        declare_contract(
-            &crate_dir(crates, Pipeline::Ours, &rows[i]),
-            &files[i],
-            root,
-        )?;
+    let members: Vec<String> = drift_crates
+        .iter()
+        .map(|&i| format!("ours/{}{DRIFTS}", slug(&rows[i].file)))
+        .collect();
+    crate::corpus::check::write_workspace(crates, root, rows, false, &members)?;
+    for (i, row) in rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| planned(r).is_some())
+    {
+        let dir = crate_dir(crates, Pipeline::Ours, row);
+        declare_contract(&dir, &files[i], root)?;
+    }
+    for &i in &drift_crates {
+        let dir = drifts_dir(&crate_dir(crates, Pipeline::Ours, &rows[i]));
+        write_drift_manifest(&dir, &slug(&rows[i].file))?;
+        declare_contract(&dir, &files[i], root)?;
     }
     pin(crates)?;
     let large = crate::corpus::check::large_packages(crates, rows, &packages);
@@ -52,17 +69,45 @@ pub fn build(
         }
         reported.extend(cargo_check(crates, &target, jobs, &selection, &packages)?);
     }
+    // In name order: an annotated crate before its drift crate, which is not built when the
+    // annotated one has errors (cargo would only build the annotated one again).
     for name in &large {
-        eprintln!("corpus: building the large client `{name}` alone");
+        let annotated = name.strip_suffix(DRIFTS);
+        if annotated.is_some_and(|a| reported.get(a).is_some_and(|r: &Vec<_>| !r.is_empty())) {
+            continue;
+        }
+        eprintln!("corpus: building the large crate `{name}` alone");
         let selection = ["-p".to_string(), name.clone()];
         reported.extend(cargo_check(crates, &target, 1, &selection, &packages)?);
     }
-    for (name, &(i, _)) in &packages {
-        if let Some(plan) = rows[i].ours.schema.as_mut().and_then(|s| s.build.as_mut()) {
-            attribute_errors(plan, reported.get(name).map_or(&[][..], Vec::as_slice));
+    let none = Vec::new();
+    for row in rows.iter_mut() {
+        let name = format!("ours-{}", slug(&row.file));
+        if let Some(plan) = row.ours.schema.as_mut().and_then(|s| s.build.as_mut()) {
+            let annotated = reported.get(&name).unwrap_or(&none);
+            let drifts = reported.get(&format!("{name}{DRIFTS}")).unwrap_or(&none);
+            attribute_errors(plan, annotated, drifts);
         }
     }
     Ok(())
+}
+
+/// The build plan of a row the worker annotated.
+fn planned(row: &Row) -> Option<&BuildPlan> {
+    (row.ours.stage == "ok")
+        .then(|| row.ours.schema.as_ref()?.build.as_ref())
+        .flatten()
+}
+
+/// The manifest of the drift crate in `dir`: the scratch crates' dependencies, and the
+/// annotated crate (`ours/<slug>`) it copies types from as `annotated`.
+fn write_drift_manifest(dir: &Path, slug: &str) -> Result<(), String> {
+    let manifest = format!(
+        "[package]\nname = \"ours-{slug}{DRIFTS}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nannotated = {{ path = \"../{slug}\", package = \"ours-{slug}\" }}\n{}",
+        crate::corpus::check::workspace_dependencies(),
+    );
+    let path = dir.join("Cargo.toml");
+    std::fs::write(&path, manifest).map_err(|e| format!("`{}`: {e}", path.display()))
 }
 
 /// Adds `contract-macros` and the contract table to a scratch crate's manifest and copies the
@@ -96,20 +141,18 @@ fn pin(crates: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Maps each error to the annotated type whose lines it is on, or to the drift file it is in.
-fn attribute_errors(plan: &mut BuildPlan, reported: &[Reported]) {
-    let mut rejected: BTreeMap<String, String> = BTreeMap::new();
-    for error in reported {
-        if let Some(drift) = error
-            .file
-            .strip_prefix("src/")
-            .filter(|f| f.starts_with("drift_"))
-        {
-            if error.ours && !plan.caught.iter().any(|c| c == drift) {
-                plan.caught.push(drift.to_string());
-            }
-            continue;
+/// Maps each error of the annotated crate to the type whose lines it is on, and each of the
+/// drift crate to the drift file it is in. When the annotated crate has errors, cargo did not
+/// build the drift crate: that is the plan's failure, not drifts missed.
+fn attribute_errors(plan: &mut BuildPlan, annotated: &[Reported], drifts: &[Reported]) {
+    for error in drifts.iter().filter(|e| e.ours) {
+        let file = error.file.strip_prefix("src/").unwrap_or(&error.file);
+        if file.starts_with("drift_") && !plan.caught.iter().any(|c| c == file) {
+            plan.caught.push(file.to_string());
         }
+    }
+    let mut rejected: BTreeMap<String, String> = BTreeMap::new();
+    for error in annotated {
         let index = plan.lines.iter().rposition(|&start| start <= error.line);
         let owner = match (error.file.as_str(), index) {
             ("src/lib.rs", Some(i)) => plan.annotated[i].0.clone(),
@@ -123,6 +166,12 @@ fn attribute_errors(plan: &mut BuildPlan, reported: &[Reported]) {
             .or_insert_with(|| error.message.clone());
     }
     plan.rejected = rejected.into_iter().collect();
+    if !plan.rejected.is_empty() && !plan.drifts.is_empty() {
+        plan.failure = Some(format!(
+            "its {} drifts were not built: the annotated crate they depend on has errors",
+            plan.drifts.len()
+        ));
+    }
 }
 
 /// One `cargo check --keep-going` over `selection`: every error, by package.

@@ -11,7 +11,9 @@
 //! error is mapped to the type (or injected drift) whose lines it is on.
 //!
 //! Compile-time drift injection, issue 17's class 6 (each drift a copy of an accepted struct in
-//! a file of its own, so an error there is that drift caught):
+//! a file of its own, so an error there is that drift caught; the copies make a second crate,
+//! `<crate>-drifts`, that depends on the annotated one, so that no rustc holds both: GitHub's
+//! in one crate passed 19.5 GB):
 //! - `6-type-swapped`: a field's named type (held to an identity) replaced by another
 //!   annotated type whose schema differs;
 //! - `6-annotation-stripped`: the same field's type replaced by a copy without `#[schema]`.
@@ -31,6 +33,16 @@ pub use report::report;
 
 /// The contract every scratch crate declares.
 const CONTRACT: &str = "spec";
+
+/// The suffix that names a drift crate's folder and package after its annotated crate's.
+const DRIFTS: &str = "-drifts";
+
+/// The folder of the drift crate beside the annotated crate in `dir`.
+pub fn drifts_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(DRIFTS);
+    dir.with_file_name(name)
+}
 
 /// What the worker wrote for one spec and what the build found.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

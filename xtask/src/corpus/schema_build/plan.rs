@@ -57,7 +57,8 @@ struct Mapping {
 }
 
 /// Annotates the generated `code` for `document` and writes the drift files; returns the
-/// annotated `src/lib.rs` text, the drift files and the plan.
+/// annotated `src/lib.rs` text, the drift crate's `src/` files (its `lib.rs` declaring the
+/// drifts last; none when nothing was injected) and the plan.
 pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, BuildPlan), String> {
     let mut file =
         syn::parse_file(code).map_err(|e| format!("generated code does not parse: {e}"))?;
@@ -77,7 +78,7 @@ pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, Bui
         ..BuildPlan::default()
     };
     let order = annotate(&mut file, &mapping, &mut plan);
-    let mut text = format!(
+    let text = format!(
         "#![allow(warnings, clippy::all)]\n{}",
         prettyplease::unparse(&file)
     );
@@ -98,15 +99,19 @@ pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, Bui
         ));
     }
     plan.annotated = order;
-    let drifts = inject(document, &items, &mapping, &mut plan);
-    for (name, _) in &drifts {
-        text.push_str(&format!("pub mod {};\n", name.trim_end_matches(".rs")));
+    let mut drifts = inject(document, &items, &mapping, &mut plan);
+    if !drifts.is_empty() {
+        let mut lib = String::from("#![allow(warnings, clippy::all)]\n");
+        for (name, _) in &drifts {
+            lib.push_str(&format!("pub mod {};\n", name.trim_end_matches(".rs")));
+        }
+        drifts.push(("lib.rs".into(), lib));
     }
     Ok((text, drifts, plan))
 }
 
-/// Makes the generator's `types::defaults` functions (`pub(super)`) visible to the whole
-/// crate: the drift copies live in modules of their own and keep their `serde(default = …)`.
+/// Makes the generator's `types::defaults` functions (`pub(super)`) public: the drift copies
+/// live in a crate of their own and keep their `serde(default = …)`.
 fn widen_defaults(file: &mut syn::File) {
     for inner in module_items(&mut file.items, "types") {
         let syn::Item::Mod(defaults) = inner else {
@@ -117,7 +122,7 @@ fn widen_defaults(file: &mut syn::File) {
         }
         for function in defaults.content.iter_mut().flat_map(|(_, items)| items) {
             if let syn::Item::Fn(function) = function {
-                function.vis = syn::parse_quote!(pub(crate));
+                function.vis = syn::parse_quote!(pub);
             }
         }
     }
@@ -341,7 +346,7 @@ fn drift_file(
     let name = format!("drift_{index}.rs");
     plan.drifts
         .push((name.clone(), class.into(), owner.into(), what));
-    let text = format!("#![allow(warnings, clippy::all)]\nuse crate::types::*;\n\n{body}");
+    let text = format!("#![allow(warnings, clippy::all)]\nuse annotated::types::*;\n\n{body}");
     (name, text)
 }
 

@@ -41,9 +41,12 @@ pub fn report(rows: &[Row]) -> Option<(String, String)> {
             ));
         }
         if let Some(failure) = &plan.failure {
-            totals.not_built += 1;
             details.push_str(&format!("- `{}`: {failure}\n", row.file));
-            continue;
+            // Built, with errors that kept its drift crate from building: the rejections count.
+            if plan.rejected.is_empty() {
+                totals.not_built += 1;
+                continue;
+            }
         }
         spec_row(row, plan, &mut totals, &mut table, &mut details);
     }
@@ -68,7 +71,8 @@ fn spec_row(
     totals.not_annotated += plan.not_annotated.len();
     totals.unchecked += plan.unchecked.len();
     let mut caught = 0;
-    for (file, class, ty, what) in &plan.drifts {
+    let drifts_built = plan.failure.is_none();
+    for (file, class, ty, what) in plan.drifts.iter().filter(|_| drifts_built) {
         let tally = totals.drift.entry(class.clone()).or_default();
         tally.1 += 1;
         if plan.caught.contains(file) {
@@ -81,14 +85,18 @@ fn spec_row(
             ));
         }
     }
+    let drifts = if drifts_built {
+        format!("{caught} / {}", plan.drifts.len())
+    } else {
+        "not built".into()
+    };
     table.push_str(&format!(
-        "| {} | {} | {} | {} | {} | {caught} / {} |\n",
+        "| {} | {} | {} | {} | {} | {drifts} |\n",
         row.file,
         plan.annotated.len(),
         plan.rejected.len(),
         plan.not_annotated.len(),
         plan.unchecked.len(),
-        plan.drifts.len()
     ));
     for (ty, error) in &plan.rejected {
         details.push_str(&format!(
