@@ -26,6 +26,20 @@ fn generated_type(code: &str, name: &str) -> syn::DeriveInput {
         .unwrap_or_else(|| panic!("no generated type `{name}`"))
 }
 
+/// What `#[schema]`'s check says of `item` against the schema `name` (or pointer) of the
+/// project's spec `spec`, both directions.
+fn rejections(project: &Project, spec: &str, item: &syn::DeriveInput, name: &str) -> Vec<String> {
+    let document = contract_core::spec::load(&project.path(spec))
+        .unwrap()
+        .document;
+    schema_check::check_component(&document, spec, item, name, Direction::Both)
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 #[test]
 fn a_boxed_optional_property_is_left_out_not_sent_as_null() {
     let project =
@@ -38,24 +52,9 @@ fn a_boxed_optional_property_is_left_out_not_sent_as_null() {
         field.contains("Box < :: std :: option :: Option < InnerError > >"),
         "{field}"
     );
-    let document = contract_core::spec::load(&project.path("specs/recursive.yaml"))
-        .unwrap()
-        .document;
     for name in ["InnerError", "Error"] {
         let item = generated_type(&code, name);
-        let found = schema_check::check_component(
-            &document,
-            "specs/recursive.yaml",
-            &item,
-            name,
-            Direction::Both,
-        );
-        let errors: Vec<String> = found
-            .err()
-            .unwrap_or_default()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let errors = rejections(&project, "specs/recursive.yaml", &item, name);
         assert!(errors.is_empty(), "`{name}` rejected: {errors:?}");
     }
 
@@ -119,22 +118,8 @@ fn an_integer_declared_number_by_another_all_of_member_is_an_i64_field() {
             "run_id: :: std :: option :: Option < i64 >",
         ]
     );
-    let document = contract_core::spec::load(&project.path("specs/cards.yaml"))
-        .unwrap()
-        .document;
-    let found = schema_check::check_component(
-        &document,
-        "specs/cards.yaml",
-        &card,
-        "/components/schemas/Moved/properties/project_card",
-        Direction::Both,
-    );
-    let errors: Vec<String> = found
-        .err()
-        .unwrap_or_default()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let pointer = "/components/schemas/Moved/properties/project_card";
+    let errors = rejections(&project, "specs/cards.yaml", &card, pointer);
     assert!(errors.is_empty(), "`MovedProjectCard` rejected: {errors:?}");
 }
 
