@@ -36,6 +36,10 @@ pub struct SchemaOutcome {
     /// `--build`: the annotated crate and what rustc said about it.
     #[serde(default)]
     pub build: Option<super::schema_build::BuildPlan>,
+    /// Accepted component structs with no field for some properties of their schema (what the
+    /// client drops when it reads one): type, the properties.
+    #[serde(default)]
+    pub unread: Vec<(String, Vec<String>)>,
 }
 
 /// A drift injected into an accepted type.
@@ -127,7 +131,13 @@ pub fn self_check(document: &Value, label: &str, code: &str) -> Result<SchemaOut
             schema_check::check_component(document, label, item, &name, Direction::Both)
         };
         match check(item) {
-            Ok(_) => outcome.accepted += 1,
+            Ok(_) => {
+                outcome.accepted += 1;
+                let unread = schema_check::unread_properties(document, item, &name);
+                if !unread.is_empty() {
+                    outcome.unread.push((item.ident.to_string(), unread));
+                }
+            }
             Err(errors) => {
                 let first = errors.first().map(ToString::to_string).unwrap_or_default();
                 let first = first.lines().next().unwrap_or_default().to_string();
@@ -480,6 +490,7 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
         "# `#[schema]` on the generated component types\n\n| spec | accepted | rejected | left out | inline types |\n|---|---|---|---|---|\n",
     );
     let (mut accepted, mut rejected, mut left_out, mut specs) = (0, 0, 0, 0);
+    let mut unread = (0, 0);
     let mut drift: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut details = String::new();
     let mut failed = Vec::new();
@@ -525,8 +536,22 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
                 row.file
             ));
         }
+        for (ty, properties) in &found.unread {
+            unread.0 += 1;
+            unread.1 += properties.len();
+            details.push_str(&format!(
+                "- `{ty}` in `{}` has no field for: {}\n",
+                row.file,
+                properties.join(", ")
+            ));
+        }
     }
-    let mut summary = summary((specs, accepted, rejected, left_out), &drift, failed.len());
+    let mut summary = summary(
+        (specs, accepted, rejected, left_out),
+        unread,
+        &drift,
+        failed.len(),
+    );
     md.push_str(&format!(
         "\n```text\n{summary}```\n\n## Details\n\n{details}"
     ));
@@ -544,9 +569,11 @@ pub fn write_report(out: &std::path::Path, rows: &[super::Row]) -> Result<String
     Ok(summary)
 }
 
-/// The terminal summary: types accepted, rejected and left out, then drifts caught per class.
+/// The terminal summary: types accepted, rejected and left out, the accepted structs with no
+/// field for some properties, then drifts caught per class.
 fn summary(
     (specs, accepted, rejected, left_out): (usize, usize, usize, usize),
+    (unread_types, unread_properties): (usize, usize),
     drift: &BTreeMap<String, (usize, usize)>,
     failed: usize,
 ) -> String {
@@ -562,6 +589,9 @@ fn summary(
         "schema self-consistency: {specs} specs, {accepted} of {total} component types accepted ({:.2}%), {rejected} rejected, {left_out} left out\n",
         percent(accepted, total)
     );
+    summary.push_str(&format!(
+        "accepted structs with no field for some properties of their schema: {unread_types} ({unread_properties} properties the client drops)\n"
+    ));
     let (mut caught_all, mut injected_all) = (0, 0);
     summary.push_str("drift injection (caught / injected):\n");
     for (class, (caught, injected)) in drift {

@@ -47,6 +47,9 @@ pub struct Checker<'d> {
     /// The user's named types that must carry `#[schema]` for a given schema, each a
     /// compile-time assertion (see [`Checker::require_identity`]).
     pub identities: RefCell<Vec<IdentityNeed>>,
+    /// Properties of a checked struct's schema that no field reads (none are listed when a
+    /// `flatten` field may hold them).
+    pub unread: Vec<String>,
     /// The field being checked is marked `#[schema(unchecked)]`: its named types are not held
     /// to an identity.
     unchecked: bool,
@@ -81,6 +84,7 @@ impl<'d> Checker<'d> {
             direction,
             errors: Vec::new(),
             identities: RefCell::new(Vec::new()),
+            unread: Vec::new(),
             unchecked: false,
             field: String::new(),
             generic_params: Vec::new(),
@@ -160,6 +164,11 @@ impl<'d> Checker<'d> {
         let (matched, has_flatten) = self.check_fields(fields, container, &shape, node);
         if !has_flatten {
             self.check_required_present(item, &shape, &matched, node);
+            self.unread = (shape.properties.iter())
+                .map(|(name, _)| name)
+                .filter(|name| !matched.contains(name))
+                .cloned()
+                .collect();
         }
         if container.deny_unknown_fields && self.direction.reads() {
             self.check_deny_unknown(item, &shape, &matched, has_flatten, node);

@@ -232,6 +232,34 @@ pub fn check_component(
     name: &str,
     direction: Direction,
 ) -> Result<Vec<IdentityNeed>, Vec<syn::Error>> {
+    let checker = run_checker(document, spec_label, item, name, direction)?;
+    if checker.errors.is_empty() {
+        Ok(checker.identities.into_inner())
+    } else {
+        Err(checker.errors)
+    }
+}
+
+/// The properties of the schema `name` (or pointer, as for [`check_component`]) that no
+/// field of the struct `item` reads, in the schema's order. A struct may leave optional
+/// properties out (serde skips what it does not read), so this is no error of the attribute's;
+/// in the types the generator writes it is a property the client drops, which
+/// `cargo xtask corpus --schema` counts.
+pub fn unread_properties(
+    document: &serde_json::Value,
+    item: &syn::DeriveInput,
+    name: &str,
+) -> Vec<String> {
+    run_checker(document, "", item, name, Direction::Both).map_or_else(|_| Vec::new(), |c| c.unread)
+}
+
+fn run_checker<'d>(
+    document: &'d serde_json::Value,
+    spec_label: &str,
+    item: &syn::DeriveInput,
+    name: &str,
+    direction: Direction,
+) -> Result<compare::Checker<'d>, Vec<syn::Error>> {
     let name = LitStr::new(name, Span::call_site());
     let args = if name.value().starts_with('/') || name.value().starts_with("#/") {
         Args {
@@ -247,11 +275,7 @@ pub fn check_component(
     let node = find_schema(document, &args, item, spec_label).map_err(|e| vec![e])?;
     let mut checker = compare::Checker::new(document, spec_label.to_string(), direction);
     checker.check_item(item, &node);
-    if checker.errors.is_empty() {
-        Ok(checker.identities.into_inner())
-    } else {
-        Err(checker.errors)
-    }
+    Ok(checker)
 }
 
 /// The structural identity of the schema at `pointer` (`#/…`) of `document`, as `#[schema]`
@@ -429,6 +453,30 @@ mod tests {
             Ok(_) => Vec::new(),
             Err(errors) => errors.iter().map(ToString::to_string).collect(),
         }
+    }
+
+    #[test]
+    fn unread_properties_are_the_ones_no_field_reads() {
+        let document = serde_json::json!({"components": {"schemas": {"Pet": {
+            "type": "object", "required": ["id"],
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "tag": {"type": "string"}}
+        }}}});
+        let partial: syn::DeriveInput = syn::parse_quote!(
+            struct Pet {
+                id: i64,
+                #[serde(rename = "tag", default, skip_serializing_if = "Option::is_none")]
+                label: Option<String>,
+            }
+        );
+        assert_eq!(unread_properties(&document, &partial, "Pet"), ["name"]);
+        let flattened: syn::DeriveInput = syn::parse_quote!(
+            struct Pet {
+                id: i64,
+                #[serde(flatten)]
+                rest: serde_json::Map<String, serde_json::Value>,
+            }
+        );
+        assert!(unread_properties(&document, &flattened, "Pet").is_empty());
     }
 
     #[test]

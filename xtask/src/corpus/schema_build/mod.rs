@@ -61,6 +61,10 @@ pub struct BuildPlan {
     /// assertions) rejects: type, first error. Known before any build.
     #[serde(default)]
     pub rejected_in_process: Vec<(String, String)>,
+    /// Annotated structs the in-process check accepts with no field for some properties of
+    /// their schema (what the client drops when it reads one): type, the properties.
+    #[serde(default)]
+    pub unread: Vec<(String, Vec<String>)>,
     /// After the build: types rejected (type, first error).
     #[serde(default)]
     pub rejected: Vec<(String, String)>,

@@ -54,6 +54,8 @@ struct Mapping {
     not_annotated: Vec<(String, String)>,
     /// Types the in-process check rejects, with the first error.
     rejected: Vec<(String, String)>,
+    /// Accepted structs with no field for some properties of their schema.
+    unread: Vec<(String, Vec<String>)>,
 }
 
 /// Annotates the generated `code` for `document` and writes the drift files; returns the
@@ -75,6 +77,7 @@ pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, Bui
     let mut plan = BuildPlan {
         not_annotated: mapping.not_annotated.clone(),
         rejected_in_process: mapping.rejected.clone(),
+        unread: mapping.unread.clone(),
         ..BuildPlan::default()
     };
     let order = annotate(&mut file, &mapping, &mut plan);
@@ -152,6 +155,7 @@ fn map_types(document: &Value, items: &BTreeMap<String, DeriveInput>) -> Mapping
         unchecked: BTreeMap::new(),
         not_annotated: Vec::new(),
         rejected: Vec::new(),
+        unread: Vec::new(),
     };
     let mut queue: VecDeque<String> = VecDeque::new();
     for (name, item) in items {
@@ -187,6 +191,10 @@ fn map_types(document: &Value, items: &BTreeMap<String, DeriveInput>) -> Mapping
                 continue;
             }
         };
+        let unread = schema_check::unread_properties(document, item, target.key());
+        if !unread.is_empty() {
+            mapping.unread.push((name.clone(), unread));
+        }
         for need in needs {
             let wanted = Target::Pointer(need.pointer.clone());
             let needed = &need.type_name;

@@ -17,6 +17,8 @@ struct Totals {
     drift: BTreeMap<String, (usize, usize)>,
     /// Specs, annotated types and rejections of the in-process check (every planned spec).
     in_process: (usize, usize, usize),
+    /// Accepted structs with no field for some properties, and those properties.
+    unread: (usize, usize),
 }
 
 /// The `--build` part of the report (markdown section, terminal summary); `None` when the run
@@ -38,6 +40,15 @@ pub fn report(rows: &[Row]) -> Option<(String, String)> {
             details.push_str(&format!(
                 "- rejected in-process `{ty}` in `{}`: {error}\n",
                 row.file
+            ));
+        }
+        for (ty, properties) in &plan.unread {
+            totals.unread.0 += 1;
+            totals.unread.1 += properties.len();
+            details.push_str(&format!(
+                "- `{ty}` in `{}` has no field for: {}\n",
+                row.file,
+                properties.join(", ")
             ));
         }
         if let Some(failure) = &plan.failure {
@@ -123,8 +134,10 @@ fn build_summary(totals: &Totals) -> String {
     let (specs, annotated, rejected) = totals.in_process;
     let in_process = annotated - rejected.min(annotated);
     let mut out = format!(
-        "checked in-process: {specs} specs, {in_process} of {annotated} annotated types accepted ({:.2}%), {rejected} rejected\n",
+        "checked in-process: {specs} specs, {in_process} of {annotated} annotated types accepted ({:.2}%), {rejected} rejected; {} accepted structs with no field for some properties of their schema ({} properties the client drops)\n",
         percent(in_process, annotated),
+        totals.unread.0,
+        totals.unread.1,
     );
     if totals.specs == 0 {
         out.push_str(&format!(
