@@ -31,7 +31,8 @@ pub const PROGENITOR_VERSION: &str = "0.15.1";
 /// checks (`unused_comparisons`) and allows `dead_code` on the
 /// generated items (`lints`); revision 5 writes a `number` that another `allOf` member
 /// declares `integer` as `integer` (`normalize/all-of-number`), where the generator had
-/// written `()` or left the field out.
+/// written `()`, left the field out or made the type an enum without variants, and gives a
+/// nullable composition whose derived name is taken a type of its own (`normalize/type-name`).
 pub const PIPELINE_REVISION: u32 = 5;
 
 /// The generator as headers and the lock record it: `progenitor 0.15.1 (pipeline 5)`.

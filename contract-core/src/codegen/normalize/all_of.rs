@@ -1,7 +1,8 @@
 //! `normalize/all-of-number`: one value declared `integer` by one member of an `allOf` and
 //! `number` by another (GitHub's webhooks declare `after_id` and `run_id` so). The generator
-//! merges the two into a schema no value satisfies: a required property becomes `()`, an
-//! optional one is left out of the struct. Every integer is a number, so a value that
+//! merges the two into a schema no value satisfies: a nullable property becomes `()`, an
+//! optional one is left out of the struct, a required one makes the whole type an enum
+//! without variants (GitHub's `workflow_job`). Every integer is a number, so a value that
 //! satisfies both is an integer: the `number` declarations are written as `integer`, which the
 //! `allOf` meant all along (lossless).
 //!
@@ -9,7 +10,7 @@
 //! below them the properties they declare under one name, member by member. A member that is a
 //! `$ref` is a component's, used elsewhere too, and is left as it is (no corpus spec needs it).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::codegen::note::Note;
 use crate::util::json_pointer::escape;
@@ -83,9 +84,7 @@ fn find(declarations: &[(String, &Value)], depth: usize, out: &mut Vec<String>) 
 }
 
 fn is_inline(schema: &Value) -> bool {
-    schema
-        .as_object()
-        .is_some_and(|s: &Map<String, Value>| !s.contains_key("$ref"))
+    schema.as_object().is_some_and(|s| !s.contains_key("$ref"))
 }
 
 #[cfg(test)]
