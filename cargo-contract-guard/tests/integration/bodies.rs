@@ -5,7 +5,7 @@
 //! checks the bytes on the wire. Builds a real crate with cargo (dependencies shared in
 //! `target/contract-guard-it`).
 
-use crate::compile_guard::guarded_project_from;
+use crate::compile_guard::{guarded_project_from, run_with_serde_json};
 use crate::support::{assert_has, cargo_command_in_shared_target, fixture};
 
 /// The program: a one-thread server on 127.0.0.1 that answers every request with a fixed
@@ -178,13 +178,9 @@ fn properties_whose_rust_names_collide_round_trip_under_their_own_names() {
         !client.contains('\u{2063}'),
         "no placeholder is left in the client"
     );
-    let manifest = project
-        .read("Cargo.toml")
-        .replace("[dependencies]\n", "[dependencies]\nserde_json = \"1\"\n");
-    project.write("Cargo.toml", &manifest);
     project.write("src/lib.rs", "");
-    project.write(
-        "src/main.rs",
+    let output = run_with_serde_json(
+        &project,
         r##"
 mod generated { pub mod events; }
 use generated::events::types::Event;
@@ -200,7 +196,6 @@ fn main() {
 }
 "##,
     );
-    let output = cargo_command_in_shared_target(&project, &["run", "--quiet"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

@@ -38,6 +38,17 @@ pub(crate) fn guarded_project_from(name: &str, spec: &str, contract: &str) -> Pr
     project
 }
 
+/// Builds and runs `main` as the binary of a project from [`guarded_project_from`], with
+/// `serde_json` added to its dependencies (a round trip through the generated types).
+pub(crate) fn run_with_serde_json(project: &Project, main: &str) -> std::process::Output {
+    let manifest = project
+        .read("Cargo.toml")
+        .replace("[dependencies]\n", "[dependencies]\nserde_json = \"1.0\"\n");
+    project.write("Cargo.toml", &manifest);
+    project.write("src/main.rs", main);
+    crate::support::cargo_command_in_shared_target(project, &["run", "--quiet"])
+}
+
 #[test]
 fn generated_client_guards_its_spec_and_body() {
     let project = guarded_project("guarded");

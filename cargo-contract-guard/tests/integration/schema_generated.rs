@@ -4,8 +4,8 @@
 
 use contract_core::gates::schema_check::{self, Direction};
 
-use crate::compile_guard::guarded_project_from;
-use crate::support::{Project, cargo_command_in_shared_target};
+use crate::compile_guard::{guarded_project_from, run_with_serde_json};
+use crate::support::Project;
 
 /// The generated struct `name` of the `types` module in `code`.
 fn generated_type(code: &str, name: &str) -> syn::DeriveInput {
@@ -58,12 +58,8 @@ fn a_boxed_optional_property_is_left_out_not_sent_as_null() {
         assert!(errors.is_empty(), "`{name}` rejected: {errors:?}");
     }
 
-    let manifest = project
-        .read("Cargo.toml")
-        .replace("[dependencies]\n", "[dependencies]\nserde_json = \"1.0\"\n");
-    project.write("Cargo.toml", &manifest);
-    project.write(
-        "src/main.rs",
+    let output = run_with_serde_json(
+        &project,
         "mod generated { pub mod recursive; }\n\
          use generated::recursive::types::InnerError;\n\
          fn main() {\n\
@@ -73,7 +69,6 @@ fn a_boxed_optional_property_is_left_out_not_sent_as_null() {
          \x20   println!(\"{}\", serde_json::to_string(&nested).unwrap());\n\
          }\n",
     );
-    let output = cargo_command_in_shared_target(&project, &["run", "--quiet"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
@@ -153,12 +148,8 @@ fn a_nullable_composition_whose_name_is_taken_gets_a_type_of_its_own() {
         card_fields(&rule),
         ["choice: :: std :: option :: Option < RuleChoice2 >"]
     );
-    let manifest = project
-        .read("Cargo.toml")
-        .replace("[dependencies]\n", "[dependencies]\nserde_json = \"1.0\"\n");
-    project.write("Cargo.toml", &manifest);
-    project.write(
-        "src/main.rs",
+    let output = run_with_serde_json(
+        &project,
         r##"mod generated { pub mod rules; }
 use generated::rules::types::Rule;
 fn main() {
@@ -173,7 +164,6 @@ fn main() {
 }
 "##,
     );
-    let output = cargo_command_in_shared_target(&project, &["run", "--quiet"]);
     assert!(
         output.status.success(),
         "the client compiles and round-trips:\n{}",

@@ -578,13 +578,6 @@ fn summary(
     failed: usize,
 ) -> String {
     let total = accepted + rejected;
-    let percent = |a: usize, b: usize| {
-        if b == 0 {
-            100.0
-        } else {
-            a as f64 * 100.0 / b as f64
-        }
-    };
     let mut summary = format!(
         "schema self-consistency: {specs} specs, {accepted} of {total} component types accepted ({:.2}%), {rejected} rejected, {left_out} left out\n",
         percent(accepted, total)
@@ -592,23 +585,38 @@ fn summary(
     summary.push_str(&format!(
         "accepted structs with no field for some properties of their schema: {unread_types} ({unread_properties} properties the client drops)\n"
     ));
-    let (mut caught_all, mut injected_all) = (0, 0);
-    summary.push_str("drift injection (caught / injected):\n");
-    for (class, (caught, injected)) in drift {
-        caught_all += caught;
-        injected_all += injected;
-        summary.push_str(&format!(
-            "  {class:<28} {caught:>6} / {injected:<6} {:.1}%\n",
-            percent(*caught, *injected)
-        ));
-    }
-    summary.push_str(&format!(
-        "  {:<28} {caught_all:>6} / {injected_all:<6} {:.2}%\n",
-        "total",
-        percent(caught_all, injected_all)
-    ));
+    summary.push_str(&drift_table("drift injection", drift));
     if failed > 0 {
         summary.push_str(&format!("not checked (generation failed): {failed}\n"));
     }
     summary
+}
+
+/// `a` of `b` in percent (100 when there is nothing to count).
+pub(super) fn percent(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        100.0
+    } else {
+        a as f64 * 100.0 / b as f64
+    }
+}
+
+/// The lines of a drift count: `title`, then caught / injected per class and in total.
+pub(super) fn drift_table(title: &str, drift: &BTreeMap<String, (usize, usize)>) -> String {
+    let mut out = format!("{title} (caught / injected):\n");
+    let (mut caught_all, mut injected_all) = (0, 0);
+    for (class, (caught, injected)) in drift {
+        caught_all += caught;
+        injected_all += injected;
+        out.push_str(&format!(
+            "  {class:<28} {caught:>6} / {injected:<6} {:.1}%\n",
+            percent(*caught, *injected)
+        ));
+    }
+    out.push_str(&format!(
+        "  {:<28} {caught_all:>6} / {injected_all:<6} {:.2}%\n",
+        "total",
+        percent(caught_all, injected_all)
+    ));
+    out
 }

@@ -230,3 +230,58 @@ fn crate_location(diagnostic: &Value) -> Option<(String, usize)> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(file: &str, line: usize, ours: bool) -> Reported {
+        Reported {
+            file: file.into(),
+            line,
+            ours,
+            message: format!("error at {file}:{line}"),
+        }
+    }
+
+    fn plan() -> BuildPlan {
+        let drift = |file: &str| {
+            (
+                file.into(),
+                "6-type-swapped".into(),
+                "A".into(),
+                String::new(),
+            )
+        };
+        BuildPlan {
+            annotated: vec![("A".into(), "name".into()), ("B".into(), "name".into())],
+            lines: vec![2, 10],
+            drifts: vec![drift("drift_0.rs"), drift("drift_1.rs")],
+            ..BuildPlan::default()
+        }
+    }
+
+    #[test]
+    fn drift_errors_of_the_attribute_are_drifts_caught() {
+        let mut clean = plan();
+        let drifts = [
+            error("src/drift_0.rs", 4, true),
+            error("src/drift_1.rs", 4, false),
+        ];
+        attribute_errors(&mut clean, &[], &drifts);
+        assert_eq!(clean.caught, ["drift_0.rs"], "another error is no catch");
+        assert!(clean.rejected.is_empty() && clean.failure.is_none());
+    }
+
+    #[test]
+    fn errors_of_the_annotated_crate_reject_types_and_leave_drifts_unbuilt() {
+        let mut rejected = plan();
+        attribute_errors(&mut rejected, &[error("src/lib.rs", 12, true)], &[]);
+        assert_eq!(
+            rejected.rejected,
+            [("B".into(), "error at src/lib.rs:12".into())]
+        );
+        let failure = rejected.failure.unwrap_or_default();
+        assert!(failure.contains("2 drifts were not built"), "{failure}");
+    }
+}

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::BuildPlan;
 use crate::corpus::Row;
+use crate::corpus::schema::{drift_table, percent};
 
 /// Totals of the rustc build over the specs.
 #[derive(Default)]
@@ -124,13 +125,6 @@ fn spec_row(
 }
 
 fn build_summary(totals: &Totals) -> String {
-    let percent = |a: usize, b: usize| {
-        if b == 0 {
-            100.0
-        } else {
-            a as f64 * 100.0 / b as f64
-        }
-    };
     let (specs, annotated, rejected) = totals.in_process;
     let in_process = annotated - rejected.min(annotated);
     let mut out = format!(
@@ -157,20 +151,6 @@ fn build_summary(totals: &Totals) -> String {
         totals.unchecked,
         totals.not_built,
     ));
-    out.push_str("compile-time drift injection (caught / injected):\n");
-    let (mut caught, mut injected) = (0, 0);
-    for (class, (c, i)) in &totals.drift {
-        caught += c;
-        injected += i;
-        out.push_str(&format!(
-            "  {class:<28} {c:>6} / {i:<6} {:.1}%\n",
-            percent(*c, *i)
-        ));
-    }
-    out.push_str(&format!(
-        "  {:<28} {caught:>6} / {injected:<6} {:.2}%\n",
-        "total",
-        percent(caught, injected)
-    ));
+    out.push_str(&drift_table("compile-time drift injection", &totals.drift));
     out
 }
