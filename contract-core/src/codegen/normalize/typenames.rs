@@ -5,7 +5,8 @@
 //! derived name), the inline schema gets a `title` with a free name (`…2`), which the
 //! generator uses instead.
 //!
-//! A nullable `oneOf`/`anyOf`/`allOf`/`not` without `type` is the exception: the generator
+//! A nullable `oneOf`/`anyOf`/`allOf`/`not` with nothing else beside it (no `type`,
+//! `properties`, `required`, …) is the exception: the generator
 //! moves its title onto the `null` alternative it wraps it in and names the schema by where it
 //! sits all the same, so a taken name made a second type of that name (which does not compile)
 //! or the field took the other type (GitHub's `repository-ruleset.conditions` became the
@@ -109,12 +110,42 @@ pub(super) fn type_names(document: &mut Value, titles: BTreeSet<String>, notes: 
 /// The keywords that make a schema a composition for the generator.
 const COMPOSITIONS: [&str; 4] = ["oneOf", "anyOf", "allOf", "not"];
 
+/// The other keywords the generator's parser reads beside a composition: with any of them the
+/// schema is not a composition to it, and keeps its title.
+const BESIDE_COMPOSITIONS: [&str; 20] = [
+    "type",
+    "pattern",
+    "multipleOf",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minimum",
+    "maximum",
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "enum",
+    "format",
+    "minLength",
+    "maxLength",
+];
+
 /// Whether the generator names `schema` by where it sits whatever its title: a nullable
-/// composition without `type`.
+/// schema that is one composition and nothing else its parser reads (openapiv3's `OneOf`,
+/// `AllOf`, `AnyOf` or `Not` kind, whose title progenitor moves onto the `null` wrapper).
 fn named_by_place(schema: &Map<String, Value>) -> bool {
     schema.get("nullable") == Some(&Value::Bool(true))
-        && !schema.contains_key("type")
-        && COMPOSITIONS.iter().any(|k| schema.contains_key(*k))
+        && COMPOSITIONS
+            .iter()
+            .filter(|k| schema.contains_key(**k))
+            .count()
+            == 1
+        && !BESIDE_COMPOSITIONS.iter().any(|k| schema.contains_key(*k))
 }
 
 impl Namer<'_> {
@@ -352,10 +383,12 @@ mod tests {
             "Rule": {"properties": {
                 "choice": choice,
                 "typed": {"type": "object", "nullable": true, "anyOf": [{"$ref": "#/components/schemas/A"}]},
+                "required": {"nullable": true, "required": ["a"], "oneOf": [{"$ref": "#/components/schemas/A"}]},
                 "free": {"nullable": true, "oneOf": [{"$ref": "#/components/schemas/A"}]}
             }},
             "RuleChoice": {"type": "object"},
-            "RuleTyped": {"type": "object"}
+            "RuleTyped": {"type": "object"},
+            "RuleRequired": {"type": "object"}
         }}});
         let mut notes = Vec::new();
         type_names(&mut doc, BTreeSet::new(), &mut notes);
@@ -370,8 +403,12 @@ mod tests {
             rule["typed"]["title"], "RuleTyped2",
             "a `type` keeps its title"
         );
+        assert_eq!(
+            rule["required"]["title"], "RuleRequired2",
+            "so does `required`"
+        );
         assert!(rule["free"].get("title").is_none() && rule["free"].get("anyOf").is_none());
-        assert_eq!(notes.len(), 2);
+        assert_eq!(notes.len(), 3);
         assert!(notes[0].message.contains("one-member `anyOf`"), "{notes:?}");
     }
 
