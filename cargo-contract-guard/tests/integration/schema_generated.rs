@@ -146,14 +146,21 @@ fn a_nullable_composition_whose_name_is_taken_gets_a_type_of_its_own() {
     let rule = generated_type(&code, "Rule");
     assert_eq!(
         card_fields(&rule),
-        ["choice: :: std :: option :: Option < RuleChoice2 >"]
+        [
+            "choice: :: std :: option :: Option < RuleChoice2 >",
+            "extended: :: std :: option :: Option < RuleExtended2 >",
+        ]
     );
     let output = run_with_serde_json(
         &project,
         r##"mod generated { pub mod rules; }
 use generated::rules::types::Rule;
 fn main() {
-    for json in [r#"{"choice":{"name":"a"}}"#, r#"{"choice":{"id":7}}"#] {
+    for json in [
+        r#"{"choice":{"name":"a"}}"#,
+        r#"{"choice":{"id":7}}"#,
+        r#"{"extended":{"name":"a","note":"n"}}"#,
+    ] {
         let rule: Rule = serde_json::from_str(json).unwrap();
         let back = serde_json::to_value(&rule).unwrap();
         assert_eq!(back, serde_json::from_str::<serde_json::Value>(json).unwrap());
