@@ -29,6 +29,12 @@ fn client_project(name: &str) -> Project {
     project
         .run(&["add", "mini", "specs/mini.yaml", "--output", "src/mini.rs"])
         .expect(0);
+    // The build is offline: reqwest without its default features (TLS, HTTP/2), as the
+    // workspace's lock has it, so that a fresh machine's registry cache holds every crate.
+    let manifest = project.read("Cargo.toml");
+    let mut doc: toml_edit::DocumentMut = manifest.parse().unwrap();
+    doc["dependencies"]["reqwest"]["default-features"] = toml_edit::value(false);
+    project.write("Cargo.toml", &doc.to_string());
     project.write(
         "src/lib.rs",
         "contract_macros::client!(contract = \"mini\");\n\npub fn client() -> Client {\n    Client::new(\"http://localhost\")\n}\n",
