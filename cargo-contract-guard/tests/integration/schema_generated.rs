@@ -118,6 +118,44 @@ fn an_integer_declared_number_by_another_all_of_member_is_an_i64_field() {
     assert!(errors.is_empty(), "`MovedProjectCard` rejected: {errors:?}");
 }
 
+/// An integer of `format: int` or `uint` (widths no standard defines) is `i64`
+/// (`normalize/format`): the generator read them as `i32` and `u32`, failing on larger values
+/// the spec allows, and `#[schema]` rejected the `i32`; `int32` keeps its width.
+#[test]
+fn an_integer_of_a_width_no_standard_defines_is_an_i64_field() {
+    let project = Project::single("integer-widths");
+    project.copy_fixture("integer-widths.yaml", "specs/errors.yaml");
+    project
+        .run(&[
+            "add",
+            "errors",
+            "specs/errors.yaml",
+            "--output",
+            "src/errors.rs",
+        ])
+        .expect(0);
+    let generated = project.run(&["generate", "--verbose"]).expect(0);
+    let rewrites = generated.stderr.matches("normalize/format").count();
+    assert_eq!(rewrites, 2, "{}", generated.stderr);
+    let code = project.read("src/errors.rs");
+    let error = generated_type(&code, "ApiError");
+    assert_eq!(
+        card_fields(&error),
+        [
+            "code: i64",
+            "count: :: std :: option :: Option < i64 >",
+            "small: :: std :: option :: Option < i32 >",
+        ]
+    );
+    let errors = rejections(
+        &project,
+        "specs/errors.yaml",
+        &error,
+        "/components/schemas/ApiError",
+    );
+    assert!(errors.is_empty(), "`ApiError` rejected: {errors:?}");
+}
+
 /// `name: type` of each named field of a struct.
 fn card_fields(item: &syn::DeriveInput) -> Vec<String> {
     let syn::Data::Struct(data) = &item.data else {

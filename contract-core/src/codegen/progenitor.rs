@@ -32,10 +32,12 @@ pub const PROGENITOR_VERSION: &str = "0.15.1";
 /// generated items (`lints`); revision 5 writes a `number` that another `allOf` member
 /// declares `integer` as `integer` (`normalize/all-of-number`), where the generator had
 /// written `()`, left the field out or made the type an enum without variants, and gives a
-/// nullable composition whose derived name is taken a type of its own (`normalize/type-name`).
-pub const PIPELINE_REVISION: u32 = 5;
+/// nullable composition whose derived name is taken a type of its own (`normalize/type-name`);
+/// revision 6 writes an integer of `format: int` or `uint` (no standard's widths) as `i64`,
+/// where the generator had read them as `i32` and `u32` (`normalize/format`).
+pub const PIPELINE_REVISION: u32 = 6;
 
-/// The generator as headers and the lock record it: `progenitor 0.15.1 (pipeline 5)`.
+/// The generator as headers and the lock record it: `progenitor 0.15.1 (pipeline 6)`.
 pub fn generator_id() -> String {
     format!("progenitor {PROGENITOR_VERSION} (pipeline {PIPELINE_REVISION})")
 }

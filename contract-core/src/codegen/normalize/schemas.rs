@@ -9,7 +9,8 @@
 //! - `normalize/exclusive-bound`: `exclusiveMinimum: true` without `minimum` (or the maximum
 //!   alike) → dropped; numeric ones → the 3.0 form;
 //! - `normalize/enum-values`, `normalize/enum-variant-names`: see [`super::enums`];
-//! - `normalize/format`: a `format` on an object, array or boolean → dropped;
+//! - `normalize/format`: a `format` on an object, array or boolean → dropped; so is an integer
+//!   width no standard defines that the generator reads as 32 bits (`int`, `uint`);
 //! - `normalize/pattern`: a `pattern` that is not a valid ECMA 262 regular expression for the
 //!   generated validator → dropped;
 //! - `normalize/default`: see [`super::defaults`].
@@ -222,19 +223,26 @@ pub(super) fn single_type(schema: &Map<String, Value>) -> Option<String> {
 }
 
 /// Rule `normalize/format`: a `format` on an object, array or boolean schema → dropped (the
-/// generator only reads formats of strings and numbers, and rejects the others).
+/// generator only reads formats of strings and numbers, and rejects the others); so is an
+/// integer's `int` or `uint`, which neither OpenAPI's format registry nor JSON Schema defines
+/// (an unknown format constrains nothing) and which the generator would read as `i32` or
+/// `u32`, failing on values the spec allows.
 pub(super) fn format(schema: &mut Map<String, Value>, at: &str, notes: &mut Vec<Note>) {
     let Some(t) = single_type(schema) else {
         return;
     };
-    if !["object", "array", "boolean"].contains(&t.as_str()) {
-        return;
-    }
+    let why = match (t.as_str(), schema.get("format").and_then(Value::as_str)) {
+        ("object" | "array" | "boolean", _) => format!("a `type: {t}` has no formats"),
+        ("integer", Some("int" | "uint")) => {
+            "no standard defines this width (the generator would read it as 32 bits)".into()
+        }
+        _ => return,
+    };
     if let Some(format) = schema.shift_remove("format") {
         notes.push(Note::new(
             "normalize/format",
             at,
-            format!("`format: {format}` dropped: a `type: {t}` has no formats"),
+            format!("`format: {format}` dropped: {why}"),
         ));
     }
 }
@@ -317,6 +325,17 @@ mod tests {
         assert_eq!(
             (out, notes.len()),
             (json!({"type": "string", "format": "uri"}), 0)
+        );
+        // import.io's `APIError.code`: `format: int`, which the generator wrote as `i32`.
+        for width in ["int", "uint"] {
+            let (out, notes) = run(format, json!({"type": "integer", "format": width}));
+            assert_eq!(out, json!({"type": "integer"}));
+            assert!(notes[0].contains("32 bits"), "{notes:?}");
+        }
+        let (out, notes) = run(format, json!({"type": "integer", "format": "int32"}));
+        assert_eq!(
+            (out, notes.len()),
+            (json!({"type": "integer", "format": "int32"}), 0)
         );
     }
 

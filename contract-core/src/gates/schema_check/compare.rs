@@ -34,6 +34,17 @@ impl Direction {
     }
 }
 
+/// What a struct's `#[serde(flatten)]` fields are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flattened {
+    /// There are none.
+    None,
+    /// Maps only (`HashMap<String, T>`, `serde_json::Map`): leftover properties.
+    Maps,
+    /// At least one other type, which may declare properties of its own.
+    Types,
+}
+
 /// The state of one check.
 pub struct Checker<'d> {
     /// The document.
@@ -161,9 +172,18 @@ impl<'d> Checker<'d> {
             Ok(shape) => shape,
             Err(e) => return self.push(&item.ident, e),
         };
-        let (matched, has_flatten) = self.check_fields(fields, container, &shape, node);
-        if !has_flatten {
+        let (matched, flattened) = self.check_fields(fields, container, &shape, node);
+        // A flattened map may hold a required property when it reads one, but nothing makes
+        // it send one; a flattened struct may declare it (the checker cannot look into it).
+        let required_held = match flattened {
+            Flattened::None => false,
+            Flattened::Maps => !self.direction.writes(),
+            Flattened::Types => true,
+        };
+        if !required_held {
             self.check_required_present(item, &shape, &matched, node);
+        }
+        if flattened == Flattened::None {
             self.unread = (shape.properties.iter())
                 .map(|(name, _)| name)
                 .filter(|name| !matched.contains(name))
@@ -171,21 +191,22 @@ impl<'d> Checker<'d> {
                 .collect();
         }
         if container.deny_unknown_fields && self.direction.reads() {
+            let has_flatten = flattened != Flattened::None;
             self.check_deny_unknown(item, &shape, &matched, has_flatten, node);
         }
     }
 
-    /// Checks every field against its property; returns the JSON names matched and whether a
-    /// `flatten` field may hold more.
+    /// Checks every field against its property; returns the JSON names matched and what the
+    /// `flatten` fields, if any, are.
     fn check_fields(
         &mut self,
         fields: &Fields,
         container: &ContainerAttrs,
         shape: &ObjectShape<'d>,
         node: &Node<'d>,
-    ) -> (Vec<String>, bool) {
+    ) -> (Vec<String>, Flattened) {
         let mut matched = Vec::new();
-        let mut has_flatten = false;
+        let mut flattened = Flattened::None;
         for field in fields {
             let attrs = match serde_attrs::field(&field.attrs) {
                 Ok(a) => a,
@@ -198,7 +219,10 @@ impl<'d> Checker<'d> {
                 continue;
             }
             if attrs.flatten {
-                has_flatten = true;
+                flattened = match (flattened, rust_type::is_map(&field.ty)) {
+                    (Flattened::None | Flattened::Maps, true) => Flattened::Maps,
+                    _ => Flattened::Types,
+                };
                 continue;
             }
             let Some(ident) = &field.ident else { continue };
@@ -226,7 +250,7 @@ impl<'d> Checker<'d> {
             self.unchecked = false;
             self.field.clear();
         }
-        (matched, has_flatten)
+        (matched, flattened)
     }
 
     fn no_property(

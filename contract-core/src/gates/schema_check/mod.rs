@@ -597,6 +597,57 @@ mod tests {
     }
 
     #[test]
+    fn a_flattened_map_does_not_stand_for_a_required_property_that_is_sent() {
+        // openbankingproject.ch's `_linksDownload`: a required property beside
+        // `additionalProperties` of the same schema.
+        let document = serde_json::json!({"components": {"schemas": {
+            "Links": {
+                "type": "object",
+                "required": ["download"],
+                "properties": {"download": {"$ref": "#/components/schemas/Href"}},
+                "additionalProperties": {"$ref": "#/components/schemas/Href"}
+            },
+            "Href": {"type": "object", "properties": {"href": {"type": "string"}}}
+        }}});
+        let check = |item: syn::DeriveInput, direction| {
+            check_component(&document, "links.json", &item, "Links", direction)
+                .err()
+                .unwrap_or_default()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
+        let generated: syn::DeriveInput = syn::parse_quote!(
+            struct Links {
+                pub download: Href,
+                #[serde(flatten)]
+                pub extra: ::std::collections::HashMap<::std::string::String, Href>,
+            }
+        );
+        assert_eq!(check(generated, Direction::Both), Vec::<String>::new());
+        let removed: syn::DeriveInput = syn::parse_quote!(
+            struct Links {
+                #[serde(flatten)]
+                pub extra: serde_json::Map<String, serde_json::Value>,
+            }
+        );
+        let found = check(removed.clone(), Direction::Both);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("no field for required property `download`"));
+        assert_eq!(check(removed.clone(), Direction::Request).len(), 1);
+        // Read, the map holds it.
+        assert_eq!(check(removed, Direction::Response), Vec::<String>::new());
+        // A flattened struct may declare it: not judged.
+        let composed: syn::DeriveInput = syn::parse_quote!(
+            struct Links {
+                #[serde(flatten)]
+                pub base: LinksBase,
+            }
+        );
+        assert_eq!(check(composed, Direction::Both), Vec::<String>::new());
+    }
+
+    #[test]
     fn skip_serializing_none_counts_for_every_option() {
         let item: syn::DeriveInput = syn::parse_quote! {
             #[serde_with::skip_serializing_none]
