@@ -123,6 +123,9 @@ pub struct Outcome {
     /// `--schema`: the attribute on the generated component types.
     #[serde(default)]
     pub schema: Option<schema::SchemaOutcome>,
+    /// The generator's lossy rewrites that drop an `enum` (rule, pointer), for `--schema`.
+    #[serde(skip)]
+    pub enums_dropped: Vec<(String, String)>,
     /// `--warnings`: rustc warnings in the client, by lint (`(none)` for a warning without a
     /// lint name), and the first message of each.
     #[serde(default)]

@@ -98,8 +98,19 @@ impl Class {
     }
 }
 
-/// Checks the component types in `code` (a generated client) against `document`.
-pub fn self_check(document: &Value, label: &str, code: &str) -> Result<SchemaOutcome, String> {
+/// The generator's lossy rewrites that drop an `enum` (any string accepted), which it records
+/// in the client's header: a component type holding one is rejected, rightly, by a check
+/// against the spec as written, and is left out with the rewrite as the reason.
+pub const ENUM_DROPPING: [&str; 1] = ["normalize/enum-variant-names"];
+
+/// Checks the component types in `code` (a generated client) against `document`;
+/// `enums_dropped` are the [`ENUM_DROPPING`] rewrites the generation made (rule, pointer).
+pub fn self_check(
+    document: &Value,
+    label: &str,
+    code: &str,
+    enums_dropped: &[(String, String)],
+) -> Result<SchemaOutcome, String> {
     let file = syn::parse_file(code).map_err(|e| format!("generated code does not parse: {e}"))?;
     let items = generated_types(&file);
     let plain_enums: Vec<String> = items
@@ -141,7 +152,13 @@ pub fn self_check(document: &Value, label: &str, code: &str) -> Result<SchemaOut
             Err(errors) => {
                 let first = errors.first().map(ToString::to_string).unwrap_or_default();
                 let first = first.lines().next().unwrap_or_default().to_string();
-                outcome.rejected.push((item.ident.to_string(), name, first));
+                match dropped_within(enums_dropped, &name) {
+                    Some((rule, at)) => outcome.left_out.push((
+                        item.ident.to_string(),
+                        format!("the generator's recorded lossy rewrite `{rule}` at `{at}` dropped an `enum`, which the check holds the type to ({first})"),
+                    )),
+                    None => outcome.rejected.push((item.ident.to_string(), name, first)),
+                }
                 continue;
             }
         }
@@ -162,6 +179,17 @@ pub fn self_check(document: &Value, label: &str, code: &str) -> Result<SchemaOut
         }
     }
     Ok(outcome)
+}
+
+/// The first rewrite of `dropped` inside the component schema `name`.
+fn dropped_within<'a>(dropped: &'a [(String, String)], name: &str) -> Option<&'a (String, String)> {
+    let at = format!(
+        "/components/schemas/{}",
+        contract_core::util::json_pointer::escape(name)
+    );
+    dropped
+        .iter()
+        .find(|(_, p)| p == &at || p.starts_with(&format!("{at}/")))
 }
 
 /// The component schema a generated type is written for, matched by name as the attribute
@@ -619,4 +647,45 @@ pub(super) fn drift_table(title: &str, drift: &BTreeMap<String, (usize, usize)>)
         percent(caught_all, injected_all)
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// jira's `FieldValueClause.operator`: `=`, `!=`, … would all be the variant `X`, so the
+    /// generator drops the `enum` and writes `String`, which the check rejects.
+    #[test]
+    fn a_type_whose_enum_the_generator_dropped_is_left_out_with_the_rewrite() {
+        let document = serde_json::json!({"components": {"schemas": {
+            "Clause": {"type": "object", "required": ["operator"], "properties": {
+                "operator": {"type": "string", "enum": ["=", "!="]}
+            }},
+            "Other": {"type": "object", "required": ["operator"], "properties": {
+                "operator": {"type": "string", "enum": ["a", "b"]}
+            }}
+        }}});
+        let code = "pub mod types {
+            pub struct Clause { pub operator: ::std::string::String }
+            pub struct Other { pub operator: ::std::string::String }
+        }";
+        let dropped = [(
+            "normalize/enum-variant-names".to_string(),
+            "/components/schemas/Clause/properties/operator".to_string(),
+        )];
+        let found = self_check(&document, "spec.json", code, &dropped).unwrap();
+        assert_eq!(found.accepted, 0);
+        assert_eq!(found.left_out.len(), 1, "{:?}", found.left_out);
+        assert_eq!(found.left_out[0].0, "Clause");
+        assert!(
+            found.left_out[0]
+                .1
+                .contains("`normalize/enum-variant-names`")
+        );
+        // A type the rewrite is not in stays a rejection.
+        assert_eq!(found.rejected.len(), 1, "{:?}", found.rejected);
+        assert_eq!(found.rejected[0].0, "Other");
+        let none = self_check(&document, "spec.json", code, &[]).unwrap();
+        assert_eq!((none.rejected.len(), none.left_out.len()), (2, 0));
+    }
 }

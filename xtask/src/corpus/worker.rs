@@ -90,7 +90,8 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, mode: Mode) -> Outcome {
         let label = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        match super::schema::self_check(&spec.document, &label, code) {
+        let dropped = &outcome.enums_dropped;
+        match super::schema::self_check(&spec.document, &label, code, dropped) {
             Ok(found) => outcome.schema = Some(found),
             Err(e) => {
                 outcome.stage = "schema".into();
@@ -200,6 +201,10 @@ fn ours(spec: &contract_core::spec::LoadedSpec, outcome: &mut Outcome) -> Result
     let prepared = contract_core::codegen::normalize::for_generator(&spec.document, &spec.version);
     outcome.prepare_ms = ms(started);
     record_fidelity(&spec.document, &prepared.notes, outcome);
+    outcome.enums_dropped = (prepared.notes.iter())
+        .filter(|n| super::schema::ENUM_DROPPING.contains(&n.rule))
+        .map(|n| (n.rule.to_string(), n.pointer.clone()))
+        .collect();
     drop(prepared);
     let (contract, output) = scratch_contract("corpus", &spec.path, "src/lib.rs");
     let started = Instant::now();
