@@ -153,10 +153,9 @@ pub fn self_check(
                 let first = errors.first().map(ToString::to_string).unwrap_or_default();
                 let first = first.lines().next().unwrap_or_default().to_string();
                 match dropped_within(enums_dropped, &name) {
-                    Some((rule, at)) => outcome.left_out.push((
-                        item.ident.to_string(),
-                        format!("the generator's recorded lossy rewrite `{rule}` at `{at}` dropped an `enum`, which the check holds the type to ({first})"),
-                    )),
+                    Some(rewrite) => outcome
+                        .left_out
+                        .push((item.ident.to_string(), dropped_reason(rewrite, &first))),
                     None => outcome.rejected.push((item.ident.to_string(), name, first)),
                 }
                 continue;
@@ -187,9 +186,30 @@ fn dropped_within<'a>(dropped: &'a [(String, String)], name: &str) -> Option<&'a
         "/components/schemas/{}",
         contract_core::util::json_pointer::escape(name)
     );
+    dropped_under(dropped, &at)
+}
+
+/// The first rewrite of `dropped` at `pointer` or below it.
+pub(super) fn dropped_under<'a>(
+    dropped: &'a [(String, String)],
+    pointer: &str,
+) -> Option<&'a (String, String)> {
     dropped
         .iter()
-        .find(|(_, p)| p == &at || p.starts_with(&format!("{at}/")))
+        .find(|(_, p)| p == pointer || p.starts_with(&format!("{pointer}/")))
+}
+
+/// Why a type holding the rewrite `(rule, at)` is not held to its schema: `error` is the
+/// check's first error, when there is one.
+pub(super) fn dropped_reason((rule, at): &(String, String), error: &str) -> String {
+    let error = if error.is_empty() {
+        String::new()
+    } else {
+        format!(" ({error})")
+    };
+    format!(
+        "the generator's recorded lossy rewrite `{rule}` at `{at}` dropped an `enum`, which the check holds the type to{error}"
+    )
 }
 
 /// The component schema a generated type is written for, matched by name as the attribute

@@ -103,7 +103,7 @@ fn one(pipeline: Pipeline, path: &Path, out: &Path, mode: Mode) -> Outcome {
     let mut drifts = Vec::new();
     let code = match code {
         Ok(code) if mode == Mode::SchemaBuild => {
-            match super::schema_build::plan(&spec.document, &code) {
+            match super::schema_build::plan(&spec.document, &code, &outcome.enums_dropped) {
                 Ok((annotated, files, plan)) => {
                     if let Some(found) = outcome.schema.as_mut() {
                         found.build = Some(plan);

@@ -4,13 +4,16 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use contract_core::gates::schema_check::{self, Direction};
+use contract_core::util::json_pointer;
 use quote::ToTokens;
 use serde_json::Value;
 use syn::DeriveInput;
 use syn::parse::Parser as _;
 
 use super::{BuildPlan, CONTRACT};
-use crate::corpus::schema::{component_keys, component_of, generated_types, unsupported};
+use crate::corpus::schema::{
+    component_keys, component_of, dropped_reason, dropped_under, generated_types, unsupported,
+};
 
 /// The schema a generated type is checked against: a component name or a JSON pointer.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,8 +63,14 @@ struct Mapping {
 
 /// Annotates the generated `code` for `document` and writes the drift files; returns the
 /// annotated `src/lib.rs` text, the drift crate's `src/` files (its `lib.rs` declaring the
-/// drifts last; none when nothing was injected) and the plan.
-pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, BuildPlan), String> {
+/// drifts last; none when nothing was injected) and the plan. A type whose schema holds one of
+/// `enums_dropped` (the generator's rewrites that drop an `enum`) is not annotated, and the
+/// fields that need it are marked unchecked.
+pub fn plan(
+    document: &Value,
+    code: &str,
+    enums_dropped: &[(String, String)],
+) -> Result<(String, Vec<DriftFile>, BuildPlan), String> {
     let mut file =
         syn::parse_file(code).map_err(|e| format!("generated code does not parse: {e}"))?;
     let items: BTreeMap<String, DeriveInput> = generated_types(&file)
@@ -73,7 +82,7 @@ pub fn plan(document: &Value, code: &str) -> Result<(String, Vec<DriftFile>, Bui
     file.items
         .retain(|item| matches!(item, syn::Item::Mod(module) if module.ident == "types"));
     widen_defaults(&mut file);
-    let mapping = map_types(document, &items);
+    let mapping = map_types(document, &items, enums_dropped);
     let mut plan = BuildPlan {
         not_annotated: mapping.not_annotated.clone(),
         rejected_in_process: mapping.rejected.clone(),
@@ -147,7 +156,11 @@ fn module_items<'a>(
 
 /// Decides the schema of every generated type: component types by name, then, breadth first,
 /// the inline types their fields need an identity from.
-fn map_types(document: &Value, items: &BTreeMap<String, DeriveInput>) -> Mapping {
+fn map_types(
+    document: &Value,
+    items: &BTreeMap<String, DeriveInput>,
+    enums_dropped: &[(String, String)],
+) -> Mapping {
     let components = component_keys(document);
     let mut mapping = Mapping {
         targets: BTreeMap::new(),
@@ -165,6 +178,12 @@ fn map_types(document: &Value, items: &BTreeMap<String, DeriveInput>) -> Mapping
         }
         match component_of(item, &components) {
             Ok(Some(component)) => {
+                let at = format!("/components/schemas/{}", json_pointer::escape(&component));
+                if let Some(rewrite) = dropped_under(enums_dropped, &at) {
+                    let reason = dropped_reason(rewrite, "");
+                    mapping.not_annotated.push((name.clone(), reason));
+                    continue;
+                }
                 mapping
                     .targets
                     .insert(name.clone(), Target::Name(component));
@@ -212,6 +231,16 @@ fn map_types(document: &Value, items: &BTreeMap<String, DeriveInput>) -> Mapping
                             unsupported(inner).unwrap_or_default()
                         ),
                     ));
+                }
+                Some(_) if let Some(rewrite) = dropped_under(enums_dropped, &need.pointer) => {
+                    let reason = dropped_reason(rewrite, "");
+                    mapping.unchecked.entry(name.clone()).or_default().push((
+                        need.field.clone(),
+                        format!("`{needed}` is not annotated: {reason}"),
+                    ));
+                    if !mapping.not_annotated.iter().any(|(n, _)| n == needed) {
+                        mapping.not_annotated.push((needed.clone(), reason));
+                    }
                 }
                 Some(_) if !mapping.targets.contains_key(needed) => {
                     mapping.targets.insert(needed.clone(), wanted);
