@@ -402,7 +402,7 @@ pub fn identity<'d>(root: &'d Value, node: &Node<'d>) -> Result<u64, String> {
     // An annotated alias of another schema (`allOf: [{$ref: …}]` with a `description`) is
     // that schema, wherever the `$ref` points (a component or another schema's property).
     for _ in 0..MAX_REF_HOPS {
-        let Some(target) = alias_of(node.value) else {
+        let Some(target) = alias_of(root, node.value) else {
             break;
         };
         let Some(next) = lookup(root, target) else {
@@ -417,8 +417,9 @@ pub fn identity<'d>(root: &'d Value, node: &Node<'d>) -> Result<u64, String> {
 }
 
 /// The local `$ref` of a schema that is only an `allOf` of one `$ref` and members that only
-/// annotate (`allOf: [{description}, {$ref}]`), with annotations beside it.
-fn alias_of(value: &Value) -> Option<&str> {
+/// annotate (`allOf: [{description}, {$ref}]`) or restate what the referenced schema declares
+/// ([`restates`]), with annotations beside it.
+fn alias_of<'v>(root: &Value, value: &'v Value) -> Option<&'v str> {
     let only_annotates = |member: &Value, allowed: &str| {
         member.as_object().is_some_and(|map| {
             map.keys()
@@ -434,12 +435,37 @@ fn alias_of(value: &Value) -> Option<&str> {
     let rest_annotates = members
         .iter()
         .filter(|m| m.get("$ref").is_none())
-        .all(|m| only_annotates(m, ""));
+        .all(|m| only_annotates(m, "") || restates(root, m, target));
     (target.starts_with('#')
         && rest_annotates
         && only_annotates(value, "allOf")
         && only_annotates(member, "$ref"))
     .then_some(target)
+}
+
+/// Whether an `allOf` member only restates the object schema at `target`: its `type`,
+/// `properties` and `required` are the target's (each property declared there the same way,
+/// each required name required there), so the `allOf` is the target (icons8's `IconV3Item`
+/// repeats `CompactIconV3Item`'s properties; the generator writes a newtype over it).
+fn restates(root: &Value, member: &Value, target: &str) -> bool {
+    let Some(Ok(target)) = lookup(root, target).map(|node| resolve(root, &node)) else {
+        return false;
+    };
+    let Some(member) = member.as_object() else {
+        return false;
+    };
+    let declared = |name: &str| target.value.get("properties").and_then(|p| p.get(name));
+    let required = |name: &Value| {
+        (target.value.get("required").and_then(Value::as_array)).is_some_and(|r| r.contains(name))
+    };
+    member.iter().all(|(k, v)| match k.as_str() {
+        "type" => target.value.get("type") == Some(v),
+        "properties" => v
+            .as_object()
+            .is_some_and(|p| p.iter().all(|(name, s)| declared(name) == Some(s))),
+        "required" => v.as_array().is_some_and(|r| r.iter().all(required)),
+        other => ANNOTATIONS.contains(&other) || other.starts_with("x-"),
+    })
 }
 
 /// Keywords of an `allOf` member that only adds nullability.
@@ -700,6 +726,33 @@ mod tests {
         assert_eq!(at("#/components/schemas/C/properties/first"), currency);
         assert_eq!(at("#/components/schemas/C/properties/last"), currency);
         assert_ne!(at("#/components/schemas/C/properties/narrowed"), currency);
+    }
+
+    #[test]
+    fn an_all_of_member_restating_the_referenced_schema_adds_nothing_to_it() {
+        let id = json!({"type": "number", "description": "icon id"});
+        let doc = json!({"components": {"schemas": {
+            "Compact": {"type": "object", "required": ["id"],
+                        "properties": {"id": id, "name": {"type": "string"}}},
+            "Icon": {"allOf": [{"$ref": "#/components/schemas/Compact"},
+                               {"type": "object", "required": ["id"], "properties": {"id": id}}]},
+            "Wider": {"allOf": [{"$ref": "#/components/schemas/Compact"},
+                                {"properties": {"size": {"type": "integer"}}}]},
+            "Required": {"allOf": [{"$ref": "#/components/schemas/Compact"},
+                                   {"required": ["name"]}]},
+            "Narrowed": {"allOf": [{"$ref": "#/components/schemas/Compact"},
+                                   {"properties": {"id": {"type": "integer"}}}]}
+        }}});
+        let at = |p: &str| identity(&doc, &lookup(&doc, p).unwrap()).unwrap();
+        let compact = at("#/components/schemas/Compact");
+        assert_eq!(at("#/components/schemas/Icon"), compact);
+        for other in ["Wider", "Required", "Narrowed"] {
+            assert_ne!(
+                at(&format!("#/components/schemas/{other}")),
+                compact,
+                "{other}"
+            );
+        }
     }
 
     #[test]
