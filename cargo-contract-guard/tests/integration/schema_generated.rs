@@ -85,28 +85,12 @@ fn a_boxed_optional_property_is_left_out_not_sent_as_null() {
 /// optional one out, which `#[schema]` rejected; now both are `i64` fields it accepts.
 #[test]
 fn an_integer_declared_number_by_another_all_of_member_is_an_i64_field() {
-    let project = Project::single("all-of-number");
-    project.copy_fixture("all-of-number.yaml", "specs/cards.yaml");
-    project
-        .run(&[
-            "add",
-            "cards",
-            "specs/cards.yaml",
-            "--output",
-            "src/cards.rs",
-        ])
-        .expect(0);
-    let generated = project.run(&["generate", "--verbose"]).expect(0);
-    let rewrites: Vec<&str> = generated
-        .stderr
-        .lines()
-        .filter(|l| l.contains("normalize/all-of-number"))
-        .collect();
-    assert_eq!(rewrites.len(), 2, "{}", generated.stderr);
-    let code = project.read("src/cards.rs");
+    let (project, code, stderr) = generated_from("all-of-number.yaml", "cards");
+    let rewrites = stderr.matches("normalize/all-of-number").count();
+    assert_eq!(rewrites, 2, "{stderr}");
     let card = generated_type(&code, "MovedProjectCard");
     assert_eq!(
-        card_fields(&card),
+        struct_fields(&card),
         [
             "after_id: :: std :: option :: Option < i64 >",
             "id: i64",
@@ -123,24 +107,11 @@ fn an_integer_declared_number_by_another_all_of_member_is_an_i64_field() {
 /// the spec allows, and `#[schema]` rejected the `i32`; `int32` keeps its width.
 #[test]
 fn an_integer_of_a_width_no_standard_defines_is_an_i64_field() {
-    let project = Project::single("integer-widths");
-    project.copy_fixture("integer-widths.yaml", "specs/errors.yaml");
-    project
-        .run(&[
-            "add",
-            "errors",
-            "specs/errors.yaml",
-            "--output",
-            "src/errors.rs",
-        ])
-        .expect(0);
-    let generated = project.run(&["generate", "--verbose"]).expect(0);
-    let rewrites = generated.stderr.matches("normalize/format").count();
-    assert_eq!(rewrites, 2, "{}", generated.stderr);
-    let code = project.read("src/errors.rs");
+    let (project, code, stderr) = generated_from("integer-widths.yaml", "errors");
+    assert_eq!(stderr.matches("normalize/format").count(), 2, "{stderr}");
     let error = generated_type(&code, "ApiError");
     assert_eq!(
-        card_fields(&error),
+        struct_fields(&error),
         [
             "code: i64",
             "count: :: std :: option :: Option < i64 >",
@@ -156,8 +127,23 @@ fn an_integer_of_a_width_no_standard_defines_is_an_i64_field() {
     assert!(errors.is_empty(), "`ApiError` rejected: {errors:?}");
 }
 
+/// A project whose contract `contract` is the fixture `fixture`, generated into
+/// `src/<contract>.rs` with `--verbose`: the project, the code and `generate`'s stderr.
+fn generated_from(fixture: &str, contract: &str) -> (Project, String, String) {
+    let project = Project::single(&format!("gen-{contract}"));
+    let spec = format!("specs/{contract}.yaml");
+    let output = format!("src/{contract}.rs");
+    project.copy_fixture(fixture, &spec);
+    project
+        .run(&["add", contract, &spec, "--output", &output])
+        .expect(0);
+    let generated = project.run(&["generate", "--verbose"]).expect(0);
+    let code = project.read(&output);
+    (project, code, generated.stderr)
+}
+
 /// `name: type` of each named field of a struct.
-fn card_fields(item: &syn::DeriveInput) -> Vec<String> {
+fn struct_fields(item: &syn::DeriveInput) -> Vec<String> {
     let syn::Data::Struct(data) = &item.data else {
         panic!("`{}` is not a struct", item.ident);
     };
@@ -183,7 +169,7 @@ fn a_nullable_composition_whose_name_is_taken_gets_a_type_of_its_own() {
     let code = project.read("src/generated/rules.rs");
     let rule = generated_type(&code, "Rule");
     assert_eq!(
-        card_fields(&rule),
+        struct_fields(&rule),
         [
             "choice: :: std :: option :: Option < RuleChoice2 >",
             "extended: :: std :: option :: Option < RuleExtended2 >",
