@@ -39,9 +39,10 @@ impl Direction {
 enum Flattened {
     /// There are none.
     None,
-    /// Maps only (`HashMap<String, T>`, `serde_json::Map`): leftover properties.
+    /// Library types only (maps, `serde_json::Value`, `Option`s): they may collect leftover
+    /// properties, but nothing makes them hold any.
     Maps,
-    /// At least one other type, which may declare properties of its own.
+    /// At least one of the user's own structs, which may declare properties of its own.
     Types,
 }
 
@@ -174,7 +175,8 @@ impl<'d> Checker<'d> {
         };
         let (matched, flattened) = self.check_fields(fields, container, &shape, node);
         // A flattened map may hold a required property when it reads one, but nothing makes
-        // it send one; a flattened struct may declare it (the checker cannot look into it).
+        // it send one; a flattened struct of the user's may declare it (the checker cannot
+        // look into it).
         let required_held = match flattened {
             Flattened::None => false,
             Flattened::Maps => !self.direction.writes(),
@@ -219,8 +221,10 @@ impl<'d> Checker<'d> {
                 continue;
             }
             if attrs.flatten {
-                flattened = match (flattened, rust_type::is_map(&field.ty)) {
-                    (Flattened::None | Flattened::Maps, true) => Flattened::Maps,
+                let own = matches!(rust_type::shape(&field.ty), Shape::Named(_))
+                    && rust_type::is_own(&field.ty);
+                flattened = match (flattened, own) {
+                    (Flattened::None | Flattened::Maps, false) => Flattened::Maps,
                     _ => Flattened::Types,
                 };
                 continue;

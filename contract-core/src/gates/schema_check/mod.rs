@@ -635,6 +635,20 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("no field for required property `download`"));
         assert_eq!(check(removed.clone(), Direction::Request).len(), 1);
+        // Nor does any other library type: a bare `HashMap`, a `Value`, an `Option`.
+        for rest in [
+            quote::quote!(HashMap<String, Href>),
+            quote::quote!(serde_json::Value),
+            quote::quote!(Option<LinksBase>),
+        ] {
+            let item: syn::DeriveInput = syn::parse_quote!(
+                struct Links {
+                    #[serde(flatten)]
+                    pub rest: #rest,
+                }
+            );
+            assert_eq!(check(item, Direction::Both).len(), 1, "{rest}");
+        }
         // Read, the map holds it.
         assert_eq!(check(removed, Direction::Response), Vec::<String>::new());
         // A flattened struct may declare it: not judged.

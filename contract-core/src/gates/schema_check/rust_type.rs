@@ -252,22 +252,6 @@ pub fn shape(ty: &Type) -> Shape<'_> {
     }
 }
 
-/// Whether `ty` is a map a `#[serde(flatten)]` field collects leftover properties into:
-/// `HashMap`, `BTreeMap`, `IndexMap` or `serde_json::Map`.
-pub fn is_map(ty: &Type) -> bool {
-    match (shape(ty), ty) {
-        (Shape::Map(..), _) => true,
-        (Shape::Named(name), Type::Path(p)) => {
-            name == "Map"
-                && p.path
-                    .segments
-                    .first()
-                    .is_some_and(|s| s.ident == "serde_json")
-        }
-        _ => false,
-    }
-}
-
 /// The type as written, without the spaces `quote` puts between tokens.
 pub fn display(ty: &Type) -> String {
     let text = quote::quote!(#ty).to_string();
@@ -360,22 +344,6 @@ mod tests {
         assert_eq!(shape_of("Vec<u8>"), "Bytes");
         assert!(shape_of("Vec<String>").starts_with("Seq("));
         assert!(shape_of("BTreeMap<String, i32>").starts_with("Map("));
-        for map in [
-            "HashMap<String, Href>",
-            "::std::collections::HashMap<::std::string::String, Href>",
-            "serde_json::Map<String, serde_json::Value>",
-            "::serde_json::Map<String, Value>",
-        ] {
-            assert!(is_map(&syn::parse_str(map).unwrap()), "{map}");
-        }
-        for other in [
-            "Map<String, Value>",
-            "crate::Map",
-            "Base",
-            "serde_json::Value",
-        ] {
-            assert!(!is_map(&syn::parse_str(other).unwrap()), "{other}");
-        }
         assert_eq!(
             shape_of("chrono::DateTime<chrono::Utc>"),
             "Formatted(DateTime)"

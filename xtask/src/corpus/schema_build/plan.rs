@@ -34,15 +34,15 @@ impl Target {
             Target::Name(name) | Target::Pointer(name) => name,
         }
     }
+    /// The JSON pointer of the schema (`/components/schemas/…` for a name).
+    fn pointer(&self) -> String {
+        match self {
+            Target::Name(name) => format!("/components/schemas/{}", json_pointer::escape(name)),
+            Target::Pointer(pointer) => pointer.trim_start_matches('#').to_string(),
+        }
+    }
     fn identity(&self, document: &Value) -> Option<u64> {
-        let pointer = match self {
-            Target::Name(name) => format!(
-                "#/components/schemas/{}",
-                name.replace('~', "~0").replace('/', "~1")
-            ),
-            Target::Pointer(pointer) => pointer.clone(),
-        };
-        schema_check::identity_at(document, &pointer)
+        schema_check::identity_at(document, &format!("#{}", self.pointer()))
     }
 }
 
@@ -63,9 +63,9 @@ struct Mapping {
 
 /// Annotates the generated `code` for `document` and writes the drift files; returns the
 /// annotated `src/lib.rs` text, the drift crate's `src/` files (its `lib.rs` declaring the
-/// drifts last; none when nothing was injected) and the plan. A type whose schema holds one of
-/// `enums_dropped` (the generator's rewrites that drop an `enum`) is not annotated, and the
-/// fields that need it are marked unchecked.
+/// drifts last; none when nothing was injected) and the plan. A type the check rejects whose
+/// schema holds one of `enums_dropped` (the generator's rewrites that drop an `enum`) is not
+/// annotated, and the fields that need it are marked unchecked.
 pub fn plan(
     document: &Value,
     code: &str,
@@ -178,12 +178,6 @@ fn map_types(
         }
         match component_of(item, &components) {
             Ok(Some(component)) => {
-                let at = format!("/components/schemas/{}", json_pointer::escape(&component));
-                if let Some(rewrite) = dropped_under(enums_dropped, &at) {
-                    let reason = dropped_reason(rewrite, "");
-                    mapping.not_annotated.push((name.clone(), reason));
-                    continue;
-                }
                 mapping
                     .targets
                     .insert(name.clone(), Target::Name(component));
@@ -193,6 +187,8 @@ fn map_types(
             Err(reason) => mapping.not_annotated.push((name.clone(), reason)),
         }
     }
+    // Types rejected for an `enum` the generator dropped: not annotated, with the reason.
+    let mut dropped: BTreeMap<String, String> = BTreeMap::new();
     while let Some(name) = queue.pop_front() {
         let (item, target) = (&items[&name], mapping.targets[&name].clone());
         let needs = match schema_check::check_component(
@@ -206,7 +202,13 @@ fn map_types(
             Err(errors) => {
                 let first = errors.first().map(ToString::to_string).unwrap_or_default();
                 let first = first.lines().next().unwrap_or_default().to_string();
-                mapping.rejected.push((name.clone(), first));
+                match dropped_under(enums_dropped, &target.pointer()) {
+                    Some(rewrite) => {
+                        mapping.targets.remove(&name);
+                        dropped.insert(name.clone(), dropped_reason(rewrite, &first));
+                    }
+                    None => mapping.rejected.push((name.clone(), first)),
+                }
                 continue;
             }
         };
@@ -232,17 +234,9 @@ fn map_types(
                         ),
                     ));
                 }
-                Some(_) if let Some(rewrite) = dropped_under(enums_dropped, &need.pointer) => {
-                    let reason = dropped_reason(rewrite, "");
-                    mapping.unchecked.entry(name.clone()).or_default().push((
-                        need.field.clone(),
-                        format!("`{needed}` is not annotated: {reason}"),
-                    ));
-                    if !mapping.not_annotated.iter().any(|(n, _)| n == needed) {
-                        mapping.not_annotated.push((needed.clone(), reason));
-                    }
-                }
-                Some(_) if !mapping.targets.contains_key(needed) => {
+                Some(_)
+                    if !mapping.targets.contains_key(needed) && !dropped.contains_key(needed) =>
+                {
                     mapping.targets.insert(needed.clone(), wanted);
                     queue.push_back(needed.clone());
                 }
@@ -250,6 +244,20 @@ fn map_types(
             }
         }
     }
+    // The fields that need a type left out for a dropped `enum` are not held to its identity.
+    for (owner, needs) in &mapping.needs {
+        for (field, needed) in needs {
+            if let Some(reason) = dropped.get(needed) {
+                let why = format!("`{needed}` is not annotated: {reason}");
+                mapping
+                    .unchecked
+                    .entry(owner.clone())
+                    .or_default()
+                    .push((field.clone(), why));
+            }
+        }
+    }
+    mapping.not_annotated.extend(dropped);
     for name in items.keys() {
         if !mapping.targets.contains_key(name)
             && !mapping.not_annotated.iter().any(|(n, _)| n == name)
